@@ -1,0 +1,48 @@
+/* certctl: the contingent administrator's tool — one binary, one verb per task. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "commands.h"
+
+/* Every verb, in the order `certctl --help` lists them. */
+static const CliVerb verbs[] = {
+    {"version", "print the version", cmd_version},
+};
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certctl VERB [OPTIONS]   (certctl VERB --help for each verb)\n\n"
+          "verbs:\n",
+          f);
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(f, "  %-12s %s\n", verbs[i].name, verbs[i].summary);
+    fputs("\nexit status: 0 ok, 1 verification failed, 2 usage or input/output error\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fputs("certctl: libsodium could not be initialised\n", stderr);
+        return CLI_USAGE;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(argv[1], verbs[i].name) == 0)
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "certctl: unknown verb \"%s\"\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}

@@ -1,0 +1,55 @@
+/* cli: what every certctl verb shares — exit codes, messages, passphrases, options. */
+#ifndef CERTKIOSK_CLI_H
+#define CERTKIOSK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* certctl's exit codes, the same for every verb. */
+enum {
+    CLI_OK = 0,     /* everything checked out */
+    CLI_INVALID = 1,/* a verification failed: a certificate, a log, a bundle */
+    CLI_USAGE = 2,  /* usage, input/output or any other error */
+};
+
+/* A verb: `certctl NAME ...`. run() gets argv with argv[0] == NAME. */
+typedef struct CliVerb {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} CliVerb;
+
+/* Prints "certctl: <detail of err>" on stderr and returns the exit code for
+ * err: CLI_INVALID for verification failures (signature, untrusted, expired,
+ * revoked, tampered, rollback), CLI_USAGE otherwise. */
+int cli_fail(CkErr err);
+
+/* Prints "certctl: <message>" on stderr and returns CLI_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True if the error means "verification failed" rather than "could not check". */
+bool cli_err_is_invalid(CkErr err);
+
+/* Gets a passphrase into sodium_malloc memory (*pass_out, free with
+ * sodium_free(); *len_out bytes, NUL-terminated): from the file named by
+ * pass_file if not NULL, else from the environment variable
+ * CERTKIOSK_PASSPHRASE, else by prompting on the terminal without echo
+ * (twice when confirm is set). With no terminal and no other source it fails
+ * with a message that names the two options. */
+CkErr cli_passphrase(const char *pass_file, const char *prompt, bool confirm, char **pass_out,
+                     size_t *len_out);
+
+/* The default folder for certctl's own state (witness checkpoints, the
+ * registry): $CERTKIOSK_STATE_DIR, else $XDG_STATE_HOME/certkiosk, else
+ * ~/.local/state/certkiosk. Returns a new string; free with free(). */
+char *cli_state_dir(void);
+
+/* True when standard error is a terminal (progress bars go only there). */
+bool cli_progress_enabled(void);
+
+/* Draws a one-line progress bar on standard error when enabled; done == total ends it. */
+void cli_progress(const char *what, size_t done, size_t total);
+
+#endif

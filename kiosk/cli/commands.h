@@ -1,0 +1,8 @@
+/* commands: the entry point of every certctl verb, one cmd_*.c file each. */
+#ifndef CERTKIOSK_COMMANDS_H
+#define CERTKIOSK_COMMANDS_H
+
+/* Each takes argv with argv[0] the verb's name and returns an exit code (cli.h). */
+int cmd_version(int argc, char **argv);
+
+#endif

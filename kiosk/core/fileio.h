@@ -1,0 +1,39 @@
+/* fileio: bounded reads, durable atomic writes, and directory creation. */
+#ifndef CERTKIOSK_FILEIO_H
+#define CERTKIOSK_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Reads a whole file of at most max bytes. *data_out is a new buffer (free
+ * with free()) followed by one NUL byte not counted in *len_out. A larger
+ * file is CK_ERR_TOO_LARGE, a missing one CK_ERR_NOT_FOUND; path "-" reads
+ * standard input. */
+CkErr fileio_read(const char *path, size_t max, unsigned char **data_out, size_t *len_out);
+
+/* Like fileio_read, but into sodium_malloc memory for secrets: free with
+ * sodium_free(). Refuses (CK_ERR_PERMISSION) a file that group or others may
+ * read or write. */
+CkErr fileio_read_secret(const char *path, size_t max, unsigned char **data_out,
+                         size_t *len_out);
+
+/* Writes data to path durably and atomically: a temporary file in the same
+ * folder, fsync, rename, fsync of the folder. With exclusive, an existing
+ * path is CK_ERR_EXISTS. A full disk is CK_ERR_NOSPACE and leaves any old
+ * file as it was. */
+CkErr fileio_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                          bool exclusive);
+
+/* Creates a directory and its parents (like mkdir -p) with the given mode. */
+CkErr fileio_mkdir_p(const char *path, mode_t mode);
+
+/* True if path exists (any type). */
+bool fileio_exists(const char *path);
+
+/* Joins a folder and a name into a new string (free with free()). */
+char *fileio_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,80 @@
+/* keys: Ed25519 keys — secret keys in sodium_malloc memory, key IDs, and key files. */
+#ifndef CERTKIOSK_KEYS_H
+#define CERTKIOSK_KEYS_H
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define CK_WUR __attribute__((warn_unused_result))
+
+/* A key ID is the first 8 bytes of SHA-256(public key), as 16 lower-case hex digits. */
+#define KEY_ID_LEN 16
+
+/* A public key checked by key_public_from_bytes(): canonical, not of small order. */
+typedef struct PublicKey {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    char kid[KEY_ID_LEN + 1];
+} PublicKey;
+
+/* A secret key; only keys.c knows its layout. It lives in sodium_malloc
+ * memory (guarded, locked, never swapped) and is zeroed by key_destroy(). */
+typedef struct SecretKey SecretKey;
+
+/* What a key file holds a key for; a file of one kind is refused as another. */
+typedef enum KeyKind {
+    KEY_KIND_AUTHORITY = 1, /* endorses kiosks, signs status lists; passphrase-encrypted */
+    KEY_KIND_KIOSK,         /* signs certificates and checkpoints; 0600 on the kiosk */
+    KEY_KIND_PUBLISHER,     /* signs one nation's plugin bundles; passphrase-encrypted */
+} KeyKind;
+
+/* Generates a new key. *sk_out: destroy with key_destroy(). */
+CkErr key_generate(KeyKind kind, SecretKey **sk_out);
+
+/* Zeroes and frees a secret key. Accepts NULL. */
+void key_destroy(SecretKey *sk);
+
+/* The kind the key was made or loaded as. */
+KeyKind key_kind(const SecretKey *sk);
+
+/* The public half of sk. */
+void key_public(const SecretKey *sk, PublicKey *pub_out);
+
+/* Signs msg (detached Ed25519, RFC 8032). */
+void key_sign(const SecretKey *sk, const unsigned char *msg, size_t len,
+              unsigned char sig[crypto_sign_BYTES]);
+
+/* Checks a detached signature: CK_OK or CK_ERR_SIGNATURE. */
+CK_WUR CkErr key_verify(const PublicKey *pub, const unsigned char *msg, size_t len,
+                        const unsigned char sig[crypto_sign_BYTES]);
+
+/* Fills *pub_out from 32 raw bytes, refusing (CK_ERR_KEY) non-canonical
+ * encodings and points of small order, so no key can accept every signature. */
+CK_WUR CkErr key_public_from_bytes(const unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                                   PublicKey *pub_out);
+
+/* Writes the key ID of pk. */
+void key_id(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], char kid[KEY_ID_LEN + 1]);
+
+/* Saves sk unencrypted with mode 0600 (kiosk keys, which never leave the
+ * kiosk). Refuses to overwrite an existing file (CK_ERR_EXISTS). */
+CkErr key_save_plain(const SecretKey *sk, const char *path);
+
+/* Loads an unencrypted key of the given kind; refuses a file whose mode is
+ * wider than 0600 (CK_ERR_PERMISSION) or which holds another kind. */
+CkErr key_load_plain(const char *path, KeyKind kind, SecretKey **sk_out);
+
+/* Saves sk encrypted under a passphrase: Argon2id (crypto_pwhash, MODERATE
+ * limits by default, lowered by the environment variable
+ * CERTKIOSK_TEST_FAST_KDF=1 for tests only) and crypto_secretbox, mode 0600. */
+CkErr key_save_encrypted(const SecretKey *sk, const char *path, const char *pass,
+                         size_t pass_len);
+
+/* Loads an encrypted key of the given kind. A wrong passphrase is
+ * CK_ERR_PASSPHRASE; a damaged file CK_ERR_FORMAT. */
+CkErr key_load_encrypted(const char *path, KeyKind kind, const char *pass, size_t pass_len,
+                         SecretKey **sk_out);
+
+#endif

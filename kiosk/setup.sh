@@ -1,0 +1,36 @@
+# kiosk/setup.sh: shared by kiosk/run and tests/run (sourced, not run).
+# Installs what a fresh Debian 12 machine lacks, then configures and builds
+# one build folder. Quiet when everything is already there.
+
+CK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+CK_PACKAGES=(build-essential cmake pkg-config clang
+             libsdl2-dev libsdl2-ttf-dev libsodium-dev libcmocka-dev libjansson-dev
+             libsqlite3-dev libqrcodegen-dev fonts-noto-core fonts-dejavu-core
+             xvfb xauth zbar-tools sqlite3 libclang-rt-14-dev)
+
+ck_install_deps() {
+    local missing=()
+    for p in "${CK_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "setup: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null ||
+        { echo "setup: could not install ${missing[*]}" >&2; return 1; }
+}
+
+# ck_build DIR [cmake options...]: configure (once) and build DIR.
+ck_build() {
+    local dir="$1"; shift
+    local opts=("$@")
+    [ "${CI:-}" = "true" ] && opts+=(-DCERTKIOSK_WERROR=ON)
+    cmake -S "$CK_ROOT" -B "$dir" "${opts[@]}" >/dev/null || return 1
+    cmake --build "$dir" -j"$(nproc)" -- --no-print-directory >/dev/null 2>"$dir/build.log" ||
+        { cat "$dir/build.log" >&2; echo "setup: build failed" >&2; return 1; }
+}
