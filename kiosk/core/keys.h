@@ -55,6 +55,12 @@ CK_WUR CkErr key_verify(const PublicKey *pub, const unsigned char *msg, size_t l
 CK_WUR CkErr key_public_from_bytes(const unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                                    PublicKey *pub_out);
 
+/* True if a and b are the same key (constant time). */
+bool key_public_equal(const PublicKey *a, const PublicKey *b);
+
+/* "authority", "kiosk" or "publisher" (the certkiosk_role of its JWK). Static. */
+const char *key_kind_name(KeyKind kind);
+
 /* Writes the key ID of pk. */
 void key_id(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], char kid[KEY_ID_LEN + 1]);
 
