@@ -9,6 +9,13 @@
 
 /* Every verb, in the order `certctl --help` lists them. */
 static const CliVerb verbs[] = {
+    {"authority", "create an authority key (offline; endorses kiosks and publishers)", cmd_authority},
+    {"kiosk", "kiosk homes: init, endorse", cmd_kiosk},
+    {"publisher", "endorse a nation's publisher key", cmd_publisher},
+    {"trust", "export the trust file (JWKS) verifiers use", cmd_trust},
+    {"verify", "verify certificates, step by step, in parallel", cmd_verify},
+    {"show", "decode one certificate (and check it with --trust)", cmd_show},
+    {"plugin", "nation plugin bundles: keygen, sign, check, list", cmd_plugin},
     {"version", "print the version", cmd_version},
 };
 

@@ -4,5 +4,12 @@
 
 /* Each takes argv with argv[0] the verb's name and returns an exit code (cli.h). */
 int cmd_version(int argc, char **argv);
+int cmd_authority(int argc, char **argv);
+int cmd_kiosk(int argc, char **argv);
+int cmd_publisher(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_plugin(int argc, char **argv);
 
 #endif

@@ -85,6 +85,22 @@ key_generate(KeyKind kind, SecretKey **sk_out)
     return CK_OK;
 }
 
+CkErr
+key_from_seed(KeyKind kind, const unsigned char seed[crypto_sign_SEEDBYTES], SecretKey **sk_out)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    SecretKey *sk;
+
+    *sk_out = NULL;
+    if (!kind_valid((int)kind))
+        return ck_err(CK_ERR_USAGE, "unknown key kind %d", (int)kind);
+    if ((sk = key_alloc(kind)) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory for a secret key");
+    crypto_sign_seed_keypair(pk, sk->sk, seed);
+    *sk_out = sk;
+    return CK_OK;
+}
+
 void
 key_destroy(SecretKey *sk)
 {

@@ -33,6 +33,11 @@ typedef enum KeyKind {
 /* Generates a new key. *sk_out: destroy with key_destroy(). */
 CkErr key_generate(KeyKind kind, SecretKey **sk_out);
 
+/* Makes the key of a 32-byte Ed25519 seed (RFC 8032 private key), for test
+ * vectors and recovery. *sk_out: destroy with key_destroy(). */
+CkErr key_from_seed(KeyKind kind, const unsigned char seed[crypto_sign_SEEDBYTES],
+                    SecretKey **sk_out);
+
 /* Zeroes and frees a secret key. Accepts NULL. */
 void key_destroy(SecretKey *sk);
 
@@ -75,8 +80,7 @@ CkErr key_load_plain(const char *path, KeyKind kind, SecretKey **sk_out);
 /* Saves sk encrypted under a passphrase: Argon2id (crypto_pwhash, MODERATE
  * limits by default, lowered by the environment variable
  * CERTKIOSK_TEST_FAST_KDF=1 for tests only) and crypto_secretbox, mode 0600. */
-CkErr key_save_encrypted(const SecretKey *sk, const char *path, const char *pass,
-                         size_t pass_len);
+CkErr key_save_encrypted(const SecretKey *sk, const char *path, const char *pass, size_t pass_len);
 
 /* Loads an encrypted key of the given kind. A wrong passphrase is
  * CK_ERR_PASSPHRASE; a damaged file CK_ERR_FORMAT. */

@@ -1,0 +1,97 @@
+/* cli_trust: authority folders and validity windows for certctl's trust verbs. */
+#include "cli_trust.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "fileio.h"
+#include "trust.h"
+
+CkErr
+cli_trust_authority_public(const char *dir, PublicKey *pub_out,
+                           char name[CLI_AUTHORITY_NAME_MAX + 1])
+{
+    char *path = fileio_join(dir, CLI_AUTHORITY_JWK);
+    json_t *jwk = NULL;
+    const char *n;
+    CkErr err;
+
+    if (path == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = trust_jwk_load(path, KEY_KIND_AUTHORITY, pub_out, &jwk)) == CK_OK && name != NULL) {
+        n = json_string_value(json_object_get(jwk, "name"));
+        snprintf(name, CLI_AUTHORITY_NAME_MAX + 1, "%s", n ? n : "");
+    }
+    if (err == CK_ERR_NOT_FOUND)
+        err = ck_err(CK_ERR_NOT_FOUND,
+                     "%s: not an authority folder (no %s; create one with `certctl authority "
+                     "create`)",
+                     dir, CLI_AUTHORITY_JWK);
+    json_decref(jwk);
+    free(path);
+    return err;
+}
+
+CkErr
+cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **sk_out,
+                           PublicKey *pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1])
+{
+    char *path = NULL, *pass = NULL;
+    size_t pass_len = 0;
+    PublicKey from_key;
+    CkErr err;
+
+    *sk_out = NULL;
+    if ((err = cli_trust_authority_public(dir, pub_out, name)) != CK_OK)
+        return err;
+    if ((path = fileio_join(dir, CLI_AUTHORITY_KEY)) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = cli_passphrase(pass_file, "Authority passphrase", false, &pass, &pass_len)) != CK_OK)
+        goto out;
+    if ((err = key_load_encrypted(path, KEY_KIND_AUTHORITY, pass, pass_len, sk_out)) != CK_OK)
+        goto out;
+    key_public(*sk_out, &from_key);
+    if (!key_public_equal(&from_key, pub_out)) {
+        key_destroy(*sk_out);
+        *sk_out = NULL;
+        err = ck_err(CK_ERR_KEY, "%s: %s and %s hold different keys", dir, CLI_AUTHORITY_KEY,
+                     CLI_AUTHORITY_JWK);
+    }
+out:
+    if (pass != NULL)
+        sodium_free(pass);
+    free(path);
+    return err;
+}
+
+CkErr
+cli_trust_window(const char *days, const char *until, int64_t now, int64_t *exp_out)
+{
+    char *end;
+    long n;
+    int64_t t;
+
+    if (days != NULL && until != NULL)
+        return ck_err(CK_ERR_USAGE, "give --days or --until, not both");
+    if (until != NULL) {
+        if (clock_parse(until, &t) != CK_OK)
+            return ck_err(CK_ERR_USAGE, "--until \"%.40s\" is not a date like 2027-01-31", until);
+        if (t <= now)
+            return ck_err(CK_ERR_USAGE, "--until %s is not in the future", until);
+        *exp_out = t;
+        return CK_OK;
+    }
+    if (days == NULL) {
+        *exp_out = now + 365 * (int64_t)86400;
+        return CK_OK;
+    }
+    n = strtol(days, &end, 10);
+    if (*days == '\0' || *end != '\0' || n < 1 || n > 3650)
+        return ck_err(CK_ERR_USAGE, "--days must be a whole number from 1 to 3650");
+    *exp_out = now + n * (int64_t)86400;
+    return CK_OK;
+}

@@ -1,0 +1,199 @@
+/* cmd_kiosk: `certctl kiosk init|endorse` — create a kiosk home, and have an authority endorse it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_trust.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "home.h"
+#include "keys.h"
+#include "trust.h"
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certctl kiosk init --home HOME --kiosk-id ID [--operator NAME]\n"
+          "       certctl kiosk endorse --authority DIR --home HOME [--days N | --until DATE]\n"
+          "                             [--passphrase-file FILE]\n\n"
+          "init     creates a new kiosk home: kiosk.json, the kiosk's key (kiosk.key, mode\n"
+          "         0600, never leaves the kiosk) and its public key (kiosk.jwk).\n"
+          "         Refuses a folder that already has something in it.\n"
+          "endorse  the authority in DIR signs the kiosk's key for its kiosk ID, valid\n"
+          "         from now for N days (default 365) or until DATE; writes\n"
+          "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks.\n",
+          f);
+}
+
+static int
+kiosk_init(int argc, char **argv)
+{
+    static const struct option opts[] = {{"home", required_argument, NULL, 'H'},
+                                         {"kiosk-id", required_argument, NULL, 'k'},
+                                         {"operator", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *home = NULL, *kiosk_id = NULL, *operator_name = NULL;
+    KioskHome kh;
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    CkErr err;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            home = optarg;
+            break;
+        case 'k':
+            kiosk_id = optarg;
+            break;
+        case 'o':
+            operator_name = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc || home == NULL || kiosk_id == NULL) {
+        usage(stderr);
+        return cli_usage_error("kiosk init needs --home HOME and --kiosk-id ID");
+    }
+    if ((err = home_create(home, kiosk_id, operator_name, clock_now(), &kh, &sk)) != CK_OK)
+        return cli_fail(err);
+    key_public(sk, &pub);
+    key_destroy(sk);
+    printf("created kiosk home %s for kiosk %s (key %s)\n"
+           "next: certctl kiosk endorse --authority DIR --home %s\n",
+           home, kh.kiosk_id, pub.kid, home);
+    return CLI_OK;
+}
+
+static int
+kiosk_endorse(int argc, char **argv)
+{
+    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
+                                         {"home", required_argument, NULL, 'H'},
+                                         {"days", required_argument, NULL, 'd'},
+                                         {"until", required_argument, NULL, 'u'},
+                                         {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL;
+    char name[CLI_AUTHORITY_NAME_MAX + 1], *jwk_path = NULL, *jws_path = NULL, *trust_path = NULL,
+                                           *jws = NULL;
+    char from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
+    int64_t now = clock_now(), exp;
+    KioskHome kh;
+    SecretKey *auth = NULL;
+    PublicKey auth_pub, kiosk_pub;
+    Trust *trust = NULL;
+    CkErr err;
+    int c, rc = CLI_USAGE;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 'H':
+            home = optarg;
+            break;
+        case 'd':
+            days = optarg;
+            break;
+        case 'u':
+            until = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc || auth_dir == NULL || home == NULL) {
+        usage(stderr);
+        return cli_usage_error("kiosk endorse needs --authority DIR and --home HOME");
+    }
+    if ((err = cli_trust_window(days, until, now, &exp)) != CK_OK)
+        return cli_fail(err);
+    jwk_path = home_file(home, HOME_JWK);
+    jws_path = home_file(home, HOME_ENDORSEMENT);
+    trust_path = home_file(home, HOME_TRUST);
+    if (jwk_path == NULL || jws_path == NULL || trust_path == NULL) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    if ((err = home_read(home, &kh)) != CK_OK ||
+        (err = trust_jwk_load(jwk_path, KEY_KIND_KIOSK, &kiosk_pub, NULL)) != CK_OK ||
+        (err = home_load_trust(home, &trust)) != CK_OK ||
+        (err = cli_trust_authority_unlock(auth_dir, pass_file, &auth, &auth_pub, name)) != CK_OK ||
+        (err = trust_endorse(auth, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id, now, exp, now, &jws)) !=
+            CK_OK ||
+        (err = trust_add_authority(trust, &auth_pub, name[0] ? name : NULL)) != CK_OK ||
+        (err = trust_add_endorsed(trust, jws)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    {
+        size_t n = strlen(jws);
+        jws[n] = '\n'; /* write the JWS and a newline; the NUL is not needed */
+        err = fileio_write_atomic(jws_path, jws, n + 1, 0644, false);
+        jws[n] = '\0';
+    }
+    if (err != CK_OK || (err = trust_save(trust, trust_path)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    clock_format(now, from);
+    clock_format(exp, to);
+    printf("endorsed kiosk %s (key %s) by authority %s%s%s%s\n  valid %s .. %s\n"
+           "  wrote %s and %s\n",
+           kh.kiosk_id, kiosk_pub.kid, auth_pub.kid, name[0] ? " (" : "", name, name[0] ? ")" : "",
+           from, to, jws_path, trust_path);
+    rc = CLI_OK;
+out:
+    trust_free(trust);
+    key_destroy(auth);
+    free(jws);
+    free(trust_path);
+    free(jws_path);
+    free(jwk_path);
+    return rc;
+}
+
+/* The kiosk sub-commands; other verbs' authors add theirs here. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subs[] = {
+    {"init", kiosk_init},
+    {"endorse", kiosk_endorse},
+};
+
+int
+cmd_kiosk(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    usage(stderr);
+    return cli_usage_error("unknown kiosk command \"%s\"", argv[1]);
+}

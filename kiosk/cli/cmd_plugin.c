@@ -1,0 +1,402 @@
+/* cmd_plugin: `certctl plugin keygen|sign|check|list` — a nation's publisher key and signed bundles. */
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "commands.h"
+#include "fileio.h"
+#include "keys.h"
+#include "plugin_host.h"
+#include "trust.h"
+
+static const char plugin_usage[] =
+    "usage: certctl plugin keygen --out DIR --nation CODE [--name BASENAME] [--passphrase-file F]\n"
+    "       certctl plugin sign --key KEYFILE [--passphrase-file F] BUNDLE_DIR\n"
+    "       certctl plugin check --trust TRUST.jwks [--json] BUNDLE_DIR...\n"
+    "       certctl plugin list --home KIOSK_HOME [--json]\n"
+    "\n"
+    "keygen  makes a nation's publisher key: DIR/BASENAME.key (encrypted with a passphrase,\n"
+    "        Argon2id) and DIR/BASENAME.jwk (public JWK with \"nation\"; give it to the\n"
+    "        authority, which endorses it for that nation only). BASENAME defaults to\n"
+    "        publisher-<code>.\n"
+    "sign    writes the SHA-256 of every file of BUNDLE_DIR into its manifest.json and signs\n"
+    "        the manifest (manifest.sig).\n"
+    "check   verifies bundles as a kiosk would: signature by a publisher key endorsed for the\n"
+    "        bundle's nation in TRUST.jwks, every hash, the manifest and content schemas (JSON\n"
+    "        errors with file, line and column), every language complete, the native module's\n"
+    "        entry symbol and ABI.\n"
+    "list    shows what the kiosk at KIOSK_HOME would load from KIOSK_HOME/plugins and what it\n"
+    "        would refuse, and why (nothing is recorded).\n"
+    "\n"
+    "The passphrase comes from --passphrase-file, else $CERTKIOSK_PASSPHRASE, else a prompt.\n"
+    "exit status: 0 ok, 1 a bundle was refused, 2 usage or input/output error\n";
+
+static int
+usage_error(const char *msg)
+{
+    fprintf(stderr, "certctl plugin: %s\n\n%s", msg, plugin_usage);
+    return CLI_USAGE;
+}
+
+/* ---- keygen ---- */
+
+static int
+plugin_keygen(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
+                                             {"nation", required_argument, NULL, 'n'},
+                                             {"name", required_argument, NULL, 'N'},
+                                             {"passphrase-file", required_argument, NULL, 'p'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *out = NULL, *nation = NULL, *name = NULL, *pass_file = NULL;
+    char base[64], lower[8], *key_path = NULL, *jwk_path = NULL, *fname = NULL;
+    char *pass = NULL;
+    size_t pass_len = 0;
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    json_t *jwk = NULL;
+    CkErr err;
+    int c, rc = CLI_USAGE;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:n:N:p:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'n': nation = optarg; break;
+        case 'N': name = optarg; break;
+        case 'p': pass_file = optarg; break;
+        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
+        default: return usage_error("unknown option for keygen");
+        }
+    }
+    if (out == NULL || nation == NULL || optind != argc)
+        return usage_error("keygen needs --out DIR and --nation CODE");
+    if (!trust_nation_valid(nation))
+        return cli_usage_error("\"%s\" is not a nation code (ISO 3166-1 alpha-3, or NATO)",
+                               nation);
+    for (size_t i = 0; i <= strlen(nation) && i < sizeof lower; i++)
+        lower[i] = (char)(nation[i] >= 'A' && nation[i] <= 'Z' ? nation[i] + 32 : nation[i]);
+    lower[sizeof lower - 1] = '\0';
+    snprintf(base, sizeof base, "%s", name ? name : "publisher-");
+    if (name == NULL)
+        strncat(base, lower, sizeof base - strlen(base) - 1);
+    if ((err = fileio_mkdir_p(out, 0700)) != CK_OK)
+        return cli_fail(err);
+    if ((fname = malloc(strlen(base) + 8)) == NULL)
+        return cli_usage_error("out of memory");
+    sprintf(fname, "%s.key", base);
+    key_path = fileio_join(out, fname);
+    sprintf(fname, "%s.jwk", base);
+    jwk_path = fileio_join(out, fname);
+    if (key_path == NULL || jwk_path == NULL) {
+        rc = cli_usage_error("out of memory");
+        goto out;
+    }
+    if (fileio_exists(key_path) || fileio_exists(jwk_path)) {
+        rc = cli_usage_error("%s or %s already exists; refusing to overwrite a key", key_path,
+                             jwk_path);
+        goto out;
+    }
+    if ((err = cli_passphrase(pass_file, "Passphrase for the new publisher key: ", true, &pass,
+                              &pass_len)) != CK_OK ||
+        (err = key_generate(KEY_KIND_PUBLISHER, &sk)) != CK_OK ||
+        (err = key_save_encrypted(sk, key_path, pass, pass_len)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    key_public(sk, &pub);
+    if ((jwk = trust_jwk_from_public(&pub, KEY_KIND_PUBLISHER)) == NULL ||
+        json_object_set_new(jwk, "nation", json_string(nation)) != 0) {
+        rc = cli_usage_error("out of memory");
+        goto out;
+    }
+    if ((err = trust_jwk_save(jwk, jwk_path, true)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    printf("publisher key %s for %s\n  secret: %s (encrypted)\n  public: %s\n"
+           "Next: the authority endorses %s for %s only.\n",
+           pub.kid, nation, key_path, jwk_path, jwk_path, nation);
+    rc = CLI_OK;
+out:
+    if (pass != NULL)
+        sodium_free(pass);
+    key_destroy(sk);
+    json_decref(jwk);
+    free(fname);
+    free(key_path);
+    free(jwk_path);
+    return rc;
+}
+
+/* ---- sign ---- */
+
+static int
+plugin_sign(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"key", required_argument, NULL, 'k'},
+                                             {"passphrase-file", required_argument, NULL, 'p'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *key_path = NULL, *pass_file = NULL;
+    char *pass = NULL;
+    size_t pass_len = 0;
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    CkErr err;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "k:p:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key_path = optarg; break;
+        case 'p': pass_file = optarg; break;
+        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
+        default: return usage_error("unknown option for sign");
+        }
+    }
+    if (key_path == NULL || optind != argc - 1)
+        return usage_error("sign needs --key KEYFILE and one BUNDLE_DIR");
+    if ((err = cli_passphrase(pass_file, "Passphrase of the publisher key: ", false, &pass,
+                              &pass_len)) != CK_OK ||
+        (err = key_load_encrypted(key_path, KEY_KIND_PUBLISHER, pass, pass_len, &sk)) != CK_OK ||
+        (err = bundle_sign(argv[optind], sk)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    key_public(sk, &pub);
+    printf("signed %s with publisher key %s\n", argv[optind], pub.kid);
+    rc = CLI_OK;
+out:
+    if (pass != NULL)
+        sodium_free(pass);
+    key_destroy(sk);
+    return rc;
+}
+
+/* ---- check and list ---- */
+
+static json_t *
+bundle_json(const PluginHost *host, size_t i)
+{
+    const Bundle *b = plugin_host_bundle(host, i);
+    json_t *langs = json_array(), *drafts = json_array();
+
+    for (size_t l = 0; l < bundle_language_count(b); l++) {
+        const Content *ct = bundle_content(b, bundle_language(b, l));
+        json_array_append_new(langs, json_string(bundle_language(b, l)));
+        if (ct != NULL && ct->draft)
+            json_array_append_new(drafts, json_string(bundle_language(b, l)));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:b, s:O}", "status", "loaded",
+                     "dir", bundle_dir(b), "bundle_id", bundle_id(b), "version", bundle_version(b),
+                     "nation", bundle_nation(b), "manifest_sha256", bundle_manifest_sha256(b),
+                     "languages", langs, "draft_languages", drafts, "module",
+                     plugin_host_has_module(host, i), "rules", bundle_rules(b));
+}
+
+static void
+print_loaded(const PluginHost *host, size_t i, bool verbose)
+{
+    const Bundle *b = plugin_host_bundle(host, i);
+    const Content *first = bundle_content(b, bundle_language(b, 0));
+
+    printf("ok       %-24s %-10s %-5s", bundle_id(b), bundle_version(b), bundle_nation(b));
+    for (size_t l = 0; l < bundle_language_count(b); l++) {
+        const Content *ct = bundle_content(b, bundle_language(b, l));
+        printf("%s%s%s", l ? "," : " ", bundle_language(b, l), ct && ct->draft ? "(draft)" : "");
+    }
+    printf("%s\n", plugin_host_has_module(host, i) ? "  +module" : "");
+    if (verbose) {
+        printf("         folder %s\n", bundle_dir(b));
+        printf("         signed by publisher key %s, endorsed for %s\n", bundle_publisher_kid(b),
+               bundle_nation(b));
+        printf("         manifest SHA-256 %s\n", bundle_manifest_sha256(b));
+        if (first != NULL)
+            printf("         %zu sections, %zu training pages, %zu quiz questions, %zu clauses "
+                   "in each of %zu languages\n",
+                   first->n_sections, first->n_pages, first->n_questions, first->n_clauses,
+                   bundle_language_count(b));
+        if (plugin_host_has_module(host, i))
+            printf("         native module: entry %s, plugin ABI %d.%d\n", CK_PLUGIN_ENTRY_NAME,
+                   CK_PLUGIN_ABI_MAJOR, CK_PLUGIN_ABI_MINOR);
+    }
+}
+
+/* Prints the outcome; returns CLI_OK if nothing was refused, else CLI_INVALID. */
+static int
+report(const PluginHost *host, bool json, bool verbose)
+{
+    size_t nref = plugin_host_refusal_count(host);
+
+    if (json) {
+        json_t *out = json_object(), *loaded = json_array(), *refused = json_array();
+        char *text;
+        for (size_t i = 0; i < plugin_host_count(host); i++)
+            json_array_append_new(loaded, bundle_json(host, i));
+        for (size_t i = 0; i < nref; i++) {
+            const char *where, *id, *reason;
+            CkErr err;
+            plugin_host_refusal(host, i, &where, &id, &err, &reason);
+            json_array_append_new(refused,
+                                  json_pack("{s:s, s:s, s:s?, s:s, s:s}", "status", "refused",
+                                            "dir", where, "bundle_id", id, "error",
+                                            ck_strerror(err), "reason", reason));
+        }
+        json_object_set_new(out, "loaded", loaded);
+        json_object_set_new(out, "refused", refused);
+        if ((text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) != NULL)
+            printf("%s\n", text);
+        free(text);
+        json_decref(out);
+    } else {
+        for (size_t i = 0; i < plugin_host_count(host); i++)
+            print_loaded(host, i, verbose);
+        for (size_t i = 0; i < nref; i++) {
+            const char *where, *id, *reason;
+            CkErr err;
+            plugin_host_refusal(host, i, &where, &id, &err, &reason);
+            printf("REFUSED  %s\n         %s\n", id ? id : where, reason);
+        }
+        printf("%zu loaded, %zu refused\n", plugin_host_count(host), nref);
+    }
+    return nref == 0 ? CLI_OK : CLI_INVALID;
+}
+
+static void
+log_to_stderr(void *ctx, const char *id, CkPluginLogLevel level, const char *msg)
+{
+    (void)ctx;
+    (void)level;
+    fprintf(stderr, "certctl: [%s] %s\n", id, msg);
+}
+
+static int
+plugin_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"trust", required_argument, NULL, 't'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *trust_path = NULL;
+    bool json = false;
+    Trust *trust = NULL;
+    PluginHost *host = NULL;
+    PluginHostOptions opts = {0};
+    CkErr err;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': trust_path = optarg; break;
+        case 'j': json = true; break;
+        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
+        default: return usage_error("unknown option for check");
+        }
+    }
+    if (trust_path == NULL || optind >= argc)
+        return usage_error("check needs --trust TRUST.jwks and at least one BUNDLE_DIR");
+    if ((err = trust_load(trust_path, &trust)) != CK_OK)
+        return cli_fail(err);
+    opts.bundles = (const char *const *)&argv[optind];
+    opts.trust = trust;
+    opts.on_log = log_to_stderr;
+    if ((err = plugin_host_open(&opts, &host)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    rc = report(host, json, true);
+out:
+    plugin_host_close(host);
+    trust_free(trust);
+    return rc;
+}
+
+static int
+plugin_list(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *home = NULL;
+    bool json = false;
+    char *trust_path = NULL, *plugins = NULL, *seen = NULL;
+    const char *dirs[2] = {NULL, NULL};
+    Trust *trust = NULL;
+    PluginHost *host = NULL;
+    PluginHostOptions opts = {0};
+    CkErr err;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "H:jh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'H': home = optarg; break;
+        case 'j': json = true; break;
+        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
+        default: return usage_error("unknown option for list");
+        }
+    }
+    if (home == NULL || optind != argc)
+        return usage_error("list needs --home KIOSK_HOME");
+    trust_path = fileio_join(home, "trust.jwks");
+    plugins = fileio_join(home, "plugins");
+    seen = fileio_join(home, "plugin-versions.json");
+    if (trust_path == NULL || plugins == NULL || seen == NULL) {
+        rc = cli_usage_error("out of memory");
+        goto out;
+    }
+    if ((err = trust_load(trust_path, &trust)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    dirs[0] = plugins;
+    opts.dirs = dirs;
+    opts.trust = trust;
+    opts.seen_path = seen;
+    opts.record_seen = false;
+    if ((err = plugin_host_open(&opts, &host)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    rc = report(host, json, false);
+out:
+    plugin_host_close(host);
+    trust_free(trust);
+    free(trust_path);
+    free(plugins);
+    free(seen);
+    return rc;
+}
+
+int
+cmd_plugin(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } subs[] = {{"keygen", plugin_keygen},
+                {"sign", plugin_sign},
+                {"check", plugin_check},
+                {"list", plugin_list}};
+
+    if (argc < 2)
+        return usage_error("which one: keygen, sign, check or list?");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(plugin_usage, stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    return usage_error("unknown subcommand");
+}

@@ -1,0 +1,147 @@
+/* cmd_publisher: `certctl publisher endorse` — an authority lets a publisher key sign one nation's
+ * bundles. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_trust.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "home.h"
+#include "keys.h"
+#include "trust.h"
+
+static void
+usage(FILE *f)
+{
+    fputs(
+        "usage: certctl publisher endorse --authority DIR --publisher PUB.jwk --nation CODE\n"
+        "                                 (--home HOME | --trust FILE) [--days N | --until DATE]\n"
+        "                                 [--passphrase-file FILE]\n\n"
+        "The authority in DIR endorses the publisher's public key (from `certctl plugin\n"
+        "keygen`) for ONE nation (ISO 3166-1 alpha-3, or NATO for the baseline): bundles\n"
+        "it signs for any other nation are refused. The endorsed key and the authority\n"
+        "pin are added to HOME/trust.jwks (or to FILE, created if missing).\n",
+        f);
+}
+
+static int
+publisher_endorse(int argc, char **argv)
+{
+    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
+                                         {"publisher", required_argument, NULL, 'P'},
+                                         {"nation", required_argument, NULL, 'n'},
+                                         {"home", required_argument, NULL, 'H'},
+                                         {"trust", required_argument, NULL, 't'},
+                                         {"days", required_argument, NULL, 'd'},
+                                         {"until", required_argument, NULL, 'u'},
+                                         {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *auth_dir = NULL, *pub_path = NULL, *nation = NULL, *home = NULL, *tpath = NULL,
+               *days = NULL, *until = NULL, *pass_file = NULL;
+    char name[CLI_AUTHORITY_NAME_MAX + 1], *trust_path = NULL, *jws = NULL;
+    char to[CLOCK_RFC3339_LEN + 1];
+    int64_t now = clock_now(), exp;
+    SecretKey *auth = NULL;
+    PublicKey auth_pub, pub;
+    Trust *trust = NULL;
+    CkErr err;
+    int c, rc = CLI_USAGE;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 'P':
+            pub_path = optarg;
+            break;
+        case 'n':
+            nation = optarg;
+            break;
+        case 'H':
+            home = optarg;
+            break;
+        case 't':
+            tpath = optarg;
+            break;
+        case 'd':
+            days = optarg;
+            break;
+        case 'u':
+            until = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc || auth_dir == NULL || pub_path == NULL || nation == NULL ||
+        (home == NULL) == (tpath == NULL)) {
+        usage(stderr);
+        return cli_usage_error("publisher endorse needs --authority, --publisher, --nation and "
+                               "one of --home or --trust");
+    }
+    if (!trust_nation_valid(nation))
+        return cli_usage_error("--nation \"%s\" is not an ISO 3166-1 alpha-3 code (or NATO)",
+                               nation);
+    if ((err = cli_trust_window(days, until, now, &exp)) != CK_OK)
+        return cli_fail(err);
+    trust_path = home != NULL ? home_file(home, HOME_TRUST) : strdup(tpath);
+    if (trust_path == NULL) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    if (home != NULL) {
+        KioskHome kh;
+        if ((err = home_read(home, &kh)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+    }
+    if ((err = trust_jwk_load(pub_path, KEY_KIND_PUBLISHER, &pub, NULL)) != CK_OK ||
+        (err = fileio_exists(trust_path) ? trust_load(trust_path, &trust) : trust_new(&trust)) !=
+            CK_OK ||
+        (err = cli_trust_authority_unlock(auth_dir, pass_file, &auth, &auth_pub, name)) != CK_OK ||
+        (err = trust_endorse(auth, &pub, KEY_KIND_PUBLISHER, nation, now, exp, now, &jws)) !=
+            CK_OK ||
+        (err = trust_add_authority(trust, &auth_pub, name[0] ? name : NULL)) != CK_OK ||
+        (err = trust_add_endorsed(trust, jws)) != CK_OK ||
+        (err = trust_save(trust, trust_path)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    clock_format(exp, to);
+    printf("endorsed publisher key %s for %s until %s (authority %s)\n  updated %s\n", pub.kid,
+           nation, to, auth_pub.kid, trust_path);
+    rc = CLI_OK;
+out:
+    trust_free(trust);
+    key_destroy(auth);
+    free(jws);
+    free(trust_path);
+    return rc;
+}
+
+int
+cmd_publisher(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[1], "endorse") == 0)
+        return publisher_endorse(argc - 1, argv + 1);
+    usage(stderr);
+    return cli_usage_error("unknown publisher command \"%s\"", argv[1]);
+}

@@ -1,0 +1,210 @@
+/* cmd_show: `certctl show` — one certificate decoded, and (with --trust) checked step by step. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "jws.h"
+#include "status.h"
+#include "trust.h"
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certctl show [--trust TRUST.jwks] [--status LIST.jws] [--json] CERT|-\n\n"
+          "Decodes one certificate (a file holding its compact JWS, the JWS itself, or -\n"
+          "for standard input) and prints what it says. With --trust it also runs the\n"
+          "verification steps and shows each outcome.\n\n"
+          "exit status: 0 shown (and valid, with --trust), 1 malformed or invalid,\n"
+          "2 usage or input/output error\n",
+          f);
+}
+
+static const char *
+outcome_word(CertStepOutcome o)
+{
+    switch (o) {
+    case CERT_STEP_PASSED:
+        return "ok  ";
+    case CERT_STEP_FAILED:
+        return "FAIL";
+    case CERT_STEP_NOT_CHECKED:
+        return "--  ";
+    default:
+        return "skip";
+    }
+}
+
+static void
+print_claims(const CertClaims *c)
+{
+    char from[CLOCK_RFC3339_LEN + 1], until[CLOCK_RFC3339_LEN + 1];
+
+    clock_format(c->valid_from, from);
+    clock_format(c->valid_until, until);
+    printf("certificate %s\n", c->serial);
+    printf("  issuer       kiosk %s%s%s%s, key %s\n", c->kiosk_id, c->operator_name[0] ? " (" : "",
+           c->operator_name, c->operator_name[0] ? ")" : "", c->kid);
+    printf("  subject      %s, %s, service number %s, %s", c->name, c->nation, c->service_number,
+           c->category);
+    if (c->rank[0])
+        printf(", rank %s", c->rank);
+    if (c->unit[0])
+        printf(", unit %s", c->unit);
+    if (c->operation[0])
+        printf(", operation %s", c->operation);
+    printf("\n  valid        %s .. %s\n", from, until);
+    printf("  method       %s", c->method == CERT_METHOD_PAPER ? "paper acknowledgement" : "kiosk");
+    if (c->method == CERT_METHOD_PAPER)
+        printf(", recorded by %s%s%s", c->recorded_by, c->paper_form_ref[0] ? ", form " : "",
+               c->paper_form_ref);
+    printf("\n");
+    for (size_t i = 0; i < c->n_bundles; i++)
+        printf("  bundle       %s %s (manifest %.16s...)\n", c->bundles[i].id,
+               c->bundles[i].version, c->bundles[i].manifest_sha256);
+    for (size_t i = 0; i < c->n_text_hashes; i++)
+        printf("  text %-7s sha256 %.16s...\n", c->text_sha256[i].lang, c->text_sha256[i].sha256);
+    if (c->n_clauses > 0) {
+        printf("  clauses     ");
+        for (size_t i = 0; i < c->n_clauses; i++)
+            printf(" %s", c->clauses[i]);
+        printf("\n");
+    }
+    if (c->has_quiz)
+        printf("  quiz         %d of %d (pass mark %d%%, %d attempt%s)\n", c->quiz_score,
+               c->quiz_of, c->quiz_pass_mark, c->quiz_attempts, c->quiz_attempts == 1 ? "" : "s");
+    for (size_t i = 0; i < c->n_training; i++)
+        printf("  training     %s, %s\n", c->training[i].course, c->training[i].date);
+    if (c->signature_sha256[0])
+        printf("  signature    strokes sha256 %.16s...\n", c->signature_sha256);
+    printf("  log index    %lld\n", (long long)c->log_index);
+    if (c->supersedes[0])
+        printf("  supersedes   %s\n", c->supersedes);
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
+                                         {"status", required_argument, NULL, 's'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *trust_path = NULL, *status_path = NULL, *arg;
+    bool as_json = false;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char *jws;
+    CertClaims *claims = NULL;
+    Trust *trust = NULL;
+    StatusList *list = NULL;
+    CertStatusCheck status = {status_cert_check, NULL};
+    CertReport report;
+    int64_t now = clock_now();
+    CkErr err, verr = CK_OK;
+    int c, rc = CLI_USAGE;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            trust_path = optarg;
+            break;
+        case 's':
+            status_path = optarg;
+            break;
+        case 'j':
+            as_json = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return cli_usage_error("show needs exactly one certificate (a file, the JWS, or -)");
+    }
+    if (status_path != NULL && trust_path == NULL)
+        return cli_usage_error("--status needs --trust");
+    arg = argv[optind];
+    if (strcmp(arg, "-") == 0 || fileio_exists(arg)) {
+        if ((err = fileio_read(arg, JWS_MAX_LEN + 4096, &data, &len)) != CK_OK)
+            return cli_fail(err);
+        jws = (char *)data;
+    } else if (strchr(arg, '.') != NULL && strchr(arg, '/') == NULL) {
+        jws = (char *)arg;
+        len = strlen(arg);
+    } else {
+        return cli_fail(ck_err(CK_ERR_NOT_FOUND, "%s: no such file", arg));
+    }
+    while (len > 0 && (jws[len - 1] == '\n' || jws[len - 1] == '\r' || jws[len - 1] == ' '))
+        len--;
+    if (trust_path != NULL && (err = trust_load(trust_path, &trust)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    if (status_path != NULL) {
+        if ((err = status_load(status_path, trust, &list)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+        status.ctx = list;
+    }
+    if ((err = cert_decode(jws, len, &claims)) != CK_OK) {
+        fprintf(stderr, "certctl: not a valid certificate (step \"format\"): %s\n",
+                ck_err_detail());
+        rc = CLI_INVALID;
+        goto out;
+    }
+    if (trust != NULL)
+        verr = cert_verify(jws, len, trust, now, list ? &status : NULL, &report);
+    if (as_json) {
+        json_t *doc = json_pack("{s:o*}", "payload", cert_payload_json(jws, len)), *steps;
+        char *text;
+        if (doc != NULL && trust != NULL) {
+            steps = json_array();
+            for (int i = 0; i < CERT_STEP_COUNT_; i++)
+                json_array_append_new(steps, json_pack("{s:s,s:s,s:s}", "step",
+                                                       cert_step_name((CertStepId)i), "outcome",
+                                                       outcome_word(report.steps[i].outcome),
+                                                       "detail", report.steps[i].detail));
+            json_object_set_new(doc, "steps", steps);
+            json_object_set_new(doc, "valid", json_boolean(verr == CK_OK));
+        }
+        if (doc == NULL || (text = json_dumps(doc, JSON_INDENT(2))) == NULL) {
+            json_decref(doc);
+            rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+            goto out;
+        }
+        puts(text);
+        free(text);
+        json_decref(doc);
+    } else {
+        print_claims(claims);
+        if (trust == NULL) {
+            printf("steps\n    ok   format             well-formed vc+jwt certificate\n"
+                   "    --   signature          not checked: give --trust TRUST.jwks\n");
+        } else {
+            printf("steps\n");
+            for (int i = 0; i < CERT_STEP_COUNT_; i++)
+                printf("    %s %-18s %s\n", outcome_word(report.steps[i].outcome),
+                       cert_step_name((CertStepId)i), report.steps[i].detail);
+            printf("%s\n", verr == CK_OK ? "VALID" : "INVALID");
+        }
+    }
+    rc = verr == CK_OK ? CLI_OK : CLI_INVALID;
+out:
+    cert_claims_free(claims);
+    status_free(list);
+    trust_free(trust);
+    free(data);
+    return rc;
+}

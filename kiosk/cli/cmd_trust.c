@@ -1,0 +1,145 @@
+/* cmd_trust: `certctl trust export` — the trust file (JWKS) verifiers use. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_trust.h"
+#include "commands.h"
+#include "fileio.h"
+#include "home.h"
+#include "trust.h"
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certctl trust export [--authority DIR] [--home HOME]... [--kiosk HOME]...\n"
+          "                            [--out FILE]\n\n"
+          "Writes a trust file (JWKS, RFC 7517) for verifiers: the pinned authority keys,\n"
+          "and every kiosk and publisher key with its endorsement, gathered from the\n"
+          "trust.jwks of each kiosk HOME (--home and --kiosk mean the same and may be\n"
+          "repeated) and the authority in DIR. Writes to FILE, or standard output.\n",
+          f);
+}
+
+static int
+trust_export(int argc, char **argv)
+{
+    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
+                                         {"home", required_argument, NULL, 'H'},
+                                         {"kiosk", required_argument, NULL, 'H'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *auth_dir = NULL, *out = NULL;
+    const char **homes = calloc((size_t)argc + 1, sizeof *homes);
+    size_t n_homes = 0;
+    char name[CLI_AUTHORITY_NAME_MAX + 1], *text = NULL;
+    Trust *all = NULL, *one = NULL;
+    PublicKey pub;
+    json_t *jwks = NULL;
+    CkErr err;
+    int c, rc = CLI_USAGE;
+
+    if (homes == NULL)
+        return cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 'H':
+            homes[n_homes++] = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            rc = CLI_OK;
+            goto out;
+        default:
+            usage(stderr);
+            goto out;
+        }
+    }
+    if (optind != argc || (auth_dir == NULL && n_homes == 0)) {
+        usage(stderr);
+        rc = cli_usage_error("trust export needs --home HOME or --authority DIR");
+        goto out;
+    }
+    if ((err = trust_new(&all)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    if (auth_dir != NULL &&
+        ((err = cli_trust_authority_public(auth_dir, &pub, name)) != CK_OK ||
+         (err = trust_add_authority(all, &pub, name[0] ? name : NULL)) != CK_OK)) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    for (size_t i = 0; i < n_homes; i++) {
+        char *path = home_file(homes[i], HOME_TRUST);
+        if (path == NULL) {
+            rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+            goto out;
+        }
+        if (!fileio_exists(path)) {
+            rc = cli_fail(ck_err(CK_ERR_NOT_FOUND,
+                                 "%s: no trust file yet; endorse the kiosk first (`certctl kiosk "
+                                 "endorse`)",
+                                 path));
+            free(path);
+            goto out;
+        }
+        err = trust_load(path, &one);
+        free(path);
+        if (err != CK_OK || (err = trust_merge(all, one)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+        trust_free(one);
+        one = NULL;
+    }
+    if (trust_count(all, KEY_KIND_AUTHORITY) == 0) {
+        rc = cli_fail(ck_err(CK_ERR_USAGE, "the trust file would pin no authority"));
+        goto out;
+    }
+    if (out != NULL) {
+        err = trust_save(all, out);
+    } else if ((jwks = trust_to_json(all)) == NULL ||
+               (text = json_dumps(jwks, JSON_INDENT(2))) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+    } else {
+        err = puts(text) < 0 ? ck_err(CK_ERR_IO, "standard output: write failed") : CK_OK;
+    }
+    if (err != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    fprintf(stderr, "trust: %zu authorities, %zu kiosks, %zu publishers%s%s\n",
+            trust_count(all, KEY_KIND_AUTHORITY), trust_count(all, KEY_KIND_KIOSK),
+            trust_count(all, KEY_KIND_PUBLISHER), out ? " written to " : "", out ? out : "");
+    rc = CLI_OK;
+out:
+    free(text);
+    json_decref(jwks);
+    trust_free(one);
+    trust_free(all);
+    free(homes);
+    return rc;
+}
+
+int
+cmd_trust(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[1], "export") == 0)
+        return trust_export(argc - 1, argv + 1);
+    usage(stderr);
+    return cli_usage_error("unknown trust command \"%s\"", argv[1]);
+}

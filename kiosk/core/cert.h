@@ -1,0 +1,183 @@
+/* cert: the certificate — a W3C VC 2.0 secured as a compact JWS (vc+jwt) — issue, decode, verify.
+ */
+#ifndef CERTKIOSK_CERT_H
+#define CERTKIOSK_CERT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "keys.h"
+#include "trust.h"
+
+#define CERT_TYP "vc+jwt"
+
+/* Field limits (bytes, without the NUL). A longer field is refused when
+ * signing and when decoding (CK_ERR_FORMAT naming the field). */
+#define CERT_NAME_MAX 127
+#define CERT_FIELD_MAX 127 /* serviceNumber, rank, unit, operation, recordedBy, ... */
+#define CERT_SERIAL_MAX 95 /* "<kiosk_id>-<log index>" */
+#define CERT_MAX_BUNDLES 8
+#define CERT_MAX_LANGS 16
+#define CERT_MAX_CLAUSES 32
+#define CERT_CLAUSE_ID_MAX 31
+#define CERT_MAX_TRAINING 4
+#define CERT_SHA256_HEX 64
+
+typedef enum CertMethod {
+    CERT_METHOD_KIOSK = 1, /* signed at the kiosk */
+    CERT_METHOD_PAPER,     /* recorded from a paper form by an administrator */
+} CertMethod;
+
+typedef struct CertBundle {
+    char id[CERT_FIELD_MAX + 1];
+    char version[32];
+    char manifest_sha256[CERT_SHA256_HEX + 1];
+} CertBundle;
+
+typedef struct CertTextHash {
+    char lang[16];
+    char sha256[CERT_SHA256_HEX + 1];
+} CertTextHash;
+
+typedef struct CertTraining {
+    char course[CERT_FIELD_MAX + 1];
+    char date[11]; /* YYYY-MM-DD */
+} CertTraining;
+
+/* Everything a certificate says. It holds personal data, so it lives in
+ * sodium_malloc memory: make it with cert_claims_new(), free it with
+ * cert_claims_free() (which zeroes it). Strings are fixed arrays, NUL-
+ * terminated; an empty optional string is left out of the certificate. */
+typedef struct CertClaims {
+    /* credentialSubject — personal data */
+    char name[CERT_NAME_MAX + 1];
+    char nation[8]; /* ISO 3166-1 alpha-3 */
+    char service_number[CERT_FIELD_MAX + 1];
+    char category[16];                  /* "military" | "civilian" | "contractor" */
+    char rank[CERT_FIELD_MAX + 1];      /* optional */
+    char unit[CERT_FIELD_MAX + 1];      /* optional */
+    char operation[CERT_FIELD_MAX + 1]; /* optional */
+
+    int64_t valid_from, valid_until; /* Unix seconds; validFrom is the issue time */
+
+    /* evidence */
+    CertMethod method;
+    char recorded_by[CERT_FIELD_MAX + 1];    /* paper: the administrator */
+    char paper_form_ref[CERT_FIELD_MAX + 1]; /* paper: optional form reference */
+    size_t n_bundles;
+    CertBundle bundles[CERT_MAX_BUNDLES];
+    size_t n_text_hashes;
+    CertTextHash text_sha256[CERT_MAX_LANGS];
+    size_t n_clauses;
+    char clauses[CERT_MAX_CLAUSES][CERT_CLAUSE_ID_MAX + 1];
+    bool has_quiz;
+    int quiz_score, quiz_of, quiz_pass_mark, quiz_attempts; /* pass mark in percent */
+    size_t n_training;
+    CertTraining training[CERT_MAX_TRAINING];
+    char signature_sha256[CERT_SHA256_HEX + 1]; /* optional: hash of the signature strokes */
+    int64_t log_index;                          /* the store's leaf index */
+
+    char supersedes[CERT_SERIAL_MAX + 1]; /* optional: the serial it replaces */
+
+    /* Filled by cert_decode() / cert_verify() from the certificate itself;
+     * ignored by cert_sign(), which takes them as parameters. */
+    char serial[CERT_SERIAL_MAX + 1];
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+    char operator_name[CERT_FIELD_MAX + 1];
+    char kid[KEY_ID_LEN + 1];
+} CertClaims;
+
+/* A new, zeroed CertClaims in sodium_malloc memory, or NULL when out of memory. */
+CertClaims *cert_claims_new(void);
+
+/* Zeroes and frees claims. Accepts NULL. */
+void cert_claims_free(CertClaims *claims);
+
+/* Copies src into dst (a bounded string copy): CK_ERR_FORMAT naming field if too long. */
+CkErr cert_set(char *dst, size_t cap, const char *src, const char *field);
+#define CERT_SET(claims, member, src)                                                              \
+    cert_set((claims)->member, sizeof(claims)->member, (src), #member)
+
+/* The serial for a kiosk and log index: "<kiosk_id>-<index, 6+ digits>". */
+void cert_serial(const char *kiosk_id, int64_t log_index, char serial[CERT_SERIAL_MAX + 1]);
+
+/* Checks claims and signs the certificate with the kiosk key: header
+ * {"alg":"EdDSA","typ":"vc+jwt","kid":<kiosk kid>}, payload as in
+ * formats.md. The claims must be complete (name, nation, serviceNumber,
+ * category, validity, method, and recordedBy for paper): otherwise
+ * CK_ERR_USAGE naming the field. *jws_out: a new string, free with free(). */
+CkErr cert_sign(const CertClaims *claims, const SecretKey *kiosk_key, const char *kiosk_id,
+                const char *operator_name, const char *serial, char **jws_out);
+
+/* Parses a certificate WITHOUT checking its signature or trust (for
+ * `certctl show`): *claims_out (cert_claims_free()) gets every field.
+ * CK_ERR_FORMAT / CK_ERR_TOO_LARGE with a detail naming the field. */
+CK_WUR CkErr cert_decode(const char *jws, size_t len, CertClaims **claims_out);
+
+/* The verification steps, in the order they run (Blockcerts style). */
+typedef enum CertStepId {
+    CERT_STEP_FORMAT,      /* a well-formed vc+jwt with every required field */
+    CERT_STEP_SIGNATURE,   /* the kiosk key named by kid signed it */
+    CERT_STEP_ENDORSEMENT, /* the key was endorsed for that kiosk by a pinned authority at validFrom
+                            */
+    CERT_STEP_NOT_BEFORE,  /* now >= validFrom */
+    CERT_STEP_EXPIRY,      /* now < validUntil */
+    CERT_STEP_STATUS,      /* not revoked (when a status list is given) */
+    CERT_STEP_COUNT_
+} CertStepId;
+
+typedef enum CertStepOutcome {
+    CERT_STEP_NOT_RUN = 0, /* an earlier step failed */
+    CERT_STEP_PASSED,
+    CERT_STEP_FAILED,
+    CERT_STEP_NOT_CHECKED, /* nothing to check against (e.g. no status list given) */
+} CertStepOutcome;
+
+typedef struct CertStep {
+    CertStepOutcome outcome;
+    CkErr err; /* CK_OK unless failed */
+    char detail[256];
+} CertStep;
+
+/* What cert_verify() found, step by step. Holds no personal data except
+ * subject_name, for the administrator's report. */
+typedef struct CertReport {
+    CkErr result; /* CK_OK, or the error of the first failing step */
+    CertStep steps[CERT_STEP_COUNT_];
+    char serial[CERT_SERIAL_MAX + 1];
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+    char kid[KEY_ID_LEN + 1];
+    char subject_name[CERT_NAME_MAX + 1];
+    char nation[8];
+    int64_t valid_from, valid_until; /* 0 when the format step failed */
+} CertReport;
+
+/* The status hook: answers whether serial (issued by kiosk_id) is revoked at
+ * now. Returns CK_OK (good standing) or CK_ERR_REVOKED, writing a reason into
+ * detail; any other error makes the step fail with that error. Must be
+ * thread-safe: cert_verify() may run on many threads at once. */
+typedef CkErr (*CertStatusFn)(void *ctx, const char *serial, const char *kiosk_id, int64_t now,
+                              char *detail, size_t detail_len);
+
+typedef struct CertStatusCheck {
+    CertStatusFn fn;
+    void *ctx;
+} CertStatusCheck;
+
+/* A short name for a step ("format", "signature", ...). Static. */
+const char *cert_step_name(CertStepId step);
+
+/* Runs every step on one certificate at time now, filling *report; stops at
+ * the first failing step (later steps are CERT_STEP_NOT_RUN). status may be
+ * NULL: the status step then says "no status list given" and does not fail.
+ * Returns report->result. Thread-safe for a shared, loaded trust. */
+CK_WUR CkErr cert_verify(const char *jws, size_t len, const Trust *trust, int64_t now,
+                         const CertStatusCheck *status, CertReport *report);
+
+/* The certificate's payload as JSON (for --json output of `show`), or NULL.
+ * Returns a new reference; the signature is NOT checked. */
+json_t *cert_payload_json(const char *jws, size_t len);
+
+#endif

@@ -1,0 +1,779 @@
+/* plugin_host: native code is loaded only from bytes already verified, and each bundle fails alone. */
+#include "plugin_host.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fileio.h"
+
+/* One loaded bundle and, if it has one, its module's table. Allocated one by
+ * one so that the host table's ctx pointer stays put. */
+typedef struct Loaded {
+    Bundle *bundle;
+    PluginHost *owner;
+    CkPluginHost host_table;
+    CkPlugin plugin; /* a copy, zero beyond the plugin's struct_size */
+    bool has_module;
+} Loaded;
+
+typedef struct Refusal {
+    char *where;
+    char *bundle_id;
+    CkErr err;
+    char *reason;
+} Refusal;
+
+struct PluginHost {
+    Loaded **loaded;
+    size_t n_loaded, cap_loaded;
+    Refusal *refusals;
+    size_t n_refusals, cap_refusals;
+    char locale[16];
+    const PluginHostOptions *opts; /* valid during plugin_host_open only */
+    void (*on_log)(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg);
+    void *ctx;
+};
+
+/* ---- the host table given to modules ---- */
+
+static void
+host_log(void *ctx, CkPluginLogLevel level, const char *msg)
+{
+    Loaded *l = ctx;
+    char line[512];
+
+    if (l->owner->on_log == NULL || msg == NULL)
+        return;
+    snprintf(line, sizeof line, "%s", msg);
+    l->owner->on_log(l->owner->ctx, bundle_id(l->bundle), level, line);
+}
+
+static CkPluginStatus
+host_asset(void *ctx, const char *name, const unsigned char **data_out, size_t *len_out)
+{
+    Loaded *l = ctx;
+
+    if (name == NULL || data_out == NULL || len_out == NULL)
+        return CK_PLUGIN_INVALID;
+    return bundle_file(l->bundle, name, data_out, len_out) == CK_OK ? CK_PLUGIN_OK
+                                                                     : CK_PLUGIN_INVALID;
+}
+
+static const char *
+host_locale(void *ctx)
+{
+    Loaded *l = ctx;
+
+    return l->owner->locale;
+}
+
+static int64_t
+host_now(void *ctx)
+{
+    (void)ctx;
+    return clock_now();
+}
+
+/* ---- refusals ---- */
+
+static CkErr
+refuse(PluginHost *h, const char *where, const char *id, CkErr err, const char *reason)
+{
+    Refusal *r;
+
+    if (h->n_refusals == h->cap_refusals) {
+        size_t ncap = h->cap_refusals ? h->cap_refusals * 2 : 8;
+        Refusal *nv = realloc(h->refusals, ncap * sizeof *nv);
+        if (nv == NULL)
+            return ck_err(CK_ERR_NOMEM, "out of memory");
+        h->refusals = nv;
+        h->cap_refusals = ncap;
+    }
+    r = &h->refusals[h->n_refusals];
+    r->where = strdup(where);
+    r->bundle_id = id ? strdup(id) : NULL;
+    r->reason = strdup(reason);
+    r->err = err;
+    if (r->where == NULL || r->reason == NULL || (id != NULL && r->bundle_id == NULL)) {
+        free(r->where);
+        free(r->bundle_id);
+        free(r->reason);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
+    h->n_refusals++;
+    if (h->opts->on_refused != NULL)
+        h->opts->on_refused(h->opts->ctx, where, id, err, reason);
+    return CK_OK;
+}
+
+/* ---- native modules ---- */
+
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#elif defined(__i386__)
+#define HOST_MACHINE EM_386
+#elif defined(__arm__)
+#define HOST_MACHINE EM_ARM
+#elif defined(__riscv)
+#define HOST_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define HOST_MACHINE EM_PPC64
+#elif defined(__s390x__)
+#define HOST_MACHINE EM_S390
+#endif
+
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr HostEhdr;
+#define HOST_CLASS ELFCLASS64
+#else
+typedef Elf32_Ehdr HostEhdr;
+#define HOST_CLASS ELFCLASS32
+#endif
+
+CkErr
+plugin_host_check_elf(const unsigned char *data, size_t len, const char *what)
+{
+    HostEhdr eh;
+    const uint16_t one = 1;
+    const int host_data = *(const unsigned char *)&one == 1 ? ELFDATA2LSB : ELFDATA2MSB;
+
+    if (len < sizeof eh || memcmp(data, ELFMAG, SELFMAG) != 0)
+        return ck_err(CK_ERR_REFUSED, "%s: not an ELF shared object (no ELF header)", what);
+    memcpy(&eh, data, sizeof eh);
+    if (eh.e_ident[EI_CLASS] != HOST_CLASS || eh.e_ident[EI_DATA] != host_data)
+        return ck_err(CK_ERR_REFUSED, "%s: an ELF file for another word size or byte order",
+                      what);
+    if (eh.e_type != ET_DYN)
+        return ck_err(CK_ERR_REFUSED,
+                      "%s: an ELF file but not a shared object (type %u); build it as a MODULE "
+                      "library",
+                      what, (unsigned)eh.e_type);
+#ifdef HOST_MACHINE
+    if (eh.e_machine != HOST_MACHINE)
+        return ck_err(CK_ERR_REFUSED, "%s: a shared object for another machine (e_machine %u)",
+                      what, (unsigned)eh.e_machine);
+#endif
+    return CK_OK;
+}
+
+/* Loads the verified bytes through a sealed memfd, so what runs is exactly
+ * what was checked: nobody can swap the file between check and load. */
+static CkErr
+load_module(Loaded *l, const char *who)
+{
+    const char *name;
+    const unsigned char *data;
+    size_t len, done = 0;
+    char path[64], what[600], errbuf[256] = "";
+    CkPluginEntryFn entry;
+    const CkPlugin *p = NULL;
+    CkPluginStatus st;
+    void *handle;
+    int fd;
+
+    if (!bundle_module(l->bundle, &name, &data, &len))
+        return CK_OK;
+    snprintf(what, sizeof what, "%s: module %s", who, name);
+    if (plugin_host_check_elf(data, len, what) != CK_OK)
+        return CK_ERR_REFUSED;
+    if ((fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
+        return ck_err(CK_ERR_IO, "%s: memfd_create: %s", what, strerror(errno));
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return ck_err(CK_ERR_IO, "%s: writing to memfd: %s", what, strerror(errno));
+        }
+        done += (size_t)n;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+        close(fd);
+        return ck_err(CK_ERR_IO, "%s: sealing memfd: %s", what, strerror(errno));
+    }
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    /* The dynamic loader knows objects by name: if a module were ever loaded
+     * under this fd path before, dlopen would hand back that one. The fd of
+     * every loaded module stays open for good, so its number (and name) is
+     * never reused; check anyway rather than run the wrong code. */
+    if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) != NULL) {
+        close(fd);
+        return ck_err(CK_ERR_INTERNAL, "%s: %s already names another loaded module", what, path);
+    }
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *e = dlerror();
+        close(fd);
+        return ck_err(CK_ERR_REFUSED, "%s: cannot be loaded: %s", what, e ? e : "dlopen failed");
+    }
+    /* fd is deliberately never closed (see above); it is close-on-exec. */
+    /* Never dlclose: thread-local and atexit destructors would point into
+     * unmapped code. A refused module stays mapped and is never called again. */
+    *(void **)&entry = dlsym(handle, CK_PLUGIN_ENTRY_NAME);
+    if (entry == NULL)
+        return ck_err(CK_ERR_REFUSED,
+                      "%s: has no entry symbol %s (built for another plugin ABI major?)", what,
+                      CK_PLUGIN_ENTRY_NAME);
+    st = entry(&l->host_table, &p, errbuf, sizeof errbuf);
+    errbuf[sizeof errbuf - 1] = '\0';
+    if (st != CK_PLUGIN_OK)
+        return ck_err(CK_ERR_REFUSED, "%s: its entry failed (status %d): %s", what, (int)st,
+                      errbuf[0] ? errbuf : "no reason given");
+    if (p == NULL)
+        return ck_err(CK_ERR_REFUSED, "%s: its entry returned no plugin table", what);
+    if (p->abi_major != CK_PLUGIN_ABI_MAJOR)
+        return ck_err(CK_ERR_REFUSED, "%s: its table is for plugin ABI %u.%u; this kiosk has %d.%d",
+                      what, p->abi_major, p->abi_minor, CK_PLUGIN_ABI_MAJOR, CK_PLUGIN_ABI_MINOR);
+    if (p->abi_minor > CK_PLUGIN_ABI_MINOR)
+        return ck_err(CK_ERR_REFUSED,
+                      "%s: its table needs plugin ABI %u.%u, newer than this kiosk's %d.%d", what,
+                      p->abi_major, p->abi_minor, CK_PLUGIN_ABI_MAJOR, CK_PLUGIN_ABI_MINOR);
+    if (p->struct_size < offsetof(CkPlugin, reserved) || p->struct_size > 64 * 1024)
+        return ck_err(CK_ERR_REFUSED, "%s: its table has an impossible struct_size %u", what,
+                      (unsigned)p->struct_size);
+    memset(&l->plugin, 0, sizeof l->plugin);
+    memcpy(&l->plugin, p,
+           p->struct_size < sizeof l->plugin ? p->struct_size : sizeof l->plugin);
+    if (l->plugin.nation == NULL || strcmp(l->plugin.nation, bundle_nation(l->bundle)) != 0)
+        return ck_err(CK_ERR_REFUSED, "%s: the module is for nation %.8s, the bundle for %s", what,
+                      l->plugin.nation ? l->plugin.nation : "(none)", bundle_nation(l->bundle));
+    l->has_module = true;
+    return CK_OK;
+}
+
+/* ---- discovery ---- */
+
+static const Loaded *
+find_nation(const PluginHost *h, const char *nation)
+{
+    for (size_t i = 0; i < h->n_loaded; i++)
+        if (strcmp(bundle_nation(h->loaded[i]->bundle), nation) == 0)
+            return h->loaded[i];
+    return NULL;
+}
+
+static CkErr
+try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
+{
+    const PluginHostOptions *o = h->opts;
+    BundleOptions bo = {.trust = o->trust, .now = o->now, .seen = seen};
+    Loaded *l = NULL;
+    Bundle *b = NULL;
+    char who[400];
+    CkErr err;
+
+    if ((err = bundle_load(dir, &bo, &b)) != CK_OK) {
+        char reason[512];
+        if (err == CK_ERR_NOMEM)
+            return err;
+        snprintf(reason, sizeof reason, "%s", ck_err_detail());
+        return refuse(h, dir, NULL, err, reason);
+    }
+    snprintf(who, sizeof who, "bundle %s (%s %s)", dir, bundle_id(b), bundle_version(b));
+    for (size_t i = 0; i < h->n_loaded; i++) {
+        const Bundle *other = h->loaded[i]->bundle;
+        if (strcmp(bundle_id(other), bundle_id(b)) == 0 ||
+            strcmp(bundle_nation(other), bundle_nation(b)) == 0) {
+            char reason[512];
+            snprintf(reason, sizeof reason, "%s: %s already provides %s %s", who,
+                     bundle_dir(other),
+                     strcmp(bundle_id(other), bundle_id(b)) == 0 ? "bundle" : "nation",
+                     strcmp(bundle_id(other), bundle_id(b)) == 0 ? bundle_id(b)
+                                                                 : bundle_nation(b));
+            err = refuse(h, dir, bundle_id(b), CK_ERR_REFUSED, reason);
+            bundle_free(b);
+            return err;
+        }
+    }
+    if ((l = calloc(1, sizeof *l)) == NULL) {
+        bundle_free(b);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
+    l->bundle = b;
+    l->owner = h;
+    l->host_table = (CkPluginHost){
+        .struct_size = sizeof(CkPluginHost),
+        .abi_major = CK_PLUGIN_ABI_MAJOR,
+        .abi_minor = CK_PLUGIN_ABI_MINOR,
+        .ctx = l,
+        .log = host_log,
+        .asset = host_asset,
+        .locale = host_locale,
+        .now = host_now,
+    };
+    if ((err = load_module(l, who)) != CK_OK) {
+        char reason[512];
+        snprintf(reason, sizeof reason, "%s", ck_err_detail());
+        err = refuse(h, dir, bundle_id(b), err, reason);
+        bundle_free(b);
+        free(l);
+        return err;
+    }
+    if (h->n_loaded == h->cap_loaded) {
+        size_t ncap = h->cap_loaded ? h->cap_loaded * 2 : 8;
+        Loaded **nv = realloc(h->loaded, ncap * sizeof *nv);
+        if (nv == NULL) {
+            bundle_free(b);
+            free(l);
+            return ck_err(CK_ERR_NOMEM, "out of memory");
+        }
+        h->loaded = nv;
+        h->cap_loaded = ncap;
+    }
+    /* The baseline goes first, so callers see it before the nations. */
+    if (strcmp(bundle_nation(b), "NATO") == 0) {
+        memmove(h->loaded + 1, h->loaded, h->n_loaded * sizeof *h->loaded);
+        h->loaded[0] = l;
+    } else {
+        h->loaded[h->n_loaded] = l;
+    }
+    h->n_loaded++;
+    if (o->on_loaded != NULL)
+        o->on_loaded(o->ctx, b, l->has_module);
+    return CK_OK;
+}
+
+static CkErr
+scan_dir(PluginHost *h, const char *dir, const BundleSeen *seen)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    CkErr err = CK_OK;
+
+    if (d == NULL)
+        return errno == ENOENT ? CK_OK : refuse(h, dir, NULL, CK_ERR_IO, strerror(errno));
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char **nv = realloc(names, ncap * sizeof *nv);
+            if (nv == NULL) {
+                err = ck_err(CK_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            names = nv;
+            cap = ncap;
+        }
+        if ((names[n] = fileio_join(dir, de->d_name)) == NULL) {
+            err = ck_err(CK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        n++;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort: a handful of names */
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    for (size_t i = 0; i < n && err == CK_OK; i++) {
+        struct stat st;
+        if (lstat(names[i], &st) != 0 || !S_ISDIR(st.st_mode))
+            err = refuse(h, names[i], NULL, CK_ERR_FORMAT,
+                         "not a bundle folder (only folders belong in a plugins folder)");
+        else
+            err = try_bundle(h, names[i], seen);
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return err;
+}
+
+CkErr
+plugin_host_open(const PluginHostOptions *opts, PluginHost **host_out)
+{
+    PluginHost *h = calloc(1, sizeof *h);
+    BundleSeen *seen = NULL;
+    bool changed = false;
+    CkErr err = CK_OK;
+
+    *host_out = NULL;
+    if (h == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (opts->trust == NULL) {
+        free(h);
+        return ck_err(CK_ERR_USAGE, "plugin host: no trust set given");
+    }
+    h->opts = opts;
+    h->on_log = opts->on_log;
+    h->ctx = opts->ctx;
+    snprintf(h->locale, sizeof h->locale, "en");
+    if (opts->seen_path != NULL && (err = bundle_seen_load(opts->seen_path, &seen)) != CK_OK)
+        goto out;
+    for (size_t i = 0; opts->dirs != NULL && opts->dirs[i] != NULL && err == CK_OK; i++)
+        err = scan_dir(h, opts->dirs[i], seen);
+    for (size_t i = 0; opts->bundles != NULL && opts->bundles[i] != NULL && err == CK_OK; i++)
+        err = try_bundle(h, opts->bundles[i], seen);
+    if (err != CK_OK)
+        goto out;
+    if (seen != NULL && opts->record_seen) {
+        for (size_t i = 0; i < h->n_loaded && err == CK_OK; i++) {
+            bool c;
+            err = bundle_seen_record(seen, bundle_id(h->loaded[i]->bundle),
+                                     bundle_version(h->loaded[i]->bundle), &c);
+            changed |= c;
+        }
+        if (err == CK_OK && changed)
+            err = bundle_seen_save(seen, opts->seen_path);
+    }
+out:
+    bundle_seen_free(seen);
+    h->opts = NULL;
+    if (err != CK_OK) {
+        plugin_host_close(h);
+        return err;
+    }
+    *host_out = h;
+    return CK_OK;
+}
+
+void
+plugin_host_close(PluginHost *h)
+{
+    if (h == NULL)
+        return;
+    for (size_t i = 0; i < h->n_loaded; i++) {
+        bundle_free(h->loaded[i]->bundle);
+        free(h->loaded[i]);
+    }
+    free(h->loaded);
+    for (size_t i = 0; i < h->n_refusals; i++) {
+        free(h->refusals[i].where);
+        free(h->refusals[i].bundle_id);
+        free(h->refusals[i].reason);
+    }
+    free(h->refusals);
+    free(h);
+}
+
+size_t
+plugin_host_count(const PluginHost *h)
+{
+    return h->n_loaded;
+}
+
+const Bundle *
+plugin_host_bundle(const PluginHost *h, size_t i)
+{
+    return i < h->n_loaded ? h->loaded[i]->bundle : NULL;
+}
+
+bool
+plugin_host_has_module(const PluginHost *h, size_t i)
+{
+    return i < h->n_loaded && h->loaded[i]->has_module;
+}
+
+size_t
+plugin_host_refusal_count(const PluginHost *h)
+{
+    return h->n_refusals;
+}
+
+void
+plugin_host_refusal(const PluginHost *h, size_t i, const char **where_out,
+                    const char **bundle_id_out, CkErr *err_out, const char **reason_out)
+{
+    const Refusal *r = &h->refusals[i];
+
+    *where_out = r->where;
+    *bundle_id_out = r->bundle_id;
+    *err_out = r->err;
+    *reason_out = r->reason;
+}
+
+const Bundle *
+plugin_host_baseline(const PluginHost *h)
+{
+    const Loaded *l = find_nation(h, "NATO");
+
+    return l ? l->bundle : NULL;
+}
+
+const Bundle *
+plugin_host_find(const PluginHost *h, const char *nation)
+{
+    const Loaded *l = nation ? find_nation(h, nation) : NULL;
+
+    return l ? l->bundle : NULL;
+}
+
+void
+plugin_host_set_locale(PluginHost *h, const char *lang)
+{
+    snprintf(h->locale, sizeof h->locale, "%s", lang && lang[0] ? lang : "en");
+}
+
+/* ---- rules ---- */
+
+static const char *const category_names[] = {
+    [CK_PLUGIN_MILITARY] = "military",
+    [CK_PLUGIN_CIVILIAN] = "civilian",
+    [CK_PLUGIN_CONTRACTOR] = "contractor",
+};
+
+CkErr
+plugin_host_category_parse(const char *s, CkPluginCategory *cat_out)
+{
+    for (int c = CK_PLUGIN_MILITARY; c <= CK_PLUGIN_CONTRACTOR; c++)
+        if (s != NULL && strcmp(s, category_names[c]) == 0) {
+            *cat_out = (CkPluginCategory)c;
+            return CK_OK;
+        }
+    return ck_err(CK_ERR_FORMAT, "category \"%.20s\" is not military, civilian or contractor",
+                  s ? s : "");
+}
+
+const char *
+plugin_host_category_name(CkPluginCategory cat)
+{
+    return cat >= CK_PLUGIN_MILITARY && cat <= CK_PLUGIN_CONTRACTOR ? category_names[cat] : "?";
+}
+
+/* The manifest's service-number rule, applied without the module. */
+static CkErr
+manifest_rule(const json_t *sn, const char *lang, const char *number, char *reason,
+              size_t reason_len)
+{
+    const json_t *labels = json_object_get(sn, "label");
+    const char *label = json_string_value(json_object_get(labels, lang));
+    size_t lo = (size_t)json_integer_value(json_object_get(sn, "min_length"));
+    size_t hi = (size_t)json_integer_value(json_object_get(sn, "max_length"));
+    bool digits = strcmp(json_string_value(json_object_get(sn, "charset")), "digits") == 0;
+    size_t len = strlen(number);
+
+    if (label == NULL)
+        label = json_string_value(json_object_get(labels, "en"));
+    if (label == NULL) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)labels, k, v) {
+            label = json_string_value(v);
+            break;
+        }
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = number[i];
+        bool ok = (c >= '0' && c <= '9') ||
+                  (!digits && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')));
+        if (!ok) {
+            snprintf(reason, reason_len, "%s: only %s are allowed", label,
+                     digits ? "digits" : "letters and digits");
+            return ck_err(CK_ERR_REFUSED, "the service number has a character not allowed");
+        }
+    }
+    if (len < lo || len > hi) {
+        if (lo == hi)
+            snprintf(reason, reason_len, "%s: must be exactly %zu characters long", label, lo);
+        else
+            snprintf(reason, reason_len, "%s: must be %zu to %zu characters long", label, lo, hi);
+        return ck_err(CK_ERR_REFUSED, "the service number has the wrong length");
+    }
+    return CK_OK;
+}
+
+CkErr
+plugin_host_validate_service_number(const PluginHost *h, const char *nation, const char *number,
+                                    char *reason, size_t reason_len)
+{
+    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    const Loaded *base = find_nation(h, "NATO");
+    const json_t *sn = NULL;
+    char buf[256];
+    CkPluginStatus st;
+    CkErr err;
+
+    reason[0] = '\0';
+    if (number == NULL || number[0] == '\0') {
+        snprintf(reason, reason_len, "no service number was given");
+        return ck_err(CK_ERR_REFUSED, "no service number was given");
+    }
+    if (nat != NULL)
+        sn = json_object_get(bundle_rules(nat->bundle), "service_number");
+    if (sn == NULL && (nat == NULL || !nat->has_module) && base != NULL)
+        sn = json_object_get(bundle_rules(base->bundle), "service_number");
+    if (sn == NULL && (nat == NULL || !nat->has_module))
+        return ck_err(CK_ERR_NOT_FOUND, "no rule for service numbers of %s",
+                      nation ? nation : "(no nation)");
+    if (sn != NULL && (err = manifest_rule(sn, h->locale, number, reason, reason_len)) != CK_OK)
+        return err;
+    if (nat == NULL || !nat->has_module || nat->plugin.validate_service_number == NULL)
+        return CK_OK;
+    memset(buf, 0, sizeof buf);
+    st = nat->plugin.validate_service_number(nat->plugin.ctx, number, buf, sizeof buf);
+    buf[sizeof buf - 1] = '\0';
+    if (st == CK_PLUGIN_OK)
+        return CK_OK;
+    if (st == CK_PLUGIN_INVALID) {
+        snprintf(reason, reason_len, "%s", buf[0] ? buf : "this number is not valid");
+        return ck_err(CK_ERR_REFUSED, "the %s module refused the service number: %s", nation,
+                      reason);
+    }
+    /* A module that cannot decide fails closed: nobody is certified on a guess. */
+    snprintf(reason, reason_len, "the number could not be checked; please ask the staff");
+    return ck_err(CK_ERR_INTERNAL, "the %s module could not check a service number (status %d): %s",
+                  nation, (int)st, buf);
+}
+
+static bool
+manifest_must(const Bundle *b, CkPluginCategory cat)
+{
+    const json_t *list = json_object_get(bundle_rules(b), "must_certify");
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(list, i, v) {
+        if (strcmp(json_string_value(v), plugin_host_category_name(cat)) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+loaded_must(const Loaded *l, CkPluginCategory cat)
+{
+    int must = 0;
+
+    if (l->has_module && l->plugin.must_certify != NULL &&
+        l->plugin.must_certify(l->plugin.ctx, cat, &must) == CK_PLUGIN_OK)
+        return must != 0;
+    return manifest_must(l->bundle, cat);
+}
+
+CkErr
+plugin_host_must_certify(const PluginHost *h, const char *nation, CkPluginCategory cat,
+                         bool *must_out)
+{
+    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    const Loaded *base = find_nation(h, "NATO");
+
+    *must_out = false;
+    if (nat == NULL && base == NULL)
+        return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
+    *must_out = (base != NULL && loaded_must(base, cat)) || (nat != NULL && loaded_must(nat, cat));
+    return CK_OK;
+}
+
+static unsigned
+loaded_validity(const Loaded *l, CkPluginCategory cat)
+{
+    uint32_t days = 0;
+
+    if (l->has_module && l->plugin.validity_days != NULL &&
+        l->plugin.validity_days(l->plugin.ctx, cat, &days) == CK_PLUGIN_OK && days >= 1 &&
+        days <= 3660)
+        return days;
+    return (unsigned)json_integer_value(json_object_get(bundle_rules(l->bundle), "validity_days"));
+}
+
+CkErr
+plugin_host_validity_days(const PluginHost *h, const char *nation, CkPluginCategory cat,
+                          unsigned *days_out)
+{
+    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    const Loaded *base = find_nation(h, "NATO");
+    unsigned d = 0;
+
+    if (nat == NULL && base == NULL)
+        return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
+    if (base != NULL)
+        d = loaded_validity(base, cat);
+    if (nat != NULL) {
+        unsigned n = loaded_validity(nat, cat);
+        if (d == 0 || n < d)
+            d = n;
+    }
+    *days_out = d;
+    return CK_OK;
+}
+
+CkErr
+plugin_host_pass_mark(const PluginHost *h, const char *nation, unsigned *percent_out)
+{
+    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    const Loaded *base = find_nation(h, "NATO");
+    unsigned p = 0;
+
+    if (nat == NULL && base == NULL)
+        return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
+    for (int k = 0; k < 2; k++) {
+        const Loaded *l = k == 0 ? base : nat;
+        if (l != NULL) {
+            unsigned v = (unsigned)json_integer_value(
+                json_object_get(bundle_rules(l->bundle), "pass_mark_percent"));
+            if (v > p)
+                p = v;
+        }
+    }
+    *percent_out = p;
+    return CK_OK;
+}
+
+static bool
+claim_key_valid(const char *k)
+{
+    if (k[0] == '\0')
+        return false;
+    for (; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+              *k == '.' || *k == '_' || *k == '-'))
+            return false;
+    return true;
+}
+
+CkErr
+plugin_host_extra_claims(const PluginHost *h, const char *nation, const char *number,
+                         CkPluginCategory cat, json_t **claims_out)
+{
+    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    CkPluginClaim claims[16];
+    size_t count = 0;
+    json_t *obj = json_object();
+    CkPluginStatus st;
+
+    *claims_out = NULL;
+    if (obj == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (nat == NULL || !nat->has_module || nat->plugin.extra_claims == NULL) {
+        *claims_out = obj;
+        return CK_OK;
+    }
+    memset(claims, 0, sizeof claims);
+    st = nat->plugin.extra_claims(nat->plugin.ctx, number, cat, claims, 16, &count);
+    if (st != CK_PLUGIN_OK || count > 16) {
+        json_decref(obj);
+        return ck_err(CK_ERR_INTERNAL, "the %s module gave no extra claims (status %d)", nation,
+                      (int)st);
+    }
+    for (size_t i = 0; i < count; i++) {
+        json_t *v;
+        claims[i].key[sizeof claims[i].key - 1] = '\0';
+        claims[i].value[sizeof claims[i].value - 1] = '\0';
+        if (!claim_key_valid(claims[i].key) || (v = json_string(claims[i].value)) == NULL) {
+            json_decref(obj);
+            return ck_err(CK_ERR_INTERNAL, "the %s module gave a malformed claim %zu", nation, i);
+        }
+        json_object_set_new(obj, claims[i].key, v);
+    }
+    *claims_out = obj;
+    return CK_OK;
+}

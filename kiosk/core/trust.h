@@ -1,0 +1,151 @@
+/* trust: public JWKs, authority endorsements of kiosk and publisher keys, and the trust file
+ * (JWKS). */
+#ifndef CERTKIOSK_TRUST_H
+#define CERTKIOSK_TRUST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "keys.h"
+
+/* The "typ" of an endorsement JWS (formats.md). */
+#define TRUST_ENDORSEMENT_TYP "certkiosk-endorsement+jwt"
+
+/* Longest kiosk ID (bytes, without the NUL). Kiosk IDs use A-Z a-z 0-9 . _ - only. */
+#define TRUST_KIOSK_ID_MAX 64
+/* A nation code: ISO 3166-1 alpha-3, or "NATO" for the baseline. */
+#define TRUST_NATION_MAX 8
+/* Longest trust file accepted (bytes). */
+#define TRUST_FILE_MAX (4 * 1024 * 1024)
+
+/* ---- JWKs (RFC 7517 / RFC 8037) ---- */
+
+/* Builds the public JWK of pub: {"kty":"OKP","crv":"Ed25519","x":..,"kid":..,
+ * "use":"sig","alg":"EdDSA","certkiosk_role":<role>}. The caller adds
+ * "name", "kiosk_id", "nation", "endorsement" as needed. Returns a new
+ * reference (json_decref()), or NULL when out of memory. */
+json_t *trust_jwk_from_public(const PublicKey *pub, KeyKind role);
+
+/* Reads the public key of a JWK, refusing (CK_ERR_FORMAT / CK_ERR_KEY, the
+ * detail naming `what`): kty other than OKP, crv other than Ed25519, a
+ * private "d" member, bad base64url, a non-canonical or low-order x, and a
+ * "kid" that is not key_id(x). If role_out is not NULL, "certkiosk_role" must
+ * be present and valid and is returned there. */
+CK_WUR CkErr trust_jwk_to_public(const json_t *jwk, const char *what, PublicKey *pub_out,
+                                 KeyKind *role_out);
+
+/* Loads a JWK file (path) of the given role into *pub_out; *jwk_out, if not
+ * NULL, receives the parsed JSON (json_decref()). */
+CK_WUR CkErr trust_jwk_load(const char *path, KeyKind role, PublicKey *pub_out, json_t **jwk_out);
+
+/* Writes a JWK to path (pretty JSON, mode 0644); exclusive refuses an existing file. */
+CkErr trust_jwk_save(const json_t *jwk, const char *path, bool exclusive);
+
+/* ---- Endorsements ---- */
+
+/* What an endorsement says (its payload, checked). */
+typedef struct Endorsement {
+    char authority_kid[KEY_ID_LEN + 1];    /* the header's kid: who signed it */
+    PublicKey subject;                     /* the endorsed key (payload sub_kid and x) */
+    KeyKind role;                          /* KEY_KIND_KIOSK or KEY_KIND_PUBLISHER */
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1]; /* role kiosk: the kiosk it is endorsed for */
+    char nation[TRUST_NATION_MAX + 1];     /* role publisher: the only nation it may sign for */
+    int64_t nbf, exp, iat;                 /* validity window [nbf, exp) and issue time */
+} Endorsement;
+
+/* The authority signs an endorsement of subject for role, scoped to scope
+ * (a kiosk ID for KEY_KIND_KIOSK, a nation code for KEY_KIND_PUBLISHER), valid
+ * in [nbf, exp). authority must be a KEY_KIND_AUTHORITY key. *jws_out: free(). */
+CkErr trust_endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role,
+                    const char *scope, int64_t nbf, int64_t exp, int64_t iat, char **jws_out);
+
+/* Parses an endorsement WITHOUT checking its signature (for display): the
+ * header must be EdDSA with typ TRUST_ENDORSEMENT_TYP and a kid, the payload
+ * well-formed. */
+CK_WUR CkErr trust_endorsement_parse(const char *jws, Endorsement *out);
+
+/* Parses and checks an endorsement's signature with authority (whose kid
+ * must match the header's kid): CK_OK, CK_ERR_SIGNATURE, CK_ERR_UNTRUSTED
+ * (signed by another key) or CK_ERR_FORMAT. Does not check the time window. */
+CK_WUR CkErr trust_endorsement_verify(const char *jws, const PublicKey *authority,
+                                      Endorsement *out);
+
+/* ---- The trust file ---- */
+
+/* A set of trusted keys: pinned authorities, endorsed kiosk and publisher
+ * keys. Only trust.c knows its fields. After loading it is read-only, and the
+ * trust_find_* functions may be called from many threads at once. */
+typedef struct Trust Trust;
+
+/* A new, empty trust set. *trust_out: free with trust_free(). */
+CkErr trust_new(Trust **trust_out);
+
+/* Frees a trust set. Accepts NULL. */
+void trust_free(Trust *trust);
+
+/* Loads a JWKS trust file. The whole file is refused (CK_ERR_FORMAT /
+ * CK_ERR_KEY, naming the entry) for: not a {"keys":[...]} object, a JWK
+ * that is malformed, low-order or whose kid is not its key's ID, duplicate
+ * kids, a missing or unknown certkiosk_role, a kiosk or publisher key without
+ * an endorsement, or an endorsement whose subject or scope differs from the
+ * JWK that carries it. An endorsement by an unknown authority or with a bad
+ * signature does NOT refuse the file: that key is kept, marked untrusted, and
+ * trust_find_* says why. */
+CK_WUR CkErr trust_load(const char *path, Trust **trust_out);
+
+/* Same as trust_load, from a parsed JWKS; what names the source in messages. */
+CK_WUR CkErr trust_from_json(const json_t *jwks, const char *what, Trust **trust_out);
+
+/* The trust set as a JWKS (authorities first, then kiosks, then publishers).
+ * Returns a new reference (json_decref()), or NULL when out of memory. */
+json_t *trust_to_json(const Trust *trust);
+
+/* Writes the JWKS to path atomically (mode 0644). */
+CkErr trust_save(const Trust *trust, const char *path);
+
+/* Pins an authority key (a no-op if already pinned). name may be NULL. */
+CkErr trust_add_authority(Trust *trust, const PublicKey *pub, const char *name);
+
+/* Adds (or replaces, for the same kid) an endorsed kiosk or publisher key.
+ * The endorsement must verify against an authority already pinned in
+ * trust: otherwise CK_ERR_UNTRUSTED / CK_ERR_SIGNATURE and nothing changes. */
+CkErr trust_add_endorsed(Trust *trust, const char *endorsement_jws);
+
+/* Copies every key of src into dst (pins first). Kids in both are replaced
+ * by src's entry. */
+CkErr trust_merge(Trust *dst, const Trust *src);
+
+/* Number of keys of each kind (for summaries). */
+size_t trust_count(const Trust *trust, KeyKind role);
+
+/* Finds a pinned authority by kid: CK_OK or CK_ERR_UNTRUSTED. */
+CK_WUR CkErr trust_find_authority(const Trust *trust, const char *kid, PublicKey *pub_out);
+
+/* Finds a listed key of the given role by kid WITHOUT deciding whether it is
+ * trusted (to check a signature before judging its endorsement):
+ * CK_OK or CK_ERR_UNTRUSTED ("not in the trust file" / "is a publisher key"). */
+CK_WUR CkErr trust_lookup(const Trust *trust, const char *kid, KeyKind role, PublicKey *pub_out);
+
+/* Succeeds only if kid is a kiosk key endorsed by a pinned authority with
+ * at_time inside the endorsement window. Fails with CK_ERR_UNTRUSTED (unknown
+ * key, wrong role, endorsement by an unknown authority or with a bad
+ * signature), CK_ERR_EXPIRED or CK_ERR_NOT_YET_VALID, the detail naming the
+ * key and the window. kiosk_id_out (may be NULL) receives the kiosk ID the
+ * key is endorsed for. Thread-safe. */
+CK_WUR CkErr trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time,
+                              PublicKey *pub_out, char kiosk_id_out[TRUST_KIOSK_ID_MAX + 1]);
+
+/* Succeeds only if kid is a publisher key endorsed by a pinned authority FOR
+ * nation, with at_time inside the window. A key endorsed for another nation
+ * is CK_ERR_UNTRUSTED ("endorsed for NOR, not USA"). Thread-safe. */
+CK_WUR CkErr trust_find_publisher(const Trust *trust, const char *kid, const char *nation,
+                                  int64_t at_time, PublicKey *pub_out);
+
+/* True if s is a valid kiosk ID (1..TRUST_KIOSK_ID_MAX of A-Z a-z 0-9 . _ -). */
+bool trust_kiosk_id_valid(const char *s);
+
+/* True if s is a valid nation code (3 upper-case letters, or "NATO"). */
+bool trust_nation_valid(const char *s);
+
+#endif

@@ -1,0 +1,48 @@
+/* osk: the on-screen keyboards — letters (Latin with accents, Greek, Cyrillic) and a digit keypad. */
+#ifndef CERTKIOSK_OSK_H
+#define CERTKIOSK_OSK_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#include "widget.h"
+
+typedef enum OskLayout {
+    OSK_LETTERS,  /* Latin letters */
+    OSK_ACCENTS,  /* accented Latin letters */
+    OSK_GREEK,
+    OSK_CYRILLIC,
+    OSK_DIGITS,   /* 3x4 keypad */
+    OSK_DATE,     /* keypad with '-' for YYYY-MM-DD */
+    OSK_CODE,     /* capital A-Z only (nation codes) */
+    OSK_LAYOUT_COUNT_
+} OskLayout;
+
+typedef enum OskAction { OSK_NONE, OSK_TEXT, OSK_BACKSPACE } OskAction;
+
+typedef struct Osk {
+    OskLayout layout;
+    OskLayout base;  /* the layout the field asked for */
+    bool shift;      /* next letter upper case */
+    bool caps;       /* shift locked */
+    bool auto_shift; /* capitalise after a space (names) */
+    char out[8];     /* the key's text after OSK_TEXT */
+} Osk;
+
+/* Starts a keyboard of the given layout (on focusing a field). With names,
+ * the first letter of each word is upper case. */
+void osk_reset(Osk *k, OskLayout layout, bool names);
+
+/* Tells the keyboard what the field now ends with (for the automatic shift). */
+void osk_field_changed(Osk *k, const char *value);
+
+/* The height a keyboard of this layout needs for keys of key_h pixels. */
+int osk_height(const Osk *k, int key_h, int gap);
+
+/* The width a keyboard needs for keys of key_w pixels. */
+int osk_width(const Osk *k, int key_w, int gap);
+
+/* Draws the keyboard in r with keys key_h high; returns what a tap did. */
+OskAction osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap);
+
+#endif

@@ -1,0 +1,30 @@
+/* screens: one draw function per flow screen; draws the FlowView and turns input into flow events. */
+#ifndef CERTKIOSK_SCREENS_H
+#define CERTKIOSK_SCREENS_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "widget.h"
+
+typedef struct Screens Screens;
+
+/* strings_dir holds the UI strings (<lang>.json, en.json required);
+ * languages are the flow's UI languages, in order. Everything is borrowed
+ * and must outlive the Screens. *out: destroy with screens_destroy(). */
+CkErr screens_create(SDL_Renderer *r, Ui *ui, const char *strings_dir,
+                     const char *const *languages, size_t n_languages, Screens **out);
+
+/* Zeroes and frees everything that may have shown personal data. Accepts NULL. */
+void screens_destroy(Screens *s);
+
+/* Runs one frame at now_ms: draws the flow's view, then gives the flow the
+ * events the input caused. Returns the ms until a frame is needed without
+ * input (-1: wait for input; 0: at once). */
+int screens_frame(Screens *s, Flow *flow, uint64_t now_ms);
+
+/* The name of the screen last drawn ("attract", ...). Static. */
+const char *screens_current(const Screens *s);
+
+#endif

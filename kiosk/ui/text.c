@@ -1,0 +1,628 @@
+/* text: fonts, our own paragraph line breaking, and cached line textures.
+ *
+ * TTF_RenderUTF8_Blended_Wrapped re-shapes the rest of the text for every line
+ * (quadratic) and breaks only at spaces, so we break lines ourselves: each word
+ * is measured once per layout, lines are filled greedily, and each line becomes
+ * one texture kept in an LRU cache. Nothing is rendered again while it stays
+ * on screen. */
+#include "text.h"
+
+#include <SDL_ttf.h>
+#include <sodium.h>
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX_FONTS 48
+#define TEXT_MAX_LAYOUTS 512
+#define TEXT_MAX_TEXTURES 1536
+#define TEXT_TEXTURE_BUDGET (48u * 1024u * 1024u) /* bytes of ARGB texture */
+#define TEXT_MAX_INPUT 65536                    /* longest paragraph we lay out */
+
+typedef struct TextFont {
+    int px;
+    bool bold;
+    TTF_Font *font;
+    int space_w;
+} TextFont;
+
+typedef struct TextLine {
+    int start, len, width;
+} TextLine;
+
+typedef struct TextLayout {
+    uint64_t key; /* hash of text, px, bold, width */
+    char *text;   /* sanitised copy; zeroed when evicted */
+    size_t text_len;
+    TextLine *lines;
+    int nlines;
+    unsigned last_used;
+} TextLayout;
+
+typedef struct TextTexture {
+    uint64_t key; /* hash of line text, px, bold, colour */
+    SDL_Texture *tex;
+    int w, h;
+    unsigned last_used;
+} TextTexture;
+
+struct Text {
+    SDL_Renderer *r;
+    char path_regular[512];
+    char path_bold[512];
+    TextFont fonts[TEXT_MAX_FONTS];
+    int nfonts;
+    TextLayout layouts[TEXT_MAX_LAYOUTS];
+    TextTexture textures[TEXT_MAX_TEXTURES];
+    size_t texture_bytes;
+    unsigned frame;
+    SDL_Rect clip;
+    bool has_clip;
+    char *drawn; /* the texts drawn this frame, NUL-separated */
+    size_t drawn_len, drawn_cap;
+};
+
+static uint64_t
+text_hash(const void *data, size_t len, uint64_t h)
+{
+    const unsigned char *p = data;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static bool
+text_try_fonts(Text *t, const char *dir, const char *regular, const char *bold)
+{
+    snprintf(t->path_regular, sizeof t->path_regular, "%s/%s", dir, regular);
+    snprintf(t->path_bold, sizeof t->path_bold, "%s/%s", dir, bold);
+    TTF_Font *a = TTF_OpenFont(t->path_regular, 20);
+    TTF_Font *b = TTF_OpenFont(t->path_bold, 20);
+    bool ok = a != NULL && b != NULL;
+
+    if (a != NULL)
+        TTF_CloseFont(a);
+    if (b != NULL)
+        TTF_CloseFont(b);
+    return ok;
+}
+
+CkErr
+text_create(SDL_Renderer *r, const char *font_dir, Text **out)
+{
+    Text *t;
+
+    *out = NULL;
+    if (!TTF_WasInit() && TTF_Init() != 0)
+        return ck_err(CK_ERR_INTERNAL, "SDL_ttf: %s", TTF_GetError());
+    if ((t = calloc(1, sizeof *t)) == NULL)
+        return ck_err(CK_ERR_NOMEM, "text: out of memory");
+    t->r = r;
+    if ((font_dir != NULL && text_try_fonts(t, font_dir, "NotoSans-Regular.ttf",
+                                            "NotoSans-Bold.ttf")) ||
+        text_try_fonts(t, "/usr/share/fonts/truetype/noto", "NotoSans-Regular.ttf",
+                       "NotoSans-Bold.ttf") ||
+        text_try_fonts(t, "/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf",
+                       "DejaVuSans-Bold.ttf")) {
+        *out = t;
+        return CK_OK;
+    }
+    free(t);
+    return ck_err(CK_ERR_NOT_FOUND,
+                  "no usable font: tried %s%sNotoSans-{Regular,Bold}.ttf in "
+                  "/usr/share/fonts/truetype/noto and DejaVuSans{,-Bold}.ttf in "
+                  "/usr/share/fonts/truetype/dejavu (install fonts-noto-core)",
+                  font_dir ? font_dir : "", font_dir ? "/, " : "");
+}
+
+static TextFont *
+text_font(Text *t, int px, bool bold)
+{
+    for (int i = 0; i < t->nfonts; i++)
+        if (t->fonts[i].px == px && t->fonts[i].bold == bold)
+            return &t->fonts[i];
+    if (t->nfonts == TEXT_MAX_FONTS) {
+        /* Never reached with the theme's sizes; recycle the oldest slot. */
+        TTF_CloseFont(t->fonts[0].font);
+        memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (TEXT_MAX_FONTS - 1));
+        t->nfonts--;
+    }
+    TTF_Font *f = TTF_OpenFont(bold ? t->path_bold : t->path_regular, px);
+    if (f == NULL)
+        f = TTF_OpenFont(t->path_regular, px);
+    assert(f != NULL); /* opened at start-up; a font file vanishing is fatal */
+    TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+    TextFont *tf = &t->fonts[t->nfonts++];
+    tf->px = px;
+    tf->bold = bold;
+    tf->font = f;
+    if (TTF_SizeUTF8(f, " ", &tf->space_w, NULL) != 0)
+        tf->space_w = px / 4;
+    return tf;
+}
+
+const char *
+text_font_path(const Text *t)
+{
+    return t->path_regular;
+}
+
+int
+text_line_height(Text *t, int px, bool bold)
+{
+    return TTF_FontLineSkip(text_font(t, px, bold)->font);
+}
+
+/* Copies s into a new buffer with invalid UTF-8 replaced by U+FFFD, tabs as
+ * spaces, and other control characters and soft hyphens dropped. */
+static char *
+text_sanitize(const char *s, size_t *len_out)
+{
+    size_t n = strnlen(s, TEXT_MAX_INPUT);
+    char *o = malloc(n * 3 + 1);
+    size_t j = 0;
+
+    if (o == NULL)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t k;
+
+        if (c < 0x80) {
+            if (c == '\n')
+                o[j++] = '\n';
+            else if (c == '\t')
+                o[j++] = ' ';
+            else if (c >= 0x20 && c != 0x7F)
+                o[j++] = (char)c;
+            i++;
+            continue;
+        }
+        k = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        if (c > 0xF4)
+            k = 0;
+        cp = k == 2 ? c & 0x1F : k == 3 ? c & 0x0F : c & 0x07;
+        bool ok = k != 0 && i + k <= n;
+        for (size_t m = 1; ok && m < k; m++) {
+            unsigned char d = (unsigned char)s[i + m];
+            if ((d & 0xC0) != 0x80)
+                ok = false;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if (ok && ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                   (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = false;
+        if (!ok) {
+            memcpy(o + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            i++;
+            continue;
+        }
+        if (!(cp >= 0x80 && cp < 0xA0) && cp != 0xAD) {
+            memcpy(o + j, s + i, k);
+            j += k;
+        }
+        i += k;
+    }
+    o[j] = '\0';
+    *len_out = j;
+    return o;
+}
+
+static int
+text_measure(TextFont *f, const char *s, size_t len)
+{
+    char buf[1024];
+    int w = 0;
+
+    if (len == 0)
+        return 0;
+    if (len >= sizeof buf) {
+        char *big = malloc(len + 1);
+        if (big == NULL)
+            return 0;
+        memcpy(big, s, len);
+        big[len] = '\0';
+        TTF_SizeUTF8(f->font, big, &w, NULL);
+        free(big);
+        return w;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    TTF_SizeUTF8(f->font, buf, &w, NULL);
+    return w;
+}
+
+static bool
+text_add_line(TextLayout *l, int *cap, int start, int len, int width)
+{
+    if (l->nlines == *cap) {
+        int ncap = *cap ? *cap * 2 : 8;
+        TextLine *nl = realloc(l->lines, sizeof *nl * (size_t)ncap);
+        if (nl == NULL)
+            return false;
+        l->lines = nl;
+        *cap = ncap;
+    }
+    l->lines[l->nlines++] = (TextLine){start, len, width};
+    return true;
+}
+
+/* Breaks one word that is wider than a line at character boundaries. */
+static bool
+text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w, int *rest_start,
+                int *rest_len, int *rest_w)
+{
+    const char *s = l->text;
+
+    while (1) {
+        int cut = 0, cut_w = 0;
+        for (int i = 1; i <= len; i++) {
+            if (i < len && (s[start + i] & 0xC0) == 0x80)
+                continue;
+            int ww = text_measure(f, s + start, (size_t)i);
+            if (ww > w && cut > 0)
+                break;
+            cut = i;
+            cut_w = ww;
+        }
+        if (cut == len) {
+            *rest_start = start;
+            *rest_len = len;
+            *rest_w = cut_w;
+            return true;
+        }
+        if (!text_add_line(l, cap, start, cut, cut_w))
+            return false;
+        start += cut;
+        len -= cut;
+    }
+}
+
+static void
+text_layout_free(TextLayout *l)
+{
+    if (l->text != NULL) {
+        sodium_memzero(l->text, l->text_len);
+        free(l->text);
+    }
+    free(l->lines);
+    memset(l, 0, sizeof *l);
+}
+
+/* The cached layout of s at (px, bold, w), computed on first use. */
+static TextLayout *
+text_layout(Text *t, const char *s, int px, bool bold, int w)
+{
+    uint64_t key = text_hash(s, strnlen(s, TEXT_MAX_INPUT), 0xcbf29ce484222325ULL);
+    int params[3] = {px, bold, w};
+    TextLayout *slot = NULL;
+
+    key = text_hash(params, sizeof params, key);
+    for (int i = 0; i < TEXT_MAX_LAYOUTS; i++) {
+        TextLayout *l = &t->layouts[i];
+        if (l->text != NULL && l->key == key) {
+            l->last_used = t->frame;
+            return l;
+        }
+        if (slot == NULL || (slot->text != NULL && (l->text == NULL ||
+                                                    l->last_used < slot->last_used)))
+            slot = l;
+    }
+    text_layout_free(slot);
+    TextFont *f = text_font(t, px, bold);
+    TextLayout *l = slot;
+    int cap = 0;
+    l->key = key;
+    l->last_used = t->frame;
+    if ((l->text = text_sanitize(s, &l->text_len)) == NULL)
+        return NULL;
+
+    /* Greedy fill: a line takes words while they fit. Only U+0020 and '\n'
+     * break; U+00A0 keeps its neighbours together. */
+    const char *p = l->text;
+    int n = (int)l->text_len;
+    int line_start = 0, line_end = 0, line_w = 0;
+    bool line_empty = true;
+    int i = 0;
+    while (i <= n) {
+        if (i == n || p[i] == '\n') {
+            if (!text_add_line(l, &cap, line_start, line_end - line_start, line_w))
+                goto fail;
+            line_start = line_end = i + 1;
+            line_w = 0;
+            line_empty = true;
+            i++;
+            continue;
+        }
+        if (p[i] == ' ') {
+            i++;
+            continue;
+        }
+        int ws = i;
+        while (i < n && p[i] != ' ' && p[i] != '\n')
+            i++;
+        int ww = text_measure(f, p + ws, (size_t)(i - ws));
+        if (line_empty) {
+            line_start = ws;
+        } else if (line_w + f->space_w + ww <= w) {
+            line_w += f->space_w + ww;
+            line_end = i;
+            continue;
+        } else {
+            if (!text_add_line(l, &cap, line_start, line_end - line_start, line_w))
+                goto fail;
+            line_start = ws;
+        }
+        if (ww > w) {
+            int rs, rl, rw;
+            if (!text_break_word(l, &cap, f, ws, i - ws, w, &rs, &rl, &rw))
+                goto fail;
+            line_start = rs;
+            ww = rw;
+        }
+        line_w = ww;
+        line_end = i;
+        line_empty = false;
+    }
+    return l;
+fail:
+    text_layout_free(l);
+    return NULL;
+}
+
+int
+text_para_height(Text *t, int px, bool bold, const char *s, int w)
+{
+    TextLayout *l = text_layout(t, s, px, bold, w);
+
+    return l == NULL ? 0 : l->nlines * text_line_height(t, px, bold);
+}
+
+static void
+text_texture_free(Text *t, TextTexture *e)
+{
+    if (e->tex != NULL) {
+        SDL_DestroyTexture(e->tex);
+        t->texture_bytes -= (size_t)e->w * (size_t)e->h * 4;
+    }
+    memset(e, 0, sizeof *e);
+}
+
+static TextTexture *
+text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
+{
+    uint64_t key = text_hash(s, len, 0xcbf29ce484222325ULL);
+    int params[3] = {px, bold, (int)((Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b)};
+    TextTexture *slot = NULL;
+
+    key = text_hash(params, sizeof params, key);
+    for (int i = 0; i < TEXT_MAX_TEXTURES; i++) {
+        TextTexture *e = &t->textures[i];
+        if (e->tex != NULL && e->key == key) {
+            e->last_used = t->frame;
+            return e;
+        }
+        if (slot == NULL ||
+            (slot->tex != NULL && (e->tex == NULL || e->last_used < slot->last_used)))
+            slot = e;
+    }
+    text_texture_free(t, slot);
+
+    char stackbuf[1024];
+    char *buf = len < sizeof stackbuf ? stackbuf : malloc(len + 1);
+    if (buf == NULL)
+        return NULL;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(text_font(t, px, bold)->font, buf, c);
+    sodium_memzero(buf, len);
+    if (buf != stackbuf)
+        free(buf);
+    if (surf == NULL)
+        return NULL;
+    slot->tex = SDL_CreateTextureFromSurface(t->r, surf);
+    slot->w = surf->w;
+    slot->h = surf->h;
+    SDL_FreeSurface(surf);
+    if (slot->tex == NULL) {
+        memset(slot, 0, sizeof *slot);
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(slot->tex, SDL_BLENDMODE_BLEND);
+    slot->key = key;
+    slot->last_used = t->frame;
+    t->texture_bytes += (size_t)slot->w * (size_t)slot->h * 4;
+    return slot;
+}
+
+static void
+text_note_drawn(Text *t, const char *s, size_t len)
+{
+    if (t->drawn_len + len + 1 > t->drawn_cap) {
+        size_t ncap = (t->drawn_len + len + 1) * 2;
+        char *nd = malloc(ncap);
+        if (nd == NULL)
+            return;
+        if (t->drawn != NULL) {
+            memcpy(nd, t->drawn, t->drawn_len);
+            sodium_memzero(t->drawn, t->drawn_cap);
+            free(t->drawn);
+        }
+        t->drawn = nd;
+        t->drawn_cap = ncap;
+    }
+    memcpy(t->drawn + t->drawn_len, s, len);
+    t->drawn[t->drawn_len + len] = '\0';
+    t->drawn_len += len + 1;
+}
+
+static void
+text_blit(Text *t, TextTexture *e, int x, int y, const SDL_Rect *box)
+{
+    SDL_Rect src = {0, 0, e->w, e->h}, dst = {x, y, e->w, e->h};
+
+    if (box != NULL && dst.x + dst.w > box->x + box->w) {
+        src.w = dst.w = box->x + box->w - dst.x;
+        if (dst.w <= 0)
+            return;
+    }
+    SDL_RenderCopy(t->r, e->tex, &src, &dst);
+}
+
+int
+text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
+{
+    TextLayout *l = text_layout(t, s, st->px, st->bold, w);
+    int lh = text_line_height(t, st->px, st->bold);
+
+    if (l == NULL)
+        return 0;
+    text_note_drawn(t, l->text, l->text_len);
+    for (int i = 0; i < l->nlines; i++) {
+        const TextLine *ln = &l->lines[i];
+        int ly = y + i * lh;
+        if (ln->len == 0)
+            continue;
+        if (t->has_clip && (ly + lh < t->clip.y || ly > t->clip.y + t->clip.h))
+            continue;
+        TextTexture *e = text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold,
+                                      st->color);
+        if (e == NULL)
+            continue;
+        int lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
+                 : st->align == TEXT_RIGHT ? x + w - e->w
+                                           : x;
+        text_blit(t, e, lx, ly, NULL);
+    }
+    return l->nlines * lh;
+}
+
+int
+text_width(Text *t, int px, bool bold, const char *s)
+{
+    size_t len;
+    char *clean = text_sanitize(s, &len);
+    int w;
+
+    if (clean == NULL)
+        return 0;
+    w = text_measure(text_font(t, px, bold), clean, len);
+    sodium_memzero(clean, len);
+    free(clean);
+    return w;
+}
+
+int
+text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
+{
+    size_t len;
+    char *clean = text_sanitize(s, &len);
+    int tw = 0;
+
+    if (clean == NULL)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (clean[i] == '\n')
+            clean[i] = ' ';
+    text_note_drawn(t, clean, len);
+    if (len > 0) {
+        TextTexture *e = text_texture(t, clean, len, st->px, st->bold, st->color);
+        if (e != NULL) {
+            SDL_Rect box = {x, y, w, e->h};
+            int lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
+                     : st->align == TEXT_RIGHT ? x + w - e->w
+                                               : x;
+            if (lx < x)
+                lx = x;
+            text_blit(t, e, lx, y, &box);
+            tw = e->w;
+        }
+    }
+    sodium_memzero(clean, len);
+    free(clean);
+    return tw;
+}
+
+void
+text_set_clip(Text *t, const SDL_Rect *clip)
+{
+    t->has_clip = clip != NULL;
+    if (clip != NULL)
+        t->clip = *clip;
+}
+
+void
+text_frame_begin(Text *t)
+{
+    t->frame++;
+    if (t->drawn != NULL)
+        sodium_memzero(t->drawn, t->drawn_len);
+    t->drawn_len = 0;
+    while (t->texture_bytes > TEXT_TEXTURE_BUDGET) {
+        TextTexture *old = NULL;
+        for (int i = 0; i < TEXT_MAX_TEXTURES; i++)
+            if (t->textures[i].tex != NULL &&
+                (old == NULL || t->textures[i].last_used < old->last_used))
+                old = &t->textures[i];
+        if (old == NULL || old->last_used + 1 >= t->frame)
+            break; /* everything left is on screen */
+        text_texture_free(t, old);
+    }
+}
+
+bool
+text_frame_contains(const Text *t, const char *needle)
+{
+    for (size_t i = 0; i < t->drawn_len; i += strlen(t->drawn + i) + 1)
+        if (strstr(t->drawn + i, needle) != NULL)
+            return true;
+    return false;
+}
+
+void
+text_frame_each(const Text *t, void (*fn)(const char *s, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < t->drawn_len; i += strlen(t->drawn + i) + 1)
+        fn(t->drawn + i, ctx);
+}
+
+void
+text_purge(Text *t)
+{
+    for (int i = 0; i < TEXT_MAX_TEXTURES; i++)
+        text_texture_free(t, &t->textures[i]);
+    for (int i = 0; i < TEXT_MAX_LAYOUTS; i++)
+        text_layout_free(&t->layouts[i]);
+    if (t->drawn != NULL)
+        sodium_memzero(t->drawn, t->drawn_cap);
+    t->drawn_len = 0;
+}
+
+int
+text_cached_textures(const Text *t)
+{
+    int n = 0;
+
+    for (int i = 0; i < TEXT_MAX_TEXTURES; i++)
+        n += t->textures[i].tex != NULL;
+    return n;
+}
+
+void
+text_destroy(Text *t)
+{
+    if (t == NULL)
+        return;
+    text_purge(t);
+    free(t->drawn);
+    for (int i = 0; i < t->nfonts; i++)
+        TTF_CloseFont(t->fonts[i].font);
+    free(t);
+}

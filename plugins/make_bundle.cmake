@@ -1,0 +1,25 @@
+# Makes one signed bundle: cmake -DSRC=plugins/<code> -DOUT=build/plugins/<code>
+#   [-DMODULE=path/to/<code>.so] -DCERTCTL=path -DKEY=demo-publisher-<code>.key -DPASS=file -P make_bundle.cmake
+# Only bundle files are copied (manifest.json, content/, data/, the module), never sources.
+foreach(v SRC OUT CERTCTL KEY PASS)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "make_bundle.cmake: ${v} is not set")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}")
+file(COPY "${SRC}/manifest.json" DESTINATION "${OUT}")
+foreach(sub content data)
+  if(IS_DIRECTORY "${SRC}/${sub}")
+    file(COPY "${SRC}/${sub}" DESTINATION "${OUT}")
+  endif()
+endforeach()
+if(MODULE)
+  file(COPY "${MODULE}" DESTINATION "${OUT}")
+endif()
+execute_process(COMMAND "${CERTCTL}" plugin sign --key "${KEY}" --passphrase-file "${PASS}" "${OUT}"
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  file(REMOVE "${OUT}/manifest.sig")
+  message(FATAL_ERROR "signing ${OUT} failed")
+endif()

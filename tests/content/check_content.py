@@ -1,0 +1,318 @@
+#!/usr/bin/python3
+"""Check every shipped plugin content file (plugins/<code>/content/<lang>.json).
+
+Each file must parse, validate against plugins/sdk/schema/content.schema.json
+(JSON Schema draft 2020-12), name its own language, use unique ids, and point
+every training page and quiz question at a section that exists. The languages of
+one bundle must carry the same ids in the same order, the same correct answers
+and the same number of choices and reporting channels, and match the manifest's
+"languages" when a manifest is present. The NATO baseline needs at least 8 quiz
+questions and 4-8 sections, every nation at least 5 questions, 3-6 sections and
+3-6 clauses; the template is exempt from the counts.
+
+    check_content.py [--root DIR]     check the tree at DIR (default: this repo)
+    check_content.py --self-test      show that broken content is refused
+
+Exit status: 0 all good, 1 problems found (each printed on one line naming the
+file), 2 usage error or missing dependency.
+"""
+
+import argparse
+import copy
+import json
+import os
+import sys
+import tempfile
+
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover - depends on the machine
+    sys.stderr.write("check_content: python3-jsonschema is not installed\n")
+    sys.exit(2)
+
+SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "content.schema.json")
+TEMPLATE = "template"
+# (min sections, max sections, min questions, min clauses, max clauses)
+LIMITS_NATO = (4, 8, 8, 3, 6)
+LIMITS_NATION = (3, 6, 5, 3, 6)
+
+
+def load_json(path, problems):
+    """Parse a JSON file; on failure append 'path:line:col: message'."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except json.JSONDecodeError as e:
+        problems.append("%s:%d:%d: malformed JSON: %s" % (path, e.lineno, e.colno, e.msg))
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append("%s: cannot read: %s" % (path, e))
+    return None
+
+
+def ids(items):
+    return [item.get("id") for item in items]
+
+
+def check_file(path, doc, validator, problems):
+    """Schema and in-file checks of one content document. True if it is usable."""
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    for e in errors:
+        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        problems.append("%s: %s: %s" % (path, where, e.message))
+    if errors:
+        return False
+
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if doc["language"] != stem:
+        problems.append("%s: language is \"%s\" but the file is named for \"%s\""
+                        % (path, doc["language"], stem))
+
+    sections = doc["code_of_conduct"]["sections"]
+    lists = {
+        "code_of_conduct/sections": sections,
+        "training/pages": doc["training"]["pages"],
+        "quiz/questions": doc["quiz"]["questions"],
+        "clauses": doc["clauses"],
+    }
+    for name, items in lists.items():
+        seen = set()
+        for i in ids(items):
+            if i in seen:
+                problems.append("%s: %s: duplicate id \"%s\"" % (path, name, i))
+            seen.add(i)
+
+    known = set(ids(sections))
+    for name in ("training/pages", "quiz/questions"):
+        for item in lists[name]:
+            if item["section"] not in known:
+                problems.append("%s: %s/%s: unknown section \"%s\""
+                                % (path, name, item["id"], item["section"]))
+    for q in doc["quiz"]["questions"]:
+        if q["answer"] >= len(q["choices"]):
+            problems.append("%s: quiz/questions/%s: answer %d but only %d choices"
+                            % (path, q["id"], q["answer"], len(q["choices"])))
+    return True
+
+
+def shape(doc):
+    """What must be identical in every language of one bundle."""
+    return {
+        "section ids": ids(doc["code_of_conduct"]["sections"]),
+        "training page ids and sections":
+            [(p["id"], p["section"]) for p in doc["training"]["pages"]],
+        "quiz ids, sections, answers and choice counts":
+            [(q["id"], q["section"], q["answer"], len(q["choices"]))
+             for q in doc["quiz"]["questions"]],
+        "clause ids": ids(doc["clauses"]),
+        "number of reporting channels": len(doc["reporting"]),
+    }
+
+
+def check_counts(code, path, doc, problems):
+    if code == TEMPLATE:
+        return
+    smin, smax, qmin, cmin, cmax = LIMITS_NATO if code == "nato" else LIMITS_NATION
+    n = len(doc["code_of_conduct"]["sections"])
+    if not smin <= n <= smax:
+        problems.append("%s: %d sections; bundle \"%s\" needs %d-%d" % (path, n, code, smin, smax))
+    n = len(doc["quiz"]["questions"])
+    if n < qmin:
+        problems.append("%s: %d quiz questions; bundle \"%s\" needs at least %d"
+                        % (path, n, code, qmin))
+    n = len(doc["clauses"])
+    if not cmin <= n <= cmax:
+        problems.append("%s: %d clauses; bundle \"%s\" needs %d-%d" % (path, n, code, cmin, cmax))
+
+
+def check_bundle(bundle_dir, validator, problems):
+    code = os.path.basename(bundle_dir.rstrip(os.sep))
+    content_dir = os.path.join(bundle_dir, "content")
+    names = sorted(n for n in os.listdir(content_dir) if n.endswith(".json"))
+    if not names:
+        problems.append("%s: no content/<lang>.json files" % content_dir)
+        return 0
+    docs = {}
+    for name in names:
+        path = os.path.join(content_dir, name)
+        doc = load_json(path, problems)
+        if doc is not None and check_file(path, doc, validator, problems):
+            check_counts(code, path, doc, problems)
+            docs[path] = doc
+
+    if len(docs) > 1:
+        first_path = sorted(docs)[0]
+        first = shape(docs[first_path])
+        for path in sorted(docs)[1:]:
+            other = shape(docs[path])
+            for what in first:
+                if first[what] != other[what]:
+                    problems.append("%s: %s differ from %s" % (path, what, first_path))
+
+    manifest_path = os.path.join(bundle_dir, "manifest.json")
+    if os.path.exists(manifest_path):
+        manifest = load_json(manifest_path, problems)
+        langs = manifest.get("languages") if isinstance(manifest, dict) else None
+        if isinstance(langs, list):
+            have = {os.path.splitext(n)[0] for n in names}
+            for lang in sorted(set(langs) - have):
+                problems.append("%s: language \"%s\" listed but content/%s.json is missing"
+                                % (manifest_path, lang, lang))
+            for lang in sorted(have - set(langs)):
+                problems.append("%s: content/%s.json is not listed in \"languages\""
+                                % (manifest_path, lang))
+    return len(names)
+
+
+def make_validator(root):
+    schema_path = os.path.join(root, SCHEMA_PATH)
+    with open(schema_path, encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check_tree(root, validator=None):
+    """All problems found under root/plugins, and how many content files were read."""
+    validator = validator or make_validator(root)
+    problems = []
+    count = 0
+    plugins = os.path.join(root, "plugins")
+    for code in sorted(os.listdir(plugins)):
+        bundle_dir = os.path.join(plugins, code)
+        if os.path.isdir(os.path.join(bundle_dir, "content")):
+            count += check_bundle(bundle_dir, validator, problems)
+    return problems, count
+
+
+# ---------------------------------------------------------------- self-test
+
+def self_test(root):
+    """Each deliberately broken bundle must be refused with its own message."""
+    validator = make_validator(root)
+    with open(os.path.join(root, "plugins", "nato", "content", "en.json"), encoding="utf-8") as f:
+        good = json.load(f)
+
+    def run(mutate, lang2=None, raw=None):
+        with tempfile.TemporaryDirectory() as tmp:
+            content = os.path.join(tmp, "plugins", "nato", "content")
+            os.makedirs(content)
+            os.makedirs(os.path.dirname(os.path.join(tmp, SCHEMA_PATH)))
+            doc = copy.deepcopy(good)
+            mutate(doc)
+            with open(os.path.join(content, "en.json"), "w", encoding="utf-8") as f:
+                f.write(raw if raw is not None else json.dumps(doc, ensure_ascii=False))
+            if lang2 is not None:
+                other = copy.deepcopy(good)
+                other["language"] = "fr"
+                lang2(other)
+                with open(os.path.join(content, "fr.json"), "w", encoding="utf-8") as f:
+                    json.dump(other, f, ensure_ascii=False)
+            problems, _ = check_tree(tmp, validator)
+            return problems
+
+    def q(doc, i=0):
+        return doc["quiz"]["questions"][i]
+
+    def setitem(obj, key, value):
+        obj[key] = value
+
+    cases = [
+        ("malformed JSON names line and column",
+         lambda d: None, None, '{\n  "language": "en",\n  oops\n}', "en.json:3:3: malformed JSON"),
+        ("attestation without {version}",
+         lambda d: setitem(d, "attestation", "I, {name}, accept {bundle}."), None, None,
+         "attestation"),
+        ("attestation with an unknown placeholder",
+         lambda d: setitem(d, "attestation", d["attestation"] + " {rank}"), None, None,
+         "attestation"),
+        ("answer beyond three choices",
+         lambda d: (setitem(q(d), "choices", q(d)["choices"][:3]), setitem(q(d), "answer", 3)),
+         None, None, "quiz/questions/0/answer"),
+        ("unknown member",
+         lambda d: setitem(d, "colour", "red"), None, None, "'colour' was unexpected"),
+        ("line break inside a paragraph",
+         lambda d: setitem(d["code_of_conduct"]["sections"][0], "paragraphs", ["one\ntwo"]),
+         None, None, "code_of_conduct/sections/0/paragraphs/0"),
+        ("two choices only",
+         lambda d: setitem(q(d), "choices", ["yes", "no"]), None, None,
+         "quiz/questions/0/choices"),
+        ("quiz question pointing at a missing section",
+         lambda d: setitem(q(d), "section", "no-such-section"), None, None,
+         "unknown section \"no-such-section\""),
+        ("training page pointing at a missing section",
+         lambda d: setitem(d["training"]["pages"][0], "section", "gone"), None, None,
+         "training/pages/t-who-is-covered: unknown section \"gone\""),
+        ("duplicate clause id",
+         lambda d: setitem(d["clauses"][1], "id", d["clauses"][0]["id"]), None, None,
+         "duplicate id \"c1\""),
+        ("language not matching the file name",
+         lambda d: setitem(d, "language", "de"), None, None,
+         "language is \"de\" but the file is named for \"en\""),
+        ("too few questions for the NATO baseline",
+         lambda d: setitem(d["quiz"], "questions", d["quiz"]["questions"][:7]), None, None,
+         "7 quiz questions; bundle \"nato\" needs at least 8"),
+        ("translation with a different question id",
+         lambda d: None, lambda o: setitem(q(o), "id", "q1x"), None,
+         "quiz ids, sections, answers and choice counts differ"),
+        ("translation with a different correct answer",
+         lambda d: None, lambda o: setitem(q(o), "answer", 0), None,
+         "quiz ids, sections, answers and choice counts differ"),
+        ("translation with a missing clause",
+         lambda d: None, lambda o: o["clauses"].pop(), None, "clause ids differ"),
+    ]
+    failed = 0
+    for name, mutate, lang2, raw, expect in cases:
+        problems = run(mutate, lang2, raw)
+        if not any(expect in p for p in problems):
+            failed += 1
+            print("FAIL %s: expected a problem containing %r, got %r" % (name, expect, problems))
+        else:
+            print("ok   refused: %s" % name)
+
+    # Positive controls: the untouched file, a faithful translation and
+    # "_comment" members anywhere are all accepted.
+    def comments(d):
+        d["_comment"] = "top"
+        d["code_of_conduct"]["_comment"] = "sections"
+        d["code_of_conduct"]["sections"][0]["_comment"] = "one section"
+        q(d)["_comment"] = "a question"
+        d["reporting"][0]["_comment"] = "a channel"
+
+    for name, mutate, lang2 in [("the shipped file", lambda d: None, None),
+                                ("a faithful second language", lambda d: None, lambda o: None),
+                                ("_comment members", comments, None)]:
+        problems = run(mutate, lang2)
+        if problems:
+            failed += 1
+            print("FAIL %s was refused: %r" % (name, problems))
+        else:
+            print("ok   accepted: %s" % name)
+    return failed
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--root", default=os.path.normpath(os.path.join(here, "..", "..")),
+                    help="source tree to check (default: this repository)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check that deliberately broken content is refused")
+    args = ap.parse_args()
+
+    if args.self_test:
+        failed = self_test(args.root)
+        print("%s" % ("self-test passed" if not failed else "%d self-test case(s) failed" % failed))
+        return 1 if failed else 0
+
+    problems, count = check_tree(args.root)
+    for p in problems:
+        print(p)
+    if count == 0:
+        print("no content files found under %s/plugins" % args.root)
+        return 1
+    print("%d content file(s) checked, %d problem(s)" % (count, len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
