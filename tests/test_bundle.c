@@ -86,7 +86,8 @@ make_bundle(const char *dir, const char *nation, const char *id, const char *ver
     size_t i;
 
     assert_non_null(langs);
-    json_array_foreach(langs, i, v) {
+    json_array_foreach(langs, i, v)
+    {
         char part[64];
         snprintf(part, sizeof part, "%s\"%s\":\"Service number\"", i ? "," : "",
                  json_string_value(v));
@@ -102,7 +103,8 @@ make_bundle(const char *dir, const char *nation, const char *id, const char *ver
              extra_members ? extra_members : "");
     assert_int_equal(fileio_mkdir_p(dir, 0755), CK_OK);
     write_text(dir, "manifest.json", manifest);
-    json_array_foreach(langs, i, v) {
+    json_array_foreach(langs, i, v)
+    {
         char name[32];
         snprintf(lang, sizeof lang, "%s", json_string_value(v));
         snprintf(name, sizeof name, "content/%s.json", lang);
@@ -179,8 +181,8 @@ static PluginHost *
 open_host(const Fixture *f, const char *seen_path, bool record)
 {
     const char *dirs[] = {f->plugins, NULL};
-    PluginHostOptions o = {.dirs = dirs, .trust = trust, .now = NOW, .seen_path = seen_path,
-                           .record_seen = record};
+    PluginHostOptions o = {
+        .dirs = dirs, .trust = trust, .now = NOW, .seen_path = seen_path, .record_seen = record};
     PluginHost *h = NULL;
 
     assert_int_equal(plugin_host_open(&o, &h), CK_OK);
@@ -196,12 +198,11 @@ assert_good_nor_works(const PluginHost *h)
 
     assert_non_null(b);
     assert_string_equal(bundle_id(b), "no.test.cthb");
-    assert_int_equal(plugin_host_validate_service_number(h, "NOR", "01019012057", reason,
-                                                         sizeof reason),
-                     CK_OK);
-    assert_int_equal(plugin_host_validate_service_number(h, "NOR", "01019012067", reason,
-                                                         sizeof reason),
-                     CK_ERR_REFUSED);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "NOR", "01019012057", reason, sizeof reason), CK_OK);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "NOR", "01019012067", reason, sizeof reason),
+        CK_ERR_REFUSED);
     assert_non_null(strstr(reason, "check digit 1 is wrong"));
 }
 
@@ -223,7 +224,7 @@ assert_refused_beside_good(const Fixture *f, const char *seen, CkErr code, const
     plugin_host_refusal(h, 0, &where, &id, &err, &reason);
     if (strstr(reason, needle) == NULL || (needle2 && strstr(reason, needle2) == NULL))
         fail_msg("reason \"%s\" does not say \"%s\"", reason, needle);
-    assert_non_null(strstr(reason, "bad"));            /* names the bundle folder */
+    assert_non_null(strstr(reason, "bad")); /* names the bundle folder */
     assert_int_equal(err, code);
     assert_int_equal(plugin_host_count(h), 1);
     assert_good_nor_works(h);
@@ -260,8 +261,8 @@ setup_keys(void **state)
     for (int i = 0; i < 3; i++) {
         assert_int_equal(key_generate(KEY_KIND_PUBLISHER, pubs[i]), CK_OK);
         key_public(*pubs[i], &pk);
-        assert_int_equal(trust_endorse(authority, &pk, KEY_KIND_PUBLISHER, nations[i],
-                                       NOW - 86400, NOW + 86400 * 365, NOW, &jws),
+        assert_int_equal(trust_endorse(authority, &pk, KEY_KIND_PUBLISHER, nations[i], NOW - 86400,
+                                       NOW + 86400 * 365, NOW, &jws),
                          CK_OK);
         assert_int_equal(trust_add_endorsed(trust, jws), CK_OK);
         free(jws);
@@ -437,8 +438,8 @@ static void
 test_missing_required_feature_is_refused(void **state)
 {
     edit_manifest(bad_dir, "requires", "[\"service-number-check\",\"retina-scan\"]", pub_usa);
-    assert_refused_beside_good(*state, NULL, CK_ERR_REFUSED,
-                               "requires the feature \"retina-scan\"", NULL);
+    assert_refused_beside_good(*state, NULL, CK_ERR_REFUSED, "requires the feature \"retina-scan\"",
+                               NULL);
 }
 
 static void
@@ -523,8 +524,7 @@ test_language_listed_but_missing_is_refused(void **state)
 {
     edit_manifest(bad_dir, "languages", "[\"en\",\"fr\"]", pub_usa);
     edit_manifest(bad_dir, "rules",
-                  "{\"validity_days\":365,\"must_certify\":[],\"pass_mark_percent\":80}",
-                  pub_usa);
+                  "{\"validity_days\":365,\"must_certify\":[],\"pass_mark_percent\":80}", pub_usa);
     assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT,
                                "language \"fr\" is listed but content/fr.json is missing", NULL);
 }
@@ -544,8 +544,9 @@ test_absurdly_large_file_is_refused(void **state)
     free(junk);
     /* It is even listed, with some hash: the size limit comes before reading it. */
     m = json_load_file(path, 0, &je);
-    json_object_set_new(json_object_get(m, "files"), "data/huge.json",
-                        json_string("0000000000000000000000000000000000000000000000000000000000000000"));
+    json_object_set_new(
+        json_object_get(m, "files"), "data/huge.json",
+        json_string("0000000000000000000000000000000000000000000000000000000000000000"));
     text = json_dumps(m, JSON_INDENT(2));
     write_text(bad_dir, "manifest.json", text);
     free(text);
@@ -567,8 +568,7 @@ test_absurdly_large_manifest_is_refused(void **state)
     junk[big - 1] = '}';
     write_file(bad_dir, "manifest.json", junk, big);
     free(junk);
-    assert_refused_beside_good(*state, NULL, CK_ERR_TOO_LARGE, "manifest.json",
-                               "over the limit");
+    assert_refused_beside_good(*state, NULL, CK_ERR_TOO_LARGE, "manifest.json", "over the limit");
 }
 
 static void
@@ -582,8 +582,7 @@ test_second_bundle_for_the_same_nation_is_refused(void **state)
         snprintf(to, sizeof to, "%s/zz-bad", ((Fixture *)*state)->plugins);
         assert_int_equal(rename(bad_dir, to), 0);
     }
-    assert_refused_beside_good(*state, NULL, CK_ERR_REFUSED, "already provides nation NOR",
-                               NULL);
+    assert_refused_beside_good(*state, NULL, CK_ERR_REFUSED, "already provides nation NOR", NULL);
 }
 
 /* ---- the good path ---- */
@@ -639,27 +638,24 @@ test_baseline_and_nation_combine_strictly(void **state)
     assert_int_equal(plugin_host_pass_mark(h, "NOR", &mark), CK_OK);
     assert_int_equal(mark, 90);
     /* A nation without a bundle gets the baseline's service number rule. */
-    assert_int_equal(plugin_host_validate_service_number(h, "DEU", "1234567", reason,
-                                                         sizeof reason),
-                     CK_OK);
-    assert_int_equal(plugin_host_validate_service_number(h, "DEU", "12A4567", reason,
-                                                         sizeof reason),
-                     CK_ERR_REFUSED);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "DEU", "1234567", reason, sizeof reason), CK_OK);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "DEU", "12A4567", reason, sizeof reason),
+        CK_ERR_REFUSED);
     assert_string_equal(reason, "Service number: only digits are allowed");
-    assert_int_equal(plugin_host_validate_service_number(h, "DEU", "12345", reason,
-                                                         sizeof reason),
+    assert_int_equal(plugin_host_validate_service_number(h, "DEU", "12345", reason, sizeof reason),
                      CK_ERR_REFUSED);
     assert_string_equal(reason, "Service number: must be 6 to 8 characters long");
     /* The national module gives its claim and its reasons in the session's language. */
-    assert_int_equal(plugin_host_extra_claims(h, "NOR", "41019012040", CK_PLUGIN_MILITARY,
-                                              &claims),
+    assert_int_equal(plugin_host_extra_claims(h, "NOR", "41019012040", CK_PLUGIN_MILITARY, &claims),
                      CK_OK);
     assert_string_equal(json_string_value(json_object_get(claims, "nor.idKind")), "d-number");
     json_decref(claims);
     plugin_host_set_locale(h, "nb");
-    assert_int_equal(plugin_host_validate_service_number(h, "NOR", "01019012058", reason,
-                                                         sizeof reason),
-                     CK_ERR_REFUSED);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "NOR", "01019012058", reason, sizeof reason),
+        CK_ERR_REFUSED);
     assert_non_null(strstr(reason, "kontrollsiffer 2 er feil"));
     plugin_host_close(h);
 }
@@ -704,11 +700,10 @@ test_shipped_bundles_load(void **state)
     assert_int_equal(trust_add_authority(t, &pk, "test authority"), CK_OK);
     for (int i = 0; i < 4; i++) {
         char path[512], *jws;
-        snprintf(path, sizeof path, "%s/demo-keys/demo-publisher-%s.jwk", CK_BINARY_DIR,
-                 codes[i]);
+        snprintf(path, sizeof path, "%s/demo-keys/demo-publisher-%s.jwk", CK_BINARY_DIR, codes[i]);
         assert_int_equal(trust_jwk_load(path, KEY_KIND_PUBLISHER, &pk, NULL), CK_OK);
-        assert_int_equal(trust_endorse(authority, &pk, KEY_KIND_PUBLISHER, nations[i],
-                                       NOW - 86400, NOW + 86400, NOW, &jws),
+        assert_int_equal(trust_endorse(authority, &pk, KEY_KIND_PUBLISHER, nations[i], NOW - 86400,
+                                       NOW + 86400, NOW, &jws),
                          CK_OK);
         assert_int_equal(trust_add_endorsed(t, jws), CK_OK);
         free(jws);

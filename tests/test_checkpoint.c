@@ -98,8 +98,9 @@ static void
 test_size_must_be_plain_decimal(void **state)
 {
     Fixture *f = *state;
-    const char *bad[] = {"\n042\n", "\n+42\n", "\n-42\n", "\n 42\n", "\n42 \n", "\n0x2a\n",
-                         "\n\n", "\n18446744073709551616\n", "\n4\xd9\xa2\n"};
+    const char *bad[] = {"\n042\n",      "\n+42\n",  "\n-42\n", "\n 42\n",
+                         "\n42 \n",      "\n0x2a\n", "\n\n",    "\n18446744073709551616\n",
+                         "\n4\xd9\xa2\n"};
     Checkpoint cp;
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -263,8 +264,7 @@ test_a_note_of_another_origin_is_refused(void **state)
     char *note;
 
     assert_int_equal(checkpoint_sign(f->sk, "certkiosk.example/OTHER", 42, f->root, &note), CK_OK);
-    assert_int_equal(checkpoint_verify(note, strlen(note), &f->pub, ORIGIN, &cp),
-                     CK_ERR_UNTRUSTED);
+    assert_int_equal(checkpoint_verify(note, strlen(note), &f->pub, ORIGIN, &cp), CK_ERR_UNTRUSTED);
     free(note);
 }
 
@@ -291,9 +291,8 @@ test_key_id_matches_the_c2sp_vector(void **state)
     size_t len;
     char hex[9];
 
-    assert_int_equal(codec_b64_decode("ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", 44, &vkey,
-                                      &len),
-                     CK_OK);
+    assert_int_equal(
+        codec_b64_decode("ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", 44, &vkey, &len), CK_OK);
     assert_int_equal(len, 33);
     assert_int_equal(vkey[0], 0x01);
     checkpoint_key_id("PeterNeumann", vkey + 1, id);

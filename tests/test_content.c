@@ -18,15 +18,23 @@ static const char *const good_en =
     "{\"language\":\"en\",\"draft\":false,\"title\":\"NATO baseline\",\"publisher\":\"NATO\",\n"
     " \"sources\":[\"NATO Policy on Combating Trafficking in Human Beings (2004)\"],\n"
     " \"code_of_conduct\":{\"sections\":[\n"
-    "  {\"id\":\"zero-tolerance\",\"title\":\"Zero tolerance\",\"paragraphs\":[\"One.\",\"Two.\\nLine.\"]},\n"
+    "  {\"id\":\"zero-tolerance\",\"title\":\"Zero "
+    "tolerance\",\"paragraphs\":[\"One.\",\"Two.\\nLine.\"]},\n"
     "  {\"id\":\"reporting\",\"title\":\"Reporting\",\"paragraphs\":[\"Report it.\"]}]},\n"
-    " \"training\":{\"pages\":[{\"id\":\"p1\",\"title\":\"What is THB\",\"section\":\"zero-tolerance\",\"paragraphs\":[\"Text.\"]}]},\n"
+    " \"training\":{\"pages\":[{\"id\":\"p1\",\"title\":\"What is "
+    "THB\",\"section\":\"zero-tolerance\",\"paragraphs\":[\"Text.\"]}]},\n"
     " \"quiz\":{\"questions\":[\n"
-    "  {\"id\":\"q1\",\"text\":\"Allowed?\",\"choices\":[\"Yes\",\"No\",\"Maybe\"],\"answer\":1,\"explanation\":\"Never.\",\"section\":\"zero-tolerance\"},\n"
-    "  {\"id\":\"q2\",\"text\":\"Report?\",\"choices\":[\"Yes\",\"No\"],\"answer\":0,\"section\":\"reporting\"}]},\n"
-    " \"clauses\":[{\"id\":\"c1\",\"text\":\"I will not.\"},{\"id\":\"c2\",\"text\":\"I will report.\"}],\n"
+    "  "
+    "{\"id\":\"q1\",\"text\":\"Allowed?\",\"choices\":[\"Yes\",\"No\",\"Maybe\"],\"answer\":1,"
+    "\"explanation\":\"Never.\",\"section\":\"zero-tolerance\"},\n"
+    "  "
+    "{\"id\":\"q2\",\"text\":\"Report?\",\"choices\":[\"Yes\",\"No\"],\"answer\":0,\"section\":"
+    "\"reporting\"}]},\n"
+    " \"clauses\":[{\"id\":\"c1\",\"text\":\"I will not.\"},{\"id\":\"c2\",\"text\":\"I will "
+    "report.\"}],\n"
     " \"attestation\":\"I, {name}, acknowledge {bundle} version {version}.\",\n"
-    " \"reporting\":[{\"channel\":\"Military police\",\"detail\":\"Through your chain of command.\"}]}\n";
+    " \"reporting\":[{\"channel\":\"Military police\",\"detail\":\"Through your chain of "
+    "command.\"}]}\n";
 
 /* Returns a new string: good_en with the first occurrence of from replaced by to. */
 static char *
@@ -136,10 +144,11 @@ static void
 test_control_characters_are_refused(void **state)
 {
     expect_refused("\"title\":\"Zero tolerance\"", "\"title\":\"Zero\\u0007tolerance\"",
-                   CK_ERR_FORMAT, "code_of_conduct.sections[0].title: contains a control character");
+                   CK_ERR_FORMAT,
+                   "code_of_conduct.sections[0].title: contains a control character");
     /* newline is allowed in paragraphs but not in titles */
-    expect_refused("\"title\":\"Zero tolerance\"", "\"title\":\"Zero\\ntolerance\"",
-                   CK_ERR_FORMAT, "contains a control character");
+    expect_refused("\"title\":\"Zero tolerance\"", "\"title\":\"Zero\\ntolerance\"", CK_ERR_FORMAT,
+                   "contains a control character");
     /* C1 controls and NUL too */
     expect_refused("\"Report it.\"", "\"Report\\u0085it.\"", CK_ERR_FORMAT,
                    "paragraphs[0]: contains a control character");
@@ -149,8 +158,7 @@ test_control_characters_are_refused(void **state)
 static void
 test_invalid_utf8_is_refused(void **state)
 {
-    expect_refused("Zero tolerance", "Zero \xc3\x28 tolerance", CK_ERR_FORMAT,
-                   "content/en.json:");
+    expect_refused("Zero tolerance", "Zero \xc3\x28 tolerance", CK_ERR_FORMAT, "content/en.json:");
     expect_refused("Zero tolerance", "Zero \xed\xa0\x80 tolerance", CK_ERR_FORMAT,
                    "content/en.json:");
 }
@@ -187,16 +195,14 @@ test_unknown_members_and_bad_ids_are_refused(void **state)
 static void
 test_attestation_placeholders_are_checked(void **state)
 {
-    expect_refused("{version}.", "{versoin}.", CK_ERR_FORMAT,
-                   "attestation: unknown placeholder");
+    expect_refused("{version}.", "{versoin}.", CK_ERR_FORMAT, "attestation: unknown placeholder");
     expect_refused("{version}.", "{version}}.", CK_ERR_FORMAT, "attestation: unmatched '}'");
 }
 
 static void
 test_missing_required_members_are_refused(void **state)
 {
-    expect_refused("\"attestation\":", "\"_attestation\":", CK_ERR_FORMAT,
-                   "attestation: missing");
+    expect_refused("\"attestation\":", "\"_attestation\":", CK_ERR_FORMAT, "attestation: missing");
     expect_refused("\"sections\":[", "\"sectionz\":[", CK_ERR_FORMAT,
                    "code_of_conduct.sectionz: unknown member");
 }
@@ -258,27 +264,24 @@ test_languages_with_different_ids_are_refused(void **state)
     assert_int_equal(parse_str(good_en, &en), CK_OK);
 
     text = replace("{\"id\":\"c2\"", "{\"id\":\"c3\"");
-    assert_int_equal(content_parse("content/fr.json", (const unsigned char *)text, strlen(text),
-                                   &fr),
-                     CK_OK);
+    assert_int_equal(
+        content_parse("content/fr.json", (const unsigned char *)text, strlen(text), &fr), CK_OK);
     assert_int_equal(content_check_same_ids(en, fr), CK_ERR_FORMAT);
     assert_non_null(strstr(ck_err_detail(), "content/fr.json: clauses[1].id"));
     content_free(fr);
     free(text);
 
     text = replace("\"answer\":0", "\"answer\":1");
-    assert_int_equal(content_parse("content/fr.json", (const unsigned char *)text, strlen(text),
-                                   &fr),
-                     CK_OK);
+    assert_int_equal(
+        content_parse("content/fr.json", (const unsigned char *)text, strlen(text), &fr), CK_OK);
     assert_int_equal(content_check_same_ids(en, fr), CK_ERR_FORMAT);
     assert_non_null(strstr(ck_err_detail(), "quiz.questions[1]"));
     content_free(fr);
     free(text);
 
     text = replace("\"language\":\"en\"", "\"language\":\"fr\"");
-    assert_int_equal(content_parse("content/fr.json", (const unsigned char *)text, strlen(text),
-                                   &fr),
-                     CK_OK);
+    assert_int_equal(
+        content_parse("content/fr.json", (const unsigned char *)text, strlen(text), &fr), CK_OK);
     assert_int_equal(content_check_same_ids(en, fr), CK_OK);
     content_free(fr);
     free(text);

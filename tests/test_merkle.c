@@ -218,8 +218,8 @@ check_inclusion_mutations(const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64
 
 /* Each mutation of a valid, non-trivial consistency proof must fail. */
 static void
-check_consistency_mutations(const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_t m,
-                            uint64_t n, int all_bits)
+check_consistency_mutations(const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_t m, uint64_t n,
+                            int all_bits)
 {
     MerkleProof p, q;
     unsigned char r1[MERKLE_HASH_LEN], r2[MERKLE_HASH_LEN], empty[MERKLE_HASH_LEN];

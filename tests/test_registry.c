@@ -180,7 +180,7 @@ add_entry(const StoreEntry *e, void *ctx)
     json_t *doc = json_loadb((const char *)e->body, e->body_len, 0, NULL);
     json_t *jws = json_object_get(doc, "jws");
 
-    json_array_append_new(json_object_get(ctx, "entries"),
+    json_array_append_new(json_object_get(ctx, "log"),
                           json_stringn((const char *)e->body, e->body_len));
     if (json_is_string(jws))
         json_array_append(json_object_get(ctx, "certificates"), jws);
@@ -194,7 +194,7 @@ kiosk_export(Kiosk *k)
 {
     json_t *ex =
         json_pack("{s:s,s:s,s:s,s:O,s:[],s:[]}", "format", "certkiosk-export/1", "kiosk_id", k->id,
-                  "origin", k->origin, "kiosk_jwk", k->jwk, "entries", "certificates");
+                  "origin", k->origin, "kiosk_jwk", k->jwk, "log", "certificates");
     char *note;
     uint64_t size;
 
@@ -275,10 +275,10 @@ test_tampered_export_is_refused_and_the_registry_unchanged(void **state)
 
     /* An entry altered after the kiosk signed its checkpoint. */
     bad = json_deep_copy(ex);
-    text = strdup(json_string_value(json_array_get(json_object_get(bad, "entries"), 0)));
+    text = strdup(json_string_value(json_array_get(json_object_get(bad, "log"), 0)));
     at = strstr(text, "kiosk.started");
     at[0] = 'K';
-    json_array_set_new(json_object_get(bad, "entries"), 0, json_string(text));
+    json_array_set_new(json_object_get(bad, "log"), 0, json_string(text));
     assert_int_equal(import(f, bad, NULL), CK_ERR_TAMPERED);
     assert_non_null(strstr(ck_err_detail(), "do not match its signed checkpoint"));
     json_decref(bad);
@@ -286,7 +286,7 @@ test_tampered_export_is_refused_and_the_registry_unchanged(void **state)
 
     /* An entry dropped. */
     bad = json_deep_copy(ex);
-    json_array_remove(json_object_get(bad, "entries"), 1);
+    json_array_remove(json_object_get(bad, "log"), 1);
     assert_int_equal(import(f, bad, NULL), CK_ERR_TAMPERED);
     json_decref(bad);
 

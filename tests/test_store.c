@@ -362,8 +362,7 @@ test_append_refuses_a_log_that_no_longer_matches_its_checkpoint(void **state)
     assert_int_equal(store_open(f->path, true, &st), CK_OK);
     append_events(f, st, 3);
     store_close(st);
-    raw_exec(f->path,
-             "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE idx = 2", 1);
+    raw_exec(f->path, "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE idx = 2", 1);
     assert_int_equal(store_open(f->path, false, &st), CK_OK);
     assert_int_equal(store_begin(st, &next), CK_ERR_TAMPERED);
     assert_non_null(strstr(ck_err_detail(), "certctl audit"));
@@ -427,8 +426,8 @@ static void
 test_entries_are_stored_as_canonical_json(void **state)
 {
     Fixture *f = *state;
-    json_t *b = json_pack("{s:s, s:s, s:i}", "type", "admin.login", "time",
-                          "2026-03-01T10:00:00Z", "a", 1);
+    json_t *b =
+        json_pack("{s:s, s:s, s:i}", "type", "admin.login", "time", "2026-03-01T10:00:00Z", "a", 1);
     Store *st;
     StoreEntry *e;
     uint64_t next;
@@ -555,25 +554,36 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_a_missing_store_is_not_created_unless_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_missing_store_is_not_created_unless_asked, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_a_foreign_sqlite_file_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_garbage_file_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_empty_file_is_not_a_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_store_of_a_newer_schema_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_update_and_delete_are_refused_by_the_triggers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_append_outside_a_transaction_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bodies_without_type_or_time_are_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checkpoints_are_signed_only_with_a_kiosk_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_full_disk_refuses_the_commit_and_loses_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_and_delete_are_refused_by_the_triggers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_append_outside_a_transaction_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bodies_without_type_or_time_are_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoints_are_signed_only_with_a_kiosk_key, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_full_disk_refuses_the_commit_and_loses_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_failing_fsync_refuses_the_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_append_refuses_a_log_that_no_longer_matches_its_checkpoint, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_new_store_is_wal_with_its_application_id, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_each_commit_signs_a_checkpoint_of_the_new_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_append_refuses_a_log_that_no_longer_matches_its_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_new_store_is_wal_with_its_application_id, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_each_commit_signs_a_checkpoint_of_the_new_tree, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_entries_are_stored_as_canonical_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_discards_the_transaction, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_certificates_are_found_by_serial_and_subject, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_certificates_are_found_by_serial_and_subject, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_foreach_filters_by_subject, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_handles_take_turns_without_reusing_an_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_handles_take_turns_without_reusing_an_index, setup,
+                                        teardown),
     };
 
     if (sodium_init() < 0)

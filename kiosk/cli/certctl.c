@@ -16,6 +16,15 @@ static const CliVerb verbs[] = {
     {"verify", "verify certificates, step by step, in parallel", cmd_verify},
     {"show", "decode one certificate (and check it with --trust)", cmd_show},
     {"plugin", "nation plugin bundles: keygen, sign, check, list", cmd_plugin},
+    {"import", "import kiosk exports into the registry (verified, witnessed)", cmd_import},
+    {"report", "roster compliance: certified, missing, expired, expiring, revoked", cmd_report},
+    {"revoke", "revoke a certificate: the next signed status list", cmd_revoke},
+    {"status", "show a revocation status list", cmd_status},
+    {"registry", "the registry: show, bundles", cmd_registry},
+    {"issue", "record paper acknowledgements as certificates (--paper)", cmd_issue},
+    {"audit", "check a kiosk's log and witness it", cmd_audit},
+    {"list", "list the certificates in a kiosk's log", cmd_list},
+    {"export", "export a kiosk's log and certificates for the registry", cmd_export},
     {"version", "print the version", cmd_version},
 };
 

@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "home.h"
 #include "keys.h"
+#include "store.h"
 #include "trust.h"
 
 static void
@@ -27,6 +28,36 @@ usage(FILE *f)
           "         from now for N days (default 365) or until DATE; writes\n"
           "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks.\n",
           f);
+}
+
+/* Opens the new home's log and records "kiosk.created" as its first entry,
+ * signed into the first checkpoint by the new kiosk key. */
+static CkErr
+log_created(const char *home, const KioskHome *kh, const SecretKey *sk, const PublicKey *pub)
+{
+    char *path = home_file(home, HOME_STORE), when[CLOCK_RFC3339_LEN + 1];
+    Store *st = NULL;
+    json_t *body = NULL;
+    uint64_t next;
+    CkErr err;
+
+    clock_format(kh->created, when);
+    if (path == NULL ||
+        (body = json_pack("{s:s,s:s,s:s,s:s}", "type", "kiosk.created", "time", when, "kiosk_id",
+                          kh->kiosk_id, "kid", pub->kid)) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((err = store_open(path, true, &st)) != CK_OK || (err = store_begin(st, &next)) != CK_OK)
+        goto out;
+    if ((err = store_append(st, body, NULL)) != CK_OK ||
+        (err = store_commit(st, sk, kh->origin)) != CK_OK)
+        store_abort(st);
+out:
+    store_close(st);
+    json_decref(body);
+    free(path);
+    return err;
 }
 
 static int
@@ -70,7 +101,10 @@ kiosk_init(int argc, char **argv)
     if ((err = home_create(home, kiosk_id, operator_name, clock_now(), &kh, &sk)) != CK_OK)
         return cli_fail(err);
     key_public(sk, &pub);
+    err = log_created(home, &kh, sk, &pub);
     key_destroy(sk);
+    if (err != CK_OK)
+        return cli_fail(err);
     printf("created kiosk home %s for kiosk %s (key %s)\n"
            "next: certctl kiosk endorse --authority DIR --home %s\n",
            home, kh.kiosk_id, pub.kid, home);

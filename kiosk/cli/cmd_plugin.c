@@ -1,4 +1,5 @@
-/* cmd_plugin: `certctl plugin keygen|sign|check|list` — a nation's publisher key and signed bundles. */
+/* cmd_plugin: `certctl plugin keygen|sign|check|list` — a nation's publisher key and signed
+ * bundles. */
 #include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -48,12 +49,10 @@ usage_error(const char *msg)
 static int
 plugin_keygen(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
-                                             {"nation", required_argument, NULL, 'n'},
-                                             {"name", required_argument, NULL, 'N'},
-                                             {"passphrase-file", required_argument, NULL, 'p'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},  {"nation", required_argument, NULL, 'n'},
+        {"name", required_argument, NULL, 'N'}, {"passphrase-file", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     const char *out = NULL, *nation = NULL, *name = NULL, *pass_file = NULL;
     char base[64], lower[8], *key_path = NULL, *jwk_path = NULL, *fname = NULL;
     char *pass = NULL;
@@ -67,19 +66,29 @@ plugin_keygen(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:N:p:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
-        case 'n': nation = optarg; break;
-        case 'N': name = optarg; break;
-        case 'p': pass_file = optarg; break;
-        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
-        default: return usage_error("unknown option for keygen");
+        case 'o':
+            out = optarg;
+            break;
+        case 'n':
+            nation = optarg;
+            break;
+        case 'N':
+            name = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            fputs(plugin_usage, stdout);
+            return CLI_OK;
+        default:
+            return usage_error("unknown option for keygen");
         }
     }
     if (out == NULL || nation == NULL || optind != argc)
         return usage_error("keygen needs --out DIR and --nation CODE");
     if (!trust_nation_valid(nation))
-        return cli_usage_error("\"%s\" is not a nation code (ISO 3166-1 alpha-3, or NATO)",
-                               nation);
+        return cli_usage_error("\"%s\" is not a nation code (ISO 3166-1 alpha-3, or NATO)", nation);
     for (size_t i = 0; i <= strlen(nation) && i < sizeof lower; i++)
         lower[i] = (char)(nation[i] >= 'A' && nation[i] <= 'Z' ? nation[i] + 32 : nation[i]);
     lower[sizeof lower - 1] = '\0';
@@ -155,10 +164,17 @@ plugin_sign(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "k:p:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'k': key_path = optarg; break;
-        case 'p': pass_file = optarg; break;
-        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
-        default: return usage_error("unknown option for sign");
+        case 'k':
+            key_path = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            fputs(plugin_usage, stdout);
+            return CLI_OK;
+        default:
+            return usage_error("unknown option for sign");
         }
     }
     if (key_path == NULL || optind != argc - 1)
@@ -244,10 +260,9 @@ report(const PluginHost *host, bool json, bool verbose)
             const char *where, *id, *reason;
             CkErr err;
             plugin_host_refusal(host, i, &where, &id, &err, &reason);
-            json_array_append_new(refused,
-                                  json_pack("{s:s, s:s, s:s?, s:s, s:s}", "status", "refused",
-                                            "dir", where, "bundle_id", id, "error",
-                                            ck_strerror(err), "reason", reason));
+            json_array_append_new(refused, json_pack("{s:s, s:s, s:s?, s:s, s:s}", "status",
+                                                     "refused", "dir", where, "bundle_id", id,
+                                                     "error", ck_strerror(err), "reason", reason));
         }
         json_object_set_new(out, "loaded", loaded);
         json_object_set_new(out, "refused", refused);
@@ -295,10 +310,17 @@ plugin_check(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
         switch (c) {
-        case 't': trust_path = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
-        default: return usage_error("unknown option for check");
+        case 't':
+            trust_path = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            fputs(plugin_usage, stdout);
+            return CLI_OK;
+        default:
+            return usage_error("unknown option for check");
         }
     }
     if (trust_path == NULL || optind >= argc)
@@ -339,10 +361,17 @@ plugin_list(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "H:jh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'H': home = optarg; break;
-        case 'j': json = true; break;
-        case 'h': fputs(plugin_usage, stdout); return CLI_OK;
-        default: return usage_error("unknown option for list");
+        case 'H':
+            home = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            fputs(plugin_usage, stdout);
+            return CLI_OK;
+        default:
+            return usage_error("unknown option for list");
         }
     }
     if (home == NULL || optind != argc)

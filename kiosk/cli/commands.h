@@ -11,5 +11,14 @@ int cmd_show(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
+int cmd_issue(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

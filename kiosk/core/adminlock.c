@@ -37,9 +37,8 @@ adminlock_load(const char *path, AdminLock *lock_out)
     failures = json_object_get(root, "failures");
     until = json_object_get(root, "locked_until");
     if (!json_is_string(format) || strcmp(json_string_value(format), ADMINLOCK_FORMAT) != 0 ||
-        !json_is_integer(failures) || !json_is_integer(until) ||
-        json_integer_value(failures) < 0 || json_integer_value(failures) > 1000000 ||
-        json_integer_value(until) < 0) {
+        !json_is_integer(failures) || !json_is_integer(until) || json_integer_value(failures) < 0 ||
+        json_integer_value(failures) > 1000000 || json_integer_value(until) < 0) {
         err = ck_err(CK_ERR_FORMAT, "%s: not a certkiosk admin lock file", path);
         goto locked;
     }
@@ -60,9 +59,10 @@ CkErr
 adminlock_save(const char *path, const AdminLock *lock)
 {
     char buf[160];
-    int n = snprintf(buf, sizeof buf,
-                     "{\"format\":\"" ADMINLOCK_FORMAT "\",\"failures\":%u,\"locked_until\":%lld}\n",
-                     lock->failures, (long long)lock->locked_until);
+    int n =
+        snprintf(buf, sizeof buf,
+                 "{\"format\":\"" ADMINLOCK_FORMAT "\",\"failures\":%u,\"locked_until\":%lld}\n",
+                 lock->failures, (long long)lock->locked_until);
 
     return fileio_write_atomic(path, buf, (size_t)n, 0600, false);
 }

@@ -1,4 +1,5 @@
-/* adminlock: the admin PIN failure count, persisted in the kiosk home so a restart does not reset it. */
+/* adminlock: the admin PIN failure count, persisted in the kiosk home so a restart does not reset
+ * it. */
 #ifndef CERTKIOSK_ADMINLOCK_H
 #define CERTKIOSK_ADMINLOCK_H
 

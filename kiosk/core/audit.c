@@ -1,4 +1,5 @@
-/* audit: recompute the log from its entries, check every signature and checkpoint, and witness it. */
+/* audit: recompute the log from its entries, check every signature and checkpoint, and witness it.
+ */
 #include "audit.h"
 
 #include <inttypes.h>
@@ -39,8 +40,7 @@ typedef struct Audit {
     uint64_t prev_size;
 } Audit;
 
-static void
-fault_set(Fault *f, uint64_t index, const char *serial, const char *fmt, ...)
+static void fault_set(Fault *f, uint64_t index, const char *serial, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -106,8 +106,7 @@ audit_certificate(Audit *a, const StoreEntry *d, const char *jws_text)
     }
     if (strcmp(claims->serial, d->serial) != 0) {
         fault_set(&a->entry_fault, d->index, d->serial,
-                  "the entry's serial differs from its certificate's (%s)",
-                  claims->serial);
+                  "the entry's serial differs from its certificate's (%s)", claims->serial);
         goto out;
     }
     if (claims->log_index < 0 || (uint64_t)claims->log_index != d->index) {
@@ -152,8 +151,8 @@ audit_entry(const StoreEntry *e, void *ctx)
         return CK_OK;
     if (e->index != pos) {
         if (e->index > pos)
-            fault_set(&a->entry_fault, pos, NULL,
-                      "missing (the log goes on at entry %" PRIu64 ")", e->index);
+            fault_set(&a->entry_fault, pos, NULL, "missing (the log goes on at entry %" PRIu64 ")",
+                      e->index);
         else
             fault_set(&a->entry_fault, pos, NULL, "out of order");
         return CK_OK;
@@ -212,8 +211,8 @@ audit_checkpoint(uint64_t size, const char *note, size_t len, void *ctx)
         return err;
     if (err != CK_OK) {
         fault_set(&a->cp_fault, size - 1, NULL,
-                  "its checkpoint (size %" PRIu64 ") is not valid under the kiosk key %s: %s",
-                  size, a->pub->kid, ck_err_detail());
+                  "its checkpoint (size %" PRIu64 ") is not valid under the kiosk key %s: %s", size,
+                  a->pub->kid, ck_err_detail());
         return CK_OK;
     }
     if (!a->origin_fixed) {
@@ -433,8 +432,9 @@ audit_witness(const char *state_dir, const char *kiosk_id, const PublicKey *kios
             goto out;
         merkle_root(leaves, n, root);
         if (cur.size != n || memcmp(cur.root, root, MERKLE_HASH_LEN) != 0) {
-            err = ck_err(CK_ERR_TAMPERED, "kiosk %s: the latest checkpoint does not describe the "
-                                          "log it came with",
+            err = ck_err(CK_ERR_TAMPERED,
+                         "kiosk %s: the latest checkpoint does not describe the "
+                         "log it came with",
                          kiosk_id);
             goto out;
         }

@@ -17,10 +17,10 @@ typedef struct AuditReport {
     uint64_t certificates; /* entries carrying a certificate, each checked */
     uint64_t checkpoints;  /* stored checkpoints, each checked */
     bool has_latest;
-    Checkpoint latest;     /* the latest checkpoint (when has_latest) */
-    char *latest_note;     /* its note text (free with audit_report_clear()) */
+    Checkpoint latest; /* the latest checkpoint (when has_latest) */
+    char *latest_note; /* its note text (free with audit_report_clear()) */
     bool faulty;
-    uint64_t fault_index;  /* the first entry at fault */
+    uint64_t fault_index;   /* the first entry at fault */
     char fault_serial[129]; /* its serial, "" when it names none */
     /* The leaf hashes recomputed from the bodies, one per stored entry in
      * index order (entries of them); for audit_witness(). */
@@ -48,10 +48,10 @@ CK_WUR CkErr audit_store(Store *st, const PublicKey *kiosk_pub, const char *kios
 
 /* What the witness remembered and concluded. */
 typedef struct AuditWitness {
-    bool first_visit;     /* nothing was remembered for this kiosk */
-    uint64_t old_size;    /* the size remembered (0 on the first visit) */
+    bool first_visit;  /* nothing was remembered for this kiosk */
+    uint64_t old_size; /* the size remembered (0 on the first visit) */
     uint64_t new_size;
-    char old_seen[21];    /* when the remembered checkpoint was seen (RFC 3339) */
+    char old_seen[21]; /* when the remembered checkpoint was seen (RFC 3339) */
 } AuditWitness;
 
 /* The witness: in state_dir/witness/<kiosk_id>.json it remembers the last
@@ -63,9 +63,8 @@ typedef struct AuditWitness {
  * CK_ERR_TAMPERED (history truncated and continued, or rewritten), a
  * different kiosk key CK_ERR_UNTRUSTED. Only on success is the new
  * checkpoint remembered (atomically). */
-CK_WUR CkErr audit_witness(const char *state_dir, const char *kiosk_id,
-                           const PublicKey *kiosk_pub, const char *latest_note,
-                           const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_t n,
-                           AuditWitness *out);
+CK_WUR CkErr audit_witness(const char *state_dir, const char *kiosk_id, const PublicKey *kiosk_pub,
+                           const char *latest_note, const unsigned char (*leaves)[MERKLE_HASH_LEN],
+                           uint64_t n, AuditWitness *out);
 
 #endif

@@ -1,4 +1,5 @@
-/* bundle: a nation's bundle is verified from bytes read once; nothing unverified is ever parsed or kept. */
+/* bundle: a nation's bundle is verified from bytes read once; nothing unverified is ever parsed or
+ * kept. */
 #include "bundle.h"
 
 #include <dirent.h>
@@ -308,7 +309,8 @@ walk_dir(Walk *w, int dirfd, const char *prefix, int depth)
         }
         n++;
     }
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && err == CK_OK; i++)
         err = walk_entry(w, dirfd, prefix, depth, names[i]);
 out:
@@ -384,8 +386,7 @@ bundle_id_valid(const char *s)
         return false;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
             return false;
     }
     return true;
@@ -394,8 +395,7 @@ bundle_id_valid(const char *s)
 static bool
 category_valid(const char *s)
 {
-    return strcmp(s, "military") == 0 || strcmp(s, "civilian") == 0 ||
-           strcmp(s, "contractor") == 0;
+    return strcmp(s, "military") == 0 || strcmp(s, "civilian") == 0 || strcmp(s, "contractor") == 0;
 }
 
 /* Checks an object against a list of allowed members ("_..." comments allowed). */
@@ -405,7 +405,8 @@ only_members(const json_t *obj, const char *const *allowed, const char *where)
     const char *key;
     json_t *v;
 
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         bool ok = key[0] == '_';
         for (size_t i = 0; !ok && allowed[i] != NULL; i++)
             ok = strcmp(key, allowed[i]) == 0;
@@ -423,7 +424,8 @@ check_localized(const json_t *obj, const json_t *languages, const char *where)
 
     if (!json_is_object(obj))
         return ck_err(CK_ERR_FORMAT, "%s must be an object of texts by language", where);
-    json_array_foreach(languages, i, lang) {
+    json_array_foreach(languages, i, lang)
+    {
         const json_t *t = json_object_get(obj, json_string_value(lang));
         if (!json_is_string(t) || json_string_length(t) == 0 || json_string_length(t) > 200)
             return ck_err(CK_ERR_FORMAT, "%s: no text for language \"%s\"", where,
@@ -435,11 +437,10 @@ check_localized(const json_t *obj, const json_t *languages, const char *where)
 static CkErr
 check_rules(const json_t *rules, const json_t *languages, const char *m)
 {
-    static const char *const allowed[] = {"validity_days",  "must_certify",
-                                          "pass_mark_percent", "service_number",
+    static const char *const allowed[] = {"validity_days",         "must_certify",
+                                          "pass_mark_percent",     "service_number",
                                           "training_confirmation", NULL};
-    static const char *const sn_allowed[] = {"label", "min_length", "max_length", "charset",
-                                             NULL};
+    static const char *const sn_allowed[] = {"label", "min_length", "max_length", "charset", NULL};
     static const char *const tc_allowed[] = {"required", "course", NULL};
     char where[600];
     const json_t *v, *sn, *tc;
@@ -462,7 +463,8 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
     v = json_object_get(rules, "must_certify");
     if (!json_is_array(v))
         return ck_err(CK_ERR_FORMAT, "%s.must_certify must be a list of categories", where);
-    json_array_foreach(v, i, cat) {
+    json_array_foreach(v, i, cat)
+    {
         if (!json_is_string(cat) || !category_valid(json_string_value(cat)))
             return ck_err(CK_ERR_FORMAT,
                           "%s.must_certify[%zu] must be \"military\", \"civilian\" or "
@@ -498,8 +500,7 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
         char w2[700];
         snprintf(w2, sizeof w2, "%s.training_confirmation", where);
         if (!json_is_object(tc) || !json_is_boolean(json_object_get(tc, "required")))
-            return ck_err(CK_ERR_FORMAT, "%s must be an object with \"required\": true|false",
-                          w2);
+            return ck_err(CK_ERR_FORMAT, "%s must be an object with \"required\": true|false", w2);
         if ((err = only_members(tc, tc_allowed, w2)) != CK_OK)
             return err;
         snprintf(w2, sizeof w2, "%s.training_confirmation.course", where);
@@ -515,9 +516,9 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
 static CkErr
 check_manifest(const json_t *man, const char *m, bool for_signing)
 {
-    static const char *const allowed[] = {
-        "format", "nation", "bundle_id", "version", "material_since", "abi", "languages",
-        "rules",  "requires", "module",  "files",   NULL};
+    static const char *const allowed[] = {"format",         "nation", "bundle_id", "version",
+                                          "material_since", "abi",    "languages", "rules",
+                                          "requires",       "module", "files",     NULL};
     const json_t *v, *abi, *langs, *files;
     const char *s, *key;
     json_t *item;
@@ -534,8 +535,7 @@ check_manifest(const json_t *man, const char *m, bool for_signing)
     s = json_string_value(json_object_get(man, "nation"));
     if (s == NULL || !nation_valid(s))
         return ck_err(CK_ERR_FORMAT,
-                      "%s: \"nation\" must be an ISO 3166-1 alpha-3 code (\"NOR\") or \"NATO\"",
-                      m);
+                      "%s: \"nation\" must be an ISO 3166-1 alpha-3 code (\"NOR\") or \"NATO\"", m);
     s = json_string_value(json_object_get(man, "bundle_id"));
     if (s == NULL || !bundle_id_valid(s))
         return ck_err(CK_ERR_FORMAT,
@@ -561,7 +561,8 @@ check_manifest(const json_t *man, const char *m, bool for_signing)
     langs = json_object_get(man, "languages");
     if (!json_is_array(langs) || json_array_size(langs) == 0 || json_array_size(langs) > 32)
         return ck_err(CK_ERR_FORMAT, "%s: \"languages\" must list 1 to 32 language codes", m);
-    json_array_foreach(langs, i, item) {
+    json_array_foreach(langs, i, item)
+    {
         if (!json_is_string(item) || !lang_valid(json_string_value(item)))
             return ck_err(CK_ERR_FORMAT,
                           "%s: languages[%zu] must be an ISO 639 code of 2 or 3 lower-case "
@@ -577,9 +578,9 @@ check_manifest(const json_t *man, const char *m, bool for_signing)
     v = json_object_get(man, "requires");
     if (v != NULL && !json_is_array(v))
         return ck_err(CK_ERR_FORMAT, "%s: \"requires\" must be a list of feature names", m);
-    json_array_foreach(v, i, item) {
-        if (!json_is_string(item) || json_string_length(item) == 0 ||
-            json_string_length(item) > 64)
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_string(item) || json_string_length(item) == 0 || json_string_length(item) > 64)
             return ck_err(CK_ERR_FORMAT, "%s: requires[%zu] must be a feature name", m, i);
     }
     v = json_object_get(man, "module");
@@ -591,7 +592,8 @@ check_manifest(const json_t *man, const char *m, bool for_signing)
         return CK_OK;
     if (!json_is_object(files))
         return ck_err(CK_ERR_FORMAT, "%s: \"files\" must map every file to its SHA-256", m);
-    json_object_foreach((json_t *)files, key, item) {
+    json_object_foreach((json_t *)files, key, item)
+    {
         unsigned char h[32];
         s = json_string_value(item);
         if (!name_valid(key))
@@ -641,8 +643,8 @@ parse_sig(const unsigned char *data, size_t len, const char *dir, char kid[KEY_I
     else if (k == NULL || strlen(k) != KEY_ID_LEN || codec_hex_decode(k, kb, 8) != CK_OK)
         err = ck_err(CK_ERR_SIGNATURE, "%s: manifest.sig: \"kid\" must be 16 hex digits", dir);
     else if (s == NULL || codec_b64url_decode_exact(s, sig, crypto_sign_BYTES) != CK_OK)
-        err = ck_err(CK_ERR_SIGNATURE, "%s: manifest.sig: \"sig\" is not a base64url signature",
-                     dir);
+        err =
+            ck_err(CK_ERR_SIGNATURE, "%s: manifest.sig: \"sig\" is not a base64url signature", dir);
     else
         snprintf(kid, KEY_ID_LEN + 1, "%s", k);
     json_decref(j);
@@ -688,7 +690,8 @@ load_contents(Bundle *b, const char *who)
     b->contents = calloc(b->n_languages, sizeof *b->contents);
     if (b->languages == NULL || b->contents == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    json_array_foreach(langs, i, lang) {
+    json_array_foreach(langs, i, lang)
+    {
         char name[64];
         const unsigned char *data;
         size_t len;
@@ -722,8 +725,8 @@ load_contents(Bundle *b, const char *who)
                 listed = strlen(n) == 13 + strlen(b->languages[l]) &&
                          strncmp(n + 8, b->languages[l], strlen(b->languages[l])) == 0;
             if (!listed)
-                return ck_err(CK_ERR_FORMAT, "%s: %s is for a language not in \"languages\"",
-                              who, n);
+                return ck_err(CK_ERR_FORMAT, "%s: %s is for a language not in \"languages\"", who,
+                              n);
         }
     }
     return CK_OK;
@@ -758,14 +761,14 @@ bundle_load(const char *dir, const BundleOptions *opts, Bundle **bundle_out)
         goto out;
     }
     if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        err = ck_err(errno == ENOENT ? CK_ERR_NOT_FOUND : CK_ERR_IO, "%s: %s", who,
-                     strerror(errno));
+        err =
+            ck_err(errno == ENOENT ? CK_ERR_NOT_FOUND : CK_ERR_IO, "%s: %s", who, strerror(errno));
         goto out;
     }
 
     /* 1-2: the signature over the exact manifest bytes, before any parsing. */
-    if ((err = read_top(dirfd, who, "manifest.json", BUNDLE_MAX_MANIFEST_BYTES, &man,
-                        &man_len)) != CK_OK)
+    if ((err = read_top(dirfd, who, "manifest.json", BUNDLE_MAX_MANIFEST_BYTES, &man, &man_len)) !=
+        CK_OK)
         goto out;
     err = read_top(dirfd, who, "manifest.sig", BUNDLE_MAX_SIG_BYTES, &sigfile, &sig_len);
     if (err == CK_ERR_NOT_FOUND) {
@@ -825,8 +828,8 @@ bundle_load(const char *dir, const BundleOptions *opts, Bundle **bundle_out)
     minor = (unsigned)json_integer_value(json_object_get(v, "minor"));
     if (major != host_major) {
         err = ck_err(CK_ERR_REFUSED,
-                     "%s: made for plugin ABI %u.%u; this kiosk has ABI %u.%u (major differs)",
-                     who, major, minor, host_major, host_minor);
+                     "%s: made for plugin ABI %u.%u; this kiosk has ABI %u.%u (major differs)", who,
+                     major, minor, host_major, host_minor);
         goto out;
     }
     if (minor > host_minor) {
@@ -835,7 +838,8 @@ bundle_load(const char *dir, const BundleOptions *opts, Bundle **bundle_out)
                      who, major, minor, host_major, host_minor);
         goto out;
     }
-    json_array_foreach(json_object_get(b->manifest, "requires"), i, item) {
+    json_array_foreach(json_object_get(b->manifest, "requires"), i, item)
+    {
         if (!has_feature(features, json_string_value(item))) {
             err = ck_err(CK_ERR_REFUSED,
                          "%s: requires the feature \"%s\", which this kiosk does not have", who,
@@ -867,7 +871,8 @@ bundle_load(const char *dir, const BundleOptions *opts, Bundle **bundle_out)
     b->n_files = w.list.n;
     w.list.v = NULL;
     w.list.n = 0;
-    json_object_foreach((json_t *)listed, key, item) {
+    json_object_foreach((json_t *)listed, key, item)
+    {
         const BundleFile *f = NULL;
         char hex[65];
         for (i = 0; i < b->n_files && f == NULL; i++)
@@ -881,8 +886,8 @@ bundle_load(const char *dir, const BundleOptions *opts, Bundle **bundle_out)
         sha256_hex(f->data, f->len, hex);
         if (sodium_memcmp(hex, json_string_value(item), 64) != 0) {
             err = ck_err(CK_ERR_TAMPERED,
-                         "%s: file \"%s\" differs from the signed manifest (SHA-256 mismatch)",
-                         who, key);
+                         "%s: file \"%s\" differs from the signed manifest (SHA-256 mismatch)", who,
+                         key);
             goto out;
         }
         if (w.module_name != NULL && strcmp(key, w.module_name) == 0)
@@ -1044,8 +1049,8 @@ bundle_sign(const char *dir, const SecretKey *sk)
     if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return ck_err(errno == ENOENT ? CK_ERR_NOT_FOUND : CK_ERR_IO, "%s: %s", who,
                       strerror(errno));
-    if ((err = read_top(dirfd, who, "manifest.json", BUNDLE_MAX_MANIFEST_BYTES, &man,
-                        &man_len)) != CK_OK)
+    if ((err = read_top(dirfd, who, "manifest.json", BUNDLE_MAX_MANIFEST_BYTES, &man, &man_len)) !=
+        CK_OK)
         goto out;
     if ((manifest = json_loadb((const char *)man, man_len, JSON_REJECT_DUPLICATES, &je)) == NULL) {
         char place[200];
@@ -1184,7 +1189,8 @@ bundle_seen_load(const char *path, BundleSeen **seen_out)
         err = ck_err(CK_ERR_FORMAT, "%s: not a %s file", path, SEEN_FORMAT);
         goto out;
     }
-    json_object_foreach(seen, key, v) {
+    json_object_foreach(seen, key, v)
+    {
         if (!bundle_version_valid(json_string_value(v))) {
             err = ck_err(CK_ERR_FORMAT, "%s: \"%s\" has no valid version", path, key);
             goto out;

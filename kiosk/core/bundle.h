@@ -1,4 +1,5 @@
-/* bundle: reads, verifies and signs a nation's plugin bundle (manifest.json, manifest.sig, files). */
+/* bundle: reads, verifies and signs a nation's plugin bundle (manifest.json, manifest.sig, files).
+ */
 #ifndef CERTKIOSK_BUNDLE_H
 #define CERTKIOSK_BUNDLE_H
 
@@ -58,10 +59,10 @@ typedef struct Bundle Bundle;
 typedef struct BundleSeen BundleSeen;
 
 typedef struct BundleOptions {
-    const Trust *trust; /* required: publisher keys and their nation-scoped endorsements */
-    int64_t now;        /* when endorsements must be valid; 0: clock_now() */
-    const BundleSeen *seen;       /* NULL: no rollback check */
-    const char *const *features;  /* NULL-terminated; NULL: every feature listed above */
+    const Trust *trust;          /* required: publisher keys and their nation-scoped endorsements */
+    int64_t now;                 /* when endorsements must be valid; 0: clock_now() */
+    const BundleSeen *seen;      /* NULL: no rollback check */
+    const char *const *features; /* NULL-terminated; NULL: every feature listed above */
     unsigned abi_major, abi_minor; /* 0,0: this build's CK_PLUGIN_ABI_MAJOR/MINOR */
 } BundleOptions;
 
@@ -109,15 +110,15 @@ bool bundle_version_valid(const char *s);
  * never load is not signed. */
 CkErr bundle_sign(const char *dir, const SecretKey *sk);
 
-/* Loads the versions seen from path; a missing file is an empty set. *seen_out: free with bundle_seen_free(). */
+/* Loads the versions seen from path; a missing file is an empty set. *seen_out: free with
+ * bundle_seen_free(). */
 CkErr bundle_seen_load(const char *path, BundleSeen **seen_out);
 
 /* The highest version seen for id, or NULL. Borrowed. */
 const char *bundle_seen_version(const BundleSeen *seen, const char *id);
 
 /* Raises the version remembered for id (never lowers it); *changed_out tells if it did. */
-CkErr bundle_seen_record(BundleSeen *seen, const char *id, const char *version,
-                         bool *changed_out);
+CkErr bundle_seen_record(BundleSeen *seen, const char *id, const char *version, bool *changed_out);
 
 /* Writes the set to path atomically (temporary file, fsync, rename). */
 CkErr bundle_seen_save(const BundleSeen *seen, const char *path);

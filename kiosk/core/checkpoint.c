@@ -78,8 +78,9 @@ checkpoint_sign(const SecretKey *sk, const char *origin, uint64_t size,
 
     *note_out = NULL;
     if (origin == NULL || !name_valid(origin, strlen(origin)))
-        return ck_err(CK_ERR_USAGE, "checkpoint origin \"%s\" is empty, too long or has a space, "
-                                    "'+' or control character",
+        return ck_err(CK_ERR_USAGE,
+                      "checkpoint origin \"%s\" is empty, too long or has a space, "
+                      "'+' or control character",
                       origin ? origin : "");
     if ((root64 = codec_b64_encode(root, MERKLE_HASH_LEN)) == NULL)
         goto nomem;
@@ -203,13 +204,15 @@ note_parse(const char *text, size_t len, Note *n)
         nl = memchr(p, '\n', (size_t)(end - p));
         if (n->nsig == CHECKPOINT_SIGS_MAX) {
             note_clear(n);
-            return ck_err(CK_ERR_FORMAT, "checkpoint: more than %d signatures", CHECKPOINT_SIGS_MAX);
+            return ck_err(CK_ERR_FORMAT, "checkpoint: more than %d signatures",
+                          CHECKPOINT_SIGS_MAX);
         }
         if ((size_t)(nl - p) < SIG_PREFIX_LEN || memcmp(p, SIG_PREFIX, SIG_PREFIX_LEN) != 0 ||
             (sp = memchr(p + SIG_PREFIX_LEN, ' ', (size_t)(nl - p - SIG_PREFIX_LEN))) == NULL) {
             note_clear(n);
-            return ck_err(CK_ERR_FORMAT, "checkpoint: line %d is not a signature line "
-                                         "\"— name signature\"",
+            return ck_err(CK_ERR_FORMAT,
+                          "checkpoint: line %d is not a signature line "
+                          "\"— name signature\"",
                           lineno);
         }
         s = &n->sig[n->nsig];

@@ -54,7 +54,8 @@ check_members(Parser *p, const json_t *obj, const char *path, const char *const 
     const char *key;
     json_t *val;
 
-    json_object_foreach((json_t *)obj, key, val) {
+    json_object_foreach((json_t *)obj, key, val)
+    {
         bool ok = key[0] == '_';
 
         for (size_t i = 0; !ok && allowed[i] != NULL; i++)
@@ -66,8 +67,8 @@ check_members(Parser *p, const json_t *obj, const char *path, const char *const 
     return CK_OK;
 }
 
-/* Fetches obj[key] as a checked string into *out. With required false a
- * missing member gives "" (or NULL when empty_ok is false... kept simple: ""). */
+/* Fetches obj[key] as a checked string into *out; with required false a
+ * missing member gives "". */
 static CkErr
 get_text(Parser *p, const json_t *obj, const char *path, const char *key, bool required,
          size_t min_chars, size_t max_chars, bool allow_newline, const char **out)
@@ -88,8 +89,8 @@ get_text(Parser *p, const json_t *obj, const char *path, const char *key, bool r
     problem = utf8_check(json_string_value(v), json_string_length(v), max_chars, allow_newline,
                          &chars, &off);
     if (problem == UTF8_TOO_LONG)
-        return ck_err(CK_ERR_TOO_LARGE, "%s: %s%s%s: %zu characters, at most %zu allowed",
-                      p->name, path, sep, key, chars, max_chars);
+        return ck_err(CK_ERR_TOO_LARGE, "%s: %s%s%s: %zu characters, at most %zu allowed", p->name,
+                      path, sep, key, chars, max_chars);
     if (problem != UTF8_OK)
         return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: %s (at byte %zu)", p->name, path, sep, key,
                       utf8_problem_str(problem), off);
@@ -116,28 +117,25 @@ get_id(Parser *p, const json_t *obj, const char *path, const char *key, const ch
         char ch = s[i];
         if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
               ch == '-'))
-            return ck_err(CK_ERR_FORMAT, "%s: %s.%s: \"%s\" may hold only a-z 0-9 . _ -",
-                          p->name, path, key, s);
+            return ck_err(CK_ERR_FORMAT, "%s: %s.%s: \"%s\" may hold only a-z 0-9 . _ -", p->name,
+                          path, key, s);
     }
     *out = s;
     return CK_OK;
 }
 
 /* obj[key] as an array of at most max items (min_items required); a missing
- * member is an empty array when min_items is 0. */
+ * member is NULL (no items) when min_items is 0. */
 static CkErr
 get_array(Parser *p, const json_t *obj, const char *path, const char *key, size_t min_items,
           size_t max_items, const json_t **out)
 {
-    static json_t *empty;
     const json_t *v = json_object_get(obj, key);
     const char *sep = path[0] ? "." : "";
 
     if (v == NULL && min_items == 0) {
-        if (empty == NULL)
-            empty = json_array();
-        *out = empty;
-        return empty != NULL ? CK_OK : ck_err(CK_ERR_NOMEM, "%s: out of memory", p->name);
+        *out = NULL; /* jansson treats NULL as an empty array: size 0 */
+        return CK_OK;
     }
     if (v == NULL)
         return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: missing", p->name, path, sep, key);
@@ -147,8 +145,8 @@ get_array(Parser *p, const json_t *obj, const char *path, const char *key, size_
         return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: needs at least %zu item%s", p->name, path, sep,
                       key, min_items, min_items == 1 ? "" : "s");
     if (json_array_size(v) > max_items)
-        return ck_err(CK_ERR_TOO_LARGE, "%s: %s%s%s: %zu items, at most %zu allowed", p->name,
-                      path, sep, key, json_array_size(v), max_items);
+        return ck_err(CK_ERR_TOO_LARGE, "%s: %s%s%s: %zu items, at most %zu allowed", p->name, path,
+                      sep, key, json_array_size(v), max_items);
     *out = v;
     return CK_OK;
 }
@@ -475,9 +473,9 @@ check_placeholders(Parser *p, const char *s)
 static CkErr
 parse_root(Parser *p, const json_t *root)
 {
-    static const char *const members[] = {
-        "language", "draft",   "title",       "publisher", "sources", "code_of_conduct",
-        "training", "quiz",    "clauses",     "attestation", "reporting", NULL};
+    static const char *const members[] = {"language", "draft",           "title",     "publisher",
+                                          "sources",  "code_of_conduct", "training",  "quiz",
+                                          "clauses",  "attestation",     "reporting", NULL};
     const json_t *draft;
     const char *lang;
     size_t lang_len;
@@ -600,8 +598,7 @@ content_free(Content *content)
 static CkErr
 differ(const Content *b, const char *what)
 {
-    return ck_err(CK_ERR_FORMAT, "%s: %s differs from the bundle's other languages", b->name,
-                  what);
+    return ck_err(CK_ERR_FORMAT, "%s: %s differs from the bundle's other languages", b->name, what);
 }
 
 CkErr
@@ -628,8 +625,8 @@ content_check_same_ids(const Content *a, const Content *b)
             return differ(b, what);
     }
     if (a->n_questions != b->n_questions)
-        return ck_err(CK_ERR_FORMAT, "%s: %zu quiz questions, %s has %zu", b->name,
-                      b->n_questions, a->name, a->n_questions);
+        return ck_err(CK_ERR_FORMAT, "%s: %zu quiz questions, %s has %zu", b->name, b->n_questions,
+                      a->name, a->n_questions);
     for (size_t i = 0; i < a->n_questions; i++) {
         const ContentQuestion *qa = &a->questions[i], *qb = &b->questions[i];
         snprintf(what, sizeof what, "quiz.questions[%zu] (id, section, choices or answer)", i);
@@ -638,8 +635,8 @@ content_check_same_ids(const Content *a, const Content *b)
             return differ(b, what);
     }
     if (a->n_clauses != b->n_clauses)
-        return ck_err(CK_ERR_FORMAT, "%s: %zu clauses, %s has %zu", b->name, b->n_clauses,
-                      a->name, a->n_clauses);
+        return ck_err(CK_ERR_FORMAT, "%s: %zu clauses, %s has %zu", b->name, b->n_clauses, a->name,
+                      a->n_clauses);
     for (size_t i = 0; i < a->n_clauses; i++) {
         snprintf(what, sizeof what, "clauses[%zu].id", i);
         if (strcmp(a->clauses[i].id, b->clauses[i].id) != 0)

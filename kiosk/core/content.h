@@ -1,4 +1,5 @@
-/* content: parses and validates one plugin content file (content/<lang>.json) into a read-only model. */
+/* content: parses and validates one plugin content file (content/<lang>.json) into a read-only
+ * model. */
 #ifndef CERTKIOSK_CONTENT_H
 #define CERTKIOSK_CONTENT_H
 
@@ -40,10 +41,10 @@
  * signed bundle can recompute it with `sha256sum content/<lang>.json`. */
 
 #define CONTENT_MAX_FILE_BYTES (1024 * 1024)
-#define CONTENT_MAX_ID_LEN 64          /* bytes, ASCII */
-#define CONTENT_MAX_TITLE_CHARS 200    /* titles, channels, choices */
-#define CONTENT_MAX_TEXT_CHARS 4000    /* a paragraph, question, clause, attestation */
-#define CONTENT_MAX_ITEMS 200          /* sections, pages, questions, clauses, paragraphs */
+#define CONTENT_MAX_ID_LEN 64       /* bytes, ASCII */
+#define CONTENT_MAX_TITLE_CHARS 200 /* titles, channels, choices */
+#define CONTENT_MAX_TEXT_CHARS 4000 /* a paragraph, question, clause, attestation */
+#define CONTENT_MAX_ITEMS 200       /* sections, pages, questions, clauses, paragraphs */
 #define CONTENT_MIN_CHOICES 2
 #define CONTENT_MAX_CHOICES 8
 
@@ -112,8 +113,7 @@ typedef struct Content {
 /* Parses and validates len bytes of a content file. name is used in every
  * error message (give the path relative to the bundle, "content/en.json").
  * On success *content_out is new (free with content_free()). */
-CkErr content_parse(const char *name, const unsigned char *data, size_t len,
-                    Content **content_out);
+CkErr content_parse(const char *name, const unsigned char *data, size_t len, Content **content_out);
 
 /* Reads path (at most CONTENT_MAX_FILE_BYTES) and parses it, naming path in errors. */
 CkErr content_load(const char *path, Content **content_out);

@@ -451,8 +451,7 @@ can_next(const Flow *f)
     case FLOW_SCREEN_QUIZ:
         return session_answer(f->session, f->cur_question) >= 0;
     case FLOW_SCREEN_TRAINING_CONFIRM:
-        return f->training_confirmed &&
-               session_field_len(f->session, SESSION_TRAINING_DATE) > 0;
+        return f->training_confirmed && session_field_len(f->session, SESSION_TRAINING_DATE) > 0;
     case FLOW_SCREEN_ACKNOWLEDGE:
         return all_ticked(f);
     default:
@@ -544,9 +543,9 @@ next_from_identity(Flow *f)
         f->focus = FLOW_FIELD_SERVICE_NUMBER;
         return refuse(f, FLOW_MSG_SERVICE_NUMBER_EMPTY);
     }
-    check = f->cfg.rules.validate_service_number(
-        f->cfg.rules.ctx, governing(f), session_field(f->session, SESSION_SERVICE_NUMBER),
-        f->language, reason, sizeof reason);
+    check = f->cfg.rules.validate_service_number(f->cfg.rules.ctx, governing(f),
+                                                 session_field(f->session, SESSION_SERVICE_NUMBER),
+                                                 f->language, reason, sizeof reason);
     if (check == FLOW_CHECK_INVALID) {
         reason[sizeof reason - 1] = '\0';
         snprintf(f->error_detail, sizeof f->error_detail, "%s", reason);
@@ -754,9 +753,9 @@ on_sign(Flow *f)
         for (size_t l = 0; l < b->n_contents && l < MAX_LANGS; l++) {
             if (!(f->langs_shown[s] & (UINT32_C(1) << l)))
                 continue;
-            ib[n_ib++] = (FlowIssueBundle){b->bundle_id, b->version, b->manifest_sha256,
-                                           b->contents[l]->language,
-                                           b->contents[l]->text_sha256_hex};
+            ib[n_ib++] =
+                (FlowIssueBundle){b->bundle_id, b->version, b->manifest_sha256,
+                                  b->contents[l]->language, b->contents[l]->text_sha256_hex};
         }
     }
     for (size_t i = 0; i < f->n_clauses; i++)
@@ -791,8 +790,7 @@ on_sign(Flow *f)
         out.serial[sizeof out.serial - 1] = '\0';
         clock_format(out.valid_until, valid_until);
         if (session_field_set(f->session, SESSION_JWS, out.jws, strlen(out.jws)) != CK_OK ||
-            session_field_set(f->session, SESSION_SERIAL, out.serial, strlen(out.serial)) !=
-                CK_OK)
+            session_field_set(f->session, SESSION_SERIAL, out.serial, strlen(out.serial)) != CK_OK)
             err = CK_ERR_TOO_LARGE; /* stored, but cannot be shown: staff must help */
         (void)session_field_set(f->session, SESSION_VALID_UNTIL, valid_until, 10);
     } else if (err == CK_OK) {
@@ -864,9 +862,9 @@ on_admin_pin(Flow *f)
     if (!ok) {
         f->lock = counted;
         admin_log(f, f->lock.failures >= FLOW_ADMIN_MAX_FAILURES ? FLOW_ADMIN_LOCKED
-                                                                : FLOW_ADMIN_FAILED);
+                                                                 : FLOW_ADMIN_FAILED);
         return refuse(f, f->lock.failures >= FLOW_ADMIN_MAX_FAILURES ? FLOW_MSG_ADMIN_LOCKED
-                                                                    : FLOW_MSG_PIN_WRONG);
+                                                                     : FLOW_MSG_PIN_WRONG);
     }
     f->lock.failures = 0;
     f->lock.locked_until = 0;
@@ -1121,8 +1119,7 @@ build_view(Flow *f)
         for (size_t i = 0; i < f->n_clauses; i++) {
             Item it = f->clauses[i];
             f->clause_ptrs[i] = &slot_content(f, it.slot)->clauses[it.index];
-            f->langs_shown[it.slot] |=
-                UINT32_C(1) << content_index(f->slots[it.slot], f->language);
+            f->langs_shown[it.slot] |= UINT32_C(1) << content_index(f->slots[it.slot], f->language);
         }
         v->clauses = f->clause_ptrs;
         v->clause_ticked = f->ticked;
@@ -1220,8 +1217,8 @@ dispatch(Flow *f, const FlowEvent *ev)
         if (ev->index != f->nation_index)
             session_field_clear(f->session, SESSION_NATION);
         f->nation_index = ev->index;
-        f->focus = (size_t)ev->index == f->cfg.n_nations ? FLOW_FIELD_OTHER_NATION
-                                                          : FLOW_FIELD_NONE;
+        f->focus =
+            (size_t)ev->index == f->cfg.n_nations ? FLOW_FIELD_OTHER_NATION : FLOW_FIELD_NONE;
         return CK_OK;
     case FLOW_EV_SELECT_CATEGORY:
         if (f->screen != FLOW_SCREEN_NATION || ev->index < FLOW_CATEGORY_MILITARY ||
@@ -1347,8 +1344,8 @@ flow_create(const FlowConfig *config, Flow **flow_out)
 
     *flow_out = NULL;
     if (config->baseline == NULL || config->baseline->n_contents == 0 ||
-        r->validate_service_number == NULL || r->must_certify == NULL ||
-        r->validity_days == NULL || r->pass_mark_percent == NULL || r->training_course == NULL ||
+        r->validate_service_number == NULL || r->must_certify == NULL || r->validity_days == NULL ||
+        r->pass_mark_percent == NULL || r->training_course == NULL ||
         r->service_number_label == NULL || config->issuer.issue == NULL ||
         (config->admin.pin_hash != NULL && config->admin.lock_path == NULL) ||
         (config->n_nations > 0 && config->nations == NULL) ||

@@ -1,4 +1,5 @@
-/* flow: the kiosk's certification flow as a state machine — events in, a read-only view out, no SDL. */
+/* flow: the kiosk's certification flow as a state machine — events in, a read-only view out, no
+ * SDL. */
 #ifndef CERTKIOSK_FLOW_H
 #define CERTKIOSK_FLOW_H
 
@@ -115,32 +116,32 @@ typedef enum FlowField {
  * assets/ui/<lang>.json ("error.name_empty"). */
 typedef enum FlowMsg {
     FLOW_MSG_NONE = 0,
-    FLOW_MSG_TEXT_INVALID,         /* typed text had control characters or bad UTF-8 */
-    FLOW_MSG_TEXT_TOO_LONG,        /* the field is full */
+    FLOW_MSG_TEXT_INVALID,  /* typed text had control characters or bad UTF-8 */
+    FLOW_MSG_TEXT_TOO_LONG, /* the field is full */
     FLOW_MSG_NAME_EMPTY,
     FLOW_MSG_SERVICE_NUMBER_EMPTY,
     FLOW_MSG_SERVICE_NUMBER_INVALID, /* view.error_detail may hold the rules' reason */
-    FLOW_MSG_RULES_FAILED,         /* the nation's rules could not be applied: call staff */
+    FLOW_MSG_RULES_FAILED,           /* the nation's rules could not be applied: call staff */
     FLOW_MSG_NATION_REQUIRED,
-    FLOW_MSG_NATION_CODE_INVALID,  /* not three letters A-Z */
-    FLOW_MSG_NATION_HAS_BUNDLE,    /* typed a code that is in the list: pick it there */
+    FLOW_MSG_NATION_CODE_INVALID, /* not three letters A-Z */
+    FLOW_MSG_NATION_HAS_BUNDLE,   /* typed a code that is in the list: pick it there */
     FLOW_MSG_CATEGORY_REQUIRED,
     FLOW_MSG_PRIVACY_REQUIRED,
-    FLOW_MSG_SECTION_NOT_SHOWN,    /* scroll to the end of the section first */
+    FLOW_MSG_SECTION_NOT_SHOWN, /* scroll to the end of the section first */
     FLOW_MSG_ANSWER_REQUIRED,
     FLOW_MSG_DATE_INVALID,
     FLOW_MSG_DATE_IN_FUTURE,
     FLOW_MSG_TRAINING_CONFIRM_REQUIRED,
-    FLOW_MSG_CLAUSES_REQUIRED,     /* tick every clause */
-    FLOW_MSG_SIGNATURE_REQUIRED,   /* nothing drawn */
-    FLOW_MSG_SIGNATURE_TOO_SHORT,  /* a tap or a dot is not a signature */
+    FLOW_MSG_CLAUSES_REQUIRED,    /* tick every clause */
+    FLOW_MSG_SIGNATURE_REQUIRED,  /* nothing drawn */
+    FLOW_MSG_SIGNATURE_TOO_SHORT, /* a tap or a dot is not a signature */
     FLOW_MSG_SIGNATURE_TOO_SMALL,
-    FLOW_MSG_SIGNATURE_FULL,       /* too many points; clear and sign again */
-    FLOW_MSG_ISSUE_FAILED,         /* no certificate was issued; call staff */
-    FLOW_MSG_DISK_FULL,            /* same, the store's disk is full */
+    FLOW_MSG_SIGNATURE_FULL, /* too many points; clear and sign again */
+    FLOW_MSG_ISSUE_FAILED,   /* no certificate was issued; call staff */
+    FLOW_MSG_DISK_FULL,      /* same, the store's disk is full */
     FLOW_MSG_PIN_WRONG,
     FLOW_MSG_ADMIN_LOCKED,
-    FLOW_MSG_ADMIN_UNAVAILABLE,    /* no PIN configured, or the lock file cannot be written */
+    FLOW_MSG_ADMIN_UNAVAILABLE, /* no PIN configured, or the lock file cannot be written */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -152,47 +153,47 @@ const char *flow_screen_name(FlowScreen s);
 const char *flow_category_name(FlowCategory c); /* "military", ... or "" */
 
 typedef enum FlowEventType {
-    FLOW_EV_TICK = 1,        /* now_ms: monotonic ms; unix_s: wall-clock seconds (both non-decreasing) */
+    FLOW_EV_TICK = 1, /* now_ms: monotonic ms; unix_s: wall-clock seconds (both non-decreasing) */
     /* display settings, on any screen */
-    FLOW_EV_SET_LANGUAGE,    /* text: a language from FlowConfig.languages */
-    FLOW_EV_SET_TEXT_SIZE,   /* index: 100, 125 or 150 */
+    FLOW_EV_SET_LANGUAGE,  /* text: a language from FlowConfig.languages */
+    FLOW_EV_SET_TEXT_SIZE, /* index: 100, 125 or 150 */
     FLOW_EV_TOGGLE_CONTRAST,
     /* navigation */
-    FLOW_EV_START,           /* ATTRACT → PRIVACY */
+    FLOW_EV_START, /* ATTRACT → PRIVACY */
     FLOW_EV_NEXT,
     FLOW_EV_BACK,
-    FLOW_EV_CANCEL,          /* abandon: wipe, ATTRACT */
-    FLOW_EV_DONE,            /* leave CERTIFICATE, NOT_REQUIRED or ERROR: wipe, ATTRACT */
-    FLOW_EV_MORE_TIME,       /* "I need more time" on the idle warning */
+    FLOW_EV_CANCEL,    /* abandon: wipe, ATTRACT */
+    FLOW_EV_DONE,      /* leave CERTIFICATE, NOT_REQUIRED or ERROR: wipe, ATTRACT */
+    FLOW_EV_MORE_TIME, /* "I need more time" on the idle warning */
     /* typing, into view.focus */
-    FLOW_EV_FOCUS,           /* index: a FlowField allowed on this screen */
-    FLOW_EV_TEXT,            /* text: UTF-8 to append (a key press or a paste) */
-    FLOW_EV_BACKSPACE,       /* removes the last character */
-    FLOW_EV_CLEAR_FIELD,     /* empties the focused field */
+    FLOW_EV_FOCUS,       /* index: a FlowField allowed on this screen */
+    FLOW_EV_TEXT,        /* text: UTF-8 to append (a key press or a paste) */
+    FLOW_EV_BACKSPACE,   /* removes the last character */
+    FLOW_EV_CLEAR_FIELD, /* empties the focused field */
     /* PRIVACY, NATION */
     FLOW_EV_PRIVACY_ACK,     /* toggles the acknowledgement */
     FLOW_EV_SELECT_NATION,   /* index: into view.nations, or view.n_nations for "other" */
     FLOW_EV_SELECT_CATEGORY, /* index: a FlowCategory */
     /* CONDUCT, TRAINING */
-    FLOW_EV_SECTION_END,     /* the shown section (or page) was scrolled to its end */
-    FLOW_EV_SCROLL,          /* reading activity (only resets the idle timer) */
+    FLOW_EV_SECTION_END, /* the shown section (or page) was scrolled to its end */
+    FLOW_EV_SCROLL,      /* reading activity (only resets the idle timer) */
     /* QUIZ */
-    FLOW_EV_ANSWER,          /* index: the chosen choice of the shown question */
+    FLOW_EV_ANSWER, /* index: the chosen choice of the shown question */
     /* TRAINING_CONFIRM */
     FLOW_EV_TRAINING_CONFIRM, /* toggles "I attended this course" */
     /* ACKNOWLEDGE */
-    FLOW_EV_CLAUSE,          /* index: toggles the tick of view.clauses[index] */
+    FLOW_EV_CLAUSE, /* index: toggles the tick of view.clauses[index] */
     /* SIGN: coordinates in 0.1 mm from the pad's top-left, t_ms monotonic */
-    FLOW_EV_SIG_BEGIN,       /* x, y, t_ms: pen down (a new stroke); width: pad width in 0.1 mm */
-    FLOW_EV_SIG_POINT,       /* x, y, t_ms: pen moved */
-    FLOW_EV_SIG_END,         /* pen up */
+    FLOW_EV_SIG_BEGIN, /* x, y, t_ms: pen down (a new stroke); width: pad width in 0.1 mm */
+    FLOW_EV_SIG_POINT, /* x, y, t_ms: pen moved */
+    FLOW_EV_SIG_END,   /* pen up */
     FLOW_EV_SIG_CLEAR,
-    FLOW_EV_SIGN,            /* "I sign": checks everything, then issues */
+    FLOW_EV_SIGN, /* "I sign": checks everything, then issues */
     /* admin */
-    FLOW_EV_ADMIN_GESTURE,   /* the hidden gesture was made: → ADMIN_PIN (from ATTRACT only) */
-    FLOW_EV_ADMIN_PIN,       /* submit FLOW_FIELD_PIN (typed with FOCUS/TEXT like any field) */
-    FLOW_EV_ADMIN_EXIT,      /* leave ADMIN_PIN or ADMIN → ATTRACT */
-    FLOW_EV_ADMIN_QUIT,      /* in ADMIN: stop the kiosk (view.quit becomes true) */
+    FLOW_EV_ADMIN_GESTURE, /* the hidden gesture was made: → ADMIN_PIN (from ATTRACT only) */
+    FLOW_EV_ADMIN_PIN,     /* submit FLOW_FIELD_PIN (typed with FOCUS/TEXT like any field) */
+    FLOW_EV_ADMIN_EXIT,    /* leave ADMIN_PIN or ADMIN → ATTRACT */
+    FLOW_EV_ADMIN_QUIT,    /* in ADMIN: stop the kiosk (view.quit becomes true) */
 } FlowEventType;
 
 /* One input. Only the members named for the type are read. */
@@ -209,10 +210,10 @@ typedef struct FlowEvent {
 
 /* A verified plugin bundle as the flow sees it. Borrowed: must outlive the Flow. */
 typedef struct FlowBundle {
-    const char *nation;          /* "NATO" for the baseline, else ISO 3166-1 alpha-3 */
-    const char *bundle_id;       /* "no.forsvaret.cthb" */
-    const char *version;         /* "2026.1.0" */
-    const char *manifest_sha256; /* hex of the manifest bytes */
+    const char *nation;             /* "NATO" for the baseline, else ISO 3166-1 alpha-3 */
+    const char *bundle_id;          /* "no.forsvaret.cthb" */
+    const char *version;            /* "2026.1.0" */
+    const char *manifest_sha256;    /* hex of the manifest bytes */
     const Content *const *contents; /* one per language, ids checked equal; [0] is the fallback */
     size_t n_contents;
 } FlowBundle;
@@ -264,27 +265,27 @@ typedef struct FlowIssueBundle {
 typedef struct FlowIssueRequest {
     const char *name;
     const char *service_number;
-    const char *nation;      /* ISO alpha-3 (the typed one for "other") */
+    const char *nation; /* ISO alpha-3 (the typed one for "other") */
     FlowCategory category;
-    const char *rank;        /* "" when not given */
-    const char *unit;        /* "" when not given */
+    const char *rank;               /* "" when not given */
+    const char *unit;               /* "" when not given */
     const FlowIssueBundle *bundles; /* baseline first, then the nation's */
     size_t n_bundles;
     const char *const *clause_ids; /* every acknowledged clause, in order */
     size_t n_clauses;
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
-    const char *training_course; /* NULL when none was required */
-    const char *training_date;   /* YYYY-MM-DD, NULL when none */
+    const char *training_course;        /* NULL when none was required */
+    const char *training_date;          /* YYYY-MM-DD, NULL when none */
     unsigned char signature_sha256[32]; /* session_sig_sha256() */
     uint32_t validity_days;
-    int64_t now;                 /* wall-clock seconds of the last tick */
+    int64_t now; /* wall-clock seconds of the last tick */
 } FlowIssueRequest;
 
 /* What the issuer returns on success. */
 typedef struct FlowIssued {
     char serial[64];
     int64_t valid_until; /* Unix seconds */
-    char *jws;           /* compact JWS, malloc'd by the issuer; the flow copies, wipes and frees it */
+    char *jws; /* compact JWS, malloc'd by the issuer; the flow copies, wipes and frees it */
 } FlowIssued;
 
 /* Issues one certificate: signs it and appends it to the store in ONE
@@ -297,11 +298,11 @@ typedef struct FlowIssuer {
 
 /* Admin events for the log (never with a PIN or personal data). */
 typedef enum FlowAdminEvent {
-    FLOW_ADMIN_LOGIN = 1,  /* correct PIN */
-    FLOW_ADMIN_FAILED,     /* wrong PIN; failures = the count so far */
-    FLOW_ADMIN_LOCKED,     /* the 5th failure locked admin mode */
-    FLOW_ADMIN_EXIT,       /* left admin mode */
-    FLOW_ADMIN_QUIT,       /* stopped the kiosk */
+    FLOW_ADMIN_LOGIN = 1, /* correct PIN */
+    FLOW_ADMIN_FAILED,    /* wrong PIN; failures = the count so far */
+    FLOW_ADMIN_LOCKED,    /* the 5th failure locked admin mode */
+    FLOW_ADMIN_EXIT,      /* left admin mode */
+    FLOW_ADMIN_QUIT,      /* stopped the kiosk */
 } FlowAdminEvent;
 
 typedef struct FlowAdminStats {
@@ -321,17 +322,17 @@ typedef struct FlowAdmin {
 } FlowAdmin;
 
 typedef struct FlowConfig {
-    const FlowBundle *baseline;        /* the NATO baseline; required */
-    const FlowBundle *const *nations;  /* national bundles, in display order */
+    const FlowBundle *baseline;       /* the NATO baseline; required */
+    const FlowBundle *const *nations; /* national bundles, in display order */
     size_t n_nations;
     FlowRules rules;
     FlowIssuer issuer;
     FlowAdmin admin;
-    const char *const *languages;      /* UI languages offered on ATTRACT; [0] is the default */
+    const char *const *languages; /* UI languages offered on ATTRACT; [0] is the default */
     size_t n_languages;
-    uint32_t idle_ms;                  /* 0: FLOW_DEFAULT_IDLE_MS */
-    uint32_t reading_idle_ms;          /* 0: FLOW_DEFAULT_READING_IDLE_MS */
-    uint32_t warning_ms;               /* 0: FLOW_DEFAULT_WARNING_MS; raised to FLOW_MIN_WARNING_MS */
+    uint32_t idle_ms;         /* 0: FLOW_DEFAULT_IDLE_MS */
+    uint32_t reading_idle_ms; /* 0: FLOW_DEFAULT_READING_IDLE_MS */
+    uint32_t warning_ms;      /* 0: FLOW_DEFAULT_WARNING_MS; raised to FLOW_MIN_WARNING_MS */
 } FlowConfig;
 
 /* The read-only view the UI draws. Pointers are borrowed and valid until the
@@ -339,11 +340,11 @@ typedef struct FlowConfig {
 typedef struct FlowView {
     FlowScreen screen;
     /* display settings */
-    const char *language;      /* UI language (and preferred content language) */
-    int text_size_percent;     /* 100, 125 or 150 */
+    const char *language;  /* UI language (and preferred content language) */
+    int text_size_percent; /* 100, 125 or 150 */
     bool high_contrast;
     /* privacy */
-    unsigned wipe_count;       /* changes at every wipe: destroy personal textures */
+    unsigned wipe_count; /* changes at every wipe: destroy personal textures */
     /* idle */
     bool idle_warning;
     uint32_t idle_seconds_left; /* while idle_warning, rounded up */
@@ -360,9 +361,9 @@ typedef struct FlowView {
     /* NATION */
     const FlowBundle *const *nations;
     size_t n_nations;
-    int nation_index;          /* -1 none, n_nations for "other" */
+    int nation_index; /* -1 none, n_nations for "other" */
     FlowCategory category;
-    const char *nation_code;   /* chosen ISO alpha-3 ("" before) */
+    const char *nation_code; /* chosen ISO alpha-3 ("" before) */
     /* typed fields (IDENTITY, NATION "other", TRAINING_CONFIRM, ADMIN_PIN);
      * fields[FLOW_FIELD_PIN] is always "" — use pin_length */
     FlowField focus;
@@ -372,18 +373,18 @@ typedef struct FlowView {
     bool privacy_ack;
 
     /* CONDUCT / TRAINING / QUIZ: the governing bundle and content */
-    const FlowBundle *bundle;  /* bundle of the item shown */
-    const Content *content;    /* its content in the shown language */
-    bool content_fallback;     /* content is not in view.language */
-    const ContentSection *section; /* CONDUCT */
+    const FlowBundle *bundle;         /* bundle of the item shown */
+    const Content *content;           /* its content in the shown language */
+    bool content_fallback;            /* content is not in view.language */
+    const ContentSection *section;    /* CONDUCT */
     size_t section_index, n_sections; /* i of n in this pass (review: of the missed ones) */
-    bool section_shown;        /* FLOW_EV_SECTION_END received for it */
-    bool review;               /* CONDUCT after a failed quiz */
-    const ContentPage *page;   /* TRAINING */
+    bool section_shown;               /* FLOW_EV_SECTION_END received for it */
+    bool review;                      /* CONDUCT after a failed quiz */
+    const ContentPage *page;          /* TRAINING */
     size_t page_index, n_pages;
     const ContentQuestion *question; /* QUIZ */
     size_t question_index, n_questions;
-    int selected_choice;       /* -1 none */
+    int selected_choice; /* -1 none */
 
     /* QUIZ_RESULT (and the evidence later) */
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
@@ -401,22 +402,22 @@ typedef struct FlowView {
     const bool *clause_ticked;
 
     /* SIGN */
-    const char *statement;     /* attestation with name, bundle, version filled in */
+    const char *statement;            /* attestation with name, bundle, version filled in */
     const FlowBundle *const *bundles; /* every bundle signed for: baseline, then the nation's */
     size_t n_bundles;
-    size_t signature_points;   /* 0 when the pad is empty */
-    bool signature_ok;         /* the strokes pass the "not a tap" thresholds */
+    size_t signature_points; /* 0 when the pad is empty */
+    bool signature_ok;       /* the strokes pass the "not a tap" thresholds */
 
     /* CERTIFICATE (name and nation: fields[FLOW_FIELD_NAME], nation_code) */
     const char *serial;
-    const char *valid_until;   /* "YYYY-MM-DD" */
-    const char *jws;           /* the QR's content */
+    const char *valid_until; /* "YYYY-MM-DD" */
+    const char *jws;         /* the QR's content */
 
     /* ADMIN_PIN / ADMIN */
     FlowAdminStats stats;
     unsigned admin_failures;
     bool admin_locked;
-    bool quit;                 /* the admin stopped the kiosk: the UI exits */
+    bool quit; /* the admin stopped the kiosk: the UI exits */
 } FlowView;
 
 /* Creates a flow on ATTRACT. The config is copied; what it points to is

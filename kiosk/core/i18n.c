@@ -24,7 +24,8 @@ check_object(const char *name, const json_t *root)
 
     if (!json_is_object(root))
         return ck_err(CK_ERR_FORMAT, "%s: the top level must be an object", name);
-    json_object_foreach((json_t *)root, key, val) {
+    json_object_foreach((json_t *)root, key, val)
+    {
         size_t klen = strlen(key), chars, off;
         Utf8Problem problem;
 
@@ -43,18 +44,18 @@ check_object(const char *name, const json_t *root)
                           I18N_MAX_KEY_LEN);
         for (size_t i = 0; i < klen; i++) {
             char ch = key[i];
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-                  ch == '_' || ch == '-'))
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+                  ch == '-'))
                 return ck_err(CK_ERR_FORMAT, "%s: key \"%s\": only a-z 0-9 . _ - allowed", name,
                               key);
         }
         if (!json_is_string(val))
             return ck_err(CK_ERR_FORMAT, "%s: %s: must be a string", name, key);
-        problem = utf8_check(json_string_value(val), json_string_length(val), I18N_MAX_CHARS,
-                             true, &chars, &off);
+        problem = utf8_check(json_string_value(val), json_string_length(val), I18N_MAX_CHARS, true,
+                             &chars, &off);
         if (problem == UTF8_TOO_LONG)
-            return ck_err(CK_ERR_TOO_LARGE, "%s: %s: %zu characters, at most %d", name, key,
-                          chars, I18N_MAX_CHARS);
+            return ck_err(CK_ERR_TOO_LARGE, "%s: %s: %zu characters, at most %d", name, key, chars,
+                          I18N_MAX_CHARS);
         if (problem != UTF8_OK)
             return ck_err(CK_ERR_FORMAT, "%s: %s: %s (at byte %zu)", name, key,
                           utf8_problem_str(problem), off);
@@ -193,7 +194,8 @@ i18n_missing(const I18n *i18n)
     json_t *val;
     size_t missing = 0;
 
-    json_object_foreach(i18n->en, key, val) {
+    json_object_foreach(i18n->en, key, val)
+    {
         if (key[0] != '_' && json_object_get(i18n->lang, key) == NULL)
             missing++;
     }

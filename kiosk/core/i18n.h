@@ -1,4 +1,5 @@
-/* i18n: the kiosk's own UI strings (assets/ui/<lang>.json), by message ID, with English as the fallback. */
+/* i18n: the kiosk's own UI strings (assets/ui/<lang>.json), by message ID, with English as the
+ * fallback. */
 #ifndef CERTKIOSK_I18N_H
 #define CERTKIOSK_I18N_H
 

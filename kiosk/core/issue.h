@@ -1,4 +1,5 @@
-/* issue: sign a certificate and append it to the log in one transaction — for the kiosk and certctl alike. */
+/* issue: sign a certificate and append it to the log in one transaction — for the kiosk and certctl
+ * alike. */
 #ifndef CERTKIOSK_ISSUE_H
 #define CERTKIOSK_ISSUE_H
 
@@ -33,8 +34,8 @@ typedef struct IssueResult {
  * type-specific, non-personal fields — then commits with a new signed
  * checkpoint. Returns CK_OK only after COMMIT; on any error (CK_ERR_NOSPACE
  * for a full disk) nothing was stored and out holds nothing to free. */
-CkErr issue_certificate(Store *st, const IssueKiosk *kiosk, CertClaims *claims,
-                        const json_t *extra, IssueResult *out);
+CkErr issue_certificate(Store *st, const IssueKiosk *kiosk, CertClaims *claims, const json_t *extra,
+                        IssueResult *out);
 
 /* Frees out->jws and clears out. */
 void issue_result_clear(IssueResult *out);

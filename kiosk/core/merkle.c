@@ -265,7 +265,6 @@ merkle_verify_consistency(uint64_t size1, uint64_t size2, const MerkleProof *pro
         goto fail;
     return CK_OK;
 fail:
-    return ck_err(CK_ERR_TAMPERED,
-                  "consistency proof from %llu to %llu entries does not verify",
+    return ck_err(CK_ERR_TAMPERED, "consistency proof from %llu to %llu entries does not verify",
                   (unsigned long long)size1, (unsigned long long)size2);
 }

@@ -33,7 +33,8 @@ void merkle_leaf_hash(const unsigned char *data, size_t len, unsigned char out[M
 
 /* SHA-256(0x01 || left || right): the hash of an interior node. out may alias an input. */
 void merkle_node_hash(const unsigned char left[MERKLE_HASH_LEN],
-                      const unsigned char right[MERKLE_HASH_LEN], unsigned char out[MERKLE_HASH_LEN]);
+                      const unsigned char right[MERKLE_HASH_LEN],
+                      unsigned char out[MERKLE_HASH_LEN]);
 
 /* MTH of the first n leaf hashes (n = 0 gives SHA-256 of the empty string). O(n). */
 void merkle_root(const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_t n,

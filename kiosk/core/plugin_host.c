@@ -1,4 +1,5 @@
-/* plugin_host: native code is loaded only from bytes already verified, and each bundle fails alone. */
+/* plugin_host: native code is loaded only from bytes already verified, and each bundle fails alone.
+ */
 #include "plugin_host.h"
 
 #include <dirent.h>
@@ -66,7 +67,7 @@ host_asset(void *ctx, const char *name, const unsigned char **data_out, size_t *
     if (name == NULL || data_out == NULL || len_out == NULL)
         return CK_PLUGIN_INVALID;
     return bundle_file(l->bundle, name, data_out, len_out) == CK_OK ? CK_PLUGIN_OK
-                                                                     : CK_PLUGIN_INVALID;
+                                                                    : CK_PLUGIN_INVALID;
 }
 
 static const char *
@@ -153,8 +154,7 @@ plugin_host_check_elf(const unsigned char *data, size_t len, const char *what)
         return ck_err(CK_ERR_REFUSED, "%s: not an ELF shared object (no ELF header)", what);
     memcpy(&eh, data, sizeof eh);
     if (eh.e_ident[EI_CLASS] != HOST_CLASS || eh.e_ident[EI_DATA] != host_data)
-        return ck_err(CK_ERR_REFUSED, "%s: an ELF file for another word size or byte order",
-                      what);
+        return ck_err(CK_ERR_REFUSED, "%s: an ELF file for another word size or byte order", what);
     if (eh.e_type != ET_DYN)
         return ck_err(CK_ERR_REFUSED,
                       "%s: an ELF file but not a shared object (type %u); build it as a MODULE "
@@ -245,8 +245,7 @@ load_module(Loaded *l, const char *who)
         return ck_err(CK_ERR_REFUSED, "%s: its table has an impossible struct_size %u", what,
                       (unsigned)p->struct_size);
     memset(&l->plugin, 0, sizeof l->plugin);
-    memcpy(&l->plugin, p,
-           p->struct_size < sizeof l->plugin ? p->struct_size : sizeof l->plugin);
+    memcpy(&l->plugin, p, p->struct_size < sizeof l->plugin ? p->struct_size : sizeof l->plugin);
     if (l->plugin.nation == NULL || strcmp(l->plugin.nation, bundle_nation(l->bundle)) != 0)
         return ck_err(CK_ERR_REFUSED, "%s: the module is for nation %.8s, the bundle for %s", what,
                       l->plugin.nation ? l->plugin.nation : "(none)", bundle_nation(l->bundle));
@@ -288,11 +287,9 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
         if (strcmp(bundle_id(other), bundle_id(b)) == 0 ||
             strcmp(bundle_nation(other), bundle_nation(b)) == 0) {
             char reason[512];
-            snprintf(reason, sizeof reason, "%s: %s already provides %s %s", who,
-                     bundle_dir(other),
+            snprintf(reason, sizeof reason, "%s: %s already provides %s %s", who, bundle_dir(other),
                      strcmp(bundle_id(other), bundle_id(b)) == 0 ? "bundle" : "nation",
-                     strcmp(bundle_id(other), bundle_id(b)) == 0 ? bundle_id(b)
-                                                                 : bundle_nation(b));
+                     strcmp(bundle_id(other), bundle_id(b)) == 0 ? bundle_id(b) : bundle_nation(b));
             err = refuse(h, dir, bundle_id(b), CK_ERR_REFUSED, reason);
             bundle_free(b);
             return err;
@@ -566,7 +563,8 @@ manifest_rule(const json_t *sn, const char *lang, const char *number, char *reas
     if (label == NULL) {
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)labels, k, v) {
+        json_object_foreach((json_t *)labels, k, v)
+        {
             label = json_string_value(v);
             break;
         }
@@ -641,7 +639,8 @@ manifest_must(const Bundle *b, CkPluginCategory cat)
     json_t *v;
     size_t i;
 
-    json_array_foreach(list, i, v) {
+    json_array_foreach(list, i, v)
+    {
         if (strcmp(json_string_value(v), plugin_host_category_name(cat)) == 0)
             return true;
     }

@@ -1,4 +1,5 @@
-/* plugin_host: finds, verifies and loads nation bundles and their native modules, and answers their rules. */
+/* plugin_host: finds, verifies and loads nation bundles and their native modules, and answers their
+ * rules. */
 #ifndef CERTKIOSK_PLUGIN_HOST_H
 #define CERTKIOSK_PLUGIN_HOST_H
 

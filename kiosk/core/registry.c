@@ -410,7 +410,7 @@ static CkErr
 read_log(const json_t *ex, const char *label, unsigned char (**leaves_out)[MERKLE_HASH_LEN],
          size_t *n_out, Item **items_out, size_t *n_items_out)
 {
-    const json_t *entries = json_object_get(ex, "entries");
+    const json_t *entries = json_object_get(ex, "log");
     unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
     Item *items = NULL;
     size_t n, n_items = 0;
@@ -419,7 +419,7 @@ read_log(const json_t *ex, const char *label, unsigned char (**leaves_out)[MERKL
     *leaves_out = NULL;
     *items_out = NULL;
     if (!json_is_array(entries))
-        return ck_err(CK_ERR_FORMAT, "%s: the export has no \"entries\" (the kiosk's log)", label);
+        return ck_err(CK_ERR_FORMAT, "%s: the export has no \"log\" (the kiosk's entries)", label);
     n = json_array_size(entries);
     if ((leaves = malloc((n ? n : 1) * sizeof *leaves)) == NULL ||
         (items = calloc(n ? n : 1, sizeof *items)) == NULL) {
@@ -605,8 +605,12 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
     CkErr err;
 
     memset(stats, 0, sizeof *stats);
-    if (!json_is_object(ex))
-        return ck_err(CK_ERR_FORMAT, "%s: not a kiosk export (not a JSON object)", label);
+    if (!json_is_object(ex) || get_str(ex, "format") == NULL ||
+        strcmp(get_str(ex, "format"), "certkiosk-export/1") != 0)
+        return ck_err(CK_ERR_FORMAT,
+                      "%s: not a kiosk export (\"format\" is not "
+                      "\"certkiosk-export/1\")",
+                      label);
     /* 1. the kiosk */
     if ((err = check_kiosk(ex, label, trust, now, &kt, &pub, &kiosk_id, &jwk)) != CK_OK)
         goto out;

@@ -15,7 +15,9 @@
 
 /* One SQLite database, DIR/registry.db (folder 0700, WAL, synchronous=FULL).
  *
- * Import of a kiosk export (`certctl export`, one JSON file per kiosk) is all
+ * Import of a kiosk export (`certctl export`, one JSON file per kiosk, format
+ * "certkiosk-export/1": kiosk_id, origin, kiosk_jwk with its endorsement,
+ * checkpoint, "log" = every entry body, "certificates") is all
  * or nothing, in one transaction, after these checks in this order:
  *   1. the kiosk's JWK and its endorsement: the endorsement must be signed by
  *      an authority pinned in the trust file (else CK_ERR_UNTRUSTED "unknown

@@ -1,4 +1,5 @@
-/* report: a roster held against the registry — who is certified, missing, expired, expiring, revoked, outdated. */
+/* report: a roster held against the registry — who is certified, missing, expired, expiring,
+ * revoked, outdated. */
 #ifndef CERTKIOSK_REPORT_H
 #define CERTKIOSK_REPORT_H
 
@@ -35,10 +36,10 @@ typedef struct ReportRow {
     char serial[CERT_SERIAL_MAX + 1]; /* "" when missing */
     char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
     int64_t valid_until;
-    size_t superseded;                    /* older certificates of the person */
-    char reason[STATUS_REASON_MAX + 1];   /* revoked: the reason code */
-    char note[STATUS_NOTE_MAX + 1];       /* revoked: the note, if any */
-    char detail[160];                     /* outdated: which bundle, which versions */
+    size_t superseded;                  /* older certificates of the person */
+    char reason[STATUS_REASON_MAX + 1]; /* revoked: the reason code */
+    char note[STATUS_NOTE_MAX + 1];     /* revoked: the note, if any */
+    char detail[160];                   /* outdated: which bundle, which versions */
 } ReportRow;
 
 /* Totals of one group (a nation, a unit or a category; "" = not given). */

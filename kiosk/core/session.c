@@ -1,4 +1,5 @@
-/* session: the person's data in one sodium_malloc block, bounded and sanitised, wiped with sodium_memzero. */
+/* session: the person's data in one sodium_malloc block, bounded and sanitised, wiped with
+ * sodium_memzero. */
 #include "session.h"
 
 #include <assert.h>
@@ -13,17 +14,19 @@ typedef struct FieldSpec {
     bool newline;
 } FieldSpec;
 
-#define SPEC(chars, nl) {(chars), 4 * (chars) + 1, (nl)}
+#define SPEC(chars, nl)                                                                            \
+    {                                                                                              \
+        (chars), 4 * (chars) + 1, (nl)                                                             \
+    }
 static const FieldSpec specs[SESSION_FIELD_COUNT_] = {
-    [SESSION_NAME] = SPEC(64, false),           [SESSION_SERVICE_NUMBER] = SPEC(32, false),
-    [SESSION_RANK] = SPEC(32, false),           [SESSION_UNIT] = SPEC(64, false),
-    [SESSION_NATION] = SPEC(3, false),          [SESSION_TRAINING_DATE] = SPEC(10, false),
-    [SESSION_PIN] = SPEC(32, false),            [SESSION_STATEMENT] = SPEC(4500, true),
-    [SESSION_SERIAL] = SPEC(63, false),         [SESSION_VALID_UNTIL] = SPEC(10, false),
+    [SESSION_NAME] = SPEC(64, false),    [SESSION_SERVICE_NUMBER] = SPEC(32, false),
+    [SESSION_RANK] = SPEC(32, false),    [SESSION_UNIT] = SPEC(64, false),
+    [SESSION_NATION] = SPEC(3, false),   [SESSION_TRAINING_DATE] = SPEC(10, false),
+    [SESSION_PIN] = SPEC(32, false),     [SESSION_STATEMENT] = SPEC(4500, true),
+    [SESSION_SERIAL] = SPEC(63, false),  [SESSION_VALID_UNTIL] = SPEC(10, false),
     [SESSION_JWS] = {8000, 8001, false},
 };
-#define TEXT_TOTAL                                                                                \
-    (4 * (64 + 32 + 32 + 64 + 3 + 10 + 32 + 4500 + 63 + 10) + 10 + 8001)
+#define TEXT_TOTAL (4 * (64 + 32 + 32 + 64 + 3 + 10 + 32 + 4500 + 63 + 10) + 10 + 8001)
 
 typedef struct SigPoint {
     int32_t x, y;

@@ -1,4 +1,5 @@
-/* session: one person's data in one sodium_malloc block — typed fields, quiz answers, signature strokes. */
+/* session: one person's data in one sodium_malloc block — typed fields, quiz answers, signature
+ * strokes. */
 #ifndef CERTKIOSK_SESSION_H
 #define CERTKIOSK_SESSION_H
 
@@ -22,20 +23,20 @@ typedef enum SessionField {
     SESSION_NATION,         /* ≤ 3: ISO alpha-3 */
     SESSION_TRAINING_DATE,  /* ≤ 10: YYYY-MM-DD */
     SESSION_PIN,            /* ≤ 32: the admin PIN while typed */
-    SESSION_STATEMENT,      /* ≤ 4500: the intent-to-sign statement (holds the name); newlines allowed */
-    SESSION_SERIAL,         /* ≤ 63 */
-    SESSION_VALID_UNTIL,    /* ≤ 10 */
-    SESSION_JWS,            /* ≤ 8000 bytes of ASCII: the certificate */
+    SESSION_STATEMENT, /* ≤ 4500: the intent-to-sign statement (holds the name); newlines allowed */
+    SESSION_SERIAL,    /* ≤ 63 */
+    SESSION_VALID_UNTIL, /* ≤ 10 */
+    SESSION_JWS,         /* ≤ 8000 bytes of ASCII: the certificate */
     SESSION_FIELD_COUNT_
 } SessionField;
 
 /* Signature thresholds: a tap or a dot is not a signature. */
 #define SESSION_SIG_MIN_POINTS 20
-#define SESSION_SIG_MIN_DURATION_MS 300   /* summed over strokes, pen down */
-#define SESSION_SIG_MIN_WIDTH_PERCENT 15  /* bounding box width vs. pad width */
+#define SESSION_SIG_MIN_DURATION_MS 300  /* summed over strokes, pen down */
+#define SESSION_SIG_MIN_WIDTH_PERCENT 15 /* bounding box width vs. pad width */
 #define SESSION_SIG_MAX_POINTS 4096
 #define SESSION_SIG_MAX_STROKES 256
-#define SESSION_SIG_MAX_COORD 20000       /* 2 m in 0.1 mm: larger is a bug upstream */
+#define SESSION_SIG_MAX_COORD 20000 /* 2 m in 0.1 mm: larger is a bug upstream */
 #define SESSION_MAX_ANSWERS 400
 
 /* Canonical signature encoding (hashed into the certificate's

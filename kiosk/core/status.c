@@ -250,7 +250,8 @@ parse_full(const char *text, size_t len, StatusList **list_out, Jws **jws_out)
     for (size_t i = 0; i < json_array_size(revoked); i++)
         if ((err = parse_entry(l, json_array_get(revoked, i), i)) != CK_OK)
             goto out;
-    qsort(l->entries, l->n, sizeof *l->entries, cmp_entry);
+    if (l->n > 1)
+        qsort(l->entries, l->n, sizeof *l->entries, cmp_entry);
     for (size_t i = 1; i < l->n; i++)
         if (strcmp(l->entries[i - 1].serial, l->entries[i].serial) == 0) {
             err = ck_err(CK_ERR_FORMAT, "status list: serial %s is listed twice",
@@ -565,8 +566,8 @@ status_cert_check(void *ctx, const char *serial, const char *kiosk_id, int64_t n
         return CK_OK;
     }
     clock_format(e->time, when);
-    snprintf(detail, detail_len, "revoked on %.10s: %s%s%s (status list version %llu, %s)",
-             when, e->reason, e->note ? " - " : "", e->note ? e->note : "",
+    snprintf(detail, detail_len, "revoked on %.10s: %s%s%s (status list version %llu, %s)", when,
+             e->reason, e->note ? " - " : "", e->note ? e->note : "",
              (unsigned long long)list->version, age);
     return CK_ERR_REVOKED;
 }

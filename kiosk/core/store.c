@@ -1,4 +1,5 @@
-/* store: the log in SQLite — append-only entries, RFC 6962 leaves, a signed checkpoint per commit. */
+/* store: the log in SQLite — append-only entries, RFC 6962 leaves, a signed checkpoint per commit.
+ */
 #include "store.h"
 
 #include <inttypes.h>
@@ -73,13 +74,12 @@ db_fail(const Store *st, int rc, const char *what)
         return ck_err(CK_ERR_NOMEM, "%s: %s: out of memory", st->path, what);
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-        return ck_err(CK_ERR_DB, "%s: not a certkiosk store, or a damaged one (%s)", st->path,
-                      msg);
+        return ck_err(CK_ERR_DB, "%s: not a certkiosk store, or a damaged one (%s)", st->path, msg);
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY:
-        return ck_err(CK_ERR_IO, "%s: %s: cannot open or write the database (%s)", st->path,
-                      what, msg);
+        return ck_err(CK_ERR_IO, "%s: %s: cannot open or write the database (%s)", st->path, what,
+                      msg);
     default:
         return ck_err(CK_ERR_DB, "%s: %s: %s", st->path, what, msg);
     }
@@ -166,8 +166,8 @@ store_open(const char *path, bool create, Store **store_out)
         free(st);
         return ck_err(CK_ERR_NOMEM, "out of memory opening %s", path);
     }
-    rc = sqlite3_open_v2(path, &st->db,
-                         SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+                         NULL);
     if (rc != SQLITE_OK) {
         err = db_fail(st, rc, "opening");
         goto fail;
@@ -175,8 +175,9 @@ store_open(const char *path, bool create, Store **store_out)
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, 10000);
     /* Nothing in the file may run code or reach beyond it. */
-    if ((err = exec(st, "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF; "
-                        "PRAGMA cell_size_check = ON",
+    if ((err = exec(st,
+                    "PRAGMA trusted_schema = OFF; PRAGMA foreign_keys = OFF; "
+                    "PRAGMA cell_size_check = ON",
                     "opening")) != CK_OK)
         goto fail;
     if ((err = query_int(st, "PRAGMA application_id", &app_id)) != CK_OK ||
@@ -193,8 +194,9 @@ store_open(const char *path, bool create, Store **store_out)
         goto fail;
     }
     if (version > STORE_SCHEMA_VERSION) {
-        err = ck_err(CK_ERR_DB, "%s: a store of schema version %" PRId64
-                                " (this certkiosk knows %d): made by a newer certkiosk",
+        err = ck_err(CK_ERR_DB,
+                     "%s: a store of schema version %" PRId64
+                     " (this certkiosk knows %d): made by a newer certkiosk",
                      path, version, STORE_SCHEMA_VERSION);
         goto fail;
     }
@@ -322,8 +324,7 @@ out:
 }
 
 CkErr
-store_entry_derive(const unsigned char *body, size_t body_len, StoreEntry *out,
-                   json_t **owner_out)
+store_entry_derive(const unsigned char *body, size_t body_len, StoreEntry *out, json_t **owner_out)
 {
     json_t *doc = NULL, *owner = NULL, *v;
     char *again = NULL;
@@ -432,8 +433,9 @@ load_frontier(Store *st, MerkleFrontier *f)
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
         if (f->size != 0)
-            err = ck_err(CK_ERR_TAMPERED, "%s: the log has %" PRIu64 " entries but no checkpoint; "
-                                          "refusing to append (run certctl audit)",
+            err = ck_err(CK_ERR_TAMPERED,
+                         "%s: the log has %" PRIu64 " entries but no checkpoint; "
+                         "refusing to append (run certctl audit)",
                          st->path, f->size);
         goto out;
     }
@@ -500,8 +502,9 @@ store_append(Store *st, const json_t *body, uint64_t *index_out)
         return ck_err(CK_ERR_FORMAT, "entry body cannot be serialised");
     if ((err = store_entry_derive((const unsigned char *)text, strlen(text), &e, &owner)) != CK_OK)
         goto out;
-    if ((err = prepare(st, "INSERT INTO entries(idx, type, serial, subject_key, nation, expires, "
-                           "time, body, leaf) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    if ((err = prepare(st,
+                       "INSERT INTO entries(idx, type, serial, subject_key, nation, expires, "
+                       "time, body, leaf) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        &stmt)) != CK_OK)
         goto out;
     sqlite3_bind_int64(stmt, 1, (sqlite3_int64)st->pending.size);
@@ -548,8 +551,7 @@ store_commit(Store *st, const SecretKey *sk, const char *origin)
         merkle_frontier_root(&st->pending, root);
         if ((err = checkpoint_sign(sk, origin, st->pending.size, root, &note)) != CK_OK)
             goto fail;
-        if ((err = prepare(st, "INSERT INTO checkpoints(size, note) VALUES(?, ?)", &stmt)) !=
-            CK_OK)
+        if ((err = prepare(st, "INSERT INTO checkpoints(size, note) VALUES(?, ?)", &stmt)) != CK_OK)
             goto fail;
         sqlite3_bind_int64(stmt, 1, (sqlite3_int64)st->pending.size);
         sqlite3_bind_text(stmt, 2, note, -1, SQLITE_STATIC);
@@ -699,9 +701,9 @@ store_find_serial(Store *st, const char *serial, StoreEntry **entry_out)
     CkErr err;
 
     *entry_out = NULL;
-    if ((err = prepare(st,
-                       "SELECT " ENTRY_COLUMNS " FROM entries WHERE serial = ? ORDER BY idx LIMIT 1",
-                       &stmt)) != CK_OK)
+    if ((err = prepare(
+             st, "SELECT " ENTRY_COLUMNS " FROM entries WHERE serial = ? ORDER BY idx LIMIT 1",
+             &stmt)) != CK_OK)
         return err;
     sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
     snprintf(what, sizeof what, "certificate %.*s", STORE_SERIAL_MAX, serial);
@@ -830,9 +832,8 @@ store_check_protection(Store *st)
         if (sqlite3_step(stmt) != SQLITE_ROW ||
             (sql = (const char *)sqlite3_column_text(stmt, 0)) == NULL ||
             strcmp(sql, triggers[i][1]) != 0)
-            err = ck_err(CK_ERR_TAMPERED,
-                         "%s: the append-only trigger %s was removed or changed", st->path,
-                         triggers[i][0]);
+            err = ck_err(CK_ERR_TAMPERED, "%s: the append-only trigger %s was removed or changed",
+                         st->path, triggers[i][0]);
     }
     sqlite3_finalize(stmt);
     return err;

@@ -1,4 +1,5 @@
-/* store: the kiosk's log — one SQLite database, append-only entries, a signed checkpoint per commit. */
+/* store: the kiosk's log — one SQLite database, append-only entries, a signed checkpoint per
+ * commit. */
 #ifndef CERTKIOSK_STORE_H
 #define CERTKIOSK_STORE_H
 
@@ -25,12 +26,12 @@ typedef struct Store Store;
  * audit does NOT trust (it recomputes it from body). */
 typedef struct StoreEntry {
     uint64_t index;
-    const char *type;        /* "cert.issued", "cert.paper", "kiosk.started", ... */
-    const char *serial;      /* NULL when the entry names no certificate */
-    const char *subject_key; /* NULL unless the entry carries a certificate ("jws") */
-    const char *nation;      /* NULL unless the entry carries a certificate */
-    int64_t expires;         /* the certificate's validUntil, or 0 */
-    int64_t time;            /* the entry's "time" */
+    const char *type;          /* "cert.issued", "cert.paper", "kiosk.started", ... */
+    const char *serial;        /* NULL when the entry names no certificate */
+    const char *subject_key;   /* NULL unless the entry carries a certificate ("jws") */
+    const char *nation;        /* NULL unless the entry carries a certificate */
+    int64_t expires;           /* the certificate's validUntil, or 0 */
+    int64_t time;              /* the entry's "time" */
     const unsigned char *body; /* canonical JSON, body_len bytes, NUL-terminated */
     size_t body_len;
     unsigned char leaf[MERKLE_HASH_LEN];

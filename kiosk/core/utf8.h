@@ -1,4 +1,5 @@
-/* utf8: UTF-8 checks shared by content, UI strings and typed input — validity, control characters, length. */
+/* utf8: UTF-8 checks shared by content, UI strings and typed input — validity, control characters,
+ * length. */
 #ifndef CERTKIOSK_UTF8_H
 #define CERTKIOSK_UTF8_H
 
@@ -8,9 +9,9 @@
 /* Why a string was refused by utf8_check(). */
 typedef enum Utf8Problem {
     UTF8_OK = 0,
-    UTF8_BAD,   /* not well-formed UTF-8 (overlong, surrogate, truncated, > U+10FFFF) */
-    UTF8_CONTROL,    /* a C0 control, DEL or C1 control (other than an allowed '\n') */
-    UTF8_TOO_LONG,   /* more than max_chars code points */
+    UTF8_BAD,      /* not well-formed UTF-8 (overlong, surrogate, truncated, > U+10FFFF) */
+    UTF8_CONTROL,  /* a C0 control, DEL or C1 control (other than an allowed '\n') */
+    UTF8_TOO_LONG, /* more than max_chars code points */
 } Utf8Problem;
 
 /* Checks len bytes of s: well-formed UTF-8, no control characters except

@@ -193,7 +193,8 @@ sigpad_tenth_mm(const Sigpad *p, float px)
 }
 
 bool
-sigpad_do(Sigpad *p, Ui *ui, Flow *flow, const FlowView *v, SDL_Rect r, const char *hint)
+sigpad_do(Sigpad *p, Ui *ui, void (*emit)(void *ctx, const FlowEvent *ev), void *ctx,
+          const FlowView *v, SDL_Rect r, const char *hint)
 {
     const Theme *th = ui_theme(ui);
     const ThemeColors *c = &th->c;
@@ -241,14 +242,15 @@ sigpad_do(Sigpad *p, Ui *ui, Flow *flow, const FlowView *v, SDL_Rect r, const ch
         } else {
             ev.type = FLOW_EV_SIG_POINT;
         }
-        if (flow_handle(flow, &ev) == CK_OK && p->npts < SIGPAD_MAX_POINTS) {
+        emit(ctx, &ev);
+        if (p->npts < SIGPAD_MAX_POINTS) {
             p->pts[p->npts] = (SigPoint){x, y, t, s[i].phase == 0};
             sigpad_segment(p, p->npts++);
         }
         sent = true;
         if (s[i].phase == 2) {
             FlowEvent end = {.type = FLOW_EV_SIG_END};
-            flow_handle(flow, &end);
+            emit(ctx, &end);
             p->pen = false;
         }
     }

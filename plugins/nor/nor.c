@@ -23,7 +23,8 @@ static const char *const reasons_en[] = {
     [R_DIGITS] = "a national identity number has only digits",
     [R_DATE] = "the first six digits are not a valid date of birth",
     [R_INDIVIDUAL] = "the individual number (digits 7 to 9) does not fit the year of birth",
-    [R_NO_CHECK_DIGIT] = "no valid number begins with these nine digits (check digit 1 would be 10)",
+    [R_NO_CHECK_DIGIT] =
+        "no valid number begins with these nine digits (check digit 1 would be 10)",
     [R_CHECK1] = "check digit 1 is wrong: please check the number for a typing error",
     [R_CHECK2] = "check digit 2 is wrong: please check the number for a typing error",
 };
@@ -33,7 +34,8 @@ static const char *const reasons_nb[] = {
     [R_DIGITS] = "et fødselsnummer har bare sifre",
     [R_DATE] = "de seks første sifrene er ikke en gyldig fødselsdato",
     [R_INDIVIDUAL] = "individnummeret (siffer 7 til 9) passer ikke med fødselsåret",
-    [R_NO_CHECK_DIGIT] = "ingen gyldige nummer begynner med disse ni sifrene (kontrollsiffer 1 ville blitt 10)",
+    [R_NO_CHECK_DIGIT] =
+        "ingen gyldige nummer begynner med disse ni sifrene (kontrollsiffer 1 ville blitt 10)",
     [R_CHECK1] = "kontrollsiffer 1 er feil: se etter en skrivefeil i nummeret",
     [R_CHECK2] = "kontrollsiffer 2 er feil: se etter en skrivefeil i nummeret",
 };
@@ -45,8 +47,7 @@ locale_is_norwegian(void)
 
     if (loc == NULL)
         return 0;
-    return strncmp(loc, "nb", 2) == 0 || strncmp(loc, "nn", 2) == 0 ||
-           strncmp(loc, "no", 2) == 0;
+    return strncmp(loc, "nb", 2) == 0 || strncmp(loc, "nn", 2) == 0 || strncmp(loc, "no", 2) == 0;
 }
 
 static CkPluginStatus

@@ -1,0 +1,26 @@
+/* cli_registry: what the registry verbs of certctl share (the registry folder, timed progress
+ * bars). */
+#ifndef CERTKIOSK_CLI_REGISTRY_H
+#define CERTKIOSK_CLI_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The registry folder: flag if given, else cli_state_dir() + "/registry".
+ * Returns a new string (free()), or NULL when out of memory. */
+char *cli_registry_dir(const char *flag);
+
+/* A progress bar that appears only once the work has taken more than a
+ * second (and only on a terminal: cli_progress()). */
+typedef struct CliTimedProgress {
+    const char *what;
+    int64_t start_ms;
+    int shown;
+} CliTimedProgress;
+
+void cli_timed_progress_start(CliTimedProgress *p, const char *what);
+
+/* A RegistryProgressFn: ctx is a CliTimedProgress. */
+void cli_timed_progress(void *ctx, size_t done, size_t total);
+
+#endif

@@ -1,0 +1,174 @@
+/* cmd_export: `certctl export` — a kiosk's whole log, its certificates and keys in one JSON file.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "home.h"
+#include "store.h"
+#include "trust.h"
+
+/* The export file (format "certkiosk-export/1"), read by `certctl import`:
+ *   {"format":"certkiosk-export/1", "kiosk_id", "origin", "operator"?, "exported":RFC3339,
+ *    "kiosk_jwk":{public JWK with "kiosk_id" and, when endorsed, "endorsement"},
+ *    "endorsement"?:<compact JWS>,
+ *    "checkpoint":<the latest signed checkpoint note>, "size":n,
+ *    "log":[<entry body, the exact canonical JSON text>, ...]   (index = position),
+ *    "certificates":[{"index","serial","type","jws"}, ...]}
+ * The whole log goes with it, so the importer can recompute every leaf and the
+ * tree and check them against the checkpoint, and act as a witness. */
+#define EXPORT_FORMAT "certkiosk-export/1"
+
+static const char export_usage[] =
+    "usage: certctl export --home HOME --out FILE\n"
+    "\n"
+    "Audits the log of the kiosk at HOME and writes, atomically, one JSON file with every\n"
+    "log entry, every certificate, the latest signed checkpoint, the kiosk's public JWK and\n"
+    "its endorsement: what an administrator's registry imports (certctl import). A log that\n"
+    "fails the audit is not exported. FILE holds personal data (in the certificates):\n"
+    "it is written with mode 0600.\n"
+    "\n"
+    "exit status: 0 ok, 1 the log failed its audit, 2 usage or input/output error\n";
+
+typedef struct ExportCtx {
+    json_t *log, *certs;
+} ExportCtx;
+
+static CkErr
+export_entry(const StoreEntry *e, void *vctx)
+{
+    ExportCtx *ctx = vctx;
+    json_t *body;
+    const char *jws;
+
+    if (json_array_append_new(ctx->log, json_stringn((const char *)e->body, e->body_len)) != 0)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (e->serial == NULL || e->nation == NULL)
+        return CK_OK;
+    body = json_loadb((const char *)e->body, e->body_len, 0, NULL);
+    if ((jws = json_string_value(json_object_get(body, "jws"))) != NULL)
+        json_array_append_new(ctx->certs,
+                              json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)e->index,
+                                        "serial", e->serial, "type", e->type, "jws", jws));
+    json_decref(body);
+    return CK_OK;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *home = NULL, *out_path = NULL;
+    char *store_path = NULL, *jwk_path = NULL, *end_path = NULL, *text = NULL;
+    char now[CLOCK_RFC3339_LEN + 1];
+    unsigned char *endorsement = NULL;
+    size_t end_len;
+    ExportCtx ctx = {NULL, NULL};
+    AuditReport r = {0};
+    json_t *jwk = NULL, *doc = NULL;
+    KioskHome kh;
+    PublicKey pub;
+    Store *st = NULL;
+    CkErr err;
+    int c, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            home = optarg;
+            break;
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'h':
+            fputs(export_usage, stdout);
+            return CLI_OK;
+        default:
+            fputs(export_usage, stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (home == NULL || out_path == NULL || optind != argc)
+        return cli_usage_error("export: --home HOME and --out FILE are required");
+    ctx.log = json_array();
+    ctx.certs = json_array();
+    if ((err = home_read(home, &kh)) != CK_OK)
+        goto out;
+    store_path = home_file(home, HOME_STORE);
+    jwk_path = home_file(home, HOME_JWK);
+    end_path = home_file(home, HOME_ENDORSEMENT);
+    if (store_path == NULL || jwk_path == NULL || end_path == NULL || ctx.log == NULL ||
+        ctx.certs == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((err = trust_jwk_load(jwk_path, KEY_KIND_KIOSK, &pub, &jwk)) != CK_OK)
+        goto out;
+    err = fileio_read(end_path, 64 * 1024, &endorsement, &end_len);
+    if (err == CK_ERR_NOT_FOUND) {
+        fprintf(stderr,
+                "certctl export: warning: %s is not endorsed yet (no %s); a registry "
+                "will not import it until it is\n",
+                kh.kiosk_id, HOME_ENDORSEMENT);
+        err = CK_OK;
+    } else if (err != CK_OK) {
+        goto out;
+    } else {
+        while (end_len > 0 &&
+               (endorsement[end_len - 1] == '\n' || endorsement[end_len - 1] == '\r'))
+            endorsement[--end_len] = '\0';
+        if (json_object_get(jwk, "endorsement") == NULL)
+            json_object_set_new(jwk, "endorsement", json_string((const char *)endorsement));
+    }
+    if ((err = store_open(store_path, false, &st)) != CK_OK ||
+        (err = audit_store(st, &pub, kh.kiosk_id, kh.origin, &r)) != CK_OK)
+        goto out;
+    if (!r.has_latest) {
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: the log is empty: nothing to export", store_path);
+        goto out;
+    }
+    if ((err = store_foreach(st, 0, NULL, export_entry, &ctx)) != CK_OK)
+        goto out;
+    clock_format(clock_now(), now);
+    doc = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:O, s:s?, s:s, s:I, s:O, s:O}", "format",
+                    EXPORT_FORMAT, "kiosk_id", kh.kiosk_id, "origin", kh.origin, "operator",
+                    kh.operator_name[0] ? kh.operator_name : NULL, "exported", now, "kiosk_jwk",
+                    jwk, "endorsement", (const char *)endorsement, "checkpoint", r.latest_note,
+                    "size", (json_int_t)r.latest.size, "log", ctx.log, "certificates", ctx.certs);
+    if (doc == NULL || (text = json_dumps(doc, JSON_INDENT(1))) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory writing the export");
+        goto out;
+    }
+    if ((err = fileio_write_atomic(out_path, text, strlen(text), 0600, false)) != CK_OK)
+        goto out;
+    fprintf(stderr,
+            "exported %s: %zu certificate(s), %" PRIu64 " log entries, checkpoint of %" PRIu64
+            " to %s\n",
+            kh.kiosk_id, json_array_size(ctx.certs), r.entries, r.latest.size, out_path);
+out:
+    rc = err == CK_OK ? CLI_OK : cli_fail(err);
+    audit_report_clear(&r);
+    store_close(st);
+    json_decref(doc);
+    json_decref(jwk);
+    json_decref(ctx.log);
+    json_decref(ctx.certs);
+    free(endorsement);
+    free(text);
+    free(store_path);
+    free(jwk_path);
+    free(end_path);
+    return rc;
+}

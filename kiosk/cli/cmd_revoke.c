@@ -1,0 +1,173 @@
+/* cmd_revoke: `certctl revoke` — the next signed version of an authority's status list. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_registry.h"
+#include "cli_trust.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "registry.h"
+#include "status.h"
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certctl revoke SERIAL --reason CODE [--note TEXT] --authority DIR\n"
+          "                      [--status FILE] [--registry DIR] [--passphrase-file FILE]\n\n"
+          "Revokes a certificate: reads the authority's current status list (FILE, default\n"
+          "DIR/status.jws; a new list if there is none), adds SERIAL, signs the next version\n"
+          "with the authority key and writes FILE atomically. The new list is also stored in\n"
+          "the registry (default $CERTKIOSK_STATE_DIR/registry), which refuses to go back to\n"
+          "an older one. Give FILE to verifiers: `certctl verify --status FILE`.\n\n"
+          "reason codes:\n"
+          "  misconduct       the holder breached the code of conduct\n"
+          "  superseded       replaced by a newer certificate\n"
+          "  issued_in_error  should never have been issued (wrong person, kiosk misuse)\n"
+          "  data_error       issued with wrong personal data\n"
+          "  withdrawn        withdrawn for another administrative reason (give --note)\n\n"
+          "exit status: 0 revoked, 1 a list was refused (older, forged), 2 usage or I/O error\n",
+          f);
+}
+
+int
+cmd_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"authority", required_argument, NULL, 'a'},
+                                         {"status", required_argument, NULL, 's'},
+                                         {"registry", required_argument, NULL, 'r'},
+                                         {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *reason = NULL, *note = NULL, *auth_dir = NULL, *status_flag = NULL,
+               *reg_flag = NULL, *pass_file = NULL, *serial;
+    char *status_path = NULL, *reg_dir = NULL, *text = NULL;
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    StatusList *list = NULL, **held = NULL;
+    size_t n_held = 0;
+    Registry *reg = NULL;
+    int64_t now = clock_now();
+    int c, rc = CLI_OK;
+    CkErr err;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'R':
+            reason = optarg;
+            break;
+        case 'n':
+            note = optarg;
+            break;
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 's':
+            status_flag = optarg;
+            break;
+        case 'r':
+            reg_flag = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind + 1 != argc || reason == NULL || auth_dir == NULL) {
+        usage(stderr);
+        return cli_usage_error("revoke needs one SERIAL, --reason CODE and --authority DIR");
+    }
+    serial = argv[optind];
+    if (!status_reason_known(reason))
+        return cli_usage_error("unknown reason \"%s\" (misconduct, superseded, issued_in_error, "
+                               "data_error or withdrawn)",
+                               reason);
+    status_path = status_flag ? strdup(status_flag) : fileio_join(auth_dir, "status.jws");
+    if (status_path == NULL || (reg_dir = cli_registry_dir(reg_flag)) == NULL) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    if ((err = cli_trust_authority_public(auth_dir, &pub, NULL)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    /* The current list: must be this authority's own, correctly signed. */
+    if (fileio_exists(status_path)) {
+        unsigned char *data;
+        size_t len;
+        if ((err = fileio_read(status_path, STATUS_FILE_MAX, &data, &len)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+        err = status_verify_with((const char *)data, len, &pub, &list);
+        free(data);
+        if (err != CK_OK) {
+            char d[400];
+            snprintf(d, sizeof d, "%s", ck_err_detail());
+            rc = cli_fail(ck_err(err, "%s: %s", status_path, d));
+            goto out;
+        }
+    } else if ((err = status_new(pub.kid, &list)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    /* Never build on a list older than the one the registry holds. */
+    if ((err = registry_open(reg_dir, true, &reg)) != CK_OK ||
+        (err = registry_status_lists(reg, &held, &n_held)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    for (size_t i = 0; i < n_held; i++)
+        if (strcmp(status_issuer(held[i]), pub.kid) == 0 &&
+            status_version(held[i]) > status_version(list)) {
+            rc = cli_fail(ck_err(CK_ERR_ROLLBACK,
+                                 "%s is version %llu, but the registry holds version %llu of "
+                                 "this authority's list: refusing to build on an older list",
+                                 status_path, (unsigned long long)status_version(list),
+                                 (unsigned long long)status_version(held[i])));
+            goto out;
+        }
+    if ((err = status_add(list, serial, reason, note, now)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    if ((err = cli_trust_authority_unlock(auth_dir, pass_file, &sk, &pub, NULL)) != CK_OK ||
+        (err = status_sign(list, sk, now)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    if (asprintf(&text, "%s\n", status_jws(list)) < 0) {
+        text = NULL;
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    if ((err = fileio_write_atomic(status_path, text, strlen(text), 0644, false)) != CK_OK ||
+        (err = registry_set_status(reg, list, NULL)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    printf("revoked %s (%s); %s is now version %llu with %zu revoked certificate%s\n", serial,
+           reason, status_path, (unsigned long long)status_version(list), status_count(list),
+           status_count(list) == 1 ? "" : "s");
+out:
+    registry_status_free(held, n_held);
+    registry_close(reg);
+    status_free(list);
+    key_destroy(sk);
+    free(text);
+    free(status_path);
+    free(reg_dir);
+    return rc;
+}

@@ -1,0 +1,461 @@
+/* app: a kiosk home turned into a running flow — trust, store, plugins, rules, issuer, admin. */
+#include "app.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "clock.h"
+#include "fileio.h"
+#include "home.h"
+#include "issue.h"
+#include "keys.h"
+#include "plugin_host.h"
+#include "store.h"
+#include "trust.h"
+
+#define APP_MAX_BUNDLES 32
+
+typedef struct AppBundle {
+    FlowBundle fb;
+    const Bundle *b;
+    const Content *contents[APP_MAX_LANGUAGES];
+} AppBundle;
+
+struct App {
+    char *home;
+    KioskHome kh;
+    SecretKey *key;
+    Trust *trust;
+    Store *store;
+    PluginHost *host;
+    IssueKiosk ik;
+    AppBundle bundles[APP_MAX_BUNDLES];
+    size_t n_bundles;
+    const FlowBundle *nations[APP_MAX_BUNDLES];
+    size_t n_nations;
+    unsigned refused;
+    char *pin_hash;
+    char *lock_path;
+    char *languages[APP_MAX_LANGUAGES];
+    size_t n_languages;
+    Flow *flow;
+};
+
+static const Bundle *
+app_bundle_of(const App *a, const FlowBundle *fb)
+{
+    for (size_t i = 0; i < a->n_bundles; i++)
+        if (&a->bundles[i].fb == fb)
+            return a->bundles[i].b;
+    return NULL;
+}
+
+/* ---- rules: the plugin host's answers ---- */
+
+static FlowCheck
+app_validate(void *ctx, const FlowBundle *bundle, const char *number, const char *lang,
+             char *reason, size_t reason_len)
+{
+    App *a = ctx;
+
+    plugin_host_set_locale(a->host, lang);
+    CkErr e = plugin_host_validate_service_number(a->host, bundle->nation, number, reason,
+                                                  reason_len);
+    if (e == CK_OK)
+        return FLOW_CHECK_OK;
+    if (e == CK_ERR_REFUSED)
+        return FLOW_CHECK_INVALID;
+    if (e == CK_ERR_NOT_FOUND) /* no rule anywhere: any non-empty number */
+        return FLOW_CHECK_OK;
+    return FLOW_CHECK_FAILED;
+}
+
+static FlowCheck
+app_must_certify(void *ctx, const FlowBundle *bundle, FlowCategory category, bool *must_out)
+{
+    App *a = ctx;
+
+    return plugin_host_must_certify(a->host, bundle->nation, (CkPluginCategory)category,
+                                    must_out) == CK_OK
+               ? FLOW_CHECK_OK
+               : FLOW_CHECK_FAILED;
+}
+
+static FlowCheck
+app_validity(void *ctx, const FlowBundle *bundle, FlowCategory category, uint32_t *days_out)
+{
+    App *a = ctx;
+    unsigned d = 0;
+
+    if (plugin_host_validity_days(a->host, bundle->nation, (CkPluginCategory)category, &d) !=
+        CK_OK)
+        return FLOW_CHECK_FAILED;
+    *days_out = d;
+    return FLOW_CHECK_OK;
+}
+
+static unsigned
+app_pass_mark(void *ctx, const FlowBundle *bundle)
+{
+    App *a = ctx;
+    unsigned p = 0;
+
+    return plugin_host_pass_mark(a->host, bundle->nation, &p) == CK_OK ? p : 0;
+}
+
+/* A {"en":..,"nb":..} object's string in lang, else English, else any. */
+static const char *
+app_localized(const json_t *obj, const char *lang)
+{
+    const json_t *v;
+    const char *k;
+
+    if (!json_is_object(obj))
+        return json_is_string(obj) ? json_string_value(obj) : NULL;
+    if (lang != NULL && (v = json_object_get(obj, lang)) != NULL && json_is_string(v))
+        return json_string_value(v);
+    if ((v = json_object_get(obj, "en")) != NULL && json_is_string(v))
+        return json_string_value(v);
+    json_object_foreach((json_t *)obj, k, v) if (json_is_string(v)) return json_string_value(v);
+    return NULL;
+}
+
+static const char *
+app_training_course(void *ctx, const FlowBundle *bundle, const char *lang)
+{
+    const Bundle *b = app_bundle_of(ctx, bundle);
+    const json_t *tc = b ? json_object_get(bundle_rules(b), "training_confirmation") : NULL;
+
+    if (tc == NULL || !json_is_true(json_object_get(tc, "required")))
+        return NULL;
+    return app_localized(json_object_get(tc, "course"), lang);
+}
+
+static const char *
+app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
+{
+    const Bundle *b = app_bundle_of(ctx, bundle);
+    const json_t *sn = b ? json_object_get(bundle_rules(b), "service_number") : NULL;
+
+    return sn ? app_localized(json_object_get(sn, "label"), lang) : NULL;
+}
+
+/* ---- issuer: certificate signed and committed in one transaction ---- */
+
+static CkErr
+app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
+{
+    App *a = ctx;
+    CertClaims *c = cert_claims_new();
+    IssueResult res = {0};
+    CkErr err;
+
+    if (c == NULL)
+        return ck_err(CK_ERR_NOMEM, "issue: out of memory");
+    if ((err = cert_set(c->name, sizeof c->name, req->name, "name")) != CK_OK ||
+        (err = cert_set(c->nation, sizeof c->nation, req->nation, "nation")) != CK_OK ||
+        (err = cert_set(c->service_number, sizeof c->service_number, req->service_number,
+                        "serviceNumber")) != CK_OK ||
+        (err = cert_set(c->category, sizeof c->category, flow_category_name(req->category),
+                        "category")) != CK_OK ||
+        (err = cert_set(c->rank, sizeof c->rank, req->rank ? req->rank : "", "rank")) != CK_OK ||
+        (err = cert_set(c->unit, sizeof c->unit, req->unit ? req->unit : "", "unit")) != CK_OK)
+        goto out;
+    c->valid_from = req->now;
+    c->valid_until = req->now + (int64_t)req->validity_days * 86400;
+    c->method = CERT_METHOD_KIOSK;
+    for (size_t i = 0; i < req->n_bundles && i < CERT_MAX_BUNDLES; i++) {
+        const FlowIssueBundle *fb = &req->bundles[i];
+        CertBundle *cb = &c->bundles[c->n_bundles++];
+        snprintf(cb->id, sizeof cb->id, "%s", fb->bundle_id);
+        snprintf(cb->version, sizeof cb->version, "%s", fb->version);
+        snprintf(cb->manifest_sha256, sizeof cb->manifest_sha256, "%s", fb->manifest_sha256);
+        if (c->n_text_hashes < CERT_MAX_LANGS) {
+            /* One entry per bundle: "<bundle index>:<language>", so the
+             * baseline's and the nation's English texts do not collide. */
+            CertTextHash *t = &c->text_sha256[c->n_text_hashes++];
+            snprintf(t->lang, sizeof t->lang, "%zu:%s", i, fb->language);
+            snprintf(t->sha256, sizeof t->sha256, "%s", fb->text_sha256);
+        }
+    }
+    for (size_t i = 0; i < req->n_clauses && i < CERT_MAX_CLAUSES; i++)
+        snprintf(c->clauses[c->n_clauses++], sizeof c->clauses[0], "%s", req->clause_ids[i]);
+    c->has_quiz = req->quiz_of > 0;
+    c->quiz_score = (int)req->quiz_score;
+    c->quiz_of = (int)req->quiz_of;
+    c->quiz_pass_mark = (int)req->pass_mark_percent;
+    c->quiz_attempts = (int)req->quiz_attempts;
+    if (req->training_course != NULL && req->training_date != NULL) {
+        CertTraining *t = &c->training[c->n_training++];
+        snprintf(t->course, sizeof t->course, "%s", req->training_course);
+        snprintf(t->date, sizeof t->date, "%s", req->training_date);
+    }
+    sodium_bin2hex(c->signature_sha256, sizeof c->signature_sha256, req->signature_sha256, 32);
+    if ((err = issue_certificate(a->store, &a->ik, c, NULL, &res)) != CK_OK)
+        goto out;
+    size_t sl = strnlen(res.serial, sizeof res.serial);
+    if (sl >= sizeof out->serial) {
+        err = ck_err(CK_ERR_INTERNAL, "issue: serial %s is too long for the flow", res.serial);
+        goto out;
+    }
+    memcpy(out->serial, res.serial, sl + 1);
+    out->valid_until = res.valid_until;
+    out->jws = res.jws;
+    res.jws = NULL;
+out:
+    issue_result_clear(&res);
+    cert_claims_free(c);
+    return err;
+}
+
+/* ---- admin ---- */
+
+static void
+app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
+{
+    App *a = ctx;
+    static const char *const types[] = {"", "admin.login", "admin.failed", "admin.locked",
+                                        "admin.exit", "admin.quit"};
+    json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
+
+    if ((unsigned)event < sizeof types / sizeof types[0] && event != 0)
+        (void)issue_event(a->store, &a->ik, types[event], fields, NULL);
+    json_decref(fields);
+}
+
+static CkErr
+app_count_cert(const StoreEntry *e, void *ctx)
+{
+    if (strcmp(e->type, "cert.issued") == 0)
+        ++*(unsigned long *)ctx;
+    return CK_OK;
+}
+
+static void
+app_admin_stats(void *ctx, FlowAdminStats *out)
+{
+    App *a = ctx;
+    unsigned long n = 0;
+
+    (void)store_foreach(a->store, 0, NULL, app_count_cert, &n);
+    out->certificates_issued = n;
+    out->plugins_loaded = (unsigned)plugin_host_count(a->host);
+    out->plugins_refused = a->refused;
+}
+
+/* ---- opening ---- */
+
+static void
+app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, const char *reason)
+{
+    App *a = ctx;
+    json_t *f = json_pack("{s:s,s:s,s:s}", "where", where, "bundle", bundle_id ? bundle_id : "",
+                          "reason", reason ? reason : ck_strerror(err));
+
+    a->refused++;
+    (void)issue_event(a->store, &a->ik, "plugin.refused", f, NULL);
+    json_decref(f);
+}
+
+static void
+app_on_loaded(void *ctx, const Bundle *b, bool has_module)
+{
+    App *a = ctx;
+    json_t *f = json_pack("{s:s,s:s,s:s,s:b}", "bundle", bundle_id(b), "version",
+                          bundle_version(b), "nation", bundle_nation(b), "module", has_module);
+
+    (void)issue_event(a->store, &a->ik, "plugin.loaded", f, NULL);
+    json_decref(f);
+}
+
+static CkErr
+app_read_config(App *a)
+{
+    char *path = home_file(a->home, APP_CONFIG);
+    json_error_t je;
+    json_t *cfg = NULL, *v;
+    CkErr err = CK_OK;
+
+    if (path == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (!fileio_exists(path))
+        goto out;
+    if ((cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL ||
+        !json_is_object(cfg)) {
+        err = ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", path, je.line, je.column,
+                     cfg ? "not a JSON object" : je.text);
+        goto out;
+    }
+    if ((v = json_object_get(cfg, "admin_pin_hash")) != NULL) {
+        if (!json_is_string(v)) {
+            err = ck_err(CK_ERR_FORMAT, "%s: \"admin_pin_hash\" is not a string", path);
+            goto out;
+        }
+        a->pin_hash = strdup(json_string_value(v));
+    }
+    if ((v = json_object_get(cfg, "languages")) != NULL) {
+        size_t i;
+        json_t *l;
+        json_array_foreach(v, i, l)
+        {
+            if (!json_is_string(l) || a->n_languages == APP_MAX_LANGUAGES) {
+                err = ck_err(CK_ERR_FORMAT, "%s: languages[%zu] is not a language code", path, i);
+                goto out;
+            }
+            a->languages[a->n_languages++] = strdup(json_string_value(l));
+        }
+    }
+out:
+    json_decref(cfg);
+    free(path);
+    return err;
+}
+
+static void
+app_add_bundle(App *a, const Bundle *b)
+{
+    if (a->n_bundles == APP_MAX_BUNDLES)
+        return;
+    AppBundle *ab = &a->bundles[a->n_bundles];
+    size_t n = 0;
+    /* English first: it is the fallback of every other language. */
+    const Content *en = bundle_content(b, "en");
+    if (en != NULL)
+        ab->contents[n++] = en;
+    for (size_t i = 0; i < bundle_language_count(b) && n < APP_MAX_LANGUAGES; i++) {
+        const Content *c = bundle_content(b, bundle_language(b, i));
+        if (c != NULL && c != en)
+            ab->contents[n++] = c;
+    }
+    if (n == 0)
+        return;
+    ab->b = b;
+    ab->fb.nation = bundle_nation(b);
+    ab->fb.bundle_id = bundle_id(b);
+    ab->fb.version = bundle_version(b);
+    ab->fb.manifest_sha256 = bundle_manifest_sha256(b);
+    ab->fb.contents = ab->contents;
+    ab->fb.n_contents = n;
+    a->n_bundles++;
+}
+
+CkErr
+app_open(const char *home, App **out)
+{
+    App *a;
+    CkErr err;
+    char *plugins = NULL, *seen = NULL, *db = NULL;
+
+    *out = NULL;
+    if ((a = calloc(1, sizeof *a)) == NULL || (a->home = strdup(home)) == NULL) {
+        free(a);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
+    if ((err = home_read(home, &a->kh)) != CK_OK || (err = home_load_key(home, &a->key)) != CK_OK ||
+        (err = home_load_trust(home, &a->trust)) != CK_OK || (err = app_read_config(a)) != CK_OK)
+        goto fail;
+    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
+    if ((db = home_file(home, HOME_STORE)) == NULL || (plugins = home_file(home, "plugins")) == NULL ||
+        (seen = home_file(home, "plugin-versions.json")) == NULL ||
+        (a->lock_path = home_file(home, APP_ADMIN_LOCK)) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((err = store_open(db, true, &a->store)) != CK_OK)
+        goto fail;
+    (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);
+    const char *dirs[] = {plugins, NULL};
+    PluginHostOptions po = {.dirs = dirs,
+                            .trust = a->trust,
+                            .seen_path = seen,
+                            .record_seen = true,
+                            .on_refused = app_on_refused,
+                            .on_loaded = app_on_loaded,
+                            .ctx = a};
+    if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
+        goto fail;
+    const Bundle *base = plugin_host_baseline(a->host);
+    if (base == NULL) {
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run",
+                     plugins);
+        goto fail;
+    }
+    app_add_bundle(a, base);
+    for (size_t i = 0; i < plugin_host_count(a->host); i++) {
+        const Bundle *b = plugin_host_bundle(a->host, i);
+        if (b != base) {
+            app_add_bundle(a, b);
+            a->nations[a->n_nations++] = &a->bundles[a->n_bundles - 1].fb;
+        }
+    }
+    if (a->n_languages == 0) {
+        static const char *const shipped[] = {"en", "fr", "nb", "el"};
+        for (size_t i = 0; i < 4; i++)
+            a->languages[a->n_languages++] = strdup(shipped[i]);
+    }
+    FlowConfig cfg = {
+        .baseline = &a->bundles[0].fb,
+        .nations = a->nations,
+        .n_nations = a->n_nations,
+        .rules = {a, app_validate, app_must_certify, app_validity, app_pass_mark,
+                  app_training_course, app_number_label},
+        .issuer = {a, app_issue},
+        .admin = {a->pin_hash, a->lock_path, a, app_admin_log, app_admin_stats},
+        .languages = (const char *const *)a->languages,
+        .n_languages = a->n_languages,
+    };
+    if ((err = flow_create(&cfg, &a->flow)) != CK_OK)
+        goto fail;
+    free(db);
+    free(plugins);
+    free(seen);
+    *out = a;
+    return CK_OK;
+fail:
+    free(db);
+    free(plugins);
+    free(seen);
+    app_close(a);
+    return err;
+}
+
+void
+app_close(App *a)
+{
+    if (a == NULL)
+        return;
+    flow_destroy(a->flow);
+    plugin_host_close(a->host);
+    store_close(a->store);
+    trust_free(a->trust);
+    key_destroy(a->key);
+    for (size_t i = 0; i < a->n_languages; i++)
+        free(a->languages[i]);
+    free(a->pin_hash);
+    free(a->lock_path);
+    free(a->home);
+    free(a);
+}
+
+Flow *
+app_flow(App *a)
+{
+    return a->flow;
+}
+
+const char *const *
+app_languages(const App *a, size_t *n_out)
+{
+    *n_out = a->n_languages;
+    return (const char *const *)a->languages;
+}
+
+bool
+app_is_demo(const App *a)
+{
+    return strncmp(a->kh.kiosk_id, "DEMO", 4) == 0;
+}

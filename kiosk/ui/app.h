@@ -1,0 +1,40 @@
+/* app: a kiosk home turned into a running flow — trust, store, plugins, rules, issuer, admin. */
+#ifndef CERTKIOSK_APP_H
+#define CERTKIOSK_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "flow.h"
+
+typedef struct App App;
+
+/* HOME/config.json, owned by the kiosk (all members optional):
+ *   {"admin_pin_hash": "<crypto_pwhash_str of the PIN>",
+ *    "languages": ["en","fr","nb","el"],          UI languages, [0] the default
+ *    "idle_seconds": 60, "reading_idle_seconds": 180, "warning_seconds": 30}
+ * Without a PIN hash, admin mode is unavailable. */
+#define APP_CONFIG "config.json"
+#define APP_ADMIN_LOCK "admin-lock.json"
+#define APP_MAX_LANGUAGES 16
+
+/* Opens the kiosk in home: kiosk.json, kiosk.key, trust.jwks, store.db,
+ * config.json, and every bundle in HOME/plugins (refusals are logged to the
+ * store and counted, not fatal; a missing NATO baseline is CK_ERR_NOT_FOUND).
+ * Logs "kiosk.started". *out: close with app_close(). */
+CkErr app_open(const char *home, App **out);
+
+/* Closes everything (zeroing the key). Accepts NULL. */
+void app_close(App *app);
+
+/* The flow of this kiosk. Borrowed. */
+Flow *app_flow(App *app);
+
+/* The UI languages (from config.json, else every assets/ui language we ship). */
+const char *const *app_languages(const App *app, size_t *n_out);
+
+/* True for a demonstration kiosk (kiosk ID starting with "DEMO"). */
+bool app_is_demo(const App *app);
+
+#endif

@@ -1,0 +1,353 @@
+/* certkiosk: the full-screen kiosk — window, lock-down, main loop, and the headless replay mode. */
+#include <SDL.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "clock.h"
+#include "draw.h"
+#include "flow.h"
+#include "replay.h"
+#include "screens.h"
+#include "snap.h"
+#include "text.h"
+#include "theme.h"
+#include "widget.h"
+
+#ifndef CERTKIOSK_ASSETS_DIR
+#define CERTKIOSK_ASSETS_DIR "assets"
+#endif
+
+#define MIN_WIDTH 1024
+#define MIN_HEIGHT 700
+
+typedef struct Kiosk {
+    SDL_Window *win;
+    SDL_Renderer *r;
+    Theme theme;
+    Text *text;
+    Draw *draw;
+    Ui *ui;
+    Screens *screens;
+    App *app;
+    Flow *flow;
+    uint64_t clock_ms; /* the kiosk's monotonic clock */
+    int64_t unix0;     /* wall clock at clock_ms == 0 (replays) */
+    bool replay;
+    int wake; /* ms until a frame is needed without input, -1 none */
+    uint64_t last_frame;
+    bool drawn;
+} Kiosk;
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: certkiosk --home DIR [options]\n"
+          "  --home DIR        the kiosk home (kiosk.json, kiosk.key, plugins/, store.db)\n"
+          "  --windowed        a window instead of full screen (for development)\n"
+          "  --size WxH        window size (default 1280x800 windowed, 1920x1080 replay)\n"
+          "  --assets DIR      the assets folder (default: the source tree's assets/)\n"
+          "  --replay FILE     play a script of timed input (kiosk/ui/REPLAY.md) and exit\n"
+          "  --snapshots DIR   where a replay writes its PNG snapshots and layout dumps\n"
+          "  --help            this text\n"
+          "Exit codes: 0 ok; 1 a replay expectation failed; 2 usage, set-up or I/O error.\n",
+          f);
+}
+
+/* The kiosk's clock: real ticks, or the replay's. */
+static uint64_t
+kiosk_now(const Kiosk *k)
+{
+    return k->replay ? k->clock_ms : SDL_GetTicks64();
+}
+
+/* Gives the flow the time; returns true if what it shows changed. */
+static bool
+kiosk_tick(Kiosk *k)
+{
+    const FlowView *v = flow_view(k->flow);
+    FlowScreen screen = v->screen;
+    bool warn = v->idle_warning;
+    uint32_t left = v->idle_seconds_left;
+    unsigned wipes = v->wipe_count;
+    uint64_t now = kiosk_now(k);
+    FlowEvent ev = {.type = FLOW_EV_TICK,
+                    .now_ms = (int64_t)now,
+                    .unix_s = k->replay ? k->unix0 + (int64_t)(now / 1000) : clock_now()};
+
+    flow_handle(k->flow, &ev);
+    v = flow_view(k->flow);
+    return v->screen != screen || v->idle_warning != warn || v->idle_seconds_left != left ||
+           v->wipe_count != wipes;
+}
+
+/* Runs frames while input waits or the UI asks for one; presents once. */
+static void
+kiosk_frames(Kiosk *k, bool force)
+{
+    uint64_t now = kiosk_now(k);
+    bool due = force || ui_pending(k->ui) || ui_invalid(k->ui) || !k->drawn ||
+               (k->wake >= 0 && now >= k->last_frame + (uint64_t)k->wake);
+    int guard = 0;
+
+    if (!due)
+        return;
+    do {
+        k->wake = screens_frame(k->screens, k->flow, kiosk_now(k));
+        k->last_frame = kiosk_now(k);
+        if (kiosk_tick(k))
+            ui_invalidate(k->ui);
+    } while ((ui_pending(k->ui) || k->wake == 0) && ++guard < 64);
+    SDL_RenderPresent(k->r);
+    k->drawn = true;
+}
+
+/* ---- replay host ---- */
+
+static void
+host_settle(void *ctx)
+{
+    Kiosk *k = ctx;
+
+    if (kiosk_tick(k))
+        ui_invalidate(k->ui);
+    kiosk_frames(k, false);
+}
+
+static const char *
+host_screen(void *ctx)
+{
+    return flow_screen_name(flow_view(((Kiosk *)ctx)->flow)->screen);
+}
+
+static CkErr
+host_snapshot(void *ctx, const char *path)
+{
+    Kiosk *k = ctx;
+
+    /* Snapshot what the screen shows now: draw it fresh. */
+    kiosk_frames(k, true);
+    return snap_png(k->r, k->theme.width, k->theme.height, path);
+}
+
+static bool
+host_done(void *ctx)
+{
+    return flow_view(((Kiosk *)ctx)->flow)->quit;
+}
+
+/* ---- set-up ---- */
+
+static void
+kiosk_lock_down(Kiosk *k, bool kiosk_mode)
+{
+    SDL_DisableScreenSaver();
+    if (kiosk_mode) {
+        SDL_ShowCursor(SDL_DISABLE);
+        SDL_SetWindowKeyboardGrab(k->win, SDL_TRUE);
+    }
+    SDL_StartTextInput();
+}
+
+static bool
+kiosk_handle(Kiosk *k, const SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT:
+        return false; /* closing the window does not leave the kiosk */
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            int w, h;
+            SDL_GetRendererOutputSize(k->r, &w, &h);
+            k->theme.width = w;
+            k->theme.height = h;
+        }
+        ui_invalidate(k->ui);
+        return true;
+    case SDL_KEYDOWN:
+        /* Escape and Alt+F4 do nothing; the rest may move the focus. */
+        if (e->key.keysym.sym == SDLK_ESCAPE ||
+            (e->key.keysym.sym == SDLK_F4 && (e->key.keysym.mod & KMOD_ALT)))
+            return false;
+        return ui_push_event(k->ui, e, kiosk_now(k));
+    default:
+        return ui_push_event(k->ui, e, kiosk_now(k));
+    }
+}
+
+static int
+kiosk_loop(Kiosk *k)
+{
+    while (!flow_view(k->flow)->quit) {
+        SDL_Event e;
+        /* Block until input, a UI timer, or the next second (the flow's idle
+         * timer counts in ticks): ~0 % CPU while nobody touches the screen. */
+        int timeout = k->wake >= 0 ? k->wake : 1000;
+        if (timeout > 1000)
+            timeout = 1000;
+        if (SDL_WaitEventTimeout(&e, timeout)) {
+            kiosk_handle(k, &e);
+            while (SDL_PollEvent(&e))
+                kiosk_handle(k, &e);
+        }
+        if (kiosk_tick(k))
+            ui_invalidate(k->ui);
+        kiosk_frames(k, false);
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"home", required_argument, NULL, 'H'},    {"windowed", no_argument, NULL, 'w'},
+        {"size", required_argument, NULL, 's'},    {"assets", required_argument, NULL, 'a'},
+        {"replay", required_argument, NULL, 'r'},  {"snapshots", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL,
+               *snap_dir = NULL;
+    bool windowed = false;
+    int w = 0, h = 0, c, rc = 2;
+    Kiosk k = {0};
+    Replay *rp = NULL;
+    char strings[4096];
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            home = optarg;
+            break;
+        case 'w':
+            windowed = true;
+            break;
+        case 's':
+            if (sscanf(optarg, "%dx%d", &w, &h) != 2 || w <= 0 || h <= 0 || w > 16384 ||
+                h > 16384) {
+                fprintf(stderr, "certkiosk: --size %s: expected WIDTHxHEIGHT, e.g. 1920x1080\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'a':
+            assets = optarg;
+            break;
+        case 'r':
+            replay_path = optarg;
+            break;
+        case 'S':
+            snap_dir = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (home == NULL || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    k.replay = replay_path != NULL;
+    if (k.replay && replay_load(replay_path, &rp) != CK_OK) {
+        fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
+        return 2;
+    }
+    if (k.replay && w == 0) {
+        w = 1920;
+        h = 1080;
+    } else if (windowed && w == 0) {
+        w = 1280;
+        h = 800;
+    }
+    if (k.replay && getenv("SDL_VIDEODRIVER") == NULL)
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+    snprintf(strings, sizeof strings, "%s/ui", assets);
+
+    /* Lock-down hints, each set explicitly (the defaults changed over releases). */
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+    SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "certkiosk: cannot start SDL: %s\n", SDL_GetError());
+        goto out;
+    }
+    if (app_open(home, &k.app) != CK_OK) {
+        fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
+        goto out;
+    }
+    k.flow = app_flow(k.app);
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    if (!windowed && !k.replay)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    k.win = SDL_CreateWindow("certkiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                             w ? w : 1920, h ? h : 1080, flags);
+    if (k.win == NULL) {
+        fprintf(stderr, "certkiosk: cannot open a window: %s\n", SDL_GetError());
+        goto out;
+    }
+    /* Replays use the software renderer: the same pixels on every machine. */
+    k.r = SDL_CreateRenderer(k.win, -1, k.replay ? SDL_RENDERER_SOFTWARE : 0);
+    if (k.r == NULL)
+        k.r = SDL_CreateRenderer(k.win, -1, SDL_RENDERER_SOFTWARE);
+    if (k.r == NULL) {
+        fprintf(stderr, "certkiosk: cannot create a renderer: %s\n", SDL_GetError());
+        goto out;
+    }
+    int ow, oh;
+    SDL_GetRendererOutputSize(k.r, &ow, &oh);
+    if (ow < MIN_WIDTH || oh < MIN_HEIGHT) {
+        fprintf(stderr, "certkiosk: the display is %dx%d; the kiosk needs at least %dx%d\n", ow,
+                oh, MIN_WIDTH, MIN_HEIGHT);
+        goto out;
+    }
+    theme_init(&k.theme, k.replay ? 0 : theme_display_px_per_mm(SDL_GetWindowDisplayIndex(k.win)),
+               ow, oh);
+    if (text_create(k.r, NULL, &k.text) != CK_OK) {
+        fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
+        goto out;
+    }
+    k.draw = draw_create(k.r);
+    k.ui = k.draw ? ui_create(k.r, k.text, k.draw, &k.theme) : NULL;
+    if (k.ui == NULL) {
+        fprintf(stderr, "certkiosk: out of memory\n");
+        goto out;
+    }
+    size_t nl;
+    const char *const *langs = app_languages(k.app, &nl);
+    if (screens_create(k.r, k.ui, strings, langs, nl, &k.screens) != CK_OK) {
+        fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
+        goto out;
+    }
+    kiosk_lock_down(&k, !windowed && !k.replay);
+    k.wake = -1;
+    k.clock_ms = 1000;
+    k.unix0 = clock_now();
+    if (k.replay) {
+        ReplayHost host = {&k,          k.ui,         k.text,        &k.clock_ms, ow, oh,
+                           host_settle, host_screen, host_snapshot, host_done};
+        rc = replay_run(rp, &host, snap_dir);
+    } else {
+        rc = kiosk_loop(&k);
+    }
+out:
+    replay_free(rp);
+    screens_destroy(k.screens);
+    ui_destroy(k.ui);
+    draw_destroy(k.draw);
+    text_destroy(k.text);
+    if (k.r != NULL)
+        SDL_DestroyRenderer(k.r);
+    if (k.win != NULL)
+        SDL_DestroyWindow(k.win);
+    app_close(k.app);
+    SDL_Quit();
+    return rc;
+}

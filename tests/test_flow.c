@@ -1,0 +1,1014 @@
+/* Tests of the flow state machine, driven by events with a fake rules table and issuer (no SDL). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "content.h"
+#include "fileio.h"
+#include "flow.h"
+
+/* ---- fixtures: a NATO baseline (en, fr) and a Norwegian bundle (en) ---- */
+
+static const char *const nato_en =
+    "{\"language\":\"en\",\"title\":\"NATO baseline\",\"publisher\":\"NATO\","
+    "\"code_of_conduct\":{\"sections\":["
+    "{\"id\":\"zero-tolerance\",\"title\":\"Zero tolerance\",\"paragraphs\":[\"Never.\"]},"
+    "{\"id\":\"reporting\",\"title\":\"Reporting\",\"paragraphs\":[\"Report.\"]}]},"
+    "\"training\":{\"pages\":[{\"id\":\"p1\",\"title\":\"THB\",\"section\":\"zero-tolerance\","
+    "\"paragraphs\":[\"Text.\"]}]},"
+    "\"quiz\":{\"questions\":["
+    "{\"id\":\"q1\",\"text\":\"Allowed?\",\"choices\":[\"Yes\",\"No\"],\"answer\":1,"
+    "\"section\":\"zero-tolerance\"},"
+    "{\"id\":\"q2\",\"text\":\"Report?\",\"choices\":[\"Yes\",\"No\",\"Later\"],\"answer\":0,"
+    "\"section\":\"reporting\"}]},"
+    "\"clauses\":[{\"id\":\"nato-c1\",\"text\":\"I will not.\"},"
+    "{\"id\":\"nato-c2\",\"text\":\"I will report.\"}],"
+    "\"attestation\":\"I, {name}, sign {bundle} {version}.\"}";
+static const char *const nato_fr =
+    "{\"language\":\"fr\",\"draft\":true,\"title\":\"Socle OTAN\",\"publisher\":\"OTAN\","
+    "\"code_of_conduct\":{\"sections\":["
+    "{\"id\":\"zero-tolerance\",\"title\":\"Tolérance zéro\",\"paragraphs\":[\"Jamais.\"]},"
+    "{\"id\":\"reporting\",\"title\":\"Signalement\",\"paragraphs\":[\"Signalez.\"]}]},"
+    "\"training\":{\"pages\":[{\"id\":\"p1\",\"title\":\"TEH\",\"section\":\"zero-tolerance\","
+    "\"paragraphs\":[\"Texte.\"]}]},"
+    "\"quiz\":{\"questions\":["
+    "{\"id\":\"q1\",\"text\":\"Permis ?\",\"choices\":[\"Oui\",\"Non\"],\"answer\":1,"
+    "\"section\":\"zero-tolerance\"},"
+    "{\"id\":\"q2\",\"text\":\"Signaler ?\",\"choices\":[\"Oui\",\"Non\",\"Plus tard\"],"
+    "\"answer\":0,\"section\":\"reporting\"}]},"
+    "\"clauses\":[{\"id\":\"nato-c1\",\"text\":\"Je ne le ferai pas.\"},"
+    "{\"id\":\"nato-c2\",\"text\":\"Je signalerai.\"}],"
+    "\"attestation\":\"Je, {name}, signe {bundle} {version}.\"}";
+static const char *const nor_en =
+    "{\"language\":\"en\",\"title\":\"Norway\",\"publisher\":\"Forsvaret\","
+    "\"code_of_conduct\":{\"sections\":["
+    "{\"id\":\"no-purchase\",\"title\":\"No purchase of sex\",\"paragraphs\":[\"At home or "
+    "abroad.\"]}]},"
+    "\"quiz\":{\"questions\":[{\"id\":\"n1\",\"text\":\"Off duty?\",\"choices\":[\"Forbidden\","
+    "\"Allowed\"],\"answer\":0,\"section\":\"no-purchase\"}]},"
+    "\"clauses\":[{\"id\":\"nor-c1\",\"text\":\"I will not buy sex.\"}],"
+    "\"attestation\":\"I, {name}, acknowledge {bundle} version {version}.\"}";
+
+static Content *c_nato_en, *c_nato_fr, *c_nor_en;
+static const Content *nato_contents[2], *nor_contents[1];
+static FlowBundle nato, nor;
+static const FlowBundle *nations[1];
+static const char *const languages[] = {"en", "fr", "nb", "el"};
+
+/* ---- fake rules ---- */
+
+static FlowCheck
+fake_validate(void *ctx, const FlowBundle *b, const char *number, const char *lang, char *reason,
+              size_t reason_len)
+{
+    size_t n = strlen(number);
+
+    if (strcmp(number, "BROKEN") == 0)
+        return FLOW_CHECK_FAILED;
+    if (n != 11 || strspn(number, "0123456789") != n) {
+        snprintf(reason, reason_len, "must be 11 digits");
+        return FLOW_CHECK_INVALID;
+    }
+    return FLOW_CHECK_OK;
+}
+
+static FlowCheck
+fake_must_certify(void *ctx, const FlowBundle *b, FlowCategory c, bool *must)
+{
+    *must = !(b == &nor && c == FLOW_CATEGORY_CONTRACTOR);
+    return FLOW_CHECK_OK;
+}
+
+static FlowCheck
+fake_validity(void *ctx, const FlowBundle *b, FlowCategory c, uint32_t *days)
+{
+    *days = 365;
+    return FLOW_CHECK_OK;
+}
+
+static unsigned
+fake_pass_mark(void *ctx, const FlowBundle *b)
+{
+    return 80;
+}
+
+static const char *
+fake_course(void *ctx, const FlowBundle *b, const char *lang)
+{
+    return b == &nor ? "Forsvarets holdningskurs" : NULL;
+}
+
+static const char *
+fake_label(void *ctx, const FlowBundle *b, const char *lang)
+{
+    return b == &nor ? "Fødselsnummer" : NULL;
+}
+
+/* ---- fake issuer: records what it was asked ---- */
+
+typedef struct Issued {
+    int calls;
+    CkErr fail_with;
+    char name[80], nation[8], service_number[40], training_date[16], course[64];
+    FlowCategory category;
+    unsigned score, of, pass_mark, attempts;
+    size_t n_bundles, n_clauses;
+    char bundle_lang[4][8], bundle_id[4][40], text_sha[4][65];
+    char clause0[32];
+    unsigned char sig[32];
+    uint32_t days;
+} Issued;
+static Issued issued;
+
+static CkErr
+fake_issue(void *ctx, const FlowIssueRequest *r, FlowIssued *out)
+{
+    issued.calls++;
+    if (issued.fail_with != CK_OK)
+        return issued.fail_with;
+    snprintf(issued.name, sizeof issued.name, "%s", r->name);
+    snprintf(issued.nation, sizeof issued.nation, "%s", r->nation);
+    snprintf(issued.service_number, sizeof issued.service_number, "%s", r->service_number);
+    snprintf(issued.training_date, sizeof issued.training_date, "%s",
+             r->training_date ? r->training_date : "");
+    snprintf(issued.course, sizeof issued.course, "%s",
+             r->training_course ? r->training_course : "");
+    issued.category = r->category;
+    issued.score = r->quiz_score;
+    issued.of = r->quiz_of;
+    issued.pass_mark = r->pass_mark_percent;
+    issued.attempts = r->quiz_attempts;
+    issued.n_bundles = r->n_bundles;
+    for (size_t i = 0; i < r->n_bundles && i < 4; i++) {
+        snprintf(issued.bundle_lang[i], 8, "%s", r->bundles[i].language);
+        snprintf(issued.bundle_id[i], 40, "%s", r->bundles[i].bundle_id);
+        snprintf(issued.text_sha[i], 65, "%s", r->bundles[i].text_sha256);
+    }
+    issued.n_clauses = r->n_clauses;
+    snprintf(issued.clause0, sizeof issued.clause0, "%s", r->n_clauses ? r->clause_ids[0] : "");
+    memcpy(issued.sig, r->signature_sha256, 32);
+    issued.days = r->validity_days;
+    snprintf(out->serial, sizeof out->serial, "DEMO-KIOSK-01-%06d", issued.calls);
+    out->valid_until = r->now + (int64_t)r->validity_days * 86400;
+    out->jws = strdup("eyJhbGciOiJFZERTQSJ9.eyJ0ZXN0Ijp0cnVlfQ.c2ln");
+    return out->jws != NULL ? CK_OK : CK_ERR_NOMEM;
+}
+
+/* ---- admin fixtures ---- */
+
+static char lock_dir[64];
+static char lock_path[96];
+static char pin_hash[crypto_pwhash_STRBYTES];
+static int admin_logged[8];
+
+static void
+fake_admin_log(void *ctx, FlowAdminEvent ev, unsigned failures)
+{
+    admin_logged[ev]++;
+}
+
+static void
+fake_stats(void *ctx, FlowAdminStats *out)
+{
+    out->certificates_issued = 42;
+    out->plugins_loaded = 2;
+    out->plugins_refused = 1;
+}
+
+static FlowConfig
+config(void)
+{
+    FlowConfig c;
+
+    memset(&c, 0, sizeof c);
+    c.baseline = &nato;
+    c.nations = nations;
+    c.n_nations = 1;
+    c.rules = (FlowRules){NULL,           fake_validate, fake_must_certify, fake_validity,
+                          fake_pass_mark, fake_course,   fake_label};
+    c.issuer = (FlowIssuer){NULL, fake_issue};
+    c.admin = (FlowAdmin){pin_hash, lock_path, NULL, fake_admin_log, fake_stats};
+    c.languages = languages;
+    c.n_languages = 4;
+    return c;
+}
+
+static int
+setup(void **state)
+{
+    memset(&issued, 0, sizeof issued);
+    memset(admin_logged, 0, sizeof admin_logged);
+    unlink(lock_path);
+    return 0;
+}
+
+/* ---- event helpers ---- */
+
+static int64_t now_ms = 1000;
+static const int64_t now_unix = 1767225600; /* 2026-01-01 */
+
+static CkErr
+send(Flow *f, FlowEventType type, int index)
+{
+    FlowEvent e = {.type = type, .index = index};
+    return flow_handle(f, &e);
+}
+
+static CkErr
+type_text(Flow *f, const char *text)
+{
+    FlowEvent e = {.type = FLOW_EV_TEXT, .text = text};
+    return flow_handle(f, &e);
+}
+
+static void
+tick(Flow *f, int64_t advance_ms)
+{
+    FlowEvent e = {.type = FLOW_EV_TICK};
+
+    now_ms += advance_ms;
+    e.now_ms = now_ms;
+    e.unix_s = now_unix + now_ms / 1000;
+    assert_int_equal(flow_handle(f, &e), CK_OK);
+}
+
+static FlowScreen
+screen(const Flow *f)
+{
+    return flow_view(f)->screen;
+}
+
+static Flow *
+new_flow(void)
+{
+    FlowConfig c = config();
+    Flow *f;
+
+    assert_int_equal(flow_create(&c, &f), CK_OK);
+    tick(f, 0);
+    return f;
+}
+
+/* attract → privacy → nation (index, category) */
+static void
+to_nation_done(Flow *f, int nation, FlowCategory cat)
+{
+    assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_PRIVACY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_REQUIRED);
+    assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_NATION);
+    assert_int_equal(send(f, FLOW_EV_SELECT_NATION, nation), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_SELECT_CATEGORY, cat), CK_OK);
+}
+
+static void
+identify(Flow *f, const char *name, const char *number)
+{
+    assert_int_equal(screen(f), FLOW_SCREEN_IDENTITY);
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_NAME), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, name), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_SERVICE_NUMBER), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, number), CK_OK);
+}
+
+static void
+read_sections(Flow *f)
+{
+    while (screen(f) == FLOW_SCREEN_CONDUCT) {
+        assert_false(flow_view(f)->can_next);
+        assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+        assert_true(flow_view(f)->can_next);
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    }
+}
+
+static void
+read_pages(Flow *f)
+{
+    while (screen(f) == FLOW_SCREEN_TRAINING)
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+}
+
+/* Answers every question correctly, except the one whose id is wrong_id. */
+static void
+answer_quiz(Flow *f, const char *wrong_id)
+{
+    while (screen(f) == FLOW_SCREEN_QUIZ) {
+        const ContentQuestion *q = flow_view(f)->question;
+        int choice = (int)q->answer;
+        if (wrong_id != NULL && strcmp(q->id, wrong_id) == 0)
+            choice = (choice + 1) % (int)q->n_choices;
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+        assert_int_equal(flow_view(f)->error, FLOW_MSG_ANSWER_REQUIRED);
+        assert_int_equal(send(f, FLOW_EV_ANSWER, choice), CK_OK);
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    }
+}
+
+static void
+confirm_training(Flow *f)
+{
+    assert_int_equal(screen(f), FLOW_SCREEN_TRAINING_CONFIRM);
+    assert_string_equal(flow_view(f)->training_course, "Forsvarets holdningskurs");
+    assert_int_equal(type_text(f, "2027-01-01"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_TRAINING_CONFIRM, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_IN_FUTURE);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2025-02-30"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_INVALID);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2025-11-20"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+}
+
+static void
+tick_clauses(Flow *f)
+{
+    assert_int_equal(screen(f), FLOW_SCREEN_ACKNOWLEDGE);
+    for (size_t i = 0; i < flow_view(f)->n_clauses; i++)
+        assert_int_equal(send(f, FLOW_EV_CLAUSE, (int)i), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+}
+
+/* A signature 75 mm wide on a 150 mm pad, 40 points over 0.8 s. */
+static void
+draw_signature(Flow *f)
+{
+    FlowEvent e = {.type = FLOW_EV_SIG_BEGIN, .x = 100, .y = 300, .t_ms = 50000, .width = 1500};
+
+    assert_int_equal(flow_handle(f, &e), CK_OK);
+    for (int i = 1; i < 40; i++) {
+        e = (FlowEvent){.type = FLOW_EV_SIG_POINT,
+                        .x = 100 + 750 * i / 39,
+                        .y = 300 + (i % 5) * 30,
+                        .t_ms = 50000 + 20 * (uint32_t)i};
+        assert_int_equal(flow_handle(f, &e), CK_OK);
+    }
+    assert_int_equal(send(f, FLOW_EV_SIG_END, 0), CK_OK);
+}
+
+/* Runs a Norwegian military person from ATTRACT up to SIGN. */
+static void
+run_to_sign(Flow *f)
+{
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ_RESULT);
+    assert_true(flow_view(f)->quiz_passed);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    confirm_training(f);
+    tick_clauses(f);
+    assert_int_equal(screen(f), FLOW_SCREEN_SIGN);
+}
+
+/* ---- the tests, hostile first ---- */
+
+static void
+test_invalid_service_number_is_refused_with_the_rules_reason(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "12345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(screen(f), FLOW_SCREEN_IDENTITY);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_invalid");
+    assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
+    assert_int_equal(flow_view(f)->focus, FLOW_FIELD_SERVICE_NUMBER);
+    assert_string_equal(flow_view(f)->service_number_label, "Fødselsnummer");
+
+    /* a broken plugin: a plain message, still no way forward */
+    identify(f, "Ola Nordmann", "BROKEN");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_RULES_FAILED);
+
+    /* an empty name after trimming */
+    identify(f, "   ", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NAME_EMPTY);
+    flow_destroy(f);
+}
+
+static void
+test_pasted_control_characters_and_overlong_names_are_refused(void **state)
+{
+    Flow *f = new_flow();
+    char longname[80];
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(type_text(f, "Ola\x1b[2J"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_INVALID);
+    assert_int_equal(type_text(f, "\xff"), CK_ERR_REFUSED);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    memset(longname, 'a', 65);
+    longname[65] = '\0';
+    assert_int_equal(type_text(f, longname), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
+    /* typing in a field that is not on this screen means nothing */
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_PIN), CK_ERR_USAGE);
+    flow_destroy(f);
+}
+
+static void
+test_sections_not_shown_to_the_end_block_signing(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
+    assert_int_equal(flow_view(f)->n_sections, 3);
+    assert_string_equal(flow_view(f)->section->id, "zero-tolerance");
+    assert_false(flow_view(f)->can_next);
+    assert_false(flow_view(f)->can_sign);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SECTION_NOT_SHOWN);
+    assert_int_equal(flow_view(f)->section_index, 0);
+    /* scrolling is not reading to the end */
+    assert_int_equal(send(f, FLOW_EV_SCROLL, 0), CK_OK);
+    assert_false(flow_view(f)->can_next);
+    /* signing is not reachable from here: SIGN means nothing on CONDUCT */
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(flow_view(f)->section_index, 1);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    /* the national section follows the baseline's */
+    assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_string_equal(flow_view(f)->section->id, "no-purchase");
+    assert_ptr_equal(flow_view(f)->bundle, &nor);
+    flow_destroy(f);
+}
+
+static void
+test_unticked_clause_blocks_signing(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    confirm_training(f);
+    assert_int_equal(screen(f), FLOW_SCREEN_ACKNOWLEDGE);
+    assert_int_equal(flow_view(f)->n_clauses, 3);
+    assert_string_equal(flow_view(f)->clauses[2]->id, "nor-c1");
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 2), CK_OK);
+    assert_false(flow_view(f)->can_next);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_CLAUSES_REQUIRED);
+    /* ticking twice unticks */
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 1), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 1), CK_OK);
+    assert_false(flow_view(f)->clause_ticked[1]);
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 1), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_SIGN);
+    /* back on SIGN, untick one: signing is locked again */
+    draw_signature(f);
+    assert_true(flow_view(f)->can_sign);
+    assert_int_equal(send(f, FLOW_EV_BACK, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_CLAUSE, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(issued.calls, 0);
+    flow_destroy(f);
+}
+
+static void
+test_tap_is_not_a_signature(void **state)
+{
+    Flow *f = new_flow();
+    FlowEvent tap = {.type = FLOW_EV_SIG_BEGIN, .x = 500, .y = 500, .t_ms = 1, .width = 1500};
+
+    run_to_sign(f);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SIGNATURE_REQUIRED);
+    assert_int_equal(flow_handle(f, &tap), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_SIG_END, 0), CK_OK);
+    assert_false(flow_view(f)->can_sign);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SIGNATURE_TOO_SHORT);
+    assert_int_equal(send(f, FLOW_EV_SIG_CLEAR, 0), CK_OK);
+    assert_int_equal(flow_view(f)->signature_points, 0);
+    assert_int_equal(issued.calls, 0);
+    flow_destroy(f);
+}
+
+static void
+test_issuer_failure_shows_error_and_no_certificate(void **state)
+{
+    Flow *f = new_flow();
+    unsigned wipes;
+
+    run_to_sign(f);
+    draw_signature(f);
+    issued.fail_with = CK_ERR_NOSPACE;
+    wipes = flow_view(f)->wipe_count;
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_REFUSED);
+    assert_int_equal(issued.calls, 1);
+    assert_int_equal(screen(f), FLOW_SCREEN_ERROR);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DISK_FULL);
+    assert_string_equal(flow_view(f)->serial, "");
+    assert_string_equal(flow_view(f)->jws, "");
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    assert_true(flow_view(f)->wipe_count != wipes);
+    assert_int_equal(send(f, FLOW_EV_DONE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    flow_destroy(f);
+
+    f = new_flow();
+    memset(&issued, 0, sizeof issued);
+    run_to_sign(f);
+    draw_signature(f);
+    issued.fail_with = CK_ERR_DB;
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_ISSUE_FAILED);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.issue_failed");
+    flow_destroy(f);
+}
+
+static void
+test_failed_quiz_points_to_sections_then_retry_passes(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    read_sections(f);
+    read_pages(f);
+    assert_int_equal(flow_view(f)->n_questions, 3);
+    answer_quiz(f, "q2");
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ_RESULT);
+    assert_false(flow_view(f)->quiz_passed);
+    assert_int_equal(flow_view(f)->quiz_score, 2);
+    assert_int_equal(flow_view(f)->quiz_of, 3);
+    assert_int_equal(flow_view(f)->quiz_attempts, 1);
+    assert_int_equal(flow_view(f)->n_missed_sections, 1);
+    assert_string_equal(flow_view(f)->missed_sections[0]->id, "reporting");
+
+    /* back to the missed section, which must be shown to its end again */
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
+    assert_true(flow_view(f)->review);
+    assert_int_equal(flow_view(f)->n_sections, 1);
+    assert_string_equal(flow_view(f)->section->id, "reporting");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    read_sections(f);
+
+    /* the retry starts from the first question with no answers kept */
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ);
+    assert_int_equal(flow_view(f)->question_index, 0);
+    assert_int_equal(flow_view(f)->selected_choice, -1);
+    answer_quiz(f, NULL);
+    assert_true(flow_view(f)->quiz_passed);
+    assert_int_equal(flow_view(f)->quiz_attempts, 2);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    confirm_training(f);
+    tick_clauses(f);
+    draw_signature(f);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+    assert_int_equal(issued.attempts, 2);
+    assert_int_equal(issued.score, 3);
+    flow_destroy(f);
+}
+
+static void
+test_category_that_need_not_certify_gets_no_certificate(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_CONTRACTOR);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_NOT_REQUIRED);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_DONE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_int_equal(issued.calls, 0);
+    flow_destroy(f);
+}
+
+static void
+test_idle_warning_then_reset_wipes_the_session(void **state)
+{
+    Flow *f = new_flow();
+    unsigned wipes;
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    wipes = flow_view(f)->wipe_count;
+    tick(f, FLOW_DEFAULT_IDLE_MS - 1);
+    assert_false(flow_view(f)->idle_warning);
+    tick(f, 1);
+    assert_true(flow_view(f)->idle_warning);
+    assert_int_equal(flow_view(f)->idle_seconds_left, 30);
+    /* the warning is modal: other input is ignored */
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_USAGE);
+    assert_int_equal(type_text(f, "x"), CK_ERR_USAGE);
+    tick(f, 10500);
+    assert_int_equal(flow_view(f)->idle_seconds_left, 20);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "Ola Nordmann");
+    tick(f, 19500);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_false(flow_view(f)->idle_warning);
+    assert_true(flow_view(f)->wipe_count != wipes);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_SERVICE_NUMBER], "");
+    assert_string_equal(flow_view(f)->nation_code, "");
+    /* attract never times out */
+    tick(f, 10 * FLOW_DEFAULT_IDLE_MS);
+    assert_false(flow_view(f)->idle_warning);
+    flow_destroy(f);
+}
+
+static void
+test_more_time_extends_and_reading_screens_wait_longer(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    for (int i = 0; i < 12; i++) { /* WCAG: at least ten extensions */
+        tick(f, FLOW_DEFAULT_IDLE_MS + 25000);
+        assert_true(flow_view(f)->idle_warning);
+        assert_int_equal(send(f, FLOW_EV_MORE_TIME, 0), CK_OK);
+        assert_false(flow_view(f)->idle_warning);
+        assert_int_equal(screen(f), FLOW_SCREEN_IDENTITY);
+    }
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "Ola Nordmann");
+    assert_int_equal(send(f, FLOW_EV_MORE_TIME, 0), CK_ERR_USAGE); /* no warning shown */
+
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
+    tick(f, FLOW_DEFAULT_READING_IDLE_MS - 1);
+    assert_false(flow_view(f)->idle_warning);
+    assert_int_equal(send(f, FLOW_EV_SCROLL, 0), CK_OK); /* reading resets the timer */
+    tick(f, FLOW_DEFAULT_READING_IDLE_MS - 1);
+    assert_false(flow_view(f)->idle_warning);
+    tick(f, 1);
+    assert_true(flow_view(f)->idle_warning);
+    flow_destroy(f);
+}
+
+static void
+test_other_nation_certifies_against_the_baseline_alone(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 1, FLOW_CATEGORY_CIVILIAN); /* index n_nations = "other" */
+    assert_int_equal(flow_view(f)->focus, FLOW_FIELD_OTHER_NATION);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_INVALID);
+    assert_int_equal(type_text(f, "nor"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_HAS_BUNDLE);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "S3E"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "swe"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_string_equal(flow_view(f)->nation_code, "SWE");
+    assert_int_equal(flow_view(f)->n_bundles, 1);
+    assert_null(flow_view(f)->service_number_label);
+    identify(f, "Anna Svensson", "19800101123");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(flow_view(f)->n_sections, 2);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    /* no national course to confirm */
+    assert_int_equal(screen(f), FLOW_SCREEN_ACKNOWLEDGE);
+    assert_int_equal(flow_view(f)->n_steps, 8);
+    tick_clauses(f);
+    draw_signature(f);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+    assert_string_equal(issued.nation, "SWE");
+    assert_int_equal(issued.n_bundles, 1);
+    assert_string_equal(issued.course, "");
+    assert_int_equal(issued.category, FLOW_CATEGORY_CIVILIAN);
+    flow_destroy(f);
+}
+
+static void
+test_complete_certification(void **state)
+{
+    Flow *f = new_flow();
+    unsigned char zero[32] = {0};
+    unsigned wipes;
+
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 150), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_TOGGLE_CONTRAST, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 130), CK_ERR_USAGE);
+    assert_int_equal(flow_view(f)->text_size_percent, 150);
+    assert_true(flow_view(f)->high_contrast);
+    run_to_sign(f);
+    assert_int_equal(flow_view(f)->step, 9);
+    assert_int_equal(flow_view(f)->n_steps, 9);
+    assert_string_equal(flow_view(f)->statement,
+                        "I, Ola Nordmann, acknowledge no.forsvaret.cthb version 2026.1.0.");
+    assert_int_equal(flow_view(f)->n_bundles, 2);
+    assert_false(flow_view(f)->can_sign);
+    draw_signature(f);
+    assert_true(flow_view(f)->signature_ok);
+    assert_true(flow_view(f)->can_sign);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+
+    assert_int_equal(screen(f), FLOW_SCREEN_CERTIFICATE);
+    assert_string_equal(flow_view(f)->serial, "DEMO-KIOSK-01-000001");
+    assert_string_equal(flow_view(f)->jws, "eyJhbGciOiJFZERTQSJ9.eyJ0ZXN0Ijp0cnVlfQ.c2ln");
+    assert_int_equal(strlen(flow_view(f)->valid_until), 10);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "Ola Nordmann");
+    assert_string_equal(flow_view(f)->nation_code, "NOR");
+
+    /* what was issued */
+    assert_int_equal(issued.calls, 1);
+    assert_string_equal(issued.name, "Ola Nordmann");
+    assert_string_equal(issued.service_number, "01017012345");
+    assert_string_equal(issued.nation, "NOR");
+    assert_int_equal(issued.category, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(issued.score, 3);
+    assert_int_equal(issued.of, 3);
+    assert_int_equal(issued.pass_mark, 80);
+    assert_int_equal(issued.attempts, 1);
+    assert_int_equal(issued.n_clauses, 3);
+    assert_string_equal(issued.clause0, "nato-c1");
+    assert_string_equal(issued.training_date, "2025-11-20");
+    assert_string_equal(issued.course, "Forsvarets holdningskurs");
+    assert_int_equal(issued.days, 365);
+    assert_int_equal(issued.n_bundles, 2);
+    assert_string_equal(issued.bundle_id[0], "nato.cthb");
+    assert_string_equal(issued.bundle_lang[0], "en");
+    assert_string_equal(issued.text_sha[0], c_nato_en->text_sha256_hex);
+    assert_string_equal(issued.bundle_id[1], "no.forsvaret.cthb");
+    assert_string_equal(issued.text_sha[1], c_nor_en->text_sha256_hex);
+    assert_memory_not_equal(issued.sig, zero, 32);
+
+    /* done: wiped, back to attract with default display settings */
+    wipes = flow_view(f)->wipe_count;
+    assert_int_equal(send(f, FLOW_EV_DONE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_true(flow_view(f)->wipe_count != wipes);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    assert_string_equal(flow_view(f)->jws, "");
+    assert_string_equal(flow_view(f)->serial, "");
+    assert_int_equal(flow_view(f)->text_size_percent, 100);
+    assert_false(flow_view(f)->high_contrast);
+    flow_destroy(f);
+}
+
+static void
+test_languages_shown_are_all_in_the_evidence(void **state)
+{
+    Flow *f = new_flow();
+    FlowEvent lang = {.type = FLOW_EV_SET_LANGUAGE, .text = "fr"};
+
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_string_equal(flow_view(f)->content->language, "fr");
+    assert_false(flow_view(f)->content_fallback);
+    assert_string_equal(flow_view(f)->section->title, "Tolérance zéro");
+    /* switch to English mid-way */
+    lang.text = "en";
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    confirm_training(f);
+    tick_clauses(f);
+    draw_signature(f);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+    /* baseline in fr and en, the national bundle in en */
+    assert_int_equal(issued.n_bundles, 3);
+    assert_string_equal(issued.bundle_lang[0], "en");
+    assert_string_equal(issued.bundle_lang[1], "fr");
+    assert_string_equal(issued.text_sha[1], c_nato_fr->text_sha256_hex);
+    assert_string_equal(issued.bundle_id[2], "no.forsvaret.cthb");
+    /* an unknown UI language is refused */
+    lang.text = "xx";
+    assert_int_equal(flow_handle(f, &lang), CK_ERR_USAGE);
+    flow_destroy(f);
+}
+
+static void
+admin_pin(Flow *f, const char *pin)
+{
+    assert_int_equal(type_text(f, pin), CK_OK);
+    (void)send(f, FLOW_EV_ADMIN_PIN, 0);
+}
+
+static void
+test_admin_lockout_after_five_failures_survives_restart(void **state)
+{
+    Flow *f = new_flow();
+
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN_PIN);
+    for (int i = 0; i < 4; i++) {
+        admin_pin(f, "0000");
+        assert_int_equal(flow_view(f)->error, FLOW_MSG_PIN_WRONG);
+        assert_int_equal(flow_view(f)->pin_length, 0);
+    }
+    admin_pin(f, "0000");
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_ADMIN_LOCKED);
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(admin_logged[FLOW_ADMIN_FAILED], 4);
+    assert_int_equal(admin_logged[FLOW_ADMIN_LOCKED], 1);
+    /* even the right PIN is refused now */
+    admin_pin(f, "4711");
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_ADMIN_LOCKED);
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN_PIN);
+    flow_destroy(f);
+
+    /* a restart does not reset the count */
+    f = new_flow();
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_ADMIN_LOCKED);
+    assert_int_equal(admin_logged[FLOW_ADMIN_LOGIN], 0);
+
+    /* after the lock-out time (the idle PIN screen has long gone back to
+     * attract), the right PIN works */
+    tick(f, (int64_t)FLOW_ADMIN_LOCKOUT_S * 1000);
+    assert_true(flow_view(f)->idle_warning);
+    tick(f, FLOW_DEFAULT_WARNING_MS);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_false(flow_view(f)->admin_locked);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+    assert_int_equal(admin_logged[FLOW_ADMIN_LOGIN], 1);
+    assert_int_equal(flow_view(f)->stats.certificates_issued, 42);
+    assert_int_equal(flow_view(f)->admin_failures, 0);
+    flow_destroy(f);
+}
+
+static void
+test_admin_login_exit_and_quit_are_logged(void **state)
+{
+    Flow *f = new_flow();
+
+    /* the gesture works only on the attract screen */
+    assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_CANCEL, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+    assert_int_equal(flow_view(f)->stats.plugins_refused, 1);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_EXIT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_int_equal(admin_logged[FLOW_ADMIN_EXIT], 1);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(send(f, FLOW_EV_ADMIN_QUIT, 0), CK_OK);
+    assert_true(flow_view(f)->quit);
+    assert_int_equal(admin_logged[FLOW_ADMIN_QUIT], 1);
+    assert_int_equal(admin_logged[FLOW_ADMIN_LOGIN], 2);
+    flow_destroy(f);
+}
+
+static void
+test_tampered_lock_file_keeps_admin_locked(void **state)
+{
+    Flow *f;
+
+    assert_int_equal(fileio_write_atomic(lock_path, "{\"failures\":0", 13, 0600, false), CK_OK);
+    f = new_flow();
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN_PIN);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_ADMIN_LOCKED);
+    flow_destroy(f);
+}
+
+static void
+test_incomplete_config_is_refused(void **state)
+{
+    FlowConfig c = config();
+    Flow *f;
+
+    c.issuer.issue = NULL;
+    assert_int_equal(flow_create(&c, &f), CK_ERR_USAGE);
+    assert_null(f);
+    c = config();
+    c.baseline = NULL;
+    assert_int_equal(flow_create(&c, &f), CK_ERR_USAGE);
+}
+
+static void
+test_every_message_has_an_id_in_the_english_strings(void **state)
+{
+    for (int m = 1; m < FLOW_MSG_COUNT_; m++)
+        assert_true(strncmp(flow_msg_id((FlowMsg)m), "error.", 6) == 0);
+    for (int s = 0; s < FLOW_SCREEN_COUNT_; s++)
+        assert_true(flow_screen_name((FlowScreen)s)[0] != '\0');
+}
+
+static Content *
+parse(const char *name, const char *text)
+{
+    Content *c;
+
+    if (content_parse(name, (const unsigned char *)text, strlen(text), &c) != CK_OK)
+        fail_msg("%s", ck_err_detail());
+    return c;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_invalid_service_number_is_refused_with_the_rules_reason, setup),
+        cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
+                               setup),
+        cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),
+        cmocka_unit_test_setup(test_unticked_clause_blocks_signing, setup),
+        cmocka_unit_test_setup(test_tap_is_not_a_signature, setup),
+        cmocka_unit_test_setup(test_issuer_failure_shows_error_and_no_certificate, setup),
+        cmocka_unit_test_setup(test_failed_quiz_points_to_sections_then_retry_passes, setup),
+        cmocka_unit_test_setup(test_category_that_need_not_certify_gets_no_certificate, setup),
+        cmocka_unit_test_setup(test_idle_warning_then_reset_wipes_the_session, setup),
+        cmocka_unit_test_setup(test_more_time_extends_and_reading_screens_wait_longer, setup),
+        cmocka_unit_test_setup(test_other_nation_certifies_against_the_baseline_alone, setup),
+        cmocka_unit_test_setup(test_complete_certification, setup),
+        cmocka_unit_test_setup(test_languages_shown_are_all_in_the_evidence, setup),
+        cmocka_unit_test_setup(test_admin_lockout_after_five_failures_survives_restart, setup),
+        cmocka_unit_test_setup(test_admin_login_exit_and_quit_are_logged, setup),
+        cmocka_unit_test_setup(test_tampered_lock_file_keeps_admin_locked, setup),
+        cmocka_unit_test_setup(test_incomplete_config_is_refused, setup),
+        cmocka_unit_test(test_every_message_has_an_id_in_the_english_strings),
+    };
+    int rc;
+
+    if (sodium_init() < 0)
+        return 1;
+    /* the minimum Argon2id cost keeps the test fast; the kiosk's hash is stronger */
+    if (crypto_pwhash_str(pin_hash, "4711", 4, crypto_pwhash_OPSLIMIT_MIN,
+                          crypto_pwhash_MEMLIMIT_MIN) != 0)
+        return 1;
+    snprintf(lock_dir, sizeof lock_dir, "/tmp/test_flow.XXXXXX");
+    if (mkdtemp(lock_dir) == NULL)
+        return 1;
+    snprintf(lock_path, sizeof lock_path, "%s/admin-lock.json", lock_dir);
+
+    c_nato_en = parse("nato/content/en.json", nato_en);
+    c_nato_fr = parse("nato/content/fr.json", nato_fr);
+    c_nor_en = parse("nor/content/en.json", nor_en);
+    nato_contents[0] = c_nato_en;
+    nato_contents[1] = c_nato_fr;
+    nor_contents[0] = c_nor_en;
+    nato = (FlowBundle){"NATO", "nato.cthb", "2026.1.0", "aa", nato_contents, 2};
+    nor = (FlowBundle){"NOR", "no.forsvaret.cthb", "2026.1.0", "bb", nor_contents, 1};
+    nations[0] = &nor;
+
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    content_free(c_nato_en);
+    content_free(c_nato_fr);
+    content_free(c_nor_en);
+    unlink(lock_path);
+    rmdir(lock_dir);
+    return rc;
+}
