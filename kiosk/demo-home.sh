@@ -22,9 +22,9 @@ if [ ! -f "$home/kiosk.json" ]; then
     "$certctl" kiosk init --home "$home" --kiosk-id DEMO-KIOSK-01 --operator "DEMO contingent"
     "$certctl" kiosk endorse --authority "$auth" --home "$home" --days 365 "${pass[@]}"
     for jwk in "$build"/demo-keys/demo-publisher-*.jwk; do
-        code="$(basename "$jwk" .jwk)"
-        code="${code#demo-publisher-}"
-        nation="$(tr '[:lower:]' '[:upper:]' <<<"$code")"
+        # The template bundle is a starting point for nations, not a nation: not in the demo.
+        [ "$(basename "$jwk")" = demo-publisher-template.jwk ] && continue
+        nation="$(tr -d ' \n' <"$jwk" | sed -n 's/.*"nation":"\([A-Z]*\)".*/\1/p')"
         "$certctl" publisher endorse --authority "$auth" --publisher "$jwk" --nation "$nation" \
             --home "$home" --days 365 "${pass[@]}"
     done
@@ -35,6 +35,7 @@ mkdir -p "$home/plugins"
 for bundle in "$build"/plugins/*/; do
     [ -f "$bundle/manifest.sig" ] || continue
     code="$(basename "$bundle")"
+    [ "$code" = template ] && continue
     rm -rf "$home/plugins/$code.new"
     cp -r "$bundle" "$home/plugins/$code.new"
     rm -rf "$home/plugins/$code"

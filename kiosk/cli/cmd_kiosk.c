@@ -1,6 +1,9 @@
-/* cmd_kiosk: `certctl kiosk init|endorse` — create a kiosk home, and have an authority endorse it.
+/* cmd_kiosk: `certctl kiosk init|endorse|set-pin` — create a kiosk home, and have an authority
+ * endorse it.
  */
 #include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,11 @@ usage(FILE *f)
           "         Refuses a folder that already has something in it.\n"
           "endorse  the authority in DIR signs the kiosk's key for its kiosk ID, valid\n"
           "         from now for N days (default 365) or until DATE; writes\n"
-          "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks.\n",
+          "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks.\n"
+          "set-pin  sets the admin PIN (4 to 12 digits) that opens the kiosk's admin\n"
+          "         mode: certctl kiosk set-pin --home HOME [--pin-file FILE]; without a\n"
+          "         file it asks on the terminal. Only an Argon2id hash is stored, in\n"
+          "         HOME/config.json.\n",
           f);
 }
 
@@ -210,13 +217,107 @@ out:
 }
 
 /* The kiosk sub-commands; other verbs' authors add theirs here. */
+static int kiosk_set_pin(int argc, char **argv);
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subs[] = {
     {"init", kiosk_init},
     {"endorse", kiosk_endorse},
+    {"set-pin", kiosk_set_pin},
 };
+
+#define PIN_MIN 4
+#define PIN_MAX 12
+
+/* Stores crypto_pwhash_str(pin) as "admin_pin_hash" in HOME/config.json,
+ * keeping every other setting there. The PIN itself is never written. */
+static int
+kiosk_set_pin(int argc, char **argv)
+{
+    static const struct option opts[] = {{"home", required_argument, NULL, 'h'},
+                                         {"pin-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'H'},
+                                         {NULL, 0, NULL, 0}};
+    const char *home = NULL, *pin_file = NULL;
+    char hash[crypto_pwhash_STRBYTES], *pin = NULL, *path = NULL;
+    unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE, len = 0;
+    json_t *cfg = NULL;
+    char *text = NULL;
+    KioskHome kh;
+    CkErr err;
+    int c, rc = CLI_USAGE;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            home = optarg;
+            break;
+        case 'p':
+            pin_file = optarg;
+            break;
+        case 'H':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (home == NULL || optind != argc)
+        return cli_usage_error("kiosk set-pin needs --home HOME (see certctl kiosk --help)");
+    if ((err = home_read(home, &kh)) != CK_OK)
+        return cli_fail(err);
+    if ((err = cli_passphrase(pin_file, "Admin PIN (4-12 digits)", pin_file == NULL, &pin, &len)) !=
+        CK_OK)
+        return cli_fail(err);
+    if (len < PIN_MIN || len > PIN_MAX || strspn(pin, "0123456789") != len) {
+        rc = cli_usage_error("the admin PIN must be %d to %d digits", PIN_MIN, PIN_MAX);
+        goto out;
+    }
+    if (getenv("CERTKIOSK_TEST_FAST_KDF") != NULL) {
+        ops = crypto_pwhash_OPSLIMIT_MIN;
+        mem = crypto_pwhash_MEMLIMIT_MIN;
+    }
+    if (crypto_pwhash_str(hash, pin, len, ops, mem) != 0) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory hashing the PIN"));
+        goto out;
+    }
+    if ((path = home_file(home, "config.json")) == NULL) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    if (fileio_exists(path)) {
+        json_error_t je;
+        if ((cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL ||
+            !json_is_object(cfg)) {
+            rc = cli_fail(ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", path, je.line, je.column,
+                                 cfg ? "not a JSON object" : je.text));
+            goto out;
+        }
+    } else if ((cfg = json_object()) == NULL) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+        goto out;
+    }
+    json_object_set_new(cfg, "admin_pin_hash", json_string(hash));
+    if ((text = json_dumps(cfg, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL ||
+        (err = fileio_write_atomic(path, text, strlen(text), 0600, false)) != CK_OK) {
+        rc = cli_fail(text == NULL ? ck_err(CK_ERR_NOMEM, "out of memory") : err);
+        goto out;
+    }
+    printf("admin PIN set for kiosk %s\n", kh.kiosk_id);
+    rc = CLI_OK;
+out:
+    if (pin != NULL)
+        sodium_free(pin);
+    sodium_memzero(hash, sizeof hash);
+    free(text);
+    free(path);
+    json_decref(cfg);
+    return rc;
+}
 
 int
 cmd_kiosk(int argc, char **argv)

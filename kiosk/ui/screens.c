@@ -51,6 +51,7 @@ struct Screens {
     char read_key[160];
     int read_offset;
     FlowScreen screen;
+    bool demo;
 
     ScrEvent *q;
     int nq;
@@ -225,6 +226,12 @@ screens_destroy(Screens *s)
     free(s);
 }
 
+void
+screens_set_demo(Screens *s, bool demo)
+{
+    s->demo = demo;
+}
+
 const char *
 screens_current(const Screens *s)
 {
@@ -288,7 +295,8 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
         draw_rect(s->draw, (SDL_Rect){0, h - 2, s->W, 2}, c->on_bar);
     int is = mm(s, 9);
     draw_icon(s->draw, DRAW_ICON_SHIELD, s->margin, (h - is) / 2, is, c->on_bar);
-    int bw = mm(s, 40), bh = h - mm(s, 4);
+    int bh = h - mm(s, 4);
+    int bw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
     int x = s->W - s->margin - bw;
     int title_w = x - (s->margin + is + pad) - pad;
     if (settings) {
@@ -299,8 +307,9 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
         if (ui_button_icon(s->ui, "bar-contrast", (SDL_Rect){x, (h - bh) / 2, bw, bh},
                            DRAW_ICON_CONTRAST, tr(s, "attract.contrast"), UI_STYLE_BAR, true))
             scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
-        x -= bw + mm(s, 3);
-        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){x, (h - bh) / 2, bw, bh}, label,
+        int tw = ui_button_width(s->ui, label, false);
+        x -= tw + mm(s, 3);
+        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){x, (h - bh) / 2, tw, bh}, label,
                       UI_STYLE_BAR, true)) {
             int next = v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25;
             scr_emit(s, FLOW_EV_SET_TEXT_SIZE, next);
@@ -377,12 +386,15 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
         ui_button_icon(s->ui, "btn-next", (SDL_Rect){x, y, bw, s->btn_h}, DRAW_ICON_CHEVRON_RIGHT,
                        primary_label, UI_STYLE_PRIMARY, primary_enabled))
         scr_emit(s, primary_ev, 0);
-    int bbw = mm(s, 44);
+    int bbw = ui_button_width(s->ui, tr(s, "button.back"), true);
+    bbw = bbw < mm(s, 44) ? mm(s, 44) : bbw;
+    int cbw = ui_button_width(s->ui, tr(s, "button.cancel"), true);
+    cbw = cbw < mm(s, 44) ? mm(s, 44) : cbw;
     if (v->can_back &&
         ui_button_icon(s->ui, "btn-back", (SDL_Rect){x - s->gap - bbw, y, bbw, s->btn_h},
                        DRAW_ICON_CHEVRON_LEFT, tr(s, "button.back"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_BACK, 0);
-    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, bbw, s->btn_h},
+    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, cbw, s->btn_h},
                        DRAW_ICON_CROSS, tr(s, "button.cancel"), UI_STYLE_QUIET, true))
         scr_emit(s, FLOW_EV_CANCEL, 0);
 }
@@ -393,7 +405,7 @@ static void
 scr_attract(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, 12);
+    int y = s->bar_h + (s->H > mm(s, 240) ? mm(s, 22) : mm(s, 10));
 
     /* The hidden admin gesture: hold the top-left corner for 3 s. */
     if (ui_hotspot(s->ui, "admin-corner", (SDL_Rect){0, 0, mm(s, 20), s->bar_h}, 3000))
@@ -435,10 +447,10 @@ scr_attract(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
                    tr(s, "attract.text_size"), s->col_x, y, s->col_w);
     y += mm(s, 2);
-    int sw = mm(s, 40), total = 4 * sw + 3 * g + mm(s, 6);
-    if (total > s->col_w)
-        sw = (s->col_w - 3 * g - mm(s, 6)) / 4;
-    total = 4 * sw + 3 * g + mm(s, 6);
+    int sw = mm(s, 40);
+    int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), false) + mm(s, 4);
+    cw = cw < sw ? sw : cw;
+    int total = 3 * sw + cw + 2 * g + mm(s, 6);
     int x = (s->W - total) / 2;
     static const int sizes[] = {100, 125, 150};
     for (int i = 0; i < 3; i++) {
@@ -451,7 +463,7 @@ scr_attract(Screens *s, const FlowView *v)
         x += sw + g;
     }
     x += mm(s, 6) - g;
-    if (ui_choice(s->ui, "contrast", (SDL_Rect){x, y, sw + g, th}, tr(s, "attract.contrast"), NULL,
+    if (ui_choice(s->ui, "contrast", (SDL_Rect){x, y, cw, th}, tr(s, "attract.contrast"), NULL,
                   v->high_contrast))
         scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
     y += th + mm(s, 9);
@@ -466,6 +478,13 @@ scr_attract(Screens *s, const FlowView *v)
     int fy = s->H - mm(s, 16);
     text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_CENTER}, tr(s, "help.staff"),
               s->col_x, fy, s->col_w);
+    if (s->demo) {
+        /* A demonstration kiosk says so where nobody can miss it. */
+        int dh = text_line_height(s->text, spx, true) + mm(s, 2);
+        draw_rect(s->draw, (SDL_Rect){0, s->H - dh, s->W, dh}, c->heading);
+        text_line(s->text, &(TextStyle){spx, true, c->surface, TEXT_CENTER},
+                  tr(s, "app.demo_notice"), 0, s->H - dh + mm(s, 1), s->W);
+    }
 }
 
 /* ---------- privacy ---------- */

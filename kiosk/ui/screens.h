@@ -3,6 +3,7 @@
 #define CERTKIOSK_SCREENS_H
 
 #include <SDL.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -23,6 +24,9 @@ void screens_destroy(Screens *s);
  * events the input caused. Returns the ms until a frame is needed without
  * input (-1: wait for input; 0: at once). */
 int screens_frame(Screens *s, Flow *flow, uint64_t now_ms);
+
+/* Marks a demonstration kiosk (a ribbon on the attract screen). */
+void screens_set_demo(Screens *s, bool demo);
 
 /* The name of the screen last drawn ("attract", ...). Static. */
 const char *screens_current(const Screens *s);

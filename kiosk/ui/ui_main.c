@@ -1,6 +1,7 @@
 /* certkiosk: the full-screen kiosk — window, lock-down, main loop, and the headless replay mode. */
 #include <SDL.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,10 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (sodium_init() < 0) {
+        fprintf(stderr, "certkiosk: cannot initialise libsodium\n");
+        return 2;
+    }
     k.replay = replay_path != NULL;
     if (k.replay && replay_load(replay_path, &rp) != CK_OK) {
         fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
@@ -326,6 +331,7 @@ main(int argc, char **argv)
         fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
         goto out;
     }
+    screens_set_demo(k.screens, app_is_demo(k.app));
     kiosk_lock_down(&k, !windowed && !k.replay);
     k.wake = -1;
     k.clock_ms = 1000;

@@ -637,6 +637,15 @@ ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *la
     return fire;
 }
 
+int
+ui_button_width(Ui *ui, const char *label, bool icon)
+{
+    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int w = text_width(ui->text, px, true, label) + 2 * theme_mm(ui->theme, 3.0f) + 4;
+
+    return icon ? w + px * 11 / 10 + px / 3 : w;
+}
+
 bool
 ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, UiStyle style, bool enabled)
 {

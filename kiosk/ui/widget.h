@@ -115,6 +115,9 @@ bool ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, UiStyle st
 bool ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *label,
                     UiStyle style, bool enabled);
 
+/* The width a button needs to show label on one line (with an icon if asked). */
+int ui_button_width(Ui *ui, const char *label, bool icon);
+
 /* A selectable tile (one of several); selected draws it filled and ticked. */
 bool ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub,
                bool selected);
