@@ -10,7 +10,7 @@
 /* Every verb, in the order `certctl --help` lists them. */
 static const CliVerb verbs[] = {
     {"authority", "create an authority key (offline; endorses kiosks and publishers)", cmd_authority},
-    {"kiosk", "kiosk homes: init, endorse", cmd_kiosk},
+    {"kiosk", "kiosk homes: init, endorse, set-pin", cmd_kiosk},
     {"publisher", "endorse a nation's publisher key", cmd_publisher},
     {"trust", "export the trust file (JWKS) verifiers use", cmd_trust},
     {"verify", "verify certificates, step by step, in parallel", cmd_verify},
