@@ -2,6 +2,7 @@
  */
 #include "store.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -65,6 +66,10 @@ db_fail(const Store *st, int rc, const char *what)
 {
     const char *msg = st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 
+    /* SQLite reports ENOSPC on some paths (the WAL index, its header) as a
+     * plain I/O error; the kiosk must still say "the disk is full". */
+    if ((rc & 0xff) == SQLITE_IOERR && st->db != NULL && sqlite3_system_errno(st->db) == ENOSPC)
+        rc = SQLITE_FULL;
     switch (rc & 0xff) {
     case SQLITE_FULL:
         return ck_err(CK_ERR_NOSPACE, "%s: %s: the disk is full (%s)", st->path, what, msg);

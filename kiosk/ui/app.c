@@ -63,8 +63,8 @@ app_validate(void *ctx, const FlowBundle *bundle, const char *number, const char
     App *a = ctx;
 
     plugin_host_set_locale(a->host, lang);
-    CkErr e = plugin_host_validate_service_number(a->host, bundle->nation, number, reason,
-                                                  reason_len);
+    CkErr e =
+        plugin_host_validate_service_number(a->host, bundle->nation, number, reason, reason_len);
     if (e == CK_OK)
         return FLOW_CHECK_OK;
     if (e == CK_ERR_REFUSED)
@@ -91,8 +91,7 @@ app_validity(void *ctx, const FlowBundle *bundle, FlowCategory category, uint32_
     App *a = ctx;
     unsigned d = 0;
 
-    if (plugin_host_validity_days(a->host, bundle->nation, (CkPluginCategory)category, &d) !=
-        CK_OK)
+    if (plugin_host_validity_days(a->host, bundle->nation, (CkPluginCategory)category, &d) != CK_OK)
         return FLOW_CHECK_FAILED;
     *days_out = d;
     return FLOW_CHECK_OK;
@@ -218,7 +217,7 @@ static void
 app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
 {
     App *a = ctx;
-    static const char *const types[] = {"", "admin.login", "admin.failed", "admin.locked",
+    static const char *const types[] = {"",           "admin.login", "admin.failed", "admin.locked",
                                         "admin.exit", "admin.quit"};
     json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
 
@@ -265,8 +264,8 @@ static void
 app_on_loaded(void *ctx, const Bundle *b, bool has_module)
 {
     App *a = ctx;
-    json_t *f = json_pack("{s:s,s:s,s:s,s:b}", "bundle", bundle_id(b), "version",
-                          bundle_version(b), "nation", bundle_nation(b), "module", has_module);
+    json_t *f = json_pack("{s:s,s:s,s:s,s:b}", "bundle", bundle_id(b), "version", bundle_version(b),
+                          "nation", bundle_nation(b), "module", has_module);
 
     (void)issue_event(a->store, &a->ik, "plugin.loaded", f, NULL);
     json_decref(f);
@@ -284,8 +283,7 @@ app_read_config(App *a)
         return ck_err(CK_ERR_NOMEM, "out of memory");
     if (!fileio_exists(path))
         goto out;
-    if ((cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL ||
-        !json_is_object(cfg)) {
+    if ((cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL || !json_is_object(cfg)) {
         err = ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", path, je.line, je.column,
                      cfg ? "not a JSON object" : je.text);
         goto out;
@@ -359,7 +357,8 @@ app_open(const char *home, App **out)
         (err = home_load_trust(home, &a->trust)) != CK_OK || (err = app_read_config(a)) != CK_OK)
         goto fail;
     a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
-    if ((db = home_file(home, HOME_STORE)) == NULL || (plugins = home_file(home, "plugins")) == NULL ||
+    if ((db = home_file(home, HOME_STORE)) == NULL ||
+        (plugins = home_file(home, "plugins")) == NULL ||
         (seen = home_file(home, "plugin-versions.json")) == NULL ||
         (a->lock_path = home_file(home, APP_ADMIN_LOCK)) == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");

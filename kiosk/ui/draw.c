@@ -132,9 +132,9 @@ draw_coverage(int kind, float u, float v, float px_size)
     }
     case DRAW_ICON_SHIELD: {
         /* Outline of a shield: top edge, sides, and two curves to the tip. */
-        DrawSeg s[6] = {{0.2f, 0.18f, 0.5f, 0.08f},   {0.5f, 0.08f, 0.8f, 0.18f},
-                        {0.2f, 0.18f, 0.2f, 0.5f},    {0.8f, 0.18f, 0.8f, 0.5f},
-                        {0.2f, 0.5f, 0.5f, 0.92f},    {0.8f, 0.5f, 0.5f, 0.92f}};
+        DrawSeg s[6] = {{0.2f, 0.18f, 0.5f, 0.08f}, {0.5f, 0.08f, 0.8f, 0.18f},
+                        {0.2f, 0.18f, 0.2f, 0.5f},  {0.8f, 0.18f, 0.8f, 0.5f},
+                        {0.2f, 0.5f, 0.5f, 0.92f},  {0.8f, 0.5f, 0.5f, 0.92f}};
         d = 1e9f;
         for (int i = 0; i < 6; i++)
             d = fminf(d, draw_seg_dist(&s[i], u, v));
@@ -224,7 +224,8 @@ draw_round(Draw *d, SDL_Rect r, int radius, SDL_Color c)
         {{0, 0, radius, radius}, {r.x, r.y, radius, radius}},
         {{radius, 0, radius, radius}, {r.x + r.w - radius, r.y, radius, radius}},
         {{0, radius, radius, radius}, {r.x, r.y + r.h - radius, radius, radius}},
-        {{radius, radius, radius, radius}, {r.x + r.w - radius, r.y + r.h - radius, radius, radius}},
+        {{radius, radius, radius, radius},
+         {r.x + r.w - radius, r.y + r.h - radius, radius, radius}},
     };
     for (int i = 0; i < 4; i++)
         draw_tinted(d, disc, &q[i][0], &q[i][1], c);

@@ -125,8 +125,8 @@ osk_type(Osk *k, const char *s)
 static OskAction
 osk_keypad(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
 {
-    static const char *const pad[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"},
-                                          {"", "0", ""}};
+    static const char *const pad[4][3] = {
+        {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"", "0", ""}};
     int kw = (r.w - 2 * gap) / 3;
     OskAction a = OSK_NONE;
 
@@ -165,9 +165,10 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
         for (int row = 0; row < 3; row++)
             for (int col = 0; col < 10; col++) {
                 const char *t = osk_code[row][col];
-                SDL_Rect kr = {r.x + col * (kw + gap) + row * kw / 2, r.y + row * (key_h + gap),
-                               kw, key_h};
-                if (*t && osk_key(ui, kr, t, false, NULL))
+                SDL_Rect kr = {r.x + col * (kw + gap) + row * kw / 2, r.y + row * (key_h + gap), kw,
+                               key_h};
+                char lower[2] = {(char)(*t ? t[0] + ('a' - 'A') : 0), 0};
+                if (*t && osk_key(ui, kr, t, false, lower))
                     a = osk_type(k, t);
             }
         SDL_Rect br = {r.x + 10 * (kw + gap), r.y, kw, key_h};
@@ -190,11 +191,10 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
                 continue;
             /* IDs stay those of the lower-case key, so a script's "tap
              * @key-a" works in either case. */
-            const char *const(*lower)[OSK_COLS] =
-                k->layout == OSK_ACCENTS    ? osk_accents
-                : k->layout == OSK_GREEK    ? osk_greek
-                : k->layout == OSK_CYRILLIC ? osk_cyrillic
-                                            : osk_latin;
+            const char *const(*lower)[OSK_COLS] = k->layout == OSK_ACCENTS    ? osk_accents
+                                                  : k->layout == OSK_GREEK    ? osk_greek
+                                                  : k->layout == OSK_CYRILLIC ? osk_cyrillic
+                                                                              : osk_latin;
             if (osk_key(ui, kr, t, false, lower[row][col]))
                 a = osk_type(k, t);
         }
@@ -209,7 +209,8 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
     int y4 = r.y + 4 * (key_h + gap);
     int x = r.x;
     int wide = 2 * kw + gap;
-    if (osk_key(ui, (SDL_Rect){x, y4, wide, key_h}, k->caps ? "\xE2\x87\xAA" : "\xE2\x87\xA7",
+    /* Noto Sans has no arrow glyphs for shift: a word reads better anyway. */
+    if (osk_key(ui, (SDL_Rect){x, y4, wide, key_h}, k->caps ? "SHIFT" : "Shift",
                 k->shift ? false : true, "shift")) {
         if (k->caps) {
             k->caps = k->shift = false;
@@ -243,8 +244,8 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
     SDL_Rect sp = {x, y4, right - x - (back_w ? back_w + gap : 0), key_h};
     if (osk_key(ui, sp, " ", false, "space"))
         a = osk_type(k, " ");
-    if (back_w && osk_key(ui, (SDL_Rect){right - back_w, y4, back_w, key_h}, "\xE2\x8C\xAB", true,
-                          "back"))
+    if (back_w &&
+        osk_key(ui, (SDL_Rect){right - back_w, y4, back_w, key_h}, "\xE2\x8C\xAB", true, "back"))
         a = OSK_BACKSPACE;
     return a;
 }

@@ -1,4 +1,5 @@
-/* osk: the on-screen keyboards — letters (Latin with accents, Greek, Cyrillic) and a digit keypad. */
+/* osk: the on-screen keyboards — letters (Latin with accents, Greek, Cyrillic) and a digit keypad.
+ */
 #ifndef CERTKIOSK_OSK_H
 #define CERTKIOSK_OSK_H
 
@@ -8,13 +9,13 @@
 #include "widget.h"
 
 typedef enum OskLayout {
-    OSK_LETTERS,  /* Latin letters */
-    OSK_ACCENTS,  /* accented Latin letters */
+    OSK_LETTERS, /* Latin letters */
+    OSK_ACCENTS, /* accented Latin letters */
     OSK_GREEK,
     OSK_CYRILLIC,
-    OSK_DIGITS,   /* 3x4 keypad */
-    OSK_DATE,     /* keypad with '-' for YYYY-MM-DD */
-    OSK_CODE,     /* capital A-Z only (nation codes) */
+    OSK_DIGITS, /* 3x4 keypad */
+    OSK_DATE,   /* keypad with '-' for YYYY-MM-DD */
+    OSK_CODE,   /* capital A-Z only (nation codes) */
     OSK_LAYOUT_COUNT_
 } OskLayout;
 

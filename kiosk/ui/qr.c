@@ -6,8 +6,8 @@
 #include <string.h>
 
 CkErr
-qr_texture(SDL_Renderer *r, const unsigned char *data, size_t len, SDL_Color dark,
-           SDL_Color light, SDL_Texture **tex_out, int *modules_out)
+qr_texture(SDL_Renderer *r, const unsigned char *data, size_t len, SDL_Color dark, SDL_Color light,
+           SDL_Texture **tex_out, int *modules_out)
 {
     uint8_t *qr = NULL, *tmp = NULL;
     SDL_Surface *s = NULL;

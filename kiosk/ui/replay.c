@@ -170,10 +170,10 @@ replay_parse_line(Replay *r, ReplayStep *st, const char *line)
             return replay_bad(r, st->line, "scroll needs \"end\" or a position in pixels");
     } else if (strcmp(cmd, "type") == 0 || strcmp(cmd, "keys") == 0 ||
                strcmp(cmd, "expect-text") == 0 || strcmp(cmd, "expect-no-text") == 0) {
-        st->op = cmd[0] == 't'                       ? OP_TYPE
-                 : cmd[0] == 'k'                     ? OP_KEYS
+        st->op = cmd[0] == 't'                     ? OP_TYPE
+                 : cmd[0] == 'k'                   ? OP_KEYS
                  : strcmp(cmd, "expect-text") == 0 ? OP_EXPECT_TEXT
-                                                     : OP_EXPECT_NO_TEXT;
+                                                   : OP_EXPECT_NO_TEXT;
         p = replay_skip(p);
         if (*p != '"')
             return replay_bad(r, st->line, "expected a \"quoted string\"");
@@ -372,8 +372,11 @@ replay_sign(const ReplayHost *h, SDL_Rect pad)
                 y = 1.25f + 0.1f * sinf(t * 3.1f);
             }
             float px = ox + x * sx, py = oy + y * sy;
-            replay_push(h, i == 0 ? SDL_FINGERDOWN : i == n ? SDL_FINGERUP : SDL_FINGERMOTION, px,
-                        py);
+            replay_push(h,
+                        i == 0   ? SDL_FINGERDOWN
+                        : i == n ? SDL_FINGERUP
+                                 : SDL_FINGERMOTION,
+                        px, py);
             *h->clock_ms += REPLAY_MOVE_MS;
         }
         replay_advance(h, 250);
@@ -535,8 +538,7 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
         case OP_EXPECT_NO_TEXT: {
             bool has = text_frame_contains(h->text, st->arg);
             if (has != (st->op == OP_EXPECT_TEXT))
-                return replay_fail(r, st, "text \"%s\" is %son screen", st->arg,
-                                   has ? "" : "not ");
+                return replay_fail(r, st, "text \"%s\" is %son screen", st->arg, has ? "" : "not ");
             break;
         }
         case OP_EXPECT_WIDGET:

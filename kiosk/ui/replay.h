@@ -1,4 +1,5 @@
-/* replay: scripted, timed input against a controllable clock, with snapshots and checks (REPLAY.md). */
+/* replay: scripted, timed input against a controllable clock, with snapshots and checks
+ * (REPLAY.md). */
 #ifndef CERTKIOSK_REPLAY_H
 #define CERTKIOSK_REPLAY_H
 

@@ -118,12 +118,19 @@ scr_lang_name_builtin(const char *code)
 {
     static const struct {
         const char *code, *name;
-    } names[] = {{"en", "English"},         {"fr", "Fran\xC3\xA7" "ais"},
-                 {"nb", "Norsk bokm\xC3\xA5l"}, {"el", "\xCE\x95\xCE\xBB\xCE\xBB\xCE\xB7\xCE\xBD\xCE\xB9\xCE\xBA\xCE\xAC"},
-                 {"bg", "\xD0\x91\xD1\x8A\xD0\xBB\xD0\xB3\xD0\xB0\xD1\x80\xD1\x81\xD0\xBA\xD0\xB8"},
-                 {"de", "Deutsch"},         {"nl", "Nederlands"},
-                 {"pl", "Polski"},          {"es", "Espa\xC3\xB1ol"},
-                 {"it", "Italiano"},        {"uk", "\xD0\xA3\xD0\xBA\xD1\x80\xD0\xB0\xD1\x97\xD0\xBD\xD1\x81\xD1\x8C\xD0\xBA\xD0\xB0"}};
+    } names[] = {
+        {"en", "English"},
+        {"fr", "Fran\xC3\xA7"
+               "ais"},
+        {"nb", "Norsk bokm\xC3\xA5l"},
+        {"el", "\xCE\x95\xCE\xBB\xCE\xBB\xCE\xB7\xCE\xBD\xCE\xB9\xCE\xBA\xCE\xAC"},
+        {"bg", "\xD0\x91\xD1\x8A\xD0\xBB\xD0\xB3\xD0\xB0\xD1\x80\xD1\x81\xD0\xBA\xD0\xB8"},
+        {"de", "Deutsch"},
+        {"nl", "Nederlands"},
+        {"pl", "Polski"},
+        {"es", "Espa\xC3\xB1ol"},
+        {"it", "Italiano"},
+        {"uk", "\xD0\xA3\xD0\xBA\xD1\x80\xD0\xB0\xD1\x97\xD0\xBD\xD1\x81\xD1\x8C\xD0\xBA\xD0\xB0"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].code, code) == 0)
             return names[i].name;
@@ -302,8 +309,7 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
     if (settings) {
         /* Text size and contrast, on every screen. */
         char label[64];
-        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"),
-                 v->text_size_percent);
+        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"), v->text_size_percent);
         if (ui_button_icon(s->ui, "bar-contrast", (SDL_Rect){x, (h - bh) / 2, bw, bh},
                            DRAW_ICON_CONTRAST, tr(s, "attract.contrast"), UI_STYLE_BAR, true))
             scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
@@ -359,8 +365,8 @@ scr_error_banner(Screens *s, const FlowView *v)
         return;
     const ThemeColors *c = &s->th->c;
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s%s%s", tr(s, flow_msg_id(v->error)),
-             v->error_detail ? " " : "", v->error_detail ? v->error_detail : "");
+    snprintf(msg, sizeof msg, "%s%s%s", tr(s, flow_msg_id(v->error)), v->error_detail ? " " : "",
+             v->error_detail ? v->error_detail : "");
     int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
     int w = s->col_w - is - 3 * pad;
     int h = text_para_height(s->text, px, true, msg, w) + 2 * pad;
@@ -394,8 +400,8 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
         ui_button_icon(s->ui, "btn-back", (SDL_Rect){x - s->gap - bbw, y, bbw, s->btn_h},
                        DRAW_ICON_CHEVRON_LEFT, tr(s, "button.back"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_BACK, 0);
-    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, cbw, s->btn_h},
-                       DRAW_ICON_CROSS, tr(s, "button.cancel"), UI_STYLE_QUIET, true))
+    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, cbw, s->btn_h}, DRAW_ICON_CROSS,
+                       tr(s, "button.cancel"), UI_STYLE_QUIET, true))
         scr_emit(s, FLOW_EV_CANCEL, 0);
 }
 
@@ -416,8 +422,8 @@ scr_attract(Screens *s, const FlowView *v)
                    tr(s, "attract.headline"), s->col_x, y, s->col_w);
     y += mm(s, 2);
     int bpx = fpx(s, THEME_FONT_BODY);
-    y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER},
-                   tr(s, "attract.intro"), s->col_x, y, s->col_w);
+    y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER}, tr(s, "attract.intro"),
+                   s->col_x, y, s->col_w);
     y += mm(s, 9);
 
     /* Languages: one tile per language, in its own name. */
@@ -502,8 +508,8 @@ scr_privacy(Screens *s, const FlowView *v)
     SDL_Rect view = {s->col_x, y, s->col_w, bottom - y};
     int off = ui_scroll_begin(s->ui, "privacy-text", view);
     int cy = view.y - off;
-    int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
-                      tr(s, "privacy.body"), view.x, cy, view.w - mm(s, 6));
+    int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, "privacy.body"),
+                      view.x, cy, view.w - mm(s, 6));
     ui_scroll_end(s->ui, h);
     if (ui_check_row(s->ui, "privacy-ack", (SDL_Rect){s->col_x, bottom + mm(s, 4), s->col_w, ack_h},
                      tr(s, "privacy.ack"), v->privacy_ack))
@@ -696,23 +702,28 @@ scr_identity(Screens *s, const FlowView *v)
              tr(s, "identity.hint"));
     y = scr_heading(s, eyebrow, tr(s, "identity.title"), y);
 
-    /* Fields in two columns; the keyboard of the focused field below. */
-    int g = mm(s, 6);
-    int fw = (s->col_w - g) / 2;
-    bool bad_num = v->error == FLOW_MSG_SERVICE_NUMBER_INVALID ||
-                   v->error == FLOW_MSG_SERVICE_NUMBER_EMPTY;
-    const char *num_label = v->service_number_label ? v->service_number_label
-                                                    : tr(s, "field.service_number");
-    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", tr(s, "field.name"),
-                               s->col_x, y, fw, v->error == FLOW_MSG_NAME_EMPTY);
-    scr_labeled_field(s, v, FLOW_FIELD_SERVICE_NUMBER, "field-service-number", num_label,
-                      s->col_x + fw + g, y, fw, bad_num);
-    y = y1 + mm(s, 3);
+    /* Fields in two columns (four on a short display, so the keyboard of
+     * the focused field fits below them). */
+    bool wide = s->H < mm(s, 230);
+    int g = mm(s, wide ? 4 : 6);
+    int cols = wide ? 4 : 2;
+    int fw = (s->col_w - (cols - 1) * g) / cols;
+    bool bad_num =
+        v->error == FLOW_MSG_SERVICE_NUMBER_INVALID || v->error == FLOW_MSG_SERVICE_NUMBER_EMPTY;
+    const char *num_label =
+        v->service_number_label ? v->service_number_label : tr(s, "field.service_number");
     char rank[96], unit[96];
     snprintf(rank, sizeof rank, "%s (%s)", tr(s, "field.rank"), tr(s, "field.optional"));
     snprintf(unit, sizeof unit, "%s (%s)", tr(s, "field.unit"), tr(s, "field.optional"));
-    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", rank, s->col_x, y, fw, false);
-    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", unit, s->col_x + fw + g, y, fw, false);
+    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", tr(s, "field.name"), s->col_x,
+                               y, fw, v->error == FLOW_MSG_NAME_EMPTY);
+    scr_labeled_field(s, v, FLOW_FIELD_SERVICE_NUMBER, "field-service-number", num_label,
+                      s->col_x + fw + g, y, fw, bad_num);
+    if (!wide)
+        y = y1 + mm(s, 3);
+    int x3 = wide ? s->col_x + 2 * (fw + g) : s->col_x;
+    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", rank, x3, y, fw, false);
+    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", unit, x3 + fw + g, y, fw, false);
     y = y1 + mm(s, 5);
 
     int bottom = s->foot_y - mm(s, 4);
@@ -724,7 +735,8 @@ scr_identity(Screens *s, const FlowView *v)
     int kw_total = pad ? mm(s, 100) : s->col_w;
     if (!pad && osk_width(&s->osk, mm(s, 22), mm(s, 1.5f)) < kw_total)
         kw_total = osk_width(&s->osk, mm(s, 22), mm(s, 1.5f));
-    SDL_Rect kr = {s->col_x + (s->col_w - kw_total) / 2, y, kw_total, osk_height(&s->osk, kh, mm(s, 1.5f))};
+    SDL_Rect kr = {s->col_x + (s->col_w - kw_total) / 2, y, kw_total,
+                   osk_height(&s->osk, kh, mm(s, 1.5f))};
     scr_keyboard(s, v, kr, kh);
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
@@ -750,7 +762,8 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         int spx = fpx(s, THEME_FONT_SMALL);
         char fb[512];
         const char *ln[] = {"language"};
-        const char *lv[] = {scr_lang_name(s, v->content && v->content->language ? v->content->language : "en")};
+        const char *lv[] = {
+            scr_lang_name(s, v->content && v->content->language ? v->content->language : "en")};
         const char *note = v->content_fallback
                                ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
                                : tr(s, "conduct.draft_notice");
@@ -796,8 +809,8 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
                   s->col_x + is + mm(s, 2), sy, s->col_w);
     } else {
         draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, sy + mm(s, 1), is, c->muted);
-        text_line(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, tr(s, "conduct.scroll_hint"),
-                  s->col_x + is + mm(s, 2), sy, s->col_w);
+        text_line(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                  tr(s, "conduct.scroll_hint"), s->col_x + is + mm(s, 2), sy, s->col_w);
     }
     ui_note(s->ui, "reading-status", UI_KIND_TEXT, (SDL_Rect){s->col_x, sy, s->col_w, status_h},
             shown ? UI_STATE_CHECKED : 0, shown ? "shown" : "not-shown");
@@ -816,12 +829,13 @@ scr_conduct(Screens *s, const FlowView *v)
     snprintf(n, sizeof n, "%zu", v->n_sections);
     const char *bundle = v->bundle ? v->bundle->nation : "";
     const char *who_s = strcmp(bundle, "NATO") == 0 ? tr(s, "nation.nato")
-                                                     : scr_nation_name(s, bundle, who, sizeof who);
+                                                    : scr_nation_name(s, bundle, who, sizeof who);
     const char *names[] = {"index", "total"}, *vals[] = {i, n};
     char of[128];
     trf(s, "conduct.section_of", of, sizeof of, 2, names, vals);
-    snprintf(eyebrow, sizeof eyebrow, "%s%s%s \xC2\xB7 %s", v->review ? tr(s, "conduct.review_title") : "",
-             v->review ? " \xC2\xB7 " : "", who_s, of);
+    snprintf(eyebrow, sizeof eyebrow, "%s%s%s \xC2\xB7 %s",
+             v->review ? tr(s, "conduct.review_title") : "", v->review ? " \xC2\xB7 " : "", who_s,
+             of);
     snprintf(key, sizeof key, "c/%s/%s/%d/%u", bundle, v->section->id, v->review, v->quiz_attempts);
     scr_reading(s, v, eyebrow, v->section->title, v->section->paragraphs, v->section->n_paragraphs,
                 v->section_shown, key);
@@ -862,8 +876,8 @@ scr_quiz(Screens *s, const FlowView *v)
     y = scr_heading(s, trf(s, "quiz.question_of", eyebrow, sizeof eyebrow, 2, names, vals),
                     tr(s, "quiz.title"), y);
     int px = fpx(s, THEME_FONT_BODY);
-    y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, v->question->text,
-                   s->col_x, y, s->col_w);
+    y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, v->question->text, s->col_x,
+                   y, s->col_w);
     y += mm(s, 5);
     int avail = s->foot_y - mm(s, 6) - y;
     if (v->error != FLOW_MSG_NONE)
@@ -941,10 +955,9 @@ scr_training_confirm(Screens *s, const FlowView *v)
                    v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
     y += mm(s, 6);
     int fw = mm(s, 80);
-    int fy = scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
-                               tr(s, "confirm.date"), s->col_x, y, fw,
-                               v->error == FLOW_MSG_DATE_INVALID ||
-                                   v->error == FLOW_MSG_DATE_IN_FUTURE);
+    int fy = scr_labeled_field(
+        s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date", tr(s, "confirm.date"), s->col_x, y,
+        fw, v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
     int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), fw);
     if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, fy + mm(s, 6), fw, ack_h},
                      tr(s, "confirm.attended"), v->training_confirmed))
@@ -1081,16 +1094,16 @@ scr_certificate(Screens *s, const FlowView *v)
     char nation[96];
     const char *rows[][2] = {
         {tr(s, "cert.name"), v->fields[FLOW_FIELD_NAME] ? v->fields[FLOW_FIELD_NAME] : ""},
-        {tr(s, "cert.nation"), scr_nation_name(s, v->nation_code ? v->nation_code : "", nation,
-                                                sizeof nation)},
+        {tr(s, "cert.nation"),
+         scr_nation_name(s, v->nation_code ? v->nation_code : "", nation, sizeof nation)},
         {tr(s, "cert.valid_until"), v->valid_until ? v->valid_until : ""},
         {tr(s, "cert.serial"), v->serial ? v->serial : ""},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         ty += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, rows[i][0], tx, ty,
                         tw);
-        ty += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, rows[i][1], tx, ty,
-                        tw);
+        ty +=
+            text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, rows[i][1], tx, ty, tw);
         ty += mm(s, 3);
     }
     ty += mm(s, 2);
@@ -1154,7 +1167,8 @@ scr_admin_pin(Screens *s, const FlowView *v)
     SDL_Rect box = {x, y, w, mm(s, 14)};
     draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
     for (int i = 0; i < n; i++)
-        draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot, c->text);
+        draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
+                  c->text);
     ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
     y += box.h + mm(s, 3);
     if (v->focus != FLOW_FIELD_PIN)
@@ -1172,8 +1186,8 @@ scr_admin_pin(Screens *s, const FlowView *v)
     scr_error_banner(s, v);
     int bw = mm(s, 62);
     if (ui_button(s->ui, "btn-unlock",
-                  (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
-                  tr(s, "button.ok"), UI_STYLE_PRIMARY, v->pin_length > 0 && !v->admin_locked))
+                  (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h}, tr(s, "button.ok"),
+                  UI_STYLE_PRIMARY, v->pin_length > 0 && !v->admin_locked))
         scr_emit(s, FLOW_EV_ADMIN_PIN, 0);
     if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, s->foot_y, mm(s, 44), s->btn_h},
                        DRAW_ICON_CROSS, tr(s, "button.cancel"), UI_STYLE_QUIET, true))
@@ -1239,8 +1253,8 @@ scr_idle_modal(Screens *s, const FlowView *v)
     y += pad;
     draw_icon(s->draw, DRAW_ICON_CLOCK, x + (w - is) / 2, y, is, c->heading);
     y += is + mm(s, 5);
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER},
-                   tr(s, "idle.title"), x + pad, y, iw);
+    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, tr(s, "idle.title"),
+                   x + pad, y, iw);
     y += mm(s, 3);
     y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x + pad, y, iw);
     y += mm(s, 8);
@@ -1294,11 +1308,11 @@ scr_draw_screen(Screens *s, const FlowView *v)
         scr_certificate(s, v);
         break;
     case FLOW_SCREEN_NOT_REQUIRED:
-        scr_message(s, v, DRAW_ICON_CHECK, c->success, tr(s, "notreq.title"),
-                    tr(s, "notreq.body"));
+        scr_message(s, v, DRAW_ICON_CHECK, c->success, tr(s, "notreq.title"), tr(s, "notreq.body"));
         break;
     case FLOW_SCREEN_ERROR:
-        scr_message(s, v, DRAW_ICON_ALERT, c->error, tr(s, "error.title"), tr(s, "error.call_staff"));
+        scr_message(s, v, DRAW_ICON_ALERT, c->error, tr(s, "error.title"),
+                    tr(s, "error.call_staff"));
         break;
     case FLOW_SCREEN_ADMIN_PIN:
         scr_admin_pin(s, v);

@@ -1,4 +1,5 @@
-/* screens: one draw function per flow screen; draws the FlowView and turns input into flow events. */
+/* screens: one draw function per flow screen; draws the FlowView and turns input into flow events.
+ */
 #ifndef CERTKIOSK_SCREENS_H
 #define CERTKIOSK_SCREENS_H
 
@@ -14,8 +15,8 @@ typedef struct Screens Screens;
 /* strings_dir holds the UI strings (<lang>.json, en.json required);
  * languages are the flow's UI languages, in order. Everything is borrowed
  * and must outlive the Screens. *out: destroy with screens_destroy(). */
-CkErr screens_create(SDL_Renderer *r, Ui *ui, const char *strings_dir,
-                     const char *const *languages, size_t n_languages, Screens **out);
+CkErr screens_create(SDL_Renderer *r, Ui *ui, const char *strings_dir, const char *const *languages,
+                     size_t n_languages, Screens **out);
 
 /* Zeroes and frees everything that may have shown personal data. Accepts NULL. */
 void screens_destroy(Screens *s);

@@ -124,8 +124,8 @@ sigpad_disc(Sigpad *p, float cx, float cy, float rad)
             Uint32 a = (Uint32)(fminf(cov, 1.0f) * 255.0f);
             Uint32 old = row[x] >> 24;
             if (a > old)
-                row[x] = a << 24 | ((Uint32)p->color.r << 16) | ((Uint32)p->color.g << 8) |
-                         p->color.b;
+                row[x] =
+                    a << 24 | ((Uint32)p->color.r << 16) | ((Uint32)p->color.g << 8) | p->color.b;
         }
     }
     sigpad_mark(p, x0, y0, x1, y1);
@@ -210,8 +210,8 @@ sigpad_do(Sigpad *p, Ui *ui, void (*emit)(void *ctx, const FlowEvent *ev), void 
     int base = r.y + r.h * 3 / 4;
     int m = theme_mm(th, 8.0f);
     draw_rect(ui_draw(ui), (SDL_Rect){r.x + m, base, r.w - 2 * m, 2}, c->border);
-    draw_icon(ui_draw(ui), DRAW_ICON_CROSS, r.x + m, base - theme_mm(th, 7.0f),
-              theme_mm(th, 6.0f), c->muted);
+    draw_icon(ui_draw(ui), DRAW_ICON_CROSS, r.x + m, base - theme_mm(th, 7.0f), theme_mm(th, 6.0f),
+              c->muted);
     if (p->npts == 0 && hint != NULL) {
         int px = theme_font_px(th, THEME_FONT_SMALL);
         text_line(ui_text(ui), &(TextStyle){px, false, c->muted, TEXT_CENTER}, hint, r.x,

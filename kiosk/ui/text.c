@@ -19,7 +19,7 @@
 #define TEXT_MAX_LAYOUTS 512
 #define TEXT_MAX_TEXTURES 1536
 #define TEXT_TEXTURE_BUDGET (48u * 1024u * 1024u) /* bytes of ARGB texture */
-#define TEXT_MAX_INPUT 65536                    /* longest paragraph we lay out */
+#define TEXT_MAX_INPUT 65536                      /* longest paragraph we lay out */
 
 typedef struct TextFont {
     int px;
@@ -103,8 +103,8 @@ text_create(SDL_Renderer *r, const char *font_dir, Text **out)
     if ((t = calloc(1, sizeof *t)) == NULL)
         return ck_err(CK_ERR_NOMEM, "text: out of memory");
     t->r = r;
-    if ((font_dir != NULL && text_try_fonts(t, font_dir, "NotoSans-Regular.ttf",
-                                            "NotoSans-Bold.ttf")) ||
+    if ((font_dir != NULL &&
+         text_try_fonts(t, font_dir, "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")) ||
         text_try_fonts(t, "/usr/share/fonts/truetype/noto", "NotoSans-Regular.ttf",
                        "NotoSans-Bold.ttf") ||
         text_try_fonts(t, "/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf",
@@ -311,8 +311,8 @@ text_layout(Text *t, const char *s, int px, bool bold, int w)
             l->last_used = t->frame;
             return l;
         }
-        if (slot == NULL || (slot->text != NULL && (l->text == NULL ||
-                                                    l->last_used < slot->last_used)))
+        if (slot == NULL ||
+            (slot->text != NULL && (l->text == NULL || l->last_used < slot->last_used)))
             slot = l;
     }
     text_layout_free(slot);
@@ -492,8 +492,8 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             continue;
         if (t->has_clip && (ly + lh < t->clip.y || ly > t->clip.y + t->clip.h))
             continue;
-        TextTexture *e = text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold,
-                                      st->color);
+        TextTexture *e =
+            text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color);
         if (e == NULL)
             continue;
         int lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2

@@ -21,30 +21,30 @@ typedef enum ThemeFont {
 
 /* Colours of one theme; every text/background pair used meets 7:1. */
 typedef struct ThemeColors {
-    SDL_Color bg;           /* screen background */
-    SDL_Color surface;      /* cards, reading panes, keys */
-    SDL_Color text;         /* body text */
-    SDL_Color muted;        /* secondary text (still >= 7:1 on surface) */
-    SDL_Color heading;      /* headings */
-    SDL_Color bar;          /* top bar */
-    SDL_Color on_bar;       /* text on the top bar */
-    SDL_Color primary;      /* primary button */
-    SDL_Color on_primary;   /* text on a primary button */
-    SDL_Color border;       /* control borders (>= 3:1 on surface) */
-    SDL_Color focus;        /* the 3 px keyboard focus ring */
-    SDL_Color disabled;     /* disabled button fill */
-    SDL_Color on_disabled;  /* text on a disabled button */
-    SDL_Color error;        /* error text and icons */
-    SDL_Color success;      /* success text and icons */
-    SDL_Color selected;     /* selected choice fill */
-    SDL_Color on_selected;  /* text on a selected choice */
-    SDL_Color ink;          /* signature ink */
-    SDL_Color pressed;      /* pressed button fill */
+    SDL_Color bg;          /* screen background */
+    SDL_Color surface;     /* cards, reading panes, keys */
+    SDL_Color text;        /* body text */
+    SDL_Color muted;       /* secondary text (still >= 7:1 on surface) */
+    SDL_Color heading;     /* headings */
+    SDL_Color bar;         /* top bar */
+    SDL_Color on_bar;      /* text on the top bar */
+    SDL_Color primary;     /* primary button */
+    SDL_Color on_primary;  /* text on a primary button */
+    SDL_Color border;      /* control borders (>= 3:1 on surface) */
+    SDL_Color focus;       /* the 3 px keyboard focus ring */
+    SDL_Color disabled;    /* disabled button fill */
+    SDL_Color on_disabled; /* text on a disabled button */
+    SDL_Color error;       /* error text and icons */
+    SDL_Color success;     /* success text and icons */
+    SDL_Color selected;    /* selected choice fill */
+    SDL_Color on_selected; /* text on a selected choice */
+    SDL_Color ink;         /* signature ink */
+    SDL_Color pressed;     /* pressed button fill */
 } ThemeColors;
 
 typedef struct Theme {
-    float px_per_mm;   /* from the display, or THEME_DEFAULT_PX_PER_MM */
-    int text_percent;  /* 100, 125 or 150 */
+    float px_per_mm;  /* from the display, or THEME_DEFAULT_PX_PER_MM */
+    int text_percent; /* 100, 125 or 150 */
     bool high_contrast;
     int width, height; /* the window's size in pixels */
     ThemeColors c;

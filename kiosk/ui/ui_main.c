@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "clock.h"
@@ -41,6 +42,19 @@ typedef struct Kiosk {
     uint64_t last_frame;
     bool drawn;
 } Kiosk;
+
+/* With CERTKIOSK_FRAME_LOG=FILE (for tests/bench): one line per presented
+ * frame, "<CLOCK_MONOTONIC ms when presented> <ms spent on the frame>". */
+static FILE *frame_log;
+
+static double
+frame_log_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static void
 usage(FILE *f)
@@ -92,9 +106,11 @@ kiosk_frames(Kiosk *k, bool force)
     bool due = force || ui_pending(k->ui) || ui_invalid(k->ui) || !k->drawn ||
                (k->wake >= 0 && now >= k->last_frame + (uint64_t)k->wake);
     int guard = 0;
+    double t0;
 
     if (!due)
         return;
+    t0 = frame_log != NULL ? frame_log_ms() : 0;
     do {
         k->wake = screens_frame(k->screens, k->flow, kiosk_now(k));
         k->last_frame = kiosk_now(k);
@@ -102,6 +118,10 @@ kiosk_frames(Kiosk *k, bool force)
             ui_invalidate(k->ui);
     } while ((ui_pending(k->ui) || k->wake == 0) && ++guard < 64);
     SDL_RenderPresent(k->r);
+    if (frame_log != NULL) {
+        double t1 = frame_log_ms();
+        fprintf(frame_log, "%.3f %.3f\n", t1, t1 - t0);
+    }
     k->drawn = true;
 }
 
@@ -204,12 +224,11 @@ int
 main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"home", required_argument, NULL, 'H'},    {"windowed", no_argument, NULL, 'w'},
-        {"size", required_argument, NULL, 's'},    {"assets", required_argument, NULL, 'a'},
-        {"replay", required_argument, NULL, 'r'},  {"snapshots", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL,
-               *snap_dir = NULL;
+        {"home", required_argument, NULL, 'H'},   {"windowed", no_argument, NULL, 'w'},
+        {"size", required_argument, NULL, 's'},   {"assets", required_argument, NULL, 'a'},
+        {"replay", required_argument, NULL, 'r'}, {"snapshots", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL, *snap_dir = NULL;
     bool windowed = false;
     int w = 0, h = 0, c, rc = 2;
     Kiosk k = {0};
@@ -258,6 +277,9 @@ main(int argc, char **argv)
         return 2;
     }
     k.replay = replay_path != NULL;
+    if (getenv("CERTKIOSK_FRAME_LOG") != NULL &&
+        (frame_log = fopen(getenv("CERTKIOSK_FRAME_LOG"), "w")) != NULL)
+        setvbuf(frame_log, NULL, _IOLBF, 0);
     if (k.replay && replay_load(replay_path, &rp) != CK_OK) {
         fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
         return 2;
@@ -309,8 +331,8 @@ main(int argc, char **argv)
     int ow, oh;
     SDL_GetRendererOutputSize(k.r, &ow, &oh);
     if (ow < MIN_WIDTH || oh < MIN_HEIGHT) {
-        fprintf(stderr, "certkiosk: the display is %dx%d; the kiosk needs at least %dx%d\n", ow,
-                oh, MIN_WIDTH, MIN_HEIGHT);
+        fprintf(stderr, "certkiosk: the display is %dx%d; the kiosk needs at least %dx%d\n", ow, oh,
+                MIN_WIDTH, MIN_HEIGHT);
         goto out;
     }
     theme_init(&k.theme, k.replay ? 0 : theme_display_px_per_mm(SDL_GetWindowDisplayIndex(k.win)),
@@ -337,8 +359,8 @@ main(int argc, char **argv)
     k.clock_ms = 1000;
     k.unix0 = clock_now();
     if (k.replay) {
-        ReplayHost host = {&k,          k.ui,         k.text,        &k.clock_ms, ow, oh,
-                           host_settle, host_screen, host_snapshot, host_done};
+        ReplayHost host = {&k, k.ui,        k.text,      &k.clock_ms,   ow,
+                           oh, host_settle, host_screen, host_snapshot, host_done};
         rc = replay_run(rp, &host, snap_dir);
     } else {
         rc = kiosk_loop(&k);

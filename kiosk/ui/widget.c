@@ -61,8 +61,8 @@ struct Ui {
     int nvel;
 
     /* interaction */
-    char active[UI_ID_MAX];     /* widget the pointer went down on */
-    char cand[UI_ID_MAX];       /* topmost widget under a press this frame */
+    char active[UI_ID_MAX]; /* widget the pointer went down on */
+    char cand[UI_ID_MAX];   /* topmost widget under a press this frame */
     char scroll_cand[UI_ID_MAX];
     int drag_scroll; /* scroll view being dragged, -1 none */
     bool hold_fired;
@@ -444,7 +444,8 @@ ui_begin(Ui *ui, uint64_t now_ms)
         if (!s->used || !s->flinging)
             continue;
         float t = (float)(ui->now - s->fling_t0);
-        s->offset = s->fling_from + s->fling_v * UI_FLING_TAU_MS * (1.0f - expf(-t / UI_FLING_TAU_MS));
+        s->offset =
+            s->fling_from + s->fling_v * UI_FLING_TAU_MS * (1.0f - expf(-t / UI_FLING_TAU_MS));
         float before = s->offset;
         ui_scroll_clamp(s);
         if (t > 5 * UI_FLING_TAU_MS || before != s->offset)
@@ -600,8 +601,8 @@ ui_button_body(Ui *ui, SDL_Rect r, UiStyle style, bool enabled, bool pressed, SD
 }
 
 bool
-ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *label,
-               UiStyle style, bool enabled)
+ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *label, UiStyle style,
+               bool enabled)
 {
     bool pressed;
     bool fire = ui_interact(ui, id, r, enabled, &pressed);
@@ -676,8 +677,9 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
         int sh = text_line_height(ui->text, spx, false);
         int y = r.y + (r.h - lh - sh) / 2;
         text_line(ui->text, &(TextStyle){px, true, fg, TEXT_LEFT}, label, in.x, y, in.w);
-        text_line(ui->text, &(TextStyle){spx, false, selected ? c->on_selected : c->muted, TEXT_LEFT},
-                  sub, in.x, y + lh, in.w);
+        text_line(ui->text,
+                  &(TextStyle){spx, false, selected ? c->on_selected : c->muted, TEXT_LEFT}, sub,
+                  in.x, y + lh, in.w);
     } else {
         ui_label(ui, in, label, px, true, fg, TEXT_LEFT);
     }
@@ -1045,7 +1047,7 @@ ui_widget_find(const Ui *ui, const char *id)
 const char *
 ui_kind_name(UiKind k)
 {
-    static const char *names[] = {"button", "choice", "checkbox", "key",    "scroll",
+    static const char *names[] = {"button", "choice", "checkbox", "key", "scroll",
                                   "field",  "pad",    "hotspot",  "text"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -53,9 +53,9 @@ make_dirs(const FuzzWorld *w)
         "\"version\":\"1.0.0\",\"abi\":{\"major\":1,\"minor\":0},\"languages\":[\"en\"],"
         "\"rules\":{\"validity_days\":365,\"must_certify\":[\"military\"],"
         "\"pass_mark_percent\":80}}";
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR")
+    const char *tmp = getenv("TMPDIR")                ? getenv("TMPDIR")
                       : access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                                     : "/tmp";
+                                                      : "/tmp";
     char sub[128];
 
     snprintf(plain, sizeof plain, "%.40s/fzbA.XXXXXX", tmp);

@@ -18,17 +18,18 @@
 #define FUZZ_KIOSK_ID "FUZZ-KIOSK-01"
 #define FUZZ_ORIGIN "certkiosk.example/FUZZ-KIOSK-01"
 #define FUZZ_NATION "NOR"
-#define FUZZ_NOW INT64_C(1767225600)       /* 2026-01-01T00:00:00Z */
-#define FUZZ_NBF INT64_C(1735689600)       /* 2025-01-01 */
-#define FUZZ_EXP INT64_C(1830297600)       /* 2028-01-01 */
+#define FUZZ_NOW INT64_C(1767225600) /* 2026-01-01T00:00:00Z */
+#define FUZZ_NBF INT64_C(1735689600) /* 2025-01-01 */
+#define FUZZ_EXP INT64_C(1830297600) /* 2028-01-01 */
 
 /* A small valid content file: the bundle target puts it beside every
  * manifest it tries, so a manifest that lists it reaches content parsing. */
 #define FUZZ_CONTENT_EN                                                                            \
     "{\"language\":\"en\",\"draft\":false,\"title\":\"Fuzz\",\"publisher\":\"Fuzz\","              \
     "\"code_of_conduct\":{\"sections\":[{\"id\":\"s1\",\"title\":\"One\",\"paragraphs\":["         \
-    "\"Text.\"]}]},\"quiz\":{\"questions\":[{\"id\":\"q1\",\"text\":\"Q?\",\"choices\":[\"a\","   \
-    "\"b\"],\"answer\":0,\"section\":\"s1\"}]},\"clauses\":[{\"id\":\"c1\",\"text\":\"I agree.\"}]," \
+    "\"Text.\"]}]},\"quiz\":{\"questions\":[{\"id\":\"q1\",\"text\":\"Q?\",\"choices\":[\"a\","    \
+    "\"b\"],\"answer\":0,\"section\":\"s1\"}]},\"clauses\":[{\"id\":\"c1\",\"text\":\"I "          \
+    "agree.\"}],"                                                                                  \
     "\"attestation\":\"I, {name}, read {bundle} {version}.\"}"
 
 typedef struct FuzzWorld {
@@ -68,8 +69,8 @@ fuzz_world(void)
     key_public(w.authority, &w.authority_pub);
     key_public(w.kiosk, &w.kiosk_pub);
     key_public(w.publisher, &w.publisher_pub);
-    if (trust_endorse(w.authority, &w.kiosk_pub, KEY_KIND_KIOSK, FUZZ_KIOSK_ID, FUZZ_NBF,
-                      FUZZ_EXP, FUZZ_NBF, &w.kiosk_endorsement) != CK_OK ||
+    if (trust_endorse(w.authority, &w.kiosk_pub, KEY_KIND_KIOSK, FUZZ_KIOSK_ID, FUZZ_NBF, FUZZ_EXP,
+                      FUZZ_NBF, &w.kiosk_endorsement) != CK_OK ||
         trust_endorse(w.authority, &w.publisher_pub, KEY_KIND_PUBLISHER, FUZZ_NATION, FUZZ_NBF,
                       FUZZ_EXP, FUZZ_NBF, &w.publisher_endorsement) != CK_OK ||
         trust_new(&w.trust) != CK_OK ||

@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (jwks == NULL)
         return 0;
     /* Each member on its own, as a JWK. */
-    json_array_foreach(json_object_get(jwks, "keys"), i, key) {
+    json_array_foreach(json_object_get(jwks, "keys"), i, key)
+    {
         KeyKind role;
         (void)trust_jwk_to_public(key, "fuzz", &pub, &role);
     }

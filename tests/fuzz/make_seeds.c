@@ -119,13 +119,13 @@ certificates(const FuzzWorld *w)
     seed_str("jws", "endorsement.jws", w->kiosk_endorsement);
     seed_str("jws", "rfc8037-a4.jws", rfc8037);
 
-    body = json_pack("{s:s, s:s, s:s, s:s}", "type", "cert.issued", "time",
-                     "2026-01-01T00:00:00Z", "serial", FUZZ_KIOSK_ID "-000001", "jws", kiosk);
+    body = json_pack("{s:s, s:s, s:s, s:s}", "type", "cert.issued", "time", "2026-01-01T00:00:00Z",
+                     "serial", FUZZ_KIOSK_ID "-000001", "jws", kiosk);
     seed_json("store_entry", "cert-issued.json", body, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(body);
-    body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "cert.paper", "time",
-                     "2026-01-01T00:00:00Z", "serial", FUZZ_KIOSK_ID "-000002", "jws", paper,
-                     "recorded_by", "Admin One");
+    body =
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "cert.paper", "time", "2026-01-01T00:00:00Z",
+                  "serial", FUZZ_KIOSK_ID "-000002", "jws", paper, "recorded_by", "Admin One");
     seed_json("store_entry", "cert-paper.json", body, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(body);
     body = json_pack("{s:s, s:s, s:s}", "type", "kiosk.started", "time", "2026-01-01T00:00:00Z",
@@ -214,7 +214,8 @@ manifest(const FuzzWorld *w)
         "\"languages\":[\"en\"],\"rules\":{\"validity_days\":365,\"must_certify\":[\"military\","
         "\"civilian\"],\"pass_mark_percent\":80,\"service_number\":{\"label\":{\"en\":\"Number\"},"
         "\"min_length\":5,\"max_length\":11,\"charset\":\"digits\"},\"training_confirmation\":{"
-        "\"required\":true,\"course\":{\"en\":\"Course\"}}},\"requires\":[\"service-number-check\"]}";
+        "\"required\":true,\"course\":{\"en\":\"Course\"}}},\"requires\":[\"service-number-check\"]"
+        "}";
     char dir[] = "/tmp/ck_seedsXXXXXX", sub[64];
     unsigned char *data = NULL;
     size_t len;
