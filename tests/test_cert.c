@@ -43,9 +43,9 @@ sample_claims(void)
     strcpy(c->bundles[0].version, "2026.1.0");
     strcpy(c->bundles[0].manifest_sha256, HASH);
     c->n_text_hashes = 2;
-    strcpy(c->text_sha256[0].lang, "nb");
+    strcpy(c->text_sha256[0].key, "no.forsvaret.cthb/nb");
     strcpy(c->text_sha256[0].sha256, HASH);
-    strcpy(c->text_sha256[1].lang, "en");
+    strcpy(c->text_sha256[1].key, "int.nato.cthb/en");
     strcpy(c->text_sha256[1].sha256, HASH);
     c->n_clauses = 2;
     strcpy(c->clauses[0], "c1");

@@ -362,14 +362,21 @@ draw_signature(Flow *f)
     assert_int_equal(send(f, FLOW_EV_SIG_END, 0), CK_OK);
 }
 
-/* Runs a Norwegian military person from ATTRACT up to SIGN. */
+/* Runs a Norwegian military person from ATTRACT to the code of conduct. */
 static void
-run_to_sign(Flow *f)
+to_conduct(Flow *f)
 {
     to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     identify(f, "Ola Nordmann", "01017012345");
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+}
+
+/* Runs a Norwegian military person from ATTRACT up to SIGN. */
+static void
+run_to_sign(Flow *f)
+{
+    to_conduct(f);
     read_sections(f);
     read_pages(f);
     answer_quiz(f, NULL);
@@ -437,10 +444,7 @@ test_sections_not_shown_to_the_end_block_signing(void **state)
 {
     Flow *f = new_flow();
 
-    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
-    identify(f, "Ola Nordmann", "01017012345");
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    to_conduct(f);
     assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
     assert_int_equal(flow_view(f)->n_sections, 3);
     assert_string_equal(flow_view(f)->section->id, "zero-tolerance");
@@ -471,10 +475,7 @@ test_unticked_clause_blocks_signing(void **state)
 {
     Flow *f = new_flow();
 
-    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
-    identify(f, "Ola Nordmann", "01017012345");
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    to_conduct(f);
     read_sections(f);
     read_pages(f);
     answer_quiz(f, NULL);
@@ -563,10 +564,7 @@ test_failed_quiz_points_to_sections_then_retry_passes(void **state)
 {
     Flow *f = new_flow();
 
-    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
-    identify(f, "Ola Nordmann", "01017012345");
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    to_conduct(f);
     read_sections(f);
     read_pages(f);
     assert_int_equal(flow_view(f)->n_questions, 3);
@@ -800,10 +798,7 @@ test_languages_shown_are_all_in_the_evidence(void **state)
     FlowEvent lang = {.type = FLOW_EV_SET_LANGUAGE, .text = "fr"};
 
     assert_int_equal(flow_handle(f, &lang), CK_OK);
-    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
-    identify(f, "Ola Nordmann", "01017012345");
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    to_conduct(f);
     assert_string_equal(flow_view(f)->content->language, "fr");
     assert_false(flow_view(f)->content_fallback);
     assert_string_equal(flow_view(f)->section->title, "Tolérance zéro");

@@ -31,6 +31,21 @@ cli_err_is_invalid(CkErr err)
 }
 
 int
+cli_subcommand(const char *group, const CliVerb *subs, size_t n_subs, void (*usage)(FILE *f),
+               int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    for (size_t i = 0; i < n_subs; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    usage(stderr);
+    return cli_usage_error("unknown %s command \"%s\"", group, argv[1]);
+}
+
+int
 cli_fail(CkErr err)
 {
     fprintf(stderr, "certctl: %s\n", ck_err_detail());

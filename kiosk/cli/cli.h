@@ -4,14 +4,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
 /* certctl's exit codes, the same for every verb. */
 enum {
-    CLI_OK = 0,     /* everything checked out */
-    CLI_INVALID = 1,/* a verification failed: a certificate, a log, a bundle */
-    CLI_USAGE = 2,  /* usage, input/output or any other error */
+    CLI_OK = 0,      /* everything checked out */
+    CLI_INVALID = 1, /* a verification failed: a certificate, a log, a bundle */
+    CLI_USAGE = 2,   /* usage, input/output or any other error */
 };
 
 /* A verb: `certctl NAME ...`. run() gets argv with argv[0] == NAME. */
@@ -20,6 +21,13 @@ typedef struct CliVerb {
     const char *summary;
     int (*run)(int argc, char **argv);
 } CliVerb;
+
+/* Runs `certctl GROUP SUB ...`: the entry of subs[0..n_subs) named argv[1],
+ * with argv[0] == SUB. No SUB prints usage on stderr and returns CLI_USAGE;
+ * --help or -h prints it on stdout and returns CLI_OK; an unknown SUB prints
+ * usage on stderr and "certctl: unknown GROUP command "SUB"" (CLI_USAGE). */
+int cli_subcommand(const char *group, const CliVerb *subs, size_t n_subs, void (*usage)(FILE *f),
+                   int argc, char **argv);
 
 /* Prints "certctl: <detail of err>" on stderr and returns the exit code for
  * err: CLI_INVALID for verification failures (signature, untrusted, expired,

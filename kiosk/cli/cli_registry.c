@@ -22,6 +22,20 @@ cli_registry_dir(const char *flag)
     return dir;
 }
 
+CkErr
+cli_registry_open(const char *flag, bool create, Registry **reg_out)
+{
+    char *dir = cli_registry_dir(flag);
+    CkErr err;
+
+    *reg_out = NULL;
+    if (dir == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    err = registry_open(dir, create, reg_out);
+    free(dir);
+    return err;
+}
+
 static int64_t
 now_ms(void)
 {

@@ -3,12 +3,19 @@
 #ifndef CERTKIOSK_CLI_REGISTRY_H
 #define CERTKIOSK_CLI_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "registry.h"
 
 /* The registry folder: flag if given, else cli_state_dir() + "/registry".
  * Returns a new string (free()), or NULL when out of memory. */
 char *cli_registry_dir(const char *flag);
+
+/* Opens the registry in cli_registry_dir(flag) (registry_open(), created when
+ * create is set). *reg_out: registry_close(). */
+CkErr cli_registry_open(const char *flag, bool create, Registry **reg_out);
 
 /* A progress bar that appears only once the work has taken more than a
  * second (and only on a terminal: cli_progress()). */

@@ -37,11 +37,26 @@ cli_trust_authority_public(const char *dir, PublicKey *pub_out,
 }
 
 CkErr
+cli_trust_key_unlock(const char *path, KeyKind kind, const char *pass_file, const char *prompt,
+                     SecretKey **sk_out)
+{
+    char *pass = NULL;
+    size_t pass_len = 0;
+    CkErr err;
+
+    *sk_out = NULL;
+    if ((err = cli_passphrase(pass_file, prompt, false, &pass, &pass_len)) != CK_OK)
+        return err;
+    err = key_load_encrypted(path, kind, pass, pass_len, sk_out);
+    sodium_free(pass);
+    return err;
+}
+
+CkErr
 cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **sk_out,
                            PublicKey *pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1])
 {
-    char *path = NULL, *pass = NULL;
-    size_t pass_len = 0;
+    char *path = NULL;
     PublicKey from_key;
     CkErr err;
 
@@ -50,9 +65,8 @@ cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **s
         return err;
     if ((path = fileio_join(dir, CLI_AUTHORITY_KEY)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    if ((err = cli_passphrase(pass_file, "Authority passphrase", false, &pass, &pass_len)) != CK_OK)
-        goto out;
-    if ((err = key_load_encrypted(path, KEY_KIND_AUTHORITY, pass, pass_len, sk_out)) != CK_OK)
+    if ((err = cli_trust_key_unlock(path, KEY_KIND_AUTHORITY, pass_file, "Authority passphrase",
+                                    sk_out)) != CK_OK)
         goto out;
     key_public(*sk_out, &from_key);
     if (!key_public_equal(&from_key, pub_out)) {
@@ -62,9 +76,57 @@ cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **s
                      CLI_AUTHORITY_JWK);
     }
 out:
+    free(path);
+    return err;
+}
+
+CkErr
+cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
+                  const char *scope, int64_t now, int64_t exp, Trust *trust,
+                  PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1], char **jws_out)
+{
+    SecretKey *auth = NULL;
+    CkErr err;
+
+    *jws_out = NULL;
+    if ((err = cli_trust_authority_unlock(dir, pass_file, &auth, auth_pub_out, name)) != CK_OK ||
+        (err = trust_endorse(auth, pub, role, scope, now, exp, now, jws_out)) != CK_OK ||
+        (err = trust_add_authority(trust, auth_pub_out, name[0] ? name : NULL)) != CK_OK ||
+        (err = trust_add_endorsed(trust, *jws_out)) != CK_OK) {
+        free(*jws_out);
+        *jws_out = NULL;
+    }
+    key_destroy(auth);
+    return err;
+}
+
+CkErr
+cli_trust_keypair_create(KeyKind kind, const char *key_path, const char *jwk_path,
+                         const char *pass_file, const char *prompt, const char *member,
+                         const char *value, PublicKey *pub_out)
+{
+    char *pass = NULL;
+    size_t pass_len = 0;
+    SecretKey *sk = NULL;
+    json_t *jwk = NULL;
+    CkErr err;
+
+    if ((err = cli_passphrase(pass_file, prompt, true, &pass, &pass_len)) != CK_OK ||
+        (err = key_generate(kind, &sk)) != CK_OK ||
+        (err = key_save_encrypted(sk, key_path, pass, pass_len)) != CK_OK)
+        goto out;
+    key_public(sk, pub_out);
+    if ((jwk = trust_jwk_from_public(pub_out, kind)) == NULL ||
+        json_object_set_new(jwk, member, json_string(value)) != 0) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    err = trust_jwk_save(jwk, jwk_path, true);
+out:
+    json_decref(jwk);
+    key_destroy(sk);
     if (pass != NULL)
         sodium_free(pass);
-    free(path);
     return err;
 }
 

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "keys.h"
+#include "trust.h"
 
 #define CLI_AUTHORITY_KEY "authority.key"
 #define CLI_AUTHORITY_JWK "authority.jwk"
@@ -16,10 +17,33 @@
 CkErr cli_trust_authority_public(const char *dir, PublicKey *pub_out,
                                  char name[CLI_AUTHORITY_NAME_MAX + 1]);
 
+/* Loads the `kind` secret key in path, encrypted with a passphrase (pass_file,
+ * CERTKIOSK_PASSPHRASE or asked once with prompt). *sk_out: key_destroy(). */
+CkErr cli_trust_key_unlock(const char *path, KeyKind kind, const char *pass_file,
+                           const char *prompt, SecretKey **sk_out);
+
 /* Unlocks DIR/authority.key with a passphrase (file, CERTKIOSK_PASSPHRASE or
  * prompt) and checks it matches DIR/authority.jwk. *sk_out: key_destroy(). */
 CkErr cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **sk_out,
                                  PublicKey *pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1]);
+
+/* The authority in DIR (unlocked as cli_trust_authority_unlock() does)
+ * endorses pub as a `role` key for scope (a kiosk ID or a nation), valid from
+ * now until exp, and its pin and the endorsement are added to trust.
+ * *auth_pub_out and name: the authority's key and name; *jws_out: the
+ * endorsement (free()). */
+CkErr cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
+                        const char *scope, int64_t now, int64_t exp, Trust *trust,
+                        PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1],
+                        char **jws_out);
+
+/* Makes a new key of the given kind: the secret key, encrypted with a
+ * passphrase (pass_file, CERTKIOSK_PASSPHRASE, or asked twice with prompt), in
+ * key_path; its public JWK, with the string member `member`: value, in
+ * jwk_path. Neither file may exist yet. The public key goes to *pub_out. */
+CkErr cli_trust_keypair_create(KeyKind kind, const char *key_path, const char *jwk_path,
+                               const char *pass_file, const char *prompt, const char *member,
+                               const char *value, PublicKey *pub_out);
 
 /* The end of a validity window starting at now: --days N (1..3650) or
  * --until DATE (RFC 3339 or YYYY-MM-DD, after now); neither means 365 days;

@@ -80,7 +80,7 @@ cmd_audit(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *home = NULL, *store_arg = NULL, *key_arg = NULL, *state_arg = NULL;
-    char *store_path = NULL, *jwk_path = NULL, *state_dir = NULL, kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+    char *state_dir = NULL, kiosk_id[TRUST_KIOSK_ID_MAX + 1];
     const char *origin = NULL;
     bool json = false, witness = true, witnessed = false;
     AuditReport r = {0};
@@ -133,28 +133,22 @@ cmd_audit(int argc, char **argv)
             goto out;
         snprintf(kiosk_id, sizeof kiosk_id, "%s", kh.kiosk_id);
         origin = kh.origin;
-        store_path = home_file(home, HOME_STORE);
-        jwk_path = home_file(home, HOME_JWK);
+        if ((err = home_load_public(home, &pub, &jwk)) != CK_OK ||
+            (err = home_open_store(home, false, &st)) != CK_OK)
+            goto out;
     } else {
-        store_path = strdup(store_arg);
-        jwk_path = strdup(key_arg);
-    }
-    if (store_path == NULL || jwk_path == NULL) {
-        err = ck_err(CK_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if ((err = trust_jwk_load(jwk_path, KEY_KIND_KIOSK, &pub, &jwk)) != CK_OK)
-        goto out;
-    if (home == NULL) {
-        const char *id = json_string_value(json_object_get(jwk, "kiosk_id"));
+        const char *id;
+        if ((err = trust_jwk_load(key_arg, KEY_KIND_KIOSK, &pub, &jwk)) != CK_OK)
+            goto out;
+        id = json_string_value(json_object_get(jwk, "kiosk_id"));
         if (id == NULL || !trust_kiosk_id_valid(id)) {
-            err = ck_err(CK_ERR_FORMAT, "%s: the kiosk JWK has no valid \"kiosk_id\"", jwk_path);
+            err = ck_err(CK_ERR_FORMAT, "%s: the kiosk JWK has no valid \"kiosk_id\"", key_arg);
             goto out;
         }
         snprintf(kiosk_id, sizeof kiosk_id, "%s", id);
+        if ((err = store_open(store_arg, false, &st)) != CK_OK)
+            goto out;
     }
-    if ((err = store_open(store_path, false, &st)) != CK_OK)
-        goto out;
     if ((err = audit_store(st, &pub, kiosk_id, origin, &r)) != CK_OK)
         goto out;
     if (witness) {
@@ -188,8 +182,6 @@ out:
     audit_report_clear(&r);
     store_close(st);
     json_decref(jwk);
-    free(store_path);
-    free(jwk_path);
     free(state_dir);
     return rc;
 }

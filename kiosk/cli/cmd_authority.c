@@ -1,6 +1,5 @@
 /* cmd_authority: `certctl authority create` — a new offline authority key, passphrase-encrypted. */
 #include <getopt.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include "commands.h"
 #include "fileio.h"
 #include "keys.h"
-#include "trust.h"
 
 static void
 usage(FILE *f)
@@ -32,11 +30,8 @@ authority_create(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *out = NULL, *name = NULL, *pass_file = NULL;
-    char *key_path = NULL, *jwk_path = NULL, *pass = NULL;
-    size_t pass_len = 0;
-    SecretKey *sk = NULL;
+    char *key_path = NULL, *jwk_path = NULL;
     PublicKey pub;
-    json_t *jwk = NULL;
     int c, rc = CLI_USAGE;
     CkErr err;
 
@@ -79,20 +74,8 @@ authority_create(int argc, char **argv)
         goto out;
     }
     if ((err = fileio_mkdir_p(out, 0700)) != CK_OK ||
-        (err = cli_passphrase(pass_file, "New authority passphrase", true, &pass, &pass_len)) !=
-            CK_OK ||
-        (err = key_generate(KEY_KIND_AUTHORITY, &sk)) != CK_OK ||
-        (err = key_save_encrypted(sk, key_path, pass, pass_len)) != CK_OK) {
-        rc = cli_fail(err);
-        goto out;
-    }
-    key_public(sk, &pub);
-    if ((jwk = trust_jwk_from_public(&pub, KEY_KIND_AUTHORITY)) == NULL ||
-        json_object_set_new(jwk, "name", json_string(name)) != 0) {
-        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-        goto out;
-    }
-    if ((err = trust_jwk_save(jwk, jwk_path, true)) != CK_OK) {
+        (err = cli_trust_keypair_create(KEY_KIND_AUTHORITY, key_path, jwk_path, pass_file,
+                                        "New authority passphrase", "name", name, &pub)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -101,10 +84,6 @@ authority_create(int argc, char **argv)
            name, pub.kid, key_path, jwk_path);
     rc = CLI_OK;
 out:
-    json_decref(jwk);
-    key_destroy(sk);
-    if (pass != NULL)
-        sodium_free(pass);
     free(jwk_path);
     free(key_path);
     return rc;
@@ -113,12 +92,7 @@ out:
 int
 cmd_authority(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
-    }
-    if (strcmp(argv[1], "create") == 0)
-        return authority_create(argc - 1, argv + 1);
-    usage(stderr);
-    return cli_usage_error("unknown authority command \"%s\"", argv[1]);
+    static const CliVerb subs[] = {{"create", "a new authority key", authority_create}};
+
+    return cli_subcommand("authority", subs, sizeof subs / sizeof subs[0], usage, argc, argv);
 }

@@ -70,7 +70,7 @@ cmd_export(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *home = NULL, *out_path = NULL;
-    char *store_path = NULL, *jwk_path = NULL, *end_path = NULL, *text = NULL;
+    char *end_path = NULL, *text = NULL;
     char now[CLOCK_RFC3339_LEN + 1];
     unsigned char *endorsement = NULL;
     size_t end_len;
@@ -106,15 +106,12 @@ cmd_export(int argc, char **argv)
     ctx.certs = json_array();
     if ((err = home_read(home, &kh)) != CK_OK)
         goto out;
-    store_path = home_file(home, HOME_STORE);
-    jwk_path = home_file(home, HOME_JWK);
     end_path = home_file(home, HOME_ENDORSEMENT);
-    if (store_path == NULL || jwk_path == NULL || end_path == NULL || ctx.log == NULL ||
-        ctx.certs == NULL) {
+    if (end_path == NULL || ctx.log == NULL || ctx.certs == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((err = trust_jwk_load(jwk_path, KEY_KIND_KIOSK, &pub, &jwk)) != CK_OK)
+    if ((err = home_load_public(home, &pub, &jwk)) != CK_OK)
         goto out;
     err = fileio_read(end_path, 64 * 1024, &endorsement, &end_len);
     if (err == CK_ERR_NOT_FOUND) {
@@ -132,11 +129,11 @@ cmd_export(int argc, char **argv)
         if (json_object_get(jwk, "endorsement") == NULL)
             json_object_set_new(jwk, "endorsement", json_string((const char *)endorsement));
     }
-    if ((err = store_open(store_path, false, &st)) != CK_OK ||
+    if ((err = home_open_store(home, false, &st)) != CK_OK ||
         (err = audit_store(st, &pub, kh.kiosk_id, kh.origin, &r)) != CK_OK)
         goto out;
     if (!r.has_latest) {
-        err = ck_err(CK_ERR_NOT_FOUND, "%s: the log is empty: nothing to export", store_path);
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: the log is empty: nothing to export", store_path(st));
         goto out;
     }
     if ((err = store_foreach(st, 0, NULL, export_entry, &ctx)) != CK_OK)
@@ -167,8 +164,6 @@ out:
     json_decref(ctx.certs);
     free(endorsement);
     free(text);
-    free(store_path);
-    free(jwk_path);
     free(end_path);
     return rc;
 }

@@ -40,7 +40,6 @@ cmd_import(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *reg_flag = NULL, *status_path = NULL;
-    char *dir = NULL;
     Trust *trust = NULL;
     Registry *reg = NULL;
     StatusList *list = NULL;
@@ -77,11 +76,7 @@ cmd_import(int argc, char **argv)
     }
     if ((err = trust_load(trust_path, &trust)) != CK_OK)
         return cli_fail(err);
-    if ((dir = cli_registry_dir(reg_flag)) == NULL) {
-        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-        goto out;
-    }
-    if ((err = registry_open(dir, true, &reg)) != CK_OK) {
+    if ((err = cli_registry_open(reg_flag, true, &reg)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -121,6 +116,5 @@ out:
     status_free(list);
     registry_close(reg);
     trust_free(trust);
-    free(dir);
     return rc;
 }

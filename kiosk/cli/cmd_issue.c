@@ -181,7 +181,7 @@ cmd_issue(int argc, char **argv)
     IssueCtx ctx = {.o = &o};
     KioskHome kh;
     SecretKey *sk = NULL;
-    char *path = NULL, *end;
+    char *end;
     bool paper = false;
     CkErr err = CK_OK;
     int c, rc;
@@ -267,11 +267,7 @@ cmd_issue(int argc, char **argv)
 
     if ((err = home_read(o.home, &kh)) != CK_OK || (err = home_load_key(o.home, &sk)) != CK_OK)
         goto out;
-    if ((path = home_file(o.home, HOME_STORE)) == NULL) {
-        err = ck_err(CK_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if ((err = store_open(path, true, &ctx.st)) != CK_OK)
+    if ((err = home_open_store(o.home, true, &ctx.st)) != CK_OK)
         goto out;
     ctx.kiosk =
         (IssueKiosk){sk, kh.kiosk_id, kh.operator_name[0] ? kh.operator_name : NULL, kh.origin};
@@ -290,6 +286,5 @@ out:
 done:
     store_close(ctx.st);
     key_destroy(sk);
-    free(path);
     return rc;
 }

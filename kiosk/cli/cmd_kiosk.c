@@ -42,20 +42,20 @@ usage(FILE *f)
 static CkErr
 log_created(const char *home, const KioskHome *kh, const SecretKey *sk, const PublicKey *pub)
 {
-    char *path = home_file(home, HOME_STORE), when[CLOCK_RFC3339_LEN + 1];
+    char when[CLOCK_RFC3339_LEN + 1];
     Store *st = NULL;
     json_t *body = NULL;
     uint64_t next;
     CkErr err;
 
     clock_format(kh->created, when);
-    if (path == NULL ||
-        (body = json_pack("{s:s,s:s,s:s,s:s}", "type", "kiosk.created", "time", when, "kiosk_id",
+    if ((body = json_pack("{s:s,s:s,s:s,s:s}", "type", "kiosk.created", "time", when, "kiosk_id",
                           kh->kiosk_id, "kid", pub->kid)) == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((err = store_open(path, true, &st)) != CK_OK || (err = store_begin(st, &next)) != CK_OK)
+    if ((err = home_open_store(home, true, &st)) != CK_OK ||
+        (err = store_begin(st, &next)) != CK_OK)
         goto out;
     if ((err = store_append(st, body, NULL)) != CK_OK ||
         (err = store_commit(st, sk, kh->origin)) != CK_OK)
@@ -63,7 +63,6 @@ log_created(const char *home, const KioskHome *kh, const SecretKey *sk, const Pu
 out:
     store_close(st);
     json_decref(body);
-    free(path);
     return err;
 }
 
@@ -129,12 +128,10 @@ kiosk_endorse(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL;
-    char name[CLI_AUTHORITY_NAME_MAX + 1], *jwk_path = NULL, *jws_path = NULL, *trust_path = NULL,
-                                           *jws = NULL;
+    char name[CLI_AUTHORITY_NAME_MAX + 1], *jws_path = NULL, *trust_path = NULL, *jws = NULL;
     char from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
     int64_t now = clock_now(), exp;
     KioskHome kh;
-    SecretKey *auth = NULL;
     PublicKey auth_pub, kiosk_pub;
     Trust *trust = NULL;
     CkErr err;
@@ -171,21 +168,17 @@ kiosk_endorse(int argc, char **argv)
     }
     if ((err = cli_trust_window(days, until, now, &exp)) != CK_OK)
         return cli_fail(err);
-    jwk_path = home_file(home, HOME_JWK);
     jws_path = home_file(home, HOME_ENDORSEMENT);
     trust_path = home_file(home, HOME_TRUST);
-    if (jwk_path == NULL || jws_path == NULL || trust_path == NULL) {
+    if (jws_path == NULL || trust_path == NULL) {
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
         goto out;
     }
     if ((err = home_read(home, &kh)) != CK_OK ||
-        (err = trust_jwk_load(jwk_path, KEY_KIND_KIOSK, &kiosk_pub, NULL)) != CK_OK ||
+        (err = home_load_public(home, &kiosk_pub, NULL)) != CK_OK ||
         (err = home_load_trust(home, &trust)) != CK_OK ||
-        (err = cli_trust_authority_unlock(auth_dir, pass_file, &auth, &auth_pub, name)) != CK_OK ||
-        (err = trust_endorse(auth, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id, now, exp, now, &jws)) !=
-            CK_OK ||
-        (err = trust_add_authority(trust, &auth_pub, name[0] ? name : NULL)) != CK_OK ||
-        (err = trust_add_endorsed(trust, jws)) != CK_OK) {
+        (err = cli_trust_endorse(auth_dir, pass_file, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id, now,
+                                 exp, trust, &auth_pub, name, &jws)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -208,24 +201,19 @@ kiosk_endorse(int argc, char **argv)
     rc = CLI_OK;
 out:
     trust_free(trust);
-    key_destroy(auth);
     free(jws);
     free(trust_path);
     free(jws_path);
-    free(jwk_path);
     return rc;
 }
 
 /* The kiosk sub-commands; other verbs' authors add theirs here. */
 static int kiosk_set_pin(int argc, char **argv);
 
-static const struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-} subs[] = {
-    {"init", kiosk_init},
-    {"endorse", kiosk_endorse},
-    {"set-pin", kiosk_set_pin},
+static const CliVerb subs[] = {
+    {"init", "create a kiosk home", kiosk_init},
+    {"endorse", "an authority endorses the kiosk's key", kiosk_endorse},
+    {"set-pin", "set the admin PIN", kiosk_set_pin},
 };
 
 #define PIN_MIN 4
@@ -322,13 +310,5 @@ out:
 int
 cmd_kiosk(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
-    }
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-        if (strcmp(argv[1], subs[i].name) == 0)
-            return subs[i].run(argc - 1, argv + 1);
-    usage(stderr);
-    return cli_usage_error("unknown kiosk command \"%s\"", argv[1]);
+    return cli_subcommand("kiosk", subs, sizeof subs / sizeof subs[0], usage, argc, argv);
 }

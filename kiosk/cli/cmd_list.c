@@ -83,7 +83,6 @@ cmd_list(int argc, char **argv)
     const char *home = NULL;
     ListCtx ctx = {LIST_TABLE, NULL, 0};
     Store *st = NULL;
-    char *path = NULL;
     CkErr err;
     int c, rc;
 
@@ -109,9 +108,7 @@ cmd_list(int argc, char **argv)
     }
     if (home == NULL || optind != argc)
         return cli_usage_error("list: --home HOME is required");
-    if ((path = home_file(home, HOME_STORE)) == NULL)
-        return cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-    if ((err = store_open(path, false, &st)) != CK_OK)
+    if ((err = home_open_store(home, false, &st)) != CK_OK)
         goto out;
     if (ctx.mode == LIST_JSON)
         ctx.rows = json_array();
@@ -131,6 +128,5 @@ out:
     rc = err == CK_OK ? CLI_OK : cli_fail(err);
     json_decref(ctx.rows);
     store_close(st);
-    free(path);
     return rc;
 }

@@ -2,13 +2,13 @@
  * bundles. */
 #include <getopt.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bundle.h"
 #include "cli.h"
+#include "cli_trust.h"
 #include "commands.h"
 #include "fileio.h"
 #include "keys.h"
@@ -55,11 +55,7 @@ plugin_keygen(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     const char *out = NULL, *nation = NULL, *name = NULL, *pass_file = NULL;
     char base[64], lower[8], *key_path = NULL, *jwk_path = NULL, *fname = NULL;
-    char *pass = NULL;
-    size_t pass_len = 0;
-    SecretKey *sk = NULL;
     PublicKey pub;
-    json_t *jwk = NULL;
     CkErr err;
     int c, rc = CLI_USAGE;
 
@@ -112,20 +108,9 @@ plugin_keygen(int argc, char **argv)
                              jwk_path);
         goto out;
     }
-    if ((err = cli_passphrase(pass_file, "Passphrase for the new publisher key: ", true, &pass,
-                              &pass_len)) != CK_OK ||
-        (err = key_generate(KEY_KIND_PUBLISHER, &sk)) != CK_OK ||
-        (err = key_save_encrypted(sk, key_path, pass, pass_len)) != CK_OK) {
-        rc = cli_fail(err);
-        goto out;
-    }
-    key_public(sk, &pub);
-    if ((jwk = trust_jwk_from_public(&pub, KEY_KIND_PUBLISHER)) == NULL ||
-        json_object_set_new(jwk, "nation", json_string(nation)) != 0) {
-        rc = cli_usage_error("out of memory");
-        goto out;
-    }
-    if ((err = trust_jwk_save(jwk, jwk_path, true)) != CK_OK) {
+    if ((err = cli_trust_keypair_create(KEY_KIND_PUBLISHER, key_path, jwk_path, pass_file,
+                                        "Passphrase for the new publisher key: ", "nation", nation,
+                                        &pub)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -134,10 +119,6 @@ plugin_keygen(int argc, char **argv)
            pub.kid, nation, key_path, jwk_path, jwk_path, nation);
     rc = CLI_OK;
 out:
-    if (pass != NULL)
-        sodium_free(pass);
-    key_destroy(sk);
-    json_decref(jwk);
     free(fname);
     free(key_path);
     free(jwk_path);
@@ -154,8 +135,6 @@ plugin_sign(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *key_path = NULL, *pass_file = NULL;
-    char *pass = NULL;
-    size_t pass_len = 0;
     SecretKey *sk = NULL;
     PublicKey pub;
     CkErr err;
@@ -179,9 +158,8 @@ plugin_sign(int argc, char **argv)
     }
     if (key_path == NULL || optind != argc - 1)
         return usage_error("sign needs --key KEYFILE and one BUNDLE_DIR");
-    if ((err = cli_passphrase(pass_file, "Passphrase of the publisher key: ", false, &pass,
-                              &pass_len)) != CK_OK ||
-        (err = key_load_encrypted(key_path, KEY_KIND_PUBLISHER, pass, pass_len, &sk)) != CK_OK ||
+    if ((err = cli_trust_key_unlock(key_path, KEY_KIND_PUBLISHER, pass_file,
+                                    "Passphrase of the publisher key: ", &sk)) != CK_OK ||
         (err = bundle_sign(argv[optind], sk)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
@@ -190,8 +168,6 @@ plugin_sign(int argc, char **argv)
     printf("signed %s with publisher key %s\n", argv[optind], pub.kid);
     rc = CLI_OK;
 out:
-    if (pass != NULL)
-        sodium_free(pass);
     key_destroy(sk);
     return rc;
 }
@@ -292,6 +268,21 @@ log_to_stderr(void *ctx, const char *id, CkPluginLogLevel level, const char *msg
     fprintf(stderr, "certctl: [%s] %s\n", id, msg);
 }
 
+/* Loads what opts name, as a kiosk would, and reports it (report()). */
+static int
+load_and_report(const PluginHostOptions *opts, bool json, bool verbose)
+{
+    PluginHost *host = NULL;
+    CkErr err;
+    int rc;
+
+    if ((err = plugin_host_open(opts, &host)) != CK_OK)
+        return cli_fail(err);
+    rc = report(host, json, verbose);
+    plugin_host_close(host);
+    return rc;
+}
+
 static int
 plugin_check(int argc, char **argv)
 {
@@ -302,7 +293,6 @@ plugin_check(int argc, char **argv)
     const char *trust_path = NULL;
     bool json = false;
     Trust *trust = NULL;
-    PluginHost *host = NULL;
     PluginHostOptions opts = {0};
     CkErr err;
     int c, rc;
@@ -330,13 +320,7 @@ plugin_check(int argc, char **argv)
     opts.bundles = (const char *const *)&argv[optind];
     opts.trust = trust;
     opts.on_log = log_to_stderr;
-    if ((err = plugin_host_open(&opts, &host)) != CK_OK) {
-        rc = cli_fail(err);
-        goto out;
-    }
-    rc = report(host, json, true);
-out:
-    plugin_host_close(host);
+    rc = load_and_report(&opts, json, true);
     trust_free(trust);
     return rc;
 }
@@ -353,7 +337,6 @@ plugin_list(int argc, char **argv)
     char *trust_path = NULL, *plugins = NULL, *seen = NULL;
     const char *dirs[2] = {NULL, NULL};
     Trust *trust = NULL;
-    PluginHost *host = NULL;
     PluginHostOptions opts = {0};
     CkErr err;
     int c, rc;
@@ -392,13 +375,8 @@ plugin_list(int argc, char **argv)
     opts.trust = trust;
     opts.seen_path = seen;
     opts.record_seen = false;
-    if ((err = plugin_host_open(&opts, &host)) != CK_OK) {
-        rc = cli_fail(err);
-        goto out;
-    }
-    rc = report(host, json, false);
+    rc = load_and_report(&opts, json, false);
 out:
-    plugin_host_close(host);
     trust_free(trust);
     free(trust_path);
     free(plugins);

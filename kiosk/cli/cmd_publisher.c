@@ -46,7 +46,6 @@ publisher_endorse(int argc, char **argv)
     char name[CLI_AUTHORITY_NAME_MAX + 1], *trust_path = NULL, *jws = NULL;
     char to[CLOCK_RFC3339_LEN + 1];
     int64_t now = clock_now(), exp;
-    SecretKey *auth = NULL;
     PublicKey auth_pub, pub;
     Trust *trust = NULL;
     CkErr err;
@@ -112,11 +111,8 @@ publisher_endorse(int argc, char **argv)
     if ((err = trust_jwk_load(pub_path, KEY_KIND_PUBLISHER, &pub, NULL)) != CK_OK ||
         (err = fileio_exists(trust_path) ? trust_load(trust_path, &trust) : trust_new(&trust)) !=
             CK_OK ||
-        (err = cli_trust_authority_unlock(auth_dir, pass_file, &auth, &auth_pub, name)) != CK_OK ||
-        (err = trust_endorse(auth, &pub, KEY_KIND_PUBLISHER, nation, now, exp, now, &jws)) !=
-            CK_OK ||
-        (err = trust_add_authority(trust, &auth_pub, name[0] ? name : NULL)) != CK_OK ||
-        (err = trust_add_endorsed(trust, jws)) != CK_OK ||
+        (err = cli_trust_endorse(auth_dir, pass_file, &pub, KEY_KIND_PUBLISHER, nation, now, exp,
+                                 trust, &auth_pub, name, &jws)) != CK_OK ||
         (err = trust_save(trust, trust_path)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
@@ -127,7 +123,6 @@ publisher_endorse(int argc, char **argv)
     rc = CLI_OK;
 out:
     trust_free(trust);
-    key_destroy(auth);
     free(jws);
     free(trust_path);
     return rc;
@@ -136,12 +131,8 @@ out:
 int
 cmd_publisher(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
-    }
-    if (strcmp(argv[1], "endorse") == 0)
-        return publisher_endorse(argc - 1, argv + 1);
-    usage(stderr);
-    return cli_usage_error("unknown publisher command \"%s\"", argv[1]);
+    static const CliVerb subs[] = {
+        {"endorse", "endorse a publisher key for one nation", publisher_endorse}};
+
+    return cli_subcommand("publisher", subs, sizeof subs / sizeof subs[0], usage, argc, argv);
 }

@@ -258,7 +258,6 @@ cmd_report(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     const char *roster_path = NULL, *reg_flag = NULL, *until = NULL, *within = NULL;
     bool csv = false, json = false;
-    char *dir = NULL;
     Roster *roster = NULL;
     Registry *reg = NULL;
     Report *rep = NULL;
@@ -317,11 +316,7 @@ cmd_report(int argc, char **argv)
         return cli_fail(err);
     for (size_t i = 0; i < roster_problem_count(roster); i++)
         fprintf(stderr, "certctl: %s: %s\n", roster_path, roster_problem(roster, i)->message);
-    if ((dir = cli_registry_dir(reg_flag)) == NULL) {
-        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-        goto out;
-    }
-    if ((err = registry_open(dir, false, &reg)) != CK_OK) {
+    if ((err = cli_registry_open(reg_flag, false, &reg)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -343,6 +338,5 @@ out:
     report_free(rep);
     registry_close(reg);
     roster_unload(roster);
-    free(dir);
     return rc;
 }

@@ -47,7 +47,7 @@ cmd_revoke(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *reason = NULL, *note = NULL, *auth_dir = NULL, *status_flag = NULL,
                *reg_flag = NULL, *pass_file = NULL, *serial;
-    char *status_path = NULL, *reg_dir = NULL, *text = NULL;
+    char *status_path = NULL, *text = NULL;
     SecretKey *sk = NULL;
     PublicKey pub;
     StatusList *list = NULL, **held = NULL;
@@ -95,7 +95,7 @@ cmd_revoke(int argc, char **argv)
                                "data_error or withdrawn)",
                                reason);
     status_path = status_flag ? strdup(status_flag) : fileio_join(auth_dir, "status.jws");
-    if (status_path == NULL || (reg_dir = cli_registry_dir(reg_flag)) == NULL) {
+    if (status_path == NULL) {
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
         goto out;
     }
@@ -124,7 +124,7 @@ cmd_revoke(int argc, char **argv)
         goto out;
     }
     /* Never build on a list older than the one the registry holds. */
-    if ((err = registry_open(reg_dir, true, &reg)) != CK_OK ||
+    if ((err = cli_registry_open(reg_flag, true, &reg)) != CK_OK ||
         (err = registry_status_lists(reg, &held, &n_held)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
@@ -168,6 +168,5 @@ out:
     key_destroy(sk);
     free(text);
     free(status_path);
-    free(reg_dir);
     return rc;
 }

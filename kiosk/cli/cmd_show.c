@@ -68,7 +68,7 @@ print_claims(const CertClaims *c)
         printf("  bundle       %s %s (manifest %.16s...)\n", c->bundles[i].id,
                c->bundles[i].version, c->bundles[i].manifest_sha256);
     for (size_t i = 0; i < c->n_text_hashes; i++)
-        printf("  text %-7s sha256 %.16s...\n", c->text_sha256[i].lang, c->text_sha256[i].sha256);
+        printf("  text %-22s sha256 %.16s...\n", c->text_sha256[i].key, c->text_sha256[i].sha256);
     if (c->n_clauses > 0) {
         printf("  clauses     ");
         for (size_t i = 0; i < c->n_clauses; i++)

@@ -134,12 +134,7 @@ out:
 int
 cmd_trust(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
-    }
-    if (strcmp(argv[1], "export") == 0)
-        return trust_export(argc - 1, argv + 1);
-    usage(stderr);
-    return cli_usage_error("unknown trust command \"%s\"", argv[1]);
+    static const CliVerb subs[] = {{"export", "write the trust file", trust_export}};
+
+    return cli_subcommand("trust", subs, sizeof subs / sizeof subs[0], usage, argc, argv);
 }

@@ -38,6 +38,9 @@ typedef struct Audit {
     /* checkpoint pass */
     MerkleFrontier tree;
     uint64_t prev_size;
+    /* One block for every certificate's claims (personal data), reused: a
+     * sodium_malloc per certificate cost more than its signature check. */
+    CertClaims *claims;
 } Audit;
 
 static void fault_set(Fault *f, uint64_t index, const char *serial, const char *fmt, ...)
@@ -79,12 +82,12 @@ static CkErr
 audit_certificate(Audit *a, const StoreEntry *d, const char *jws_text)
 {
     char want_serial[CERT_SERIAL_MAX + 1];
-    CertClaims *claims = NULL;
+    CertClaims *claims = a->claims;
     Jws *jws = NULL;
     CkErr err;
 
     if ((err = jws_parse(jws_text, strlen(jws_text), JWS_PAYLOAD_JSON, &jws)) != CK_OK ||
-        (err = cert_decode(jws_text, strlen(jws_text), &claims)) != CK_OK) {
+        (err = cert_decode_into(jws_text, strlen(jws_text), claims)) != CK_OK) {
         if (err == CK_ERR_NOMEM)
             goto out;
         fault_set(&a->entry_fault, d->index, d->serial, "its certificate is malformed: %s",
@@ -122,7 +125,7 @@ audit_certificate(Audit *a, const StoreEntry *d, const char *jws_text)
                       "its certificate is not this kiosk's certificate %s", want_serial);
     }
 out:
-    cert_claims_free(claims);
+    sodium_memzero(claims, sizeof *claims);
     jws_free(jws);
     return err;
 }
@@ -286,12 +289,12 @@ audit_store(Store *st, const PublicKey *kiosk_pub, const char *kiosk_id, const c
         snprintf(a.origin, sizeof a.origin, "%s", origin);
         a.origin_fixed = true;
     }
-    if ((err = store_check_integrity(st)) != CK_OK)
-        return err;
-    if ((err = store_foreach(st, 0, NULL, audit_entry, &a)) != CK_OK)
-        return err;
-    if ((err = store_foreach_checkpoint(st, audit_checkpoint, &a)) != CK_OK)
-        return err;
+    if ((a.claims = cert_claims_new()) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory auditing the log");
+    if ((err = store_check_integrity(st)) != CK_OK ||
+        (err = store_foreach(st, 0, NULL, audit_entry, &a)) != CK_OK ||
+        (err = store_foreach_checkpoint(st, audit_checkpoint, &a)) != CK_OK)
+        goto out;
     if (report->entries > 0 && !a.cp_fault.set && a.prev_size < report->entries) {
         uint64_t at = a.prev_size;
         fault_set(&a.cp_fault, at, NULL,
@@ -311,11 +314,13 @@ audit_store(Store *st, const PublicKey *kiosk_pub, const char *kiosk_id, const c
         report->fault_index = f->index;
         snprintf(report->fault_serial, sizeof report->fault_serial, "%s", f->serial);
         entry_name(name, sizeof name, f->index, f->serial);
-        return ck_err(CK_ERR_TAMPERED, "%s: %s", name, f->msg);
+        err = ck_err(CK_ERR_TAMPERED, "%s: %s", name, f->msg);
+        goto out;
     }
-    if ((err = store_check_protection(st)) != CK_OK)
-        return err;
-    return CK_OK;
+    err = store_check_protection(st);
+out:
+    cert_claims_free(a.claims);
+    return err;
 }
 
 /* ---- The witness ---- */

@@ -147,12 +147,6 @@ name_valid(const char *name)
     }
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reads a regular file opened by fd, at most max bytes, NUL-terminated. */
 static CkErr
 read_bounded(int fd, const char *what, size_t max, unsigned char **data_out, size_t *len_out)
@@ -276,48 +270,22 @@ walk_dir(Walk *w, int dirfd, const char *prefix, int depth)
 {
     int fd2 = dup(dirfd);
     DIR *d;
-    struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0;
-    CkErr err = CK_OK;
+    size_t n = 0;
+    CkErr err;
 
     if (fd2 < 0 || (d = fdopendir(fd2)) == NULL) {
         if (fd2 >= 0)
             close(fd2);
         return ck_err(CK_ERR_IO, "%s: %s", w->dir, strerror(errno));
     }
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        if (n >= BUNDLE_MAX_FILES * 2) {
-            err = ck_err(CK_ERR_TOO_LARGE, "%s: more than %d files", w->dir, BUNDLE_MAX_FILES);
-            goto out;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **nv = realloc(names, ncap * sizeof *nv);
-            if (nv == NULL) {
-                err = ck_err(CK_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            names = nv;
-            cap = ncap;
-        }
-        if ((names[n] = strdup(de->d_name)) == NULL) {
-            err = ck_err(CK_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        n++;
-    }
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_str);
+    err = fileio_dir_names(d, BUNDLE_MAX_FILES * 2, &names, &n);
+    closedir(d);
+    if (err == CK_ERR_TOO_LARGE)
+        return ck_err(CK_ERR_TOO_LARGE, "%s: more than %d files", w->dir, BUNDLE_MAX_FILES);
     for (size_t i = 0; i < n && err == CK_OK; i++)
         err = walk_entry(w, dirfd, prefix, depth, names[i]);
-out:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    closedir(d);
+    fileio_names_free(names, n);
     return err;
 }
 

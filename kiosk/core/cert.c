@@ -128,9 +128,9 @@ check_claims(const CertClaims *c, CkErr code)
                           "manifestSha256",
                           i);
     for (size_t i = 0; i < c->n_text_hashes; i++)
-        if (c->text_sha256[i].lang[0] == '\0' || !is_hex64(c->text_sha256[i].sha256))
+        if (c->text_sha256[i].key[0] == '\0' || !is_hex64(c->text_sha256[i].sha256))
             return ck_err(code, "evidence.textSha256[\"%s\"] is not a SHA-256 hex digest",
-                          c->text_sha256[i].lang);
+                          c->text_sha256[i].key);
     for (size_t i = 0; i < c->n_clauses; i++)
         if (c->clauses[i][0] == '\0')
             return ck_err(code, "evidence.clauses[%zu] is empty", i);
@@ -217,7 +217,7 @@ build_payload(const CertClaims *c, const char *kiosk_id, const char *operator_na
                                              c->bundles[i].version, "manifestSha256",
                                              c->bundles[i].manifest_sha256)) == 0;
     for (size_t i = 0; ok && i < c->n_text_hashes; i++)
-        ok = set_str(texts, c->text_sha256[i].lang, c->text_sha256[i].sha256) == 0;
+        ok = set_str(texts, c->text_sha256[i].key, c->text_sha256[i].sha256) == 0;
     for (size_t i = 0; ok && i < c->n_clauses; i++)
         ok = json_array_append_new(clauses, json_string(c->clauses[i])) == 0;
     for (size_t i = 0; ok && i < c->n_training; i++)
@@ -391,8 +391,8 @@ read_evidence(const json_t *ev, CertClaims *c)
         json_object_foreach((json_t *)a, key, v)
         {
             CertTextHash *t = &c->text_sha256[c->n_text_hashes];
-            snprintf(field, sizeof field, "evidence.textSha256.%.20s", key);
-            if ((err = cert_set(t->lang, sizeof t->lang, key, field)) != CK_OK)
+            snprintf(field, sizeof field, "evidence.textSha256.%.40s", key);
+            if ((err = cert_set(t->key, sizeof t->key, key, field)) != CK_OK)
                 return err;
             if ((err = get_str(a, key, t->sha256, sizeof t->sha256, true, field)) != CK_OK)
                 return err;
@@ -538,6 +538,20 @@ cert_decode(const char *jws_text, size_t len, CertClaims **claims_out)
     c = NULL;
 out:
     cert_claims_free(c);
+    jws_free(jws);
+    return err;
+}
+
+CkErr
+cert_decode_into(const char *jws_text, size_t len, CertClaims *claims)
+{
+    Jws *jws = NULL;
+    CkErr err;
+
+    memset(claims, 0, sizeof *claims);
+    if ((err = jws_parse(jws_text, len, 0, &jws)) != CK_OK)
+        return err;
+    err = read_claims(jws, claims);
     jws_free(jws);
     return err;
 }

@@ -36,8 +36,10 @@ typedef struct CertBundle {
     char manifest_sha256[CERT_SHA256_HEX + 1];
 } CertBundle;
 
+/* One entry of evidence.textSha256: key "<bundle_id>/<language>"
+ * ("int.nato.cthb/en"), the SHA-256 hex of that bundle's content file. */
 typedef struct CertTextHash {
-    char lang[16];
+    char key[96];
     char sha256[CERT_SHA256_HEX + 1];
 } CertTextHash;
 
@@ -115,6 +117,11 @@ CkErr cert_sign(const CertClaims *claims, const SecretKey *kiosk_key, const char
  * `certctl show`): *claims_out (cert_claims_free()) gets every field.
  * CK_ERR_FORMAT / CK_ERR_TOO_LARGE with a detail naming the field. */
 CK_WUR CkErr cert_decode(const char *jws, size_t len, CertClaims **claims_out);
+
+/* cert_decode() into the caller's claims (overwritten; on error their content
+ * is unspecified). For loops over many certificates, where a sodium_malloc per
+ * certificate costs more than the parse: the caller wipes the claims when done. */
+CK_WUR CkErr cert_decode_into(const char *jws, size_t len, CertClaims *claims);
 
 /* The verification steps, in the order they run (Blockcerts style). */
 typedef enum CertStepId {

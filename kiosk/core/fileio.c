@@ -253,3 +253,62 @@ fileio_join(const char *dir, const char *name)
         snprintf(out, n, "%s/%s", dir, name);
     return out;
 }
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+CkErr
+fileio_dir_names(DIR *d, size_t max, char ***names_out, size_t *n_out)
+{
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    CkErr err = CK_OK;
+
+    *names_out = NULL;
+    *n_out = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n >= max) {
+            err = ck_err(CK_ERR_TOO_LARGE, "more than %zu names in a folder", max);
+            goto out;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **nv = realloc(names, ncap * sizeof *nv);
+            if (nv == NULL) {
+                err = ck_err(CK_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            names = nv;
+            cap = ncap;
+        }
+        if ((names[n] = strdup(de->d_name)) == NULL) {
+            err = ck_err(CK_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        n++;
+    }
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_name);
+out:
+    if (err != CK_OK) {
+        fileio_names_free(names, n);
+        return err;
+    }
+    *names_out = names;
+    *n_out = n;
+    return CK_OK;
+}
+
+void
+fileio_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; names != NULL && i < n; i++)
+        free(names[i]);
+    free(names);
+}

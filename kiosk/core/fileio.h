@@ -2,6 +2,7 @@
 #ifndef CERTKIOSK_FILEIO_H
 #define CERTKIOSK_FILEIO_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -17,8 +18,7 @@ CkErr fileio_read(const char *path, size_t max, unsigned char **data_out, size_t
 /* Like fileio_read, but into sodium_malloc memory for secrets: free with
  * sodium_free(). Refuses (CK_ERR_PERMISSION) a file that group or others may
  * read or write. */
-CkErr fileio_read_secret(const char *path, size_t max, unsigned char **data_out,
-                         size_t *len_out);
+CkErr fileio_read_secret(const char *path, size_t max, unsigned char **data_out, size_t *len_out);
 
 /* Writes data to path durably and atomically: a temporary file in the same
  * folder, fsync, rename, fsync of the folder. With exclusive, an existing
@@ -32,6 +32,14 @@ CkErr fileio_mkdir_p(const char *path, mode_t mode);
 
 /* True if path exists (any type). */
 bool fileio_exists(const char *path);
+
+/* Reads the names in the open folder d, except "." and "..", sorted by
+ * strcmp() so that every machine visits them in the same order. More than max
+ * names is CK_ERR_TOO_LARGE. *names_out: fileio_names_free(*names_out, *n_out). */
+CkErr fileio_dir_names(DIR *d, size_t max, char ***names_out, size_t *n_out);
+
+/* Frees n names from fileio_dir_names() and their array; accepts NULL. */
+void fileio_names_free(char **names, size_t n);
 
 /* Joins a folder and a name into a new string (free with free()). */
 char *fileio_join(const char *dir, const char *name);

@@ -193,6 +193,35 @@ home_load_key(const char *dir, SecretKey **sk_out)
 }
 
 CkErr
+home_load_public(const char *dir, PublicKey *pub_out, json_t **jwk_out)
+{
+    char *path = home_file(dir, HOME_JWK);
+    CkErr err;
+
+    if (jwk_out != NULL)
+        *jwk_out = NULL;
+    if (path == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    err = trust_jwk_load(path, KEY_KIND_KIOSK, pub_out, jwk_out);
+    free(path);
+    return err;
+}
+
+CkErr
+home_open_store(const char *dir, bool create, Store **st_out)
+{
+    char *path = home_file(dir, HOME_STORE);
+    CkErr err;
+
+    *st_out = NULL;
+    if (path == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    err = store_open(path, create, st_out);
+    free(path);
+    return err;
+}
+
+CkErr
 home_load_trust(const char *dir, Trust **trust_out)
 {
     char *path = home_file(dir, HOME_TRUST);

@@ -2,10 +2,12 @@
 #ifndef CERTKIOSK_HOME_H
 #define CERTKIOSK_HOME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
 #include "keys.h"
+#include "store.h"
 #include "trust.h"
 
 #define HOME_FORMAT "certkiosk-home/1"
@@ -44,6 +46,14 @@ CkErr home_load_key(const char *dir, SecretKey **sk_out);
 
 /* Loads dir/trust.jwks, or makes an empty trust set if there is none yet. */
 CK_WUR CkErr home_load_trust(const char *dir, Trust **trust_out);
+
+/* Loads dir/kiosk.jwk, the kiosk's public key. *jwk_out (may be NULL): the
+ * whole JWK, with its "kiosk_id" (json_decref()). */
+CK_WUR CkErr home_load_public(const char *dir, PublicKey *pub_out, json_t **jwk_out);
+
+/* Opens dir/store.db, the kiosk's log, as store_open() does (created when
+ * create is set). *st_out: store_close(). */
+CK_WUR CkErr home_open_store(const char *dir, bool create, Store **st_out);
 
 /* dir/name as a new string (free()), or NULL when out of memory. */
 char *home_file(const char *dir, const char *name);

@@ -1,6 +1,7 @@
 /* jws: a deliberately small compact-JWS implementation — one algorithm, strict parsing. */
 #include "jws.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,25 @@ struct Jws {
  * ignored: jwk/jku/x5u/x5c would invite a verifier to take the key from the
  * token itself, and "b64":false would change what is signed. */
 static const char *const known_headers[] = {"alg", "typ", "kid", "cty"};
+
+/* Certificates carry personal data, and jansson frees the strings it parsed
+ * them into without clearing them; so every block jansson frees is zeroed
+ * first (tests/test_secrets.c scans the process for leftovers). jansson still
+ * allocates with malloc, so its results (json_dumps) may go to free() as
+ * before. Installed before main, ahead of any JSON allocation. */
+static void
+json_wiping_free(void *ptr)
+{
+    if (ptr != NULL)
+        sodium_memzero(ptr, malloc_usable_size(ptr));
+    free(ptr);
+}
+
+__attribute__((constructor)) static void
+json_wiping_install(void)
+{
+    json_set_alloc_funcs(malloc, json_wiping_free);
+}
 
 static CkErr
 sign_input(const SecretKey *sk, const char *head_b64, const char *body_b64, char **jws_out)
@@ -109,6 +129,8 @@ jws_free(Jws *jws)
         return;
     json_decref(jws->header);
     json_decref(jws->payload);
+    if (jws->payload_bytes != NULL)
+        sodium_memzero(jws->payload_bytes, jws->payload_len);
     free(jws->payload_bytes);
     free(jws->signing_input);
     free(jws);

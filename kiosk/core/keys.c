@@ -69,8 +69,9 @@ key_alloc(KeyKind kind)
     return sk;
 }
 
-CkErr
-key_generate(KeyKind kind, SecretKey **sk_out)
+/* A new key pair: from seed, or random when seed is NULL. */
+static CkErr
+key_new(KeyKind kind, const unsigned char *seed, SecretKey **sk_out)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     SecretKey *sk;
@@ -80,25 +81,24 @@ key_generate(KeyKind kind, SecretKey **sk_out)
         return ck_err(CK_ERR_USAGE, "unknown key kind %d", (int)kind);
     if ((sk = key_alloc(kind)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory for a secret key");
-    crypto_sign_keypair(pk, sk->sk);
+    if (seed != NULL)
+        crypto_sign_seed_keypair(pk, sk->sk, seed);
+    else
+        crypto_sign_keypair(pk, sk->sk);
     *sk_out = sk;
     return CK_OK;
 }
 
 CkErr
+key_generate(KeyKind kind, SecretKey **sk_out)
+{
+    return key_new(kind, NULL, sk_out);
+}
+
+CkErr
 key_from_seed(KeyKind kind, const unsigned char seed[crypto_sign_SEEDBYTES], SecretKey **sk_out)
 {
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    SecretKey *sk;
-
-    *sk_out = NULL;
-    if (!kind_valid((int)kind))
-        return ck_err(CK_ERR_USAGE, "unknown key kind %d", (int)kind);
-    if ((sk = key_alloc(kind)) == NULL)
-        return ck_err(CK_ERR_NOMEM, "out of memory for a secret key");
-    crypto_sign_seed_keypair(pk, sk->sk, seed);
-    *sk_out = sk;
-    return CK_OK;
+    return key_new(kind, seed, sk_out);
 }
 
 void

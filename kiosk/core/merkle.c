@@ -173,33 +173,44 @@ merkle_consistency_proof(const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_
     return CK_OK;
 }
 
-CkErr
-merkle_verify_inclusion(const unsigned char leaf[MERKLE_HASH_LEN], uint64_t index, uint64_t size,
-                        const MerkleProof *proof, const unsigned char root[MERKLE_HASH_LEN])
+/* The walk up a proof's path that both verifications share (RFC 9162,
+ * 2.1.3.2 and 2.1.4.2), from proof element i: fn and sn are the node indexes
+ * in the smaller and the larger tree. sr becomes the larger tree's root and fr,
+ * when not NULL, the smaller one's. False when the proof does not fit the path. */
+static bool
+walk_proof(const MerkleProof *proof, size_t i, uint64_t fn, uint64_t sn, unsigned char *fr,
+           unsigned char *sr)
 {
-    unsigned char r[MERKLE_HASH_LEN];
-    uint64_t fn = index, sn;
-
-    if (index >= size || proof->len > MERKLE_PROOF_MAX)
-        goto fail;
-    sn = size - 1;
-    memcpy(r, leaf, MERKLE_HASH_LEN);
-    for (size_t i = 0; i < proof->len; i++) {
+    for (; i < proof->len; i++) {
         if (sn == 0)
-            goto fail;
+            return false;
         if ((fn & 1) || fn == sn) {
-            merkle_node_hash(proof->hash[i], r, r);
+            if (fr != NULL)
+                merkle_node_hash(proof->hash[i], fr, fr);
+            merkle_node_hash(proof->hash[i], sr, sr);
             while (!(fn & 1) && fn != 0) {
                 fn >>= 1;
                 sn >>= 1;
             }
         } else {
-            merkle_node_hash(r, proof->hash[i], r);
+            merkle_node_hash(sr, proof->hash[i], sr);
         }
         fn >>= 1;
         sn >>= 1;
     }
-    if (sn != 0 || memcmp(r, root, MERKLE_HASH_LEN) != 0)
+    return sn == 0;
+}
+
+CkErr
+merkle_verify_inclusion(const unsigned char leaf[MERKLE_HASH_LEN], uint64_t index, uint64_t size,
+                        const MerkleProof *proof, const unsigned char root[MERKLE_HASH_LEN])
+{
+    unsigned char r[MERKLE_HASH_LEN];
+
+    if (index >= size || proof->len > MERKLE_PROOF_MAX)
+        goto fail;
+    memcpy(r, leaf, MERKLE_HASH_LEN);
+    if (!walk_proof(proof, 0, index, size - 1, NULL, r) || memcmp(r, root, MERKLE_HASH_LEN) != 0)
         goto fail;
     return CK_OK;
 fail:
@@ -244,23 +255,7 @@ merkle_verify_consistency(uint64_t size1, uint64_t size2, const MerkleProof *pro
         fn >>= 1;
         sn >>= 1;
     }
-    for (; i < proof->len; i++) {
-        if (sn == 0)
-            goto fail;
-        if ((fn & 1) || fn == sn) {
-            merkle_node_hash(proof->hash[i], fr, fr);
-            merkle_node_hash(proof->hash[i], sr, sr);
-            while (!(fn & 1) && fn != 0) {
-                fn >>= 1;
-                sn >>= 1;
-            }
-        } else {
-            merkle_node_hash(sr, proof->hash[i], sr);
-        }
-        fn >>= 1;
-        sn >>= 1;
-    }
-    if (sn != 0 || memcmp(fr, root1, MERKLE_HASH_LEN) != 0 ||
+    if (!walk_proof(proof, i, fn, sn, fr, sr) || memcmp(fr, root1, MERKLE_HASH_LEN) != 0 ||
         memcmp(sr, root2, MERKLE_HASH_LEN) != 0)
         goto fail;
     return CK_OK;

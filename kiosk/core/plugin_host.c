@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,51 +348,29 @@ static CkErr
 scan_dir(PluginHost *h, const char *dir, const BundleSeen *seen)
 {
     DIR *d = opendir(dir);
-    struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0;
-    CkErr err = CK_OK;
+    size_t n = 0;
+    CkErr err;
 
     if (d == NULL)
         return errno == ENOENT ? CK_OK : refuse(h, dir, NULL, CK_ERR_IO, strerror(errno));
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            char **nv = realloc(names, ncap * sizeof *nv);
-            if (nv == NULL) {
-                err = ck_err(CK_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            names = nv;
-            cap = ncap;
-        }
-        if ((names[n] = fileio_join(dir, de->d_name)) == NULL) {
-            err = ck_err(CK_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        n++;
-    }
-    for (size_t i = 1; i < n; i++) /* insertion sort: a handful of names */
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
+    err = fileio_dir_names(d, SIZE_MAX, &names, &n);
+    closedir(d);
     for (size_t i = 0; i < n && err == CK_OK; i++) {
+        char *path;
         struct stat st;
-        if (lstat(names[i], &st) != 0 || !S_ISDIR(st.st_mode))
-            err = refuse(h, names[i], NULL, CK_ERR_FORMAT,
+        if (names[i][0] == '.')
+            continue;
+        if ((path = fileio_join(dir, names[i])) == NULL)
+            err = ck_err(CK_ERR_NOMEM, "out of memory");
+        else if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            err = refuse(h, path, NULL, CK_ERR_FORMAT,
                          "not a bundle folder (only folders belong in a plugins folder)");
         else
-            err = try_bundle(h, names[i], seen);
+            err = try_bundle(h, path, seen);
+        free(path);
     }
-out:
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    closedir(d);
+    fileio_names_free(names, n);
     return err;
 }
 

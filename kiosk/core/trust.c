@@ -568,27 +568,39 @@ trust_save(const Trust *trust, const char *path)
     return err;
 }
 
+/* Adds the new entry e (put()) and judges every endorsement again; jwk_ok
+ * says whether building e's JWK succeeded. Takes e's JWK reference. */
+static CkErr
+add_entry(Trust *trust, TrustEntry *e, bool jwk_ok)
+{
+    CkErr err;
+
+    if (!jwk_ok) {
+        json_decref(e->jwk);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
+    if ((err = put(trust, e)) != CK_OK)
+        return err;
+    evaluate_all(trust);
+    return CK_OK;
+}
+
 CkErr
 trust_add_authority(Trust *trust, const PublicKey *pub, const char *name)
 {
     TrustEntry e;
     TrustEntry *old = find(trust, pub->kid);
-    CkErr err;
+    bool ok;
 
     if (old != NULL && old->role == KEY_KIND_AUTHORITY)
         return CK_OK;
     memset(&e, 0, sizeof e);
     e.pub = *pub;
     e.role = KEY_KIND_AUTHORITY;
-    if ((e.jwk = trust_jwk_from_public(pub, KEY_KIND_AUTHORITY)) == NULL ||
-        (name != NULL && json_object_set_new(e.jwk, "name", json_string(name)) != 0)) {
-        json_decref(e.jwk);
-        return ck_err(CK_ERR_NOMEM, "out of memory");
-    }
-    if ((err = put(trust, &e)) != CK_OK)
-        return err;
-    evaluate_all(trust);
-    return CK_OK;
+    e.jwk = trust_jwk_from_public(pub, KEY_KIND_AUTHORITY);
+    ok = e.jwk != NULL &&
+         (name == NULL || json_object_set_new(e.jwk, "name", json_string(name)) == 0);
+    return add_entry(trust, &e, ok);
 }
 
 CkErr
@@ -598,6 +610,7 @@ trust_add_endorsed(Trust *trust, const char *endorsement_jws)
     const TrustEntry *auth;
     TrustEntry e;
     CkErr err;
+    bool ok;
 
     if ((err = trust_endorsement_parse(endorsement_jws, &en)) != CK_OK)
         return err;
@@ -613,18 +626,13 @@ trust_add_endorsed(Trust *trust, const char *endorsement_jws)
     e.pub = en.subject;
     e.role = en.role;
     e.endorsement = en;
-    if ((e.jwk = trust_jwk_from_public(&en.subject, en.role)) == NULL ||
-        json_object_set_new(e.jwk, en.role == KEY_KIND_KIOSK ? "kiosk_id" : "nation",
-                            json_string(en.role == KEY_KIND_KIOSK ? en.kiosk_id : en.nation)) !=
-            0 ||
-        json_object_set_new(e.jwk, "endorsement", json_string(endorsement_jws)) != 0) {
-        json_decref(e.jwk);
-        return ck_err(CK_ERR_NOMEM, "out of memory");
-    }
-    if ((err = put(trust, &e)) != CK_OK)
-        return err;
-    evaluate_all(trust);
-    return CK_OK;
+    e.jwk = trust_jwk_from_public(&en.subject, en.role);
+    ok = e.jwk != NULL &&
+         json_object_set_new(e.jwk, en.role == KEY_KIND_KIOSK ? "kiosk_id" : "nation",
+                             json_string(en.role == KEY_KIND_KIOSK ? en.kiosk_id : en.nation)) ==
+             0 &&
+         json_object_set_new(e.jwk, "endorsement", json_string(endorsement_jws)) == 0;
+    return add_entry(trust, &e, ok);
 }
 
 CkErr

@@ -3,6 +3,8 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,11 @@ struct App {
     char *lock_path;
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
+    uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
+    char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
+    size_t n_loaded;
+    char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
+    size_t n_refused_lines;
     Flow *flow;
 };
 
@@ -167,19 +174,31 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     c->valid_from = req->now;
     c->valid_until = req->now + (int64_t)req->validity_days * 86400;
     c->method = CERT_METHOD_KIOSK;
-    for (size_t i = 0; i < req->n_bundles && i < CERT_MAX_BUNDLES; i++) {
+    /* The flow lists a bundle once per language its text was shown in (a
+     * person may switch language mid-way): evidence.bundles names each
+     * bundle once; textSha256 has one "<bundle_id>/<language>" entry each. */
+    for (size_t i = 0; i < req->n_bundles; i++) {
         const FlowIssueBundle *fb = &req->bundles[i];
-        CertBundle *cb = &c->bundles[c->n_bundles++];
-        snprintf(cb->id, sizeof cb->id, "%s", fb->bundle_id);
-        snprintf(cb->version, sizeof cb->version, "%s", fb->version);
-        snprintf(cb->manifest_sha256, sizeof cb->manifest_sha256, "%s", fb->manifest_sha256);
-        if (c->n_text_hashes < CERT_MAX_LANGS) {
-            /* One entry per bundle: "<bundle index>:<language>", so the
-             * baseline's and the nation's English texts do not collide. */
-            CertTextHash *t = &c->text_sha256[c->n_text_hashes++];
-            snprintf(t->lang, sizeof t->lang, "%zu:%s", i, fb->language);
-            snprintf(t->sha256, sizeof t->sha256, "%s", fb->text_sha256);
+        size_t k = 0;
+        while (k < c->n_bundles && strcmp(c->bundles[k].id, fb->bundle_id) != 0)
+            k++;
+        if (k == c->n_bundles) {
+            if (c->n_bundles == CERT_MAX_BUNDLES) {
+                err = ck_err(CK_ERR_TOO_LARGE, "issue: more than %d bundles", CERT_MAX_BUNDLES);
+                goto out;
+            }
+            CertBundle *cb = &c->bundles[c->n_bundles++];
+            snprintf(cb->id, sizeof cb->id, "%s", fb->bundle_id);
+            snprintf(cb->version, sizeof cb->version, "%s", fb->version);
+            snprintf(cb->manifest_sha256, sizeof cb->manifest_sha256, "%s", fb->manifest_sha256);
         }
+        if (c->n_text_hashes == CERT_MAX_LANGS) {
+            err = ck_err(CK_ERR_TOO_LARGE, "issue: more than %d texts shown", CERT_MAX_LANGS);
+            goto out;
+        }
+        CertTextHash *t = &c->text_sha256[c->n_text_hashes++];
+        snprintf(t->key, sizeof t->key, "%s/%s", fb->bundle_id, fb->language);
+        snprintf(t->sha256, sizeof t->sha256, "%s", fb->text_sha256);
     }
     for (size_t i = 0; i < req->n_clauses && i < CERT_MAX_CLAUSES; i++)
         snprintf(c->clauses[c->n_clauses++], sizeof c->clauses[0], "%s", req->clause_ids[i]);
@@ -258,6 +277,13 @@ app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, c
     a->refused++;
     (void)issue_event(a->store, &a->ik, "plugin.refused", f, NULL);
     json_decref(f);
+    if (a->n_refused_lines < APP_MAX_BUNDLES) {
+        char line[512];
+        snprintf(line, sizeof line, "%s: %s", bundle_id && *bundle_id ? bundle_id : where,
+                 reason ? reason : ck_strerror(err));
+        if ((a->refused_lines[a->n_refused_lines] = strdup(line)) != NULL)
+            a->n_refused_lines++;
+    }
 }
 
 static void
@@ -269,6 +295,12 @@ app_on_loaded(void *ctx, const Bundle *b, bool has_module)
 
     (void)issue_event(a->store, &a->ik, "plugin.loaded", f, NULL);
     json_decref(f);
+    if (a->n_loaded < APP_MAX_BUNDLES) {
+        char line[256];
+        snprintf(line, sizeof line, "%s %s (%s)", bundle_id(b), bundle_version(b), bundle_nation(b));
+        if ((a->loaded[a->n_loaded] = strdup(line)) != NULL)
+            a->n_loaded++;
+    }
 }
 
 static CkErr
@@ -294,6 +326,28 @@ app_read_config(App *a)
             goto out;
         }
         a->pin_hash = strdup(json_string_value(v));
+    }
+    static const struct {
+        const char *name;
+        json_int_t min, max;
+        size_t off;
+    } timers[] = {
+        {"idle_seconds", APP_IDLE_MIN_S, APP_IDLE_MAX_S, offsetof(App, idle_ms)},
+        {"reading_idle_seconds", APP_IDLE_MIN_S, APP_IDLE_MAX_S, offsetof(App, reading_idle_ms)},
+        {"warning_seconds", FLOW_MIN_WARNING_MS / 1000, APP_WARNING_MAX_S,
+         offsetof(App, warning_ms)},
+    };
+    for (size_t i = 0; i < sizeof timers / sizeof timers[0]; i++) {
+        if ((v = json_object_get(cfg, timers[i].name)) == NULL)
+            continue;
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            err = ck_err(CK_ERR_FORMAT, "%s: \"%s\" is not a positive whole number of seconds",
+                         path, timers[i].name);
+            goto out;
+        }
+        json_int_t sec = json_integer_value(v);
+        sec = sec < timers[i].min ? timers[i].min : sec > timers[i].max ? timers[i].max : sec;
+        *(uint32_t *)((char *)a + timers[i].off) = (uint32_t)sec * 1000u;
     }
     if ((v = json_object_get(cfg, "languages")) != NULL) {
         size_t i;
@@ -406,6 +460,9 @@ app_open(const char *home, App **out)
         .admin = {a->pin_hash, a->lock_path, a, app_admin_log, app_admin_stats},
         .languages = (const char *const *)a->languages,
         .n_languages = a->n_languages,
+        .idle_ms = a->idle_ms,
+        .reading_idle_ms = a->reading_idle_ms,
+        .warning_ms = a->warning_ms,
     };
     if ((err = flow_create(&cfg, &a->flow)) != CK_OK)
         goto fail;
@@ -434,6 +491,10 @@ app_close(App *a)
     key_destroy(a->key);
     for (size_t i = 0; i < a->n_languages; i++)
         free(a->languages[i]);
+    for (size_t i = 0; i < a->n_loaded; i++)
+        free(a->loaded[i]);
+    for (size_t i = 0; i < a->n_refused_lines; i++)
+        free(a->refused_lines[i]);
     free(a->pin_hash);
     free(a->lock_path);
     free(a->home);
@@ -451,6 +512,20 @@ app_languages(const App *a, size_t *n_out)
 {
     *n_out = a->n_languages;
     return (const char *const *)a->languages;
+}
+
+const char *const *
+app_plugins_loaded(const App *a, size_t *n_out)
+{
+    *n_out = a->n_loaded;
+    return (const char *const *)a->loaded;
+}
+
+const char *const *
+app_plugins_refused(const App *a, size_t *n_out)
+{
+    *n_out = a->n_refused_lines;
+    return (const char *const *)a->refused_lines;
 }
 
 bool

@@ -14,7 +14,13 @@ typedef struct App App;
  *   {"admin_pin_hash": "<crypto_pwhash_str of the PIN>",
  *    "languages": ["en","fr","nb","el"],          UI languages, [0] the default
  *    "idle_seconds": 60, "reading_idle_seconds": 180, "warning_seconds": 30}
- * Without a PIN hash, admin mode is unavailable. */
+ * Without a PIN hash, admin mode is unavailable. The timers are whole
+ * seconds (anything else is CK_ERR_FORMAT naming the member), clamped to
+ * APP_IDLE_MIN_S..APP_IDLE_MAX_S; the warning to 20 s (WCAG 2.2.1: time to
+ * answer) .. APP_WARNING_MAX_S. Absent: the flow's defaults (60, 180, 30). */
+#define APP_IDLE_MIN_S 15
+#define APP_IDLE_MAX_S 3600
+#define APP_WARNING_MAX_S 600
 #define APP_CONFIG "config.json"
 #define APP_ADMIN_LOCK "admin-lock.json"
 #define APP_MAX_LANGUAGES 16
@@ -33,6 +39,11 @@ Flow *app_flow(App *app);
 
 /* The UI languages (from config.json, else every assets/ui language we ship). */
 const char *const *app_languages(const App *app, size_t *n_out);
+
+/* One line per plugin bundle loaded ("int.nato.cthb 2026.1.0 (NATO)") and
+ * refused ("<bundle or folder>: <reason>"), for the admin screen. Borrowed. */
+const char *const *app_plugins_loaded(const App *app, size_t *n_out);
+const char *const *app_plugins_refused(const App *app, size_t *n_out);
 
 /* True for a demonstration kiosk (kiosk ID starting with "DEMO"). */
 bool app_is_demo(const App *app);

@@ -21,10 +21,12 @@ typedef enum ReplayOp {
     OP_HOLD,
     OP_DRAG,
     OP_SCROLL,
+    OP_REVEAL,
     OP_TYPE,
     OP_KEYS,
     OP_KEY,
     OP_SIGN,
+    OP_CLOSE_WINDOW,
     OP_SNAPSHOT,
     OP_DUMP,
     OP_EXPECT_SCREEN,
@@ -98,6 +100,31 @@ replay_number(const char *s, double *out)
     return *s && *end == '\0' && errno == 0 && isfinite(*out);
 }
 
+/* "Shift+Alt+F4" → the key name after the modifiers ("F4"); *mods their SDL flags. */
+static const char *
+replay_key_mods(const char *name, SDL_Keymod *mods)
+{
+    static const struct {
+        const char *prefix;
+        SDL_Keymod mod;
+    } pre[] = {{"Shift+", KMOD_LSHIFT}, {"Alt+", KMOD_LALT}, {"Ctrl+", KMOD_LCTRL}};
+    SDL_Keymod m = KMOD_NONE;
+
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+            if (strncmp(name, pre[i].prefix, strlen(pre[i].prefix)) == 0 &&
+                name[strlen(pre[i].prefix)] != '\0') {
+                m |= pre[i].mod;
+                name += strlen(pre[i].prefix);
+                more = true;
+            }
+    }
+    if (mods != NULL)
+        *mods = m;
+    return name;
+}
+
 static CkErr
 replay_bad(const Replay *r, int line, const char *why)
 {
@@ -157,6 +184,12 @@ replay_parse_line(Replay *r, ReplayStep *st, const char *line)
             if (!replay_number(tok, &st->v[i]) || st->v[i] < 0 || (i < 4 && st->v[i] > 1))
                 err = replay_bad(r, st->line, "drag needs X1 Y1 X2 Y2 (0..1) and milliseconds");
         }
+    } else if (strcmp(cmd, "reveal") == 0) {
+        st->op = OP_REVEAL;
+        p = replay_token(p, tok, sizeof tok, &ok);
+        if (tok[0] != '@' || tok[1] == '\0')
+            return replay_bad(r, st->line, "reveal needs @widget-id");
+        snprintf(st->target, sizeof st->target, "%.127s", tok + 1);
     } else if (strcmp(cmd, "scroll") == 0) {
         st->op = OP_SCROLL;
         p = replay_token(p, tok, sizeof tok, &ok);
@@ -183,9 +216,10 @@ replay_parse_line(Replay *r, ReplayStep *st, const char *line)
     } else if (strcmp(cmd, "key") == 0) {
         st->op = OP_KEY;
         p = replay_token(p, st->arg, sizeof st->arg, &ok);
-        const char *name = strncmp(st->arg, "Shift+", 6) == 0 ? st->arg + 6 : st->arg;
-        if (SDL_GetKeyFromName(name) == SDLK_UNKNOWN)
+        if (SDL_GetKeyFromName(replay_key_mods(st->arg, NULL)) == SDLK_UNKNOWN)
             return replay_bad(r, st->line, "unknown key name (SDL key names: Tab, Return, Up...)");
+    } else if (strcmp(cmd, "close-window") == 0) {
+        st->op = OP_CLOSE_WINDOW;
     } else if (strcmp(cmd, "sign") == 0) {
         st->op = OP_SIGN;
     } else if (strcmp(cmd, "snapshot") == 0 || strcmp(cmd, "dump-layout") == 0) {
@@ -303,6 +337,17 @@ replay_advance(const ReplayHost *h, uint64_t ms)
     }
 }
 
+/* Input goes the way the window's would: through the host's filter (the
+ * kiosk's lock-down) when it has one. */
+static void
+replay_deliver(const ReplayHost *h, const SDL_Event *e)
+{
+    if (h->event != NULL)
+        h->event(h->ctx, e);
+    else
+        ui_push_event(h->ui, e, *h->clock_ms);
+}
+
 static void
 replay_push(const ReplayHost *h, Uint32 type, float x, float y)
 {
@@ -315,7 +360,7 @@ replay_push(const ReplayHost *h, Uint32 type, float x, float y)
     e.tfinger.x = x / (float)h->width;
     e.tfinger.y = y / (float)h->height;
     e.tfinger.pressure = 1.0f;
-    ui_push_event(h->ui, &e, *h->clock_ms);
+    replay_deliver(h, &e);
     h->settle(h->ctx);
 }
 
@@ -451,6 +496,12 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
             replay_advance(h, 50);
             break;
         }
+        case OP_REVEAL:
+            if (!ui_reveal(h->ui, st->target))
+                return replay_fail(r, st, "no widget \"%s\" on screen %s", st->target,
+                                   h->screen(h->ctx));
+            h->settle(h->ctx);
+            break;
         case OP_SCROLL:
             if (!ui_scroll_to(h->ui, st->target, (int)st->v[0]))
                 return replay_fail(r, st, "no scroll view \"%s\" on screen %s", st->target,

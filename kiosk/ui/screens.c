@@ -50,8 +50,16 @@ struct Screens {
     bool wipe_init;
     char read_key[160];
     int read_offset;
+    bool read_end_sent;  /* FLOW_EV_SECTION_END sent for read_key */
+    bool confirm_cancel; /* "Cancel and erase" was tapped: ask before erasing */
+    bool raster_off;     /* lay frames out without drawing pixels (replays) */
+    FlowScreen confirm_screen;
     FlowScreen screen;
     bool demo;
+
+    /* the admin screen's plugin lists (borrowed from the app) */
+    const char *const *admin_loaded, *const *admin_refused;
+    size_t n_admin_loaded, n_admin_refused;
 
     ScrEvent *q;
     int nq;
@@ -234,6 +242,28 @@ screens_destroy(Screens *s)
 }
 
 void
+screens_set_admin_report(Screens *s, const char *const *loaded, size_t n_loaded,
+                         const char *const *refused, size_t n_refused)
+{
+    s->admin_loaded = loaded;
+    s->n_admin_loaded = n_loaded;
+    s->admin_refused = refused;
+    s->n_admin_refused = n_refused;
+}
+
+void
+screens_set_rasterise(Screens *s, bool on)
+{
+    /* The dimmed copy under a modal was read back from the screen: made
+     * while nothing was drawn, it holds nothing. */
+    if (on && s->raster_off && s->dim != NULL) {
+        SDL_DestroyTexture(s->dim);
+        s->dim = NULL;
+    }
+    s->raster_off = !on;
+}
+
+void
 screens_set_demo(Screens *s, bool demo)
 {
     s->demo = demo;
@@ -400,9 +430,13 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
         ui_button_icon(s->ui, "btn-back", (SDL_Rect){x - s->gap - bbw, y, bbw, s->btn_h},
                        DRAW_ICON_CHEVRON_LEFT, tr(s, "button.back"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_BACK, 0);
+    /* "Cancel and erase" asks first (scr_cancel_modal): a slip of the
+     * finger must not erase a person's work. */
     if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, cbw, s->btn_h}, DRAW_ICON_CROSS,
-                       tr(s, "button.cancel"), UI_STYLE_QUIET, true))
-        scr_emit(s, FLOW_EV_CANCEL, 0);
+                       tr(s, "button.cancel"), UI_STYLE_QUIET, true)) {
+        s->confirm_cancel = true;
+        ui_invalidate(s->ui);
+    }
 }
 
 /* ---------- attract ---------- */
@@ -586,17 +620,27 @@ scr_key_h(Screens *s, int avail, int rows)
     return h > max ? max : h < min ? min : h;
 }
 
-/* A labelled field; returns the y below it. */
+/* The height of a field label wrapped to w. */
+static int
+scr_label_h(Screens *s, const char *label, int w)
+{
+    return text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, label, w);
+}
+
+/* A labelled field; the label wraps (never clipped) in label_h pixels (0:
+ * its own height, else the tallest label of the row, so fields line up).
+ * Returns the y below it. */
 static int
 scr_labeled_field(Screens *s, const FlowView *v, FlowField f, const char *id, const char *label,
-                  int x, int y, int w, bool invalid)
+                  int x, int y, int w, int label_h, bool invalid)
 {
     const ThemeColors *c = &s->th->c;
     int spx = fpx(s, THEME_FONT_SMALL);
-    int lh = text_line_height(s->text, spx, true);
+    int lh = scr_label_h(s, label, w);
 
-    text_line(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, label, x, y, w);
-    y += lh + mm(s, 1);
+    text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, label, x,
+              y + (label_h > lh ? label_h - lh : 0), w);
+    y += (label_h > lh ? label_h : lh) + mm(s, 1);
     int fh = mm(s, 15);
     if (ui_field(s->ui, id, (SDL_Rect){x, y, w, fh}, v->fields[f], NULL, v->focus == f, invalid))
         scr_emit(s, FLOW_EV_FOCUS, (int)f);
@@ -635,6 +679,15 @@ scr_nation(Screens *s, const FlowView *v)
     int n = (int)v->n_nations + 1;
     int per_row = n <= 4 ? n : 4;
     int tw = (s->col_w - (per_row - 1) * g) / per_row, th = mm(s, 19);
+    /* Every tile as tall as the tallest label needs (long names wrap). */
+    for (int i = 0; i < n; i++) {
+        char name[96];
+        th = i < (int)v->n_nations
+                 ? ui_choice_height(s->ui,
+                                    scr_nation_name(s, v->nations[i]->nation, name, sizeof name),
+                                    v->nations[i]->nation, tw, th)
+                 : ui_choice_height(s->ui, tr(s, "nation.other"), NULL, tw, th);
+    }
     for (int i = 0; i < n; i++) {
         SDL_Rect r = {s->col_x + (i % per_row) * (tw + g), y + (i / per_row) * (th + g), tw, th};
         char id[32], name[96];
@@ -657,7 +710,7 @@ scr_nation(Screens *s, const FlowView *v)
     if (other) {
         int fw = mm(s, 70);
         int fy = scr_labeled_field(s, v, FLOW_FIELD_OTHER_NATION, "field-other-nation",
-                                   tr(s, "nation.other_code"), s->col_x, y, fw,
+                                   tr(s, "nation.other_code"), s->col_x, y, fw, 0,
                                    v->error == FLOW_MSG_NATION_CODE_INVALID ||
                                        v->error == FLOW_MSG_NATION_HAS_BUNDLE);
         if (v->focus == FLOW_FIELD_OTHER_NATION) {
@@ -676,12 +729,17 @@ scr_nation(Screens *s, const FlowView *v)
     y += mm(s, 1.5f);
     static const FlowCategory cats[] = {FLOW_CATEGORY_MILITARY, FLOW_CATEGORY_CIVILIAN,
                                         FLOW_CATEGORY_CONTRACTOR};
-    int cw = (s->col_w - 2 * g) / 3;
+    int cw = (s->col_w - 2 * g) / 3, ch = mm(s, 19);
+    for (int i = 0; i < 3; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
+        ch = ui_choice_height(s->ui, tr(s, key), NULL, cw, ch);
+    }
     for (int i = 0; i < 3; i++) {
         char id[32], key[48];
         snprintf(id, sizeof id, "category-%s", flow_category_name(cats[i]));
         snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
-        if (ui_choice(s->ui, id, (SDL_Rect){s->col_x + i * (cw + g), y, cw, th}, tr(s, key), NULL,
+        if (ui_choice(s->ui, id, (SDL_Rect){s->col_x + i * (cw + g), y, cw, ch}, tr(s, key), NULL,
                       v->category == cats[i]))
             scr_emit(s, FLOW_EV_SELECT_CATEGORY, (int)cats[i]);
     }
@@ -715,15 +773,23 @@ scr_identity(Screens *s, const FlowView *v)
     char rank[96], unit[96];
     snprintf(rank, sizeof rank, "%s (%s)", tr(s, "field.rank"), tr(s, "field.optional"));
     snprintf(unit, sizeof unit, "%s (%s)", tr(s, "field.unit"), tr(s, "field.optional"));
-    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", tr(s, "field.name"), s->col_x,
-                               y, fw, v->error == FLOW_MSG_NAME_EMPTY);
-    scr_labeled_field(s, v, FLOW_FIELD_SERVICE_NUMBER, "field-service-number", num_label,
-                      s->col_x + fw + g, y, fw, bad_num);
+    const char *labels[4] = {tr(s, "field.name"), num_label, rank, unit};
+    int lh[2] = {0, 0}; /* per row of fields: the tallest label */
+    for (int i = 0; i < 4; i++) {
+        int row = wide ? 0 : i / 2, h = scr_label_h(s, labels[i], fw);
+        lh[row] = h > lh[row] ? h : lh[row];
+    }
+    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", labels[0], s->col_x, y, fw,
+                               lh[0], v->error == FLOW_MSG_NAME_EMPTY);
+    scr_labeled_field(s, v, FLOW_FIELD_SERVICE_NUMBER, "field-service-number", labels[1],
+                      s->col_x + fw + g, y, fw, lh[0], bad_num);
     if (!wide)
         y = y1 + mm(s, 3);
     int x3 = wide ? s->col_x + 2 * (fw + g) : s->col_x;
-    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", rank, x3, y, fw, false);
-    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", unit, x3 + fw + g, y, fw, false);
+    int lh2 = wide ? lh[0] : lh[1];
+    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", labels[2], x3, y, fw, lh2, false);
+    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", labels[3], x3 + fw + g, y, fw, lh2,
+                      false);
     y = y1 + mm(s, 5);
 
     int bottom = s->foot_y - mm(s, 4);
@@ -744,9 +810,12 @@ scr_identity(Screens *s, const FlowView *v)
 
 /* ---------- reading: code of conduct and training ---------- */
 
+/* gated: the flow enables Next only once the text was shown to its end
+ * (code-of-conduct sections); training pages are not gated, so their status
+ * only says "read" once the reader got there. */
 static void
 scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *title,
-            const char *const *paras, size_t n_paras, bool shown, const char *key)
+            const char *const *paras, size_t n_paras, bool shown, bool gated, const char *key)
 {
     const ThemeColors *c = &s->th->c;
     int y = scr_steps(s, v);
@@ -756,6 +825,7 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         snprintf(s->read_key, sizeof s->read_key, "%s", key);
         ui_scroll_forget(s->ui, "reading");
         s->read_offset = 0;
+        s->read_end_sent = false;
     }
     y = scr_heading(s, eyebrow, title, y);
     if (v->content_fallback || (v->content != NULL && v->content->draft)) {
@@ -796,8 +866,13 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
     }
     int content_h = cy + off + pad - view.y;
     bool at_end = ui_scroll_end(s->ui, content_h);
-    if (at_end && !shown)
+    /* Once per text: the flow's answer does not change afterwards. */
+    if (at_end && !shown && !s->read_end_sent) {
         scr_emit(s, FLOW_EV_SECTION_END, 0);
+        s->read_end_sent = true;
+    }
+    if (!gated)
+        shown = at_end;
 
     /* Where the reader stands, in words and an icon, not colour alone. */
     int spx = fpx(s, THEME_FONT_SMALL);
@@ -807,7 +882,7 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         draw_icon(s->draw, DRAW_ICON_CHECK, s->col_x, sy + mm(s, 1), is, c->success);
         text_line(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT}, tr(s, "conduct.read"),
                   s->col_x + is + mm(s, 2), sy, s->col_w);
-    } else {
+    } else if (gated) {
         draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, sy + mm(s, 1), is, c->muted);
         text_line(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
                   tr(s, "conduct.scroll_hint"), s->col_x + is + mm(s, 2), sy, s->col_w);
@@ -838,7 +913,7 @@ scr_conduct(Screens *s, const FlowView *v)
              of);
     snprintf(key, sizeof key, "c/%s/%s/%d/%u", bundle, v->section->id, v->review, v->quiz_attempts);
     scr_reading(s, v, eyebrow, v->section->title, v->section->paragraphs, v->section->n_paragraphs,
-                v->section_shown, key);
+                v->section_shown, true, key);
 }
 
 static void
@@ -856,7 +931,7 @@ scr_training(Screens *s, const FlowView *v)
     snprintf(eyebrow, sizeof eyebrow, "%s \xC2\xB7 %s", tr(s, "training.title"), of);
     snprintf(key, sizeof key, "t/%s/%s", v->bundle ? v->bundle->nation : "", v->page->id);
     scr_reading(s, v, eyebrow, v->page->title, v->page->paragraphs, v->page->n_paragraphs,
-                v->section_shown, key);
+                v->section_shown, false, key);
 }
 
 /* ---------- quiz ---------- */
@@ -954,21 +1029,20 @@ scr_training_confirm(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
                    v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
     y += mm(s, 6);
-    int fw = mm(s, 80);
+    /* The date and the tick on the left, the keypad on the right. */
+    int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
     int fy = scr_labeled_field(
         s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date", tr(s, "confirm.date"), s->col_x, y,
-        fw, v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
-    int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), fw);
-    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, fy + mm(s, 6), fw, ack_h},
+        mm(s, 80) < lw ? mm(s, 80) : lw, 0,
+        v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
+    int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), lw);
+    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, fy + mm(s, 6), lw, ack_h},
                      tr(s, "confirm.attended"), v->training_confirmed))
         scr_emit(s, FLOW_EV_TRAINING_CONFIRM, 0);
     if (v->focus == FLOW_FIELD_TRAINING_DATE) {
-        int kx = s->col_x + fw + mm(s, 12);
+        int kx = s->col_x + s->col_w - kw;
         int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
         int kh = scr_key_h(s, bottom - y, 4);
-        int kw = s->col_x + s->col_w - kx;
-        if (kw > mm(s, 100))
-            kw = mm(s, 100);
         scr_keyboard(s, v, (SDL_Rect){kx, y, kw, osk_height(&s->osk, kh, mm(s, 1.5f))}, kh);
     }
     scr_error_banner(s, v);
@@ -1026,9 +1100,27 @@ scr_sign(Screens *s, const FlowView *v)
     /* The statement names the exact versions; it scrolls if long. */
     SDL_Rect view = {s->col_x, y, s->col_w, avail};
     int off = ui_scroll_begin(s->ui, "statement", view);
-    int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
-                      v->statement ? v->statement : "", s->col_x, y - off, s->col_w - mm(s, 5));
-    ui_scroll_end(s->ui, h);
+    int spx = fpx(s, THEME_FONT_SMALL), tw = s->col_w - mm(s, 5);
+    int cy = y - off;
+    cy += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                    tr(s, "sign.statement_intro"), s->col_x, cy, tw);
+    cy += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
+                    v->statement ? v->statement : "", s->col_x, cy, tw);
+    /* Every document signed for, by its exact ID and version. */
+    if (v->n_bundles > 0) {
+        cy += mm(s, 2);
+        cy += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, tr(s, "sign.bundles"),
+                        s->col_x, cy, tw);
+        for (size_t i = 0; i < v->n_bundles; i++) {
+            char line[256];
+            const char *names[] = {"bundle", "version"};
+            const char *vals[] = {v->bundles[i]->bundle_id, v->bundles[i]->version};
+            cy += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT},
+                            trf(s, "sign.bundle", line, sizeof line, 2, names, vals), s->col_x, cy,
+                            tw);
+        }
+    }
+    ui_scroll_end(s->ui, cy + off - y);
     y += avail + mm(s, 4);
     int cw = mm(s, 44);
     SDL_Rect pad = {s->col_x, y, s->col_w - cw - s->gap, pad_h};
@@ -1038,7 +1130,6 @@ scr_sign(Screens *s, const FlowView *v)
                        v->signature_points > 0))
         scr_emit(s, FLOW_EV_SIG_CLEAR, 0);
     if (v->signature_ok) {
-        int spx = fpx(s, THEME_FONT_SMALL);
         draw_icon(s->draw, DRAW_ICON_CHECK, pad.x + pad.w + s->gap, y + s->btn_h + mm(s, 4), spx,
                   c->success);
         ui_note(s->ui, "signature-ok", UI_KIND_TEXT,
@@ -1050,39 +1141,91 @@ scr_sign(Screens *s, const FlowView *v)
 
 /* ---------- certificate and endings ---------- */
 
+/* (Re)builds the QR texture when a new certificate is shown. */
+static void
+scr_cert_qr(Screens *s, const FlowView *v)
+{
+    if (v->jws == NULL || v->serial == NULL ||
+        (s->qr != NULL && strcmp(s->qr_serial, v->serial) == 0))
+        return;
+    if (s->qr != NULL)
+        SDL_DestroyTexture(s->qr);
+    s->qr = NULL;
+    /* Dark on white in both themes: scanners expect it. */
+    if (qr_texture(s->r, (const unsigned char *)v->jws, strlen(v->jws), (SDL_Color){0, 0, 0, 255},
+                   (SDL_Color){255, 255, 255, 255}, &s->qr, &s->qr_modules) == CK_OK)
+        snprintf(s->qr_serial, sizeof s->qr_serial, "%s", v->serial);
+}
+
+/* Pixels per QR module that fit the certificate screen, with or without the
+ * top bar above the code. The code takes the screen's height; the text
+ * column beside it keeps at least 100 mm. */
+static int
+scr_cert_module_px(Screens *s, bool bar)
+{
+    if (s->qr == NULL || s->qr_modules <= 0)
+        return 0;
+    int edge = mm(s, 4);
+    int h = s->H - (bar ? s->bar_h : 0) - 2 * edge;
+    int w = s->W - 2 * s->margin - s->gap - mm(s, 100);
+    int side = h < w ? h : w;
+    return side / s->qr_modules;
+}
+
+/* The certificate screen drops the top bar (its settings move beside the
+ * code) when the code's modules would be smaller than QR_MIN_MODULE_PX
+ * under it and the full height makes them larger. */
+static bool
+scr_cert_full_height(Screens *s)
+{
+    int with_bar = scr_cert_module_px(s, true);
+    return with_bar < QR_MIN_MODULE_PX && scr_cert_module_px(s, false) > with_bar;
+}
+
 static void
 scr_certificate(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, 8);
-
-    if (v->jws != NULL && v->serial != NULL &&
-        (s->qr == NULL || strcmp(s->qr_serial, v->serial) != 0)) {
-        if (s->qr != NULL)
-            SDL_DestroyTexture(s->qr);
-        s->qr = NULL;
-        /* Dark on white in both themes: scanners expect it. */
-        if (qr_texture(s->r, (const unsigned char *)v->jws, strlen(v->jws),
-                       (SDL_Color){0, 0, 0, 255}, (SDL_Color){255, 255, 255, 255}, &s->qr,
-                       &s->qr_modules) == CK_OK)
-            snprintf(s->qr_serial, sizeof s->qr_serial, "%s", v->serial);
-    }
-    int avail_h = s->foot_y - mm(s, 5) - y;
-    int avail_w = s->col_w * 11 / 20;
-    int side = avail_h < avail_w ? avail_h : avail_w;
-    int qx = s->col_x, qside = 0;
-    if (s->qr != NULL && s->qr_modules > 0) {
-        int m = side / s->qr_modules;
-        if (m < 2)
-            m = 2;
-        qside = m * s->qr_modules;
-        SDL_Rect qr = {qx, y, qside, qside};
+    bool bar = !scr_cert_full_height(s);
+    int edge = mm(s, 4), top = (bar ? s->bar_h : 0) + edge;
+    int m = scr_cert_module_px(s, bar);
+    if (m < 1)
+        m = 1;
+    int qside = s->qr != NULL ? m * s->qr_modules : 0;
+    int text_w = s->W - 2 * s->margin - qside - s->gap;
+    if (text_w > mm(s, 140))
+        text_w = mm(s, 140);
+    int block_w = qside + 2 * s->gap + text_w;
+    int qx = (s->W - block_w) / 2;
+    int qy = top + (s->H - edge - top - qside) / 2;
+    if (s->qr != NULL) {
+        SDL_Rect qr = {qx, qy, qside, qside};
         SDL_RenderCopy(s->r, s->qr, NULL, &qr);
         char mod[16];
         snprintf(mod, sizeof mod, "%d", m);
         ui_note(s->ui, "qr", UI_KIND_TEXT, qr, 0, mod);
     }
-    int tx = qx + qside + mm(s, 10), tw = s->col_x + s->col_w - tx;
+    int tx = qx + qside + 2 * s->gap, tw = text_w;
+    int y = qy;
+    if (!bar) {
+        /* The top bar's settings, kept reachable on this screen too (one
+         * row if they fit, else one above the other). */
+        char label[64];
+        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"), v->text_size_percent);
+        int bh = mm(s, 13), sw = ui_button_width(s->ui, label, false);
+        int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
+        bool one_row = sw + mm(s, 3) + cw <= tw;
+        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){tx, y, sw, bh}, label,
+                      UI_STYLE_SECONDARY, true))
+            scr_emit(s, FLOW_EV_SET_TEXT_SIZE,
+                     v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25);
+        SDL_Rect cr = one_row ? (SDL_Rect){tx + sw + mm(s, 3), y, cw, bh}
+                              : (SDL_Rect){tx, y + bh + mm(s, 2), cw, bh};
+        if (ui_button_icon(s->ui, "bar-contrast", cr, DRAW_ICON_CONTRAST,
+                           tr(s, "attract.contrast"), UI_STYLE_SECONDARY, true))
+            scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
+        y = cr.y + bh + mm(s, 6);
+    }
     int is = mm(s, 12);
     draw_disc(s->draw, tx + is / 2, y + is / 2, is / 2, c->success);
     draw_icon(s->draw, DRAW_ICON_CHECK, tx + is / 5, y + is / 5, is * 3 / 5, c->surface);
@@ -1109,10 +1252,13 @@ scr_certificate(Screens *s, const FlowView *v)
     ty += mm(s, 2);
     text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, tr(s, "cert.scan"), tx, ty,
               tw);
-    int bw = mm(s, 62);
-    if (ui_button_icon(s->ui, "btn-done",
-                       (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
-                       DRAW_ICON_CHECK, tr(s, "cert.done"), UI_STYLE_PRIMARY, true))
+    /* "Finish" at the foot of the text column, level with the code's bottom. */
+    int bw = ui_button_width(s->ui, tr(s, "cert.done"), true);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw > tw ? tw : bw;
+    int bh = ui_button_height(s->ui, tr(s, "cert.done"), true, bw, s->btn_h);
+    int by = qside > 0 ? qy + qside - bh : s->foot_y;
+    if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){tx, by, bw, bh}, DRAW_ICON_CHECK,
+                       tr(s, "cert.done"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_DONE, 0);
 }
 
@@ -1153,45 +1299,84 @@ scr_admin_pin(Screens *s, const FlowView *v)
     const ThemeColors *c = &s->th->c;
     int y = s->bar_h + mm(s, 10);
     int w = mm(s, 100), x = (s->W - w) / 2;
-    int hpx = fpx(s, THEME_FONT_HEADING), spx = fpx(s, THEME_FONT_SMALL);
+    int hpx = fpx(s, THEME_FONT_HEADING), spx = fpx(s, THEME_FONT_SMALL),
+        px = fpx(s, THEME_FONT_BODY);
 
     y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER},
                    tr(s, "admin.pin_title"), x, y, w);
-    y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
-                   tr(s, "admin.pin_prompt"), x, y, w);
-    y += mm(s, 3);
-    /* The PIN is never shown: one dot per digit. */
-    int dot = mm(s, 3.5f), dg = mm(s, 3);
-    int n = (int)v->pin_length;
-    int dw = n * dot * 2 + (n - 1) * dg;
-    SDL_Rect box = {x, y, w, mm(s, 14)};
-    draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
-    for (int i = 0; i < n; i++)
-        draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
-                  c->text);
-    ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
-    y += box.h + mm(s, 3);
-    if (v->focus != FLOW_FIELD_PIN)
-        scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
-    int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
-    int kh = scr_key_h(s, bottom - y, 4);
-    scr_keyboard(s, v, (SDL_Rect){x, y, w, osk_height(&s->osk, kh, mm(s, 1.5f))}, kh);
-    if (v->admin_failures > 0 && !v->admin_locked) {
-        char buf[128], cnt[16];
-        snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
-        const char *names[] = {"count"}, *vals[] = {cnt};
-        text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                  trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x, bottom, w);
+    if (v->admin_locked) {
+        /* Locked: no keypad at all, and the reason stays on screen. */
+        int is = mm(s, 16);
+        y += mm(s, 8);
+        draw_icon(s->draw, DRAW_ICON_ALERT, (s->W - is) / 2, y, is, c->error);
+        y += is + mm(s, 5);
+        int lw = s->col_w * 3 / 4, lx = (s->W - lw) / 2;
+        int h = text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER},
+                          tr(s, "error.admin_locked"), lx, y, lw);
+        ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0,
+                flow_msg_id(FLOW_MSG_ADMIN_LOCKED));
+    } else {
+        y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
+                       tr(s, "admin.pin_prompt"), x, y, w);
+        y += mm(s, 3);
+        /* The PIN is never shown: one dot per digit. */
+        int dot = mm(s, 3.5f), dg = mm(s, 3);
+        int n = (int)v->pin_length;
+        int dw = n * dot * 2 + (n - 1) * dg;
+        SDL_Rect box = {x, y, w, mm(s, 14)};
+        draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
+        for (int i = 0; i < n; i++)
+            draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
+                      c->text);
+        ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
+        y += box.h + mm(s, 3);
+        if (v->focus != FLOW_FIELD_PIN)
+            scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
+        int count_h = v->admin_failures > 0 ? text_line_height(s->text, spx, true) + mm(s, 3) : 0;
+        int bottom =
+            s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0) - count_h;
+        int kh = scr_key_h(s, bottom - y, 4);
+        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        if (v->admin_failures > 0) {
+            char buf[128], cnt[16];
+            snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
+            const char *names[] = {"count"}, *vals[] = {cnt};
+            text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                      trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x,
+                      y + kb + mm(s, 3), w);
+        }
+        scr_error_banner(s, v);
     }
-    scr_error_banner(s, v);
     int bw = mm(s, 62);
     if (ui_button(s->ui, "btn-unlock",
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h}, tr(s, "button.ok"),
                   UI_STYLE_PRIMARY, v->pin_length > 0 && !v->admin_locked))
         scr_emit(s, FLOW_EV_ADMIN_PIN, 0);
-    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, s->foot_y, mm(s, 44), s->btn_h},
-                       DRAW_ICON_CROSS, tr(s, "button.cancel"), UI_STYLE_QUIET, true))
+    /* Leaving erases nothing of a person's: "Back to the kiosk", not "Cancel and erase". */
+    int cw = ui_button_width(s->ui, tr(s, "admin.exit"), true);
+    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, s->foot_y, cw, s->btn_h},
+                       DRAW_ICON_CHEVRON_LEFT, tr(s, "admin.exit"), UI_STYLE_QUIET, true))
         scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
+}
+
+/* One list of plugin lines under a heading; returns the y below it. */
+static int
+scr_admin_list(Screens *s, const char *heading, const char *const *lines, size_t n, SDL_Color tone,
+               int x, int y, int w)
+{
+    const ThemeColors *c = &s->th->c;
+    int spx = fpx(s, THEME_FONT_SMALL);
+
+    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, heading, x, y, w);
+    y += mm(s, 1);
+    if (n == 0)
+        return y + text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, "\xE2\x80\x94",
+                             x, y, w);
+    for (size_t i = 0; i < n; i++)
+        y += text_para(s->text, &(TextStyle){spx, false, tone, TEXT_LEFT}, lines[i], x, y, w) +
+             mm(s, 1);
+    return y;
 }
 
 static void
@@ -1209,6 +1394,11 @@ scr_admin(Screens *s, const FlowView *v)
                 {"admin.plugins_refused", v->stats.plugins_refused}};
     int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
     for (int i = 0; i < 3; i++) {
+        int h = mm(s, 9) + hpx * 2 +
+                text_para_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
+        ch = h > ch ? h : ch;
+    }
+    for (int i = 0; i < 3; i++) {
         SDL_Rect r = {s->col_x + i * (cw + s->gap), y, cw, ch};
         draw_round_border(s->draw, r, mm(s, 2), 2, c->border, c->surface);
         snprintf(num, sizeof num, "%lu", rows[i].n);
@@ -1220,20 +1410,37 @@ scr_admin(Screens *s, const FlowView *v)
         snprintf(id, sizeof id, "stat-%d", i);
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
     }
-    int bw = mm(s, 70);
+    y += ch + mm(s, 6);
+    /* Which bundles: loaded on the left, refused (with the reason) on the right. */
+    SDL_Rect view = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - y};
+    int off = ui_scroll_begin(s->ui, "plugins", view);
+    int half = (s->col_w - s->gap) / 2;
+    int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,
+                            c->text, s->col_x, y - off, half);
+    int y2 = scr_admin_list(s, tr(s, "admin.plugins_refused"), s->admin_refused,
+                            s->n_admin_refused, c->error, s->col_x + half + s->gap, y - off,
+                            half - mm(s, 5));
+    ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + off - y);
+    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
     if (ui_button(s->ui, "btn-admin-exit",
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
                   tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
-    if (ui_button(s->ui, "btn-admin-quit", (SDL_Rect){s->col_x, s->foot_y, bw, s->btn_h},
+    int qw = ui_button_width(s->ui, tr(s, "admin.quit"), false);
+    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
+    if (ui_button(s->ui, "btn-admin-quit", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
                   tr(s, "admin.quit"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_ADMIN_QUIT, 0);
 }
 
-/* ---------- idle warning ---------- */
+/* ---------- cancel confirmation ---------- */
 
-static void
-scr_idle_modal(Screens *s, const FlowView *v)
+/* A modal box of width w centred on the screen, with an icon, a heading and
+ * a body; returns the y where its buttons go (bh high) and sets *box. */
+static int
+scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh,
+              SDL_Rect *box)
 {
     const ThemeColors *c = &s->th->c;
     int w = mm(s, 190), pad = mm(s, 10);
@@ -1241,25 +1448,60 @@ scr_idle_modal(Screens *s, const FlowView *v)
         w = s->W - 2 * s->margin;
     int x = (s->W - w) / 2, iw = w - 2 * pad;
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
+    int is = mm(s, 16);
+    int h = pad + is + mm(s, 5) + text_para_height(s->text, hpx, true, title, iw) + mm(s, 3) +
+            text_para_height(s->text, px, false, body, iw) + mm(s, 8) + bh + pad;
+    int y = (s->H - h) / 2;
+    *box = (SDL_Rect){x, y, w, h};
+    draw_round_border(s->draw, *box, mm(s, 3), 3, c->border, c->surface);
+    y += pad;
+    draw_icon(s->draw, icon, x + (w - is) / 2, y, is, c->heading);
+    y += is + mm(s, 5);
+    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, title, x + pad, y,
+                   iw);
+    y += mm(s, 3);
+    y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x + pad, y, iw);
+    return y + mm(s, 8);
+}
+
+static void
+scr_cancel_modal(Screens *s)
+{
+    int pad = mm(s, 10), g = mm(s, 4);
+    int bh = mm(s, 20);
+    SDL_Rect box;
+    int y = scr_modal_box(s, DRAW_ICON_ALERT, tr(s, "cancel.title"), tr(s, "cancel.body"), bh, &box);
+    int bw = (box.w - 2 * pad - g) / 2;
+    int h = ui_button_height(s->ui, tr(s, "cancel.confirm"), false, bw, bh);
+    int h2 = ui_button_height(s->ui, tr(s, "cancel.keep"), false, bw, bh);
+    h = h > h2 ? h : h2;
+    /* Continuing is the primary (safe) choice; erasing is outlined. */
+    if (ui_button(s->ui, "btn-cancel-confirm", (SDL_Rect){box.x + pad, y, bw, h},
+                  tr(s, "cancel.confirm"), UI_STYLE_SECONDARY, true)) {
+        s->confirm_cancel = false;
+        scr_emit(s, FLOW_EV_CANCEL, 0);
+    }
+    if (ui_button(s->ui, "btn-cancel-keep", (SDL_Rect){box.x + pad + bw + g, y, bw, h},
+                  tr(s, "cancel.keep"), UI_STYLE_PRIMARY, true)) {
+        s->confirm_cancel = false;
+        ui_invalidate(s->ui);
+    }
+}
+
+/* ---------- idle warning ---------- */
+
+static void
+scr_idle_modal(Screens *s, const FlowView *v)
+{
     char secs[16], body[512];
     snprintf(secs, sizeof secs, "%u", v->idle_seconds_left);
     const char *names[] = {"seconds"}, *vals[] = {secs};
     trf(s, "idle.body", body, sizeof body, 1, names, vals);
-    int is = mm(s, 16), bh = mm(s, 24);
-    int h = pad + is + mm(s, 5) + text_para_height(s->text, hpx, true, tr(s, "idle.title"), iw) +
-            mm(s, 3) + text_para_height(s->text, px, false, body, iw) + mm(s, 8) + bh + pad;
-    int y = (s->H - h) / 2;
-    draw_round_border(s->draw, (SDL_Rect){x, y, w, h}, mm(s, 3), 3, c->border, c->surface);
-    y += pad;
-    draw_icon(s->draw, DRAW_ICON_CLOCK, x + (w - is) / 2, y, is, c->heading);
-    y += is + mm(s, 5);
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, tr(s, "idle.title"),
-                   x + pad, y, iw);
-    y += mm(s, 3);
-    y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x + pad, y, iw);
-    y += mm(s, 8);
-    if (ui_button(s->ui, "btn-more-time", (SDL_Rect){x + pad, y, iw, bh}, tr(s, "idle.more_time"),
-                  UI_STYLE_PRIMARY, true))
+    int pad = mm(s, 10), bh = mm(s, 24);
+    SDL_Rect box;
+    int y = scr_modal_box(s, DRAW_ICON_CLOCK, tr(s, "idle.title"), body, bh, &box);
+    if (ui_button(s->ui, "btn-more-time", (SDL_Rect){box.x + pad, y, box.w - 2 * pad, bh},
+                  tr(s, "idle.more_time"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_MORE_TIME, 0);
 }
 
@@ -1348,8 +1590,10 @@ scr_dim_capture(Screens *s, const FlowView *v)
         SDL_SetTextureBlendMode(s->dim, SDL_BLENDMODE_NONE);
     s->dim_w = s->W;
     s->dim_h = s->H;
-    /* The events of the blocked widgets are none; forget what was queued. */
+    /* The events of the blocked widgets are none; forget what was queued
+     * (a section end seen here is sent again once the warning is gone). */
     s->nq = 0;
+    s->read_end_sent = false;
 }
 
 int
@@ -1371,10 +1615,18 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
     s->nq = 0;
 
     ui_begin(s->ui, now_ms);
+    /* Not rasterising: a 1x1 viewport makes SDL drop every copy and fill
+     * outside it, while the layout and its widgets stay the same. */
+    SDL_RenderSetViewport(s->r, s->raster_off ? &(SDL_Rect){0, 0, 1, 1} : NULL);
     const ThemeColors *c = &s->th->c;
     SDL_SetRenderDrawColor(s->r, c->bg.r, c->bg.g, c->bg.b, 255);
     SDL_RenderClear(s->r);
-    if (v->idle_warning) {
+    /* The cancel confirmation belongs to the screen it was asked on. */
+    if (v->screen != s->confirm_screen || v->screen == FLOW_SCREEN_ATTRACT ||
+        v->screen == FLOW_SCREEN_ADMIN_PIN || v->screen == FLOW_SCREEN_ADMIN)
+        s->confirm_cancel = false;
+    s->confirm_screen = v->screen;
+    if (v->idle_warning || s->confirm_cancel) {
         if (s->dim == NULL || s->dim_w != s->W || s->dim_h != s->H) {
             if (s->dim != NULL)
                 SDL_DestroyTexture(s->dim);
@@ -1383,14 +1635,20 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
         }
         if (s->dim != NULL)
             SDL_RenderCopy(s->r, s->dim, NULL, NULL);
-        scr_idle_modal(s, v);
+        if (v->idle_warning)
+            scr_idle_modal(s, v);
+        else
+            scr_cancel_modal(s);
     } else {
         if (s->dim != NULL) {
             SDL_DestroyTexture(s->dim);
             s->dim = NULL;
         }
         bool person = v->screen != FLOW_SCREEN_ADMIN_PIN && v->screen != FLOW_SCREEN_ADMIN;
-        scr_top_bar(s, v, person);
+        if (v->screen == FLOW_SCREEN_CERTIFICATE)
+            scr_cert_qr(s, v);
+        if (v->screen != FLOW_SCREEN_CERTIFICATE || !scr_cert_full_height(s))
+            scr_top_bar(s, v, person);
         scr_draw_screen(s, v);
     }
     int wake = ui_end(s->ui);

@@ -26,6 +26,16 @@ void screens_destroy(Screens *s);
  * input (-1: wait for input; 0: at once). */
 int screens_frame(Screens *s, Flow *flow, uint64_t now_ms);
 
+/* The plugin bundles loaded and refused, one line each, for the admin
+ * screen. Borrowed: must outlive the Screens. */
+void screens_set_admin_report(Screens *s, const char *const *loaded, size_t n_loaded,
+                              const char *const *refused, size_t n_refused);
+
+/* With on false, frames are laid out (widgets, texts, events: everything a
+ * replay checks) but no pixels are drawn; replays draw only the frames they
+ * snapshot. On by default. */
+void screens_set_rasterise(Screens *s, bool on);
+
 /* Marks a demonstration kiosk (a ribbon on the attract screen). */
 void screens_set_demo(Screens *s, bool demo);
 

@@ -93,9 +93,11 @@ text_try_fonts(Text *t, const char *dir, const char *regular, const char *bold)
 }
 
 CkErr
-text_create(SDL_Renderer *r, const char *font_dir, Text **out)
+text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text **out)
 {
     Text *t;
+    char tried[1024] = "";
+    size_t used = 0;
 
     *out = NULL;
     if (!TTF_WasInit() && TTF_Init() != 0)
@@ -103,21 +105,35 @@ text_create(SDL_Renderer *r, const char *font_dir, Text **out)
     if ((t = calloc(1, sizeof *t)) == NULL)
         return ck_err(CK_ERR_NOMEM, "text: out of memory");
     t->r = r;
-    if ((font_dir != NULL &&
-         text_try_fonts(t, font_dir, "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")) ||
-        text_try_fonts(t, "/usr/share/fonts/truetype/noto", "NotoSans-Regular.ttf",
-                       "NotoSans-Bold.ttf") ||
-        text_try_fonts(t, "/usr/share/fonts/truetype/dejavu", "DejaVuSans.ttf",
-                       "DejaVuSans-Bold.ttf")) {
-        *out = t;
-        return CK_OK;
-    }
+    /* Noto Sans in every folder first, then DejaVu Sans: the fallback. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n_dirs; i++) {
+            if (dirs[i] == NULL)
+                continue;
+            if (pass == 0 ? text_try_fonts(t, dirs[i], "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+                          : text_try_fonts(t, dirs[i], "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")) {
+                *out = t;
+                return CK_OK;
+            }
+            if (pass == 0 && used < sizeof tried) {
+                int k = snprintf(tried + used, sizeof tried - used, "%s%s", used ? ", " : "",
+                                 dirs[i]);
+                used += k > 0 ? (size_t)k : 0;
+            }
+        }
     free(t);
     return ck_err(CK_ERR_NOT_FOUND,
-                  "no usable font: tried %s%sNotoSans-{Regular,Bold}.ttf in "
-                  "/usr/share/fonts/truetype/noto and DejaVuSans{,-Bold}.ttf in "
-                  "/usr/share/fonts/truetype/dejavu (install fonts-noto-core)",
-                  font_dir ? font_dir : "", font_dir ? "/, " : "");
+                  "no usable font: NotoSans-{Regular,Bold}.ttf or DejaVuSans{,-Bold}.ttf in none "
+                  "of %s (install fonts-noto-core)",
+                  tried[0] ? tried : "(no folder)");
+}
+
+CkErr
+text_create(SDL_Renderer *r, const char *font_dir, Text **out)
+{
+    const char *dirs[] = {font_dir, TEXT_NOTO_DIR, TEXT_DEJAVU_DIR};
+
+    return text_create_dirs(r, dirs, 3, out);
 }
 
 static TextFont *

@@ -18,10 +18,18 @@ typedef struct TextStyle {
     TextAlign align;
 } TextStyle;
 
-/* Opens Noto Sans (Regular and Bold), or DejaVu Sans when Noto is missing.
- * font_dir, when not NULL, is searched first (NotoSans-Regular.ttf,
- * NotoSans-Bold.ttf). No usable font is CK_ERR_NOT_FOUND naming every path
- * tried. *out: destroy with text_destroy(). The renderer is borrowed. */
+#define TEXT_NOTO_DIR "/usr/share/fonts/truetype/noto"
+#define TEXT_DEJAVU_DIR "/usr/share/fonts/truetype/dejavu"
+
+/* Opens Noto Sans (Regular and Bold) from the first of dirs that has it,
+ * else DejaVu Sans (the fallback) from the first that has that. NULL
+ * entries are skipped. No usable font is CK_ERR_NOT_FOUND naming every
+ * folder tried. *out: destroy with text_destroy(). The renderer is
+ * borrowed. */
+CkErr text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text **out);
+
+/* text_create_dirs() with font_dir (may be NULL) searched first, then
+ * TEXT_NOTO_DIR and TEXT_DEJAVU_DIR. */
 CkErr text_create(SDL_Renderer *r, const char *font_dir, Text **out);
 
 /* Destroys every cached texture and layout (zeroing the text they held), then

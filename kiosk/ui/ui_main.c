@@ -41,7 +41,16 @@ typedef struct Kiosk {
     int wake; /* ms until a frame is needed without input, -1 none */
     uint64_t last_frame;
     bool drawn;
+    /* The last frame asked for another at once but showed what the one
+     * before it showed (a finger resting on the screen): its digest. */
+    bool steady;
+    uint64_t steady_digest;
 } Kiosk;
+
+/* While a finger rests on the screen the widget layer asks for a frame at
+ * once (ui_end), which hides its own timers (the hold gesture's); frames are
+ * then drawn this often instead, until input comes. */
+#define KIOSK_HELD_FRAME_MS 50
 
 /* With CERTKIOSK_FRAME_LOG=FILE (for tests/bench): one line per presented
  * frame, "<CLOCK_MONOTONIC ms when presented> <ms spent on the frame>". */
@@ -64,10 +73,14 @@ usage(FILE *f)
           "  --windowed        a window instead of full screen (for development)\n"
           "  --size WxH        window size (default 1280x800 windowed, 1920x1080 replay)\n"
           "  --assets DIR      the assets folder (default: the source tree's assets/)\n"
+          "  --fonts DIR       a folder searched first for NotoSans-{Regular,Bold}.ttf\n"
           "  --replay FILE     play a script of timed input (kiosk/ui/REPLAY.md) and exit\n"
           "  --snapshots DIR   where a replay writes its PNG snapshots and layout dumps\n"
           "  --help            this text\n"
-          "Exit codes: 0 ok; 1 a replay expectation failed; 2 usage, set-up or I/O error.\n",
+          "Environment: CERTKIOSK_FONT_DIRS=DIR:DIR... replaces the system font folders\n"
+          "  (" TEXT_NOTO_DIR ", " TEXT_DEJAVU_DIR ").\n"
+          "Exit codes: 0 ok; 1 a replay expectation failed; 2 usage, set-up or I/O error\n"
+          "  (also a display smaller than 1024x700, or no usable font).\n",
           f);
 }
 
@@ -88,9 +101,12 @@ kiosk_tick(Kiosk *k)
     uint32_t left = v->idle_seconds_left;
     unsigned wipes = v->wipe_count;
     uint64_t now = kiosk_now(k);
-    FlowEvent ev = {.type = FLOW_EV_TICK,
-                    .now_ms = (int64_t)now,
-                    .unix_s = k->replay ? k->unix0 + (int64_t)(now / 1000) : clock_now()};
+    int64_t wall = clock_now();
+    /* A replay's wall clock moves with the script but never past the real
+     * one: what it issues is valid now, not minutes ahead. */
+    if (k->replay && k->unix0 + (int64_t)(now / 1000) < wall)
+        wall = k->unix0 + (int64_t)(now / 1000);
+    FlowEvent ev = {.type = FLOW_EV_TICK, .now_ms = (int64_t)now, .unix_s = wall};
 
     flow_handle(k->flow, &ev);
     v = flow_view(k->flow);
@@ -98,25 +114,105 @@ kiosk_tick(Kiosk *k)
            v->wipe_count != wipes;
 }
 
-/* Runs frames while input waits or the UI asks for one; presents once. */
+static uint64_t
+kiosk_hash(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static void
+kiosk_hash_text(const char *s, void *ctx)
+{
+    uint64_t *h = ctx;
+
+    *h = kiosk_hash(*h, s, strlen(s) + 1);
+}
+
+/* A digest of what the last frame showed and of the state it leaves: its
+ * layout list (IDs, rectangles, states, labels), the texts it drew, and the
+ * flow's view. A frame drawn with no new input whose digest equals the
+ * previous frame's shows the same picture again. */
+static uint64_t
+kiosk_digest(const Kiosk *k)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int n = ui_widget_count(k->ui);
+
+    for (int i = 0; i < n; i++) {
+        const UiWidget *w = ui_widget_at(k->ui, i);
+        h = kiosk_hash(h, w->id, strnlen(w->id, sizeof w->id));
+        h = kiosk_hash(h, &w->kind, sizeof w->kind);
+        h = kiosk_hash(h, &w->rect, sizeof w->rect);
+        h = kiosk_hash(h, &w->state, sizeof w->state);
+        h = kiosk_hash(h, w->label, strnlen(w->label, sizeof w->label) + 1);
+    }
+    text_frame_each(k->text, kiosk_hash_text, &h);
+    return kiosk_hash(h, flow_view(k->flow), sizeof(FlowView));
+}
+
+/* Something outside the frames changed (the flow's time, a window event): a
+ * frame is due even if the last ones were steady. */
+static void
+kiosk_changed(Kiosk *k)
+{
+    ui_invalidate(k->ui);
+    k->steady = false;
+}
+
+/* Runs frames while input waits or the UI asks for one; presents once.
+ *
+ * A frame that asks for another at once (wake 0: its events changed the
+ * flow, a press or a focus move changed a widget's look) is followed by
+ * another before presenting, so that what is shown is settled. The widget
+ * layer also asks for one after every frame while a finger is down, even
+ * when nothing moves: that case is recognised because a frame drawn without
+ * new input has the same digest as the one before, and ends the loop (each
+ * extra frame is a full software-rendered screen, ~3 ms at 1920x1080). */
 static void
 kiosk_frames(Kiosk *k, bool force)
 {
     uint64_t now = kiosk_now(k);
-    bool due = force || ui_pending(k->ui) || ui_invalid(k->ui) || !k->drawn ||
+    bool due = force || ui_pending(k->ui) || (ui_invalid(k->ui) && !k->steady) || !k->drawn ||
                (k->wake >= 0 && now >= k->last_frame + (uint64_t)k->wake);
+    bool have_prev = k->steady;
+    uint64_t prev = k->steady_digest;
     int guard = 0;
     double t0;
 
     if (!due)
         return;
     t0 = frame_log != NULL ? frame_log_ms() : 0;
+    k->steady = false;
     do {
+        bool input = ui_pending(k->ui);
         k->wake = screens_frame(k->screens, k->flow, kiosk_now(k));
         k->last_frame = kiosk_now(k);
-        if (kiosk_tick(k))
+        if (kiosk_tick(k)) {
             ui_invalidate(k->ui);
-    } while ((ui_pending(k->ui) || k->wake == 0) && ++guard < 64);
+            k->wake = 0;
+        }
+        if (ui_pending(k->ui)) {
+            have_prev = false;
+            continue;
+        }
+        if (k->wake != 0)
+            break;
+        uint64_t digest = kiosk_digest(k);
+        if (!input && have_prev && digest == prev) {
+            k->steady = true;
+            k->steady_digest = digest;
+            k->wake = KIOSK_HELD_FRAME_MS;
+            break;
+        }
+        prev = digest;
+        have_prev = true;
+    } while (++guard < 64);
     SDL_RenderPresent(k->r);
     if (frame_log != NULL) {
         double t1 = frame_log_ms();
@@ -133,7 +229,7 @@ host_settle(void *ctx)
     Kiosk *k = ctx;
 
     if (kiosk_tick(k))
-        ui_invalidate(k->ui);
+        kiosk_changed(k);
     kiosk_frames(k, false);
 }
 
@@ -161,6 +257,31 @@ host_done(void *ctx)
 
 /* ---- set-up ---- */
 
+/* Fonts: font_dir first, then the system folders (or CERTKIOSK_FONT_DIRS,
+ * colon-separated, in their place); Noto Sans, else DejaVu Sans. */
+static CkErr
+kiosk_open_fonts(Kiosk *k, const char *font_dir)
+{
+    const char *env = getenv("CERTKIOSK_FONT_DIRS");
+    const char *dirs[9] = {font_dir, TEXT_NOTO_DIR, TEXT_DEJAVU_DIR};
+    size_t n = 3;
+    char *copy = NULL;
+    CkErr err;
+
+    if (env != NULL) {
+        if ((copy = strdup(env)) == NULL)
+            return ck_err(CK_ERR_NOMEM, "out of memory");
+        n = 1;
+        char *save = NULL;
+        for (char *d = strtok_r(copy, ":", &save); d != NULL && n < 9;
+             d = strtok_r(NULL, ":", &save))
+            dirs[n++] = d;
+    }
+    err = text_create_dirs(k->r, dirs, n, &k->text);
+    free(copy);
+    return err;
+}
+
 static void
 kiosk_lock_down(Kiosk *k, bool kiosk_mode)
 {
@@ -185,7 +306,7 @@ kiosk_handle(Kiosk *k, const SDL_Event *e)
             k->theme.width = w;
             k->theme.height = h;
         }
-        ui_invalidate(k->ui);
+        kiosk_changed(k);
         return true;
     case SDL_KEYDOWN:
         /* Escape and Alt+F4 do nothing; the rest may move the focus. */
@@ -214,7 +335,7 @@ kiosk_loop(Kiosk *k)
                 kiosk_handle(k, &e);
         }
         if (kiosk_tick(k))
-            ui_invalidate(k->ui);
+            kiosk_changed(k);
         kiosk_frames(k, false);
     }
     return 0;
@@ -227,8 +348,10 @@ main(int argc, char **argv)
         {"home", required_argument, NULL, 'H'},   {"windowed", no_argument, NULL, 'w'},
         {"size", required_argument, NULL, 's'},   {"assets", required_argument, NULL, 'a'},
         {"replay", required_argument, NULL, 'r'}, {"snapshots", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL, *snap_dir = NULL;
+        {"fonts", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL, *snap_dir = NULL,
+               *font_dir = NULL;
     bool windowed = false;
     int w = 0, h = 0, c, rc = 2;
     Kiosk k = {0};
@@ -259,6 +382,9 @@ main(int argc, char **argv)
             break;
         case 'S':
             snap_dir = optarg;
+            break;
+        case 'f':
+            font_dir = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -337,7 +463,7 @@ main(int argc, char **argv)
     }
     theme_init(&k.theme, k.replay ? 0 : theme_display_px_per_mm(SDL_GetWindowDisplayIndex(k.win)),
                ow, oh);
-    if (text_create(k.r, NULL, &k.text) != CK_OK) {
+    if (kiosk_open_fonts(&k, font_dir) != CK_OK) {
         fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
         goto out;
     }
@@ -354,6 +480,10 @@ main(int argc, char **argv)
         goto out;
     }
     screens_set_demo(k.screens, app_is_demo(k.app));
+    size_t n_ok, n_bad;
+    const char *const *ok = app_plugins_loaded(k.app, &n_ok);
+    const char *const *bad = app_plugins_refused(k.app, &n_bad);
+    screens_set_admin_report(k.screens, ok, n_ok, bad, n_bad);
     kiosk_lock_down(&k, !windowed && !k.replay);
     k.wake = -1;
     k.clock_ms = 1000;

@@ -647,6 +647,17 @@ ui_button_width(Ui *ui, const char *label, bool icon)
     return icon ? w + px * 11 / 10 + px / 3 : w;
 }
 
+int
+ui_button_height(Ui *ui, const char *label, bool icon, int w, int min_h)
+{
+    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int in = w - 2 * theme_mm(ui->theme, 3.0f) - (icon ? px * 11 / 10 + px / 3 : 0);
+    int h = in > 0 ? text_para_height(ui->text, px, true, label, in) : 0;
+
+    h += 2 * theme_mm(ui->theme, 2.5f);
+    return h > min_h ? h : min_h;
+}
+
 bool
 ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, UiStyle style, bool enabled)
 {
@@ -673,10 +684,10 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     int is = theme_mm(ui->theme, 7.0f);
     SDL_Rect in = {r.x + pad, r.y, r.w - 2 * pad - (selected ? is + pad / 2 : 0), r.h};
     if (sub != NULL && *sub) {
-        int lh = text_line_height(ui->text, px, true);
+        int lh = text_para_height(ui->text, px, true, label, in.w);
         int sh = text_line_height(ui->text, spx, false);
         int y = r.y + (r.h - lh - sh) / 2;
-        text_line(ui->text, &(TextStyle){px, true, fg, TEXT_LEFT}, label, in.x, y, in.w);
+        text_para(ui->text, &(TextStyle){px, true, fg, TEXT_LEFT}, label, in.x, y, in.w);
         text_line(ui->text,
                   &(TextStyle){spx, false, selected ? c->on_selected : c->muted, TEXT_LEFT}, sub,
                   in.x, y + lh, in.w);
@@ -691,6 +702,21 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     }
     ui_focus_ring(ui, id, r);
     return fire;
+}
+
+int
+ui_choice_height(Ui *ui, const char *label, const char *sub, int w, int min_h)
+{
+    int pad = theme_mm(ui->theme, 4.0f), is = theme_mm(ui->theme, 7.0f);
+    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int spx = theme_font_px(ui->theme, THEME_FONT_SMALL);
+    /* Room for the tick a selected tile shows, so selecting never re-wraps. */
+    int h = text_para_height(ui->text, px, true, label, w - 2 * pad - is - pad / 2);
+
+    if (sub != NULL && *sub)
+        h += text_line_height(ui->text, spx, false);
+    h += 2 * theme_mm(ui->theme, 2.5f);
+    return h > min_h ? h : min_h;
 }
 
 int
@@ -951,6 +977,33 @@ ui_typed(const Ui *ui, int *backspaces)
     return ui->typed;
 }
 
+/* Scrolls the view holding e (if any) so that e is in view. */
+static void
+ui_bring_into_view(Ui *ui, const UiEntry *e)
+{
+    if (e->scroll < 0)
+        return;
+    UiScroll *s = &ui->scrolls[e->scroll];
+    int margin = theme_mm(ui->theme, 4.0f);
+    if (e->full.y < s->view.y)
+        s->offset -= (float)(s->view.y - e->full.y + margin);
+    else if (e->full.y + e->full.h > s->view.y + s->view.h)
+        s->offset += (float)(e->full.y + e->full.h - (s->view.y + s->view.h) + margin);
+    ui_scroll_clamp(s);
+    ui->invalid = true;
+}
+
+bool
+ui_reveal(Ui *ui, const char *id)
+{
+    for (int i = ui->nentries - 1; i >= 0; i--)
+        if (strcmp(ui->entries[i].w.id, id) == 0) {
+            ui_bring_into_view(ui, &ui->entries[i]);
+            return true;
+        }
+    return false;
+}
+
 static void
 ui_focus_move(Ui *ui)
 {
@@ -973,16 +1026,7 @@ ui_focus_move(Ui *ui)
     snprintf(ui->focus, sizeof ui->focus, "%s", e->w.id);
     ui->focus_visible = true;
     ui->invalid = true;
-    if (e->scroll >= 0) {
-        /* Bring it into view. */
-        UiScroll *s = &ui->scrolls[e->scroll];
-        int margin = theme_mm(ui->theme, 4.0f);
-        if (e->full.y < s->view.y)
-            s->offset -= (float)(s->view.y - e->full.y + margin);
-        else if (e->full.y + e->full.h > s->view.y + s->view.h)
-            s->offset += (float)(e->full.y + e->full.h - (s->view.y + s->view.h) + margin);
-        ui_scroll_clamp(s);
-    }
+    ui_bring_into_view(ui, e);
 }
 
 int

@@ -118,9 +118,17 @@ bool ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const cha
 /* The width a button needs to show label on one line (with an icon if asked). */
 int ui_button_width(Ui *ui, const char *label, bool icon);
 
+/* The height a button w pixels wide needs to show label (wrapped if need
+ * be) with its padding; at least min_h. */
+int ui_button_height(Ui *ui, const char *label, bool icon, int w, int min_h);
+
 /* A selectable tile (one of several); selected draws it filled and ticked. */
 bool ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub,
                bool selected);
+
+/* The height a choice tile w pixels wide needs for its label (wrapped) and
+ * sub line; at least min_h. */
+int ui_choice_height(Ui *ui, const char *label, const char *sub, int w, int min_h);
 
 /* Height of a checkbox row holding text in width w. */
 int ui_check_row_height(Ui *ui, const char *text, int w);
@@ -159,6 +167,11 @@ bool ui_scroll_end(Ui *ui, int content_h);
 
 /* Scrolls a view (by ID) to pos pixels, or to its end with pos < 0. */
 bool ui_scroll_to(Ui *ui, const char *id, int pos);
+
+/* Scrolls the view holding the widget id (of the last frame, even when it
+ * was scrolled out of sight) until the widget is in view, as a person
+ * scrolling to it would. False if no such widget was declared. */
+bool ui_reveal(Ui *ui, const char *id);
 
 /* Forgets a view's position and "shown to the end". */
 void ui_scroll_forget(Ui *ui, const char *id);

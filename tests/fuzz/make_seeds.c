@@ -70,7 +70,7 @@ make_cert(const FuzzWorld *w, CertMethod method, int64_t index)
         check(CERT_SET(c, bundles[0].version, "2026.1.0"), "bundle version");
         memset(c->bundles[0].manifest_sha256, 'a', CERT_SHA256_HEX);
         c->n_text_hashes = 1;
-        check(CERT_SET(c, text_sha256[0].lang, "en"), "lang");
+        check(CERT_SET(c, text_sha256[0].key, "int.nato.cthb/en"), "lang");
         memset(c->text_sha256[0].sha256, 'b', CERT_SHA256_HEX);
         c->n_clauses = 2;
         check(CERT_SET(c, clauses[0], "c1"), "clause");

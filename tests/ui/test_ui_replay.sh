@@ -1,60 +1,158 @@
 #!/usr/bin/env bash
-# Headless kiosk replays (SDL_VIDEODRIVER=dummy): every script in tests/replays/
-# runs against a fresh demo-style home; each must end with exit 0 and its
-# layout dumps must hold what the script's "# expect-dump" lines say.
+# Headless kiosk replays (SDL_VIDEODRIVER=dummy) against a demo home made by
+# kiosk/demo-home.sh (admin PIN 246810), plus the refused template bundle.
+#
+#   CK_REPLAY=NAME@WxH  plays tests/replays/NAME.txt at that window size and
+#                       checks what its header lines ask for (below);
+#   no CK_REPLAY        checks the replay machinery and the start-up refusals.
+#
+# Header lines of a replay script:
+#   # sizes WxH...          the sizes ctest plays it at (tests/CMakeLists.txt reads it)
+#   # expect-dump FILE RE   a line of the layout dump FILE matches the regex RE
+#   # expect-issued         exactly one new cert.issued entry; the certificate
+#                           screen's QR (decoded from the PNG with zbarimg) is
+#                           that entry's JWS; certctl verify accepts it
+#   # expect-attempts N     ... and its evidence records N quiz attempts
+#   # expect-not-issued     no new cert.issued entry
+#   # config JSON           members merged into HOME/config.json for this replay
+#   # full-disk             played with every write failing with ENOSPC from the
+#                           end of the kiosk's start-up on (tests/fault_shim.c)
+# After every replay the kiosk's log passes certctl audit.
 set -euo pipefail
 export SDL_VIDEODRIVER=dummy CERTKIOSK_TEST_FAST_KDF=1
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# A home like kiosk/demo-home.sh makes: authority, endorsed kiosk, publishers.
-auth="$tmp/authority" home="$tmp/kiosk"
-mkdir -p "$auth"
-echo "replay-test-passphrase" > "$auth/pass"
-pass=(--passphrase-file "$auth/pass")
-certctl authority create --out "$auth" --name "TEST authority" "${pass[@]}" >/dev/null
-certctl kiosk init --home "$home" --kiosk-id TEST-KIOSK-01 --operator "TEST" >/dev/null
-certctl kiosk endorse --authority "$auth" --home "$home" --days 365 "${pass[@]}" >/dev/null
-for code in nato nor usa; do
-    nation="$(tr '[:lower:]' '[:upper:]' <<<"$code")"
-    certctl publisher endorse --authority "$auth" --publisher "$CK_BIN/demo-keys/demo-publisher-$code.jwk" \
-        --nation "$nation" --home "$home" --days 365 "${pass[@]}" >/dev/null
-    mkdir -p "$home/plugins"
-    cp -r "$CK_BIN/plugins/$code" "$home/plugins/$code"
-done
+bash "$CK_SRC/kiosk/demo-home.sh" "$CK_BIN" "$tmp/demo" 2>/dev/null >/dev/null
+home="$tmp/demo/kiosk"
+# A bundle whose publisher this kiosk does not trust: refused, and shown so to the admin.
+cp -r "$CK_BIN/plugins/template" "$home/plugins/template"
 
-fail=0
-for script in "$CK_SRC"/tests/replays/*.txt; do
-    name="$(basename "$script" .txt)"
-    out="$tmp/snap-$name"
-    mkdir -p "$out"
-    rm -f "$home/admin-lock.json"
-    if ! certkiosk --home "$home" --replay "$script" --snapshots "$out" --size 1920x1080; then
-        echo "FAIL: $name" >&2
-        fail=1
-        continue
+issued_count() {
+    certctl list --home "$home" --json |
+        python3 -c 'import json,sys; print(sum(e["type"]=="cert.issued" for e in json.load(sys.stdin)))'
+}
+
+# The JWS of the newest certificate in the log (certctl export holds them).
+newest_jws() {
+    certctl export --home "$home" --out "$tmp/export.json" >/dev/null
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["certificates"]; print(max(c, key=lambda e: e["index"])["jws"])' \
+        "$tmp/export.json"
+}
+
+if [ -z "${CK_REPLAY:-}" ]; then
+    # A broken script is refused with its line number and exit code 2.
+    printf 'wait 10\ntap nowhere\n' >"$tmp/bad.txt"
+    set +e
+    msg="$(certkiosk --home "$home" --replay "$tmp/bad.txt" 2>&1)"
+    rc=$?
+    set -e
+    [ "$rc" -eq 2 ] || fail "bad script exit $rc, expected 2"
+    grep -q "bad.txt:2:" <<<"$msg" || fail "bad script message lacks line 2: $msg"
+
+    # A failed expectation is exit code 1.
+    printf 'expect screen certificate\n' >"$tmp/wrong.txt"
+    set +e
+    certkiosk --home "$home" --replay "$tmp/wrong.txt" 2>/dev/null
+    rc=$?
+    set -e
+    [ "$rc" -eq 1 ] || fail "failed expectation exit $rc, expected 1"
+
+    # A display smaller than supported: exit 2 with a message saying so.
+    printf 'expect screen attract\n' >"$tmp/ok.txt"
+    set +e
+    msg="$(certkiosk --home "$home" --replay "$tmp/ok.txt" --size 800x600 2>&1)"
+    rc=$?
+    set -e
+    [ "$rc" -eq 2 ] || fail "800x600 display exit $rc, expected 2"
+    grep -q "needs at least" <<<"$msg" || fail "small display message: $msg"
+
+    # Fonts: a --fonts folder without fonts falls back to the system's; with no
+    # usable font anywhere (CERTKIOSK_FONT_DIRS replaces the system folders)
+    # the kiosk stops with exit 2, naming the folders it tried.
+    mkdir -p "$tmp/nofonts" "$tmp/nofonts2"
+    certkiosk --home "$home" --replay "$tmp/ok.txt" --fonts "$tmp/nofonts" ||
+        fail "no fallback from an empty font folder"
+    set +e
+    msg="$(CERTKIOSK_FONT_DIRS="$tmp/nofonts2" certkiosk --home "$home" --replay "$tmp/ok.txt" \
+        --fonts "$tmp/nofonts" 2>&1)"
+    rc=$?
+    set -e
+    [ "$rc" -eq 2 ] || fail "no usable font: exit $rc, expected 2"
+    grep -q "no usable font.*nofonts, .*nofonts2" <<<"$msg" || fail "no usable font: message: $msg"
+    echo "ok: replay machinery"
+    exit 0
+fi
+
+name="${CK_REPLAY%@*}"
+size="${CK_REPLAY#*@}"
+[ "$size" != "$CK_REPLAY" ] || size=1920x1080
+script="$CK_SRC/tests/replays/$name.txt"
+out="$tmp/snap"
+mkdir -p "$out"
+before="$(issued_count)"
+
+config="$(sed -n 's/^# config //p' "$script")"
+if [ -n "$config" ]; then
+    python3 -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c.update(json.loads(sys.argv[2])); json.dump(c, open(p, "w"))' \
+        "$home/config.json" "$config"
+fi
+
+runner=(certkiosk)
+if grep -q '^# full-disk$' "$script"; then
+    # The disk fills once the kiosk has started: find how many writes its
+    # start-up takes (the fewest with which it starts), then fail every later one.
+    shim="$CK_BIN/tests/ck_fault_shim.so"
+    [ -f "$shim" ] || fail "no fault shim at $shim"
+    printf 'expect screen attract\n' >"$tmp/start.txt"
+    cp -a "$home" "$tmp/probe-home"
+    lo=0 hi=400
+    while [ "$lo" -lt "$hi" ]; do
+        mid=$(((lo + hi) / 2))
+        rm -rf "$tmp/probe"
+        cp -a "$tmp/probe-home" "$tmp/probe"
+        if env CK_FAULT_DIR="$tmp/probe" CK_FAULT_WRITE_AFTER="$mid" LD_PRELOAD="$shim" \
+            certkiosk --home "$tmp/probe" --replay "$tmp/start.txt" >/dev/null 2>&1; then
+            hi=$mid
+        else
+            lo=$((mid + 1))
+        fi
+    done
+    [ "$lo" -lt 400 ] || fail "the kiosk does not start even with 400 writes"
+    runner=(env CK_FAULT_DIR="$home" CK_FAULT_WRITE_AFTER="$lo" LD_PRELOAD="$shim" certkiosk)
+fi
+
+"${runner[@]}" --home "$home" --replay "$script" --snapshots "$out" --size "$size" ||
+    fail "$name at $size: the replay failed"
+
+while read -r _ _ file regex; do
+    grep -Eq -- "$regex" "$out/$file" || fail "$name: $file has no line matching $regex"
+done < <(grep '^# expect-dump ' "$script" || true)
+
+after="$(issued_count)"
+if grep -q '^# expect-issued$' "$script"; then
+    [ "$after" -eq $((before + 1)) ] || fail "$name: $((after - before)) certificates issued, expected 1"
+    jws="$(newest_jws)"
+    # An ordinary QR decoder reads the certificate from the screen.
+    qr="$(zbarimg --raw -q "$out/certificate.png" 2>/dev/null)" || fail "$name: zbarimg read no QR code"
+    [ "$qr" = "$jws" ] || fail "$name: the QR code is not the stored certificate"
+    certctl trust export --home "$home" --out "$tmp/trust.jwks" >/dev/null
+    certctl verify --trust "$tmp/trust.jwks" <<<"$qr" >/dev/null || fail "$name: certctl verify refused the QR's certificate"
+    # Scannable from the screen: 6 px a module at 1920x1080; 1280x800 cannot fit
+    # a ~1.8 kB JWS (a 141-module code plus quiet zone) at 6 px in 800 px: 5.
+    min=6
+    [ "${size#*x}" -ge 1080 ] || min=5
+    px="$(awk -F'\t' '$1=="qr" {print $8}' "$out/certificate.tsv")"
+    [ "${px:-0}" -ge "$min" ] || fail "$name: the QR code has ${px:-0} px a module at $size, expected >= $min"
+    attempts="$(sed -n 's/^# expect-attempts \([0-9]*\)$/\1/p' "$script")"
+    if [ -n "$attempts" ]; then
+        got="$(python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1]; p+="="*(-len(p)%4); print(json.loads(base64.urlsafe_b64decode(p))["evidence"]["quiz"]["attempts"])' "$jws")"
+        [ "$got" = "$attempts" ] || fail "$name: the certificate records $got quiz attempts, expected $attempts"
     fi
-    # "# expect-dump FILE REGEX": a line of the layout dump FILE matches REGEX.
-    while read -r _ _ file regex; do
-        grep -Eq -- "$regex" "$out/$file" || { echo "FAIL: $name: $file has no line matching $regex" >&2; fail=1; }
-    done < <(grep '^# expect-dump ' "$script" || true)
-    echo "ok: $name"
-done
-
-# A broken script is refused with its line number and exit code 2.
-printf 'wait 10\ntap nowhere\n' > "$tmp/bad.txt"
-set +e
-msg="$(certkiosk --home "$home" --replay "$tmp/bad.txt" 2>&1)"
-rc=$?
-set -e
-[ "$rc" -eq 2 ] || { echo "FAIL: bad script exit $rc, expected 2" >&2; fail=1; }
-grep -q "bad.txt:2:" <<<"$msg" || { echo "FAIL: bad script message lacks line 2: $msg" >&2; fail=1; }
-
-# A failed expectation is exit code 1.
-printf 'expect screen certificate\n' > "$tmp/wrong.txt"
-set +e
-certkiosk --home "$home" --replay "$tmp/wrong.txt" 2>/dev/null
-rc=$?
-set -e
-[ "$rc" -eq 1 ] || { echo "FAIL: failed expectation exit $rc, expected 1" >&2; fail=1; }
-exit $fail
+fi
+if grep -q '^# expect-not-issued$' "$script"; then
+    [ "$after" -eq "$before" ] || fail "$name: a certificate was issued"
+fi
+certctl audit --home "$home" --state-dir "$tmp/state" >/dev/null || fail "$name: the log fails its audit"
+echo "ok: $name at $size"
