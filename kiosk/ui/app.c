@@ -297,7 +297,8 @@ app_on_loaded(void *ctx, const Bundle *b, bool has_module)
     json_decref(f);
     if (a->n_loaded < APP_MAX_BUNDLES) {
         char line[256];
-        snprintf(line, sizeof line, "%s %s (%s)", bundle_id(b), bundle_version(b), bundle_nation(b));
+        snprintf(line, sizeof line, "%s %s (%s)", bundle_id(b), bundle_version(b),
+                 bundle_nation(b));
         if ((a->loaded[a->n_loaded] = strdup(line)) != NULL)
             a->n_loaded++;
     }

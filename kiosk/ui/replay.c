@@ -432,15 +432,19 @@ static void
 replay_key(const ReplayHost *h, const char *name)
 {
     SDL_Event e;
-    bool shift = strncmp(name, "Shift+", 6) == 0;
+    SDL_Keymod mods;
+    const char *key = replay_key_mods(name, &mods);
 
     memset(&e, 0, sizeof e);
     e.type = SDL_KEYDOWN;
     e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = SDL_GetKeyFromName(shift ? name + 6 : name);
+    e.key.keysym.sym = SDL_GetKeyFromName(key);
     e.key.keysym.scancode = SDL_GetScancodeFromKey(e.key.keysym.sym);
-    e.key.keysym.mod = shift ? KMOD_LSHIFT : KMOD_NONE;
-    ui_push_event(h->ui, &e, *h->clock_ms);
+    e.key.keysym.mod = (Uint16)mods;
+    replay_deliver(h, &e);
+    e.type = SDL_KEYUP;
+    e.key.state = SDL_RELEASED;
+    replay_deliver(h, &e);
     h->settle(h->ctx);
 }
 
@@ -493,6 +497,19 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
                 replay_push(h, k == steps ? SDL_FINGERUP : SDL_FINGERMOTION, x0 + (x1 - x0) * t,
                             y0 + (y1 - y0) * t);
             }
+            replay_advance(h, 50);
+            break;
+        }
+        case OP_CLOSE_WINDOW: {
+            /* What the window manager sends for its close button or Alt+F4. */
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_WINDOWEVENT;
+            e.window.event = SDL_WINDOWEVENT_CLOSE;
+            replay_deliver(h, &e);
+            memset(&e, 0, sizeof e);
+            e.type = SDL_QUIT;
+            replay_deliver(h, &e);
             replay_advance(h, 50);
             break;
         }

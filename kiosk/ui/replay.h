@@ -26,6 +26,9 @@ typedef struct ReplayHost {
     CkErr (*snapshot)(void *ctx, const char *path);
     /* True once the kiosk wants to stop (admin quit). */
     bool (*done)(void *ctx);
+    /* Delivers an input event as the window would (through the kiosk's
+     * lock-down filter); NULL: straight to the widget layer. */
+    void (*event)(void *ctx, const SDL_Event *e);
 } ReplayHost;
 
 /* Parses a script. A syntax error is CK_ERR_FORMAT with "FILE:LINE: reason". */

@@ -116,8 +116,8 @@ text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text *
                 return CK_OK;
             }
             if (pass == 0 && used < sizeof tried) {
-                int k = snprintf(tried + used, sizeof tried - used, "%s%s", used ? ", " : "",
-                                 dirs[i]);
+                int k =
+                    snprintf(tried + used, sizeof tried - used, "%s%s", used ? ", " : "", dirs[i]);
                 used += k > 0 ? (size_t)k : 0;
             }
         }

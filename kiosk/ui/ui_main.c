@@ -45,6 +45,7 @@ typedef struct Kiosk {
      * before it showed (a finger resting on the screen): its digest. */
     bool steady;
     uint64_t steady_digest;
+    SDL_sem *queued; /* posted for every queued event; NULL: SDL waits itself */
 } Kiosk;
 
 /* While a finger rests on the screen the widget layer asks for a frame at
@@ -255,6 +256,14 @@ host_done(void *ctx)
     return flow_view(((Kiosk *)ctx)->flow)->quit;
 }
 
+static bool kiosk_handle(Kiosk *k, const SDL_Event *e);
+
+static void
+host_event(void *ctx, const SDL_Event *e)
+{
+    kiosk_handle(ctx, e);
+}
+
 /* ---- set-up ---- */
 
 /* Fonts: font_dir first, then the system folders (or CERTKIOSK_FONT_DIRS,
@@ -319,6 +328,55 @@ kiosk_handle(Kiosk *k, const SDL_Event *e)
     }
 }
 
+static int SDLCALL
+kiosk_event_queued(void *sem, SDL_Event *e)
+{
+    /* Each poll queues a sentinel of its own: not an event to wake for. */
+    if (e->type != SDL_POLLSENTINEL)
+        SDL_SemPost(sem);
+    return 1;
+}
+
+/* SDL 2.26 blocks in SDL_WaitEventTimeout only where the video driver can
+ * wait for its input (X11, Wayland, ...). The dummy and offscreen drivers
+ * have no input, and there it polls every millisecond (1-2 % of a core while
+ * idle). With them the kiosk sleeps on a semaphore that an event watch posts
+ * for every event queued (from any thread). */
+static void
+kiosk_wait_setup(Kiosk *k)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+
+    if (driver == NULL || (strcmp(driver, "dummy") != 0 && strcmp(driver, "offscreen") != 0))
+        return;
+    if ((k->queued = SDL_CreateSemaphore(0)) != NULL)
+        SDL_AddEventWatch(kiosk_event_queued, k->queued);
+}
+
+static void
+kiosk_wait_teardown(Kiosk *k)
+{
+    if (k->queued == NULL)
+        return;
+    SDL_DelEventWatch(kiosk_event_queued, k->queued);
+    SDL_DestroySemaphore(k->queued);
+    k->queued = NULL;
+}
+
+/* Waits up to timeout ms for an event: 1 and *e, or 0. */
+static int
+kiosk_wait(Kiosk *k, SDL_Event *e, int timeout)
+{
+    if (k->queued == NULL)
+        return SDL_WaitEventTimeout(e, timeout);
+    while (SDL_SemTryWait(k->queued) == 0)
+        ; /* events already queued are seen by the poll below */
+    if (SDL_PollEvent(e))
+        return 1;
+    SDL_SemWaitTimeout(k->queued, (Uint32)timeout);
+    return SDL_PollEvent(e);
+}
+
 static int
 kiosk_loop(Kiosk *k)
 {
@@ -329,7 +387,7 @@ kiosk_loop(Kiosk *k)
         int timeout = k->wake >= 0 ? k->wake : 1000;
         if (timeout > 1000)
             timeout = 1000;
-        if (SDL_WaitEventTimeout(&e, timeout)) {
+        if (kiosk_wait(k, &e, timeout)) {
             kiosk_handle(k, &e);
             while (SDL_PollEvent(&e))
                 kiosk_handle(k, &e);
@@ -344,12 +402,15 @@ kiosk_loop(Kiosk *k)
 int
 main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"home", required_argument, NULL, 'H'},   {"windowed", no_argument, NULL, 'w'},
-        {"size", required_argument, NULL, 's'},   {"assets", required_argument, NULL, 'a'},
-        {"replay", required_argument, NULL, 'r'}, {"snapshots", required_argument, NULL, 'S'},
-        {"fonts", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"home", required_argument, NULL, 'H'},
+                                         {"windowed", no_argument, NULL, 'w'},
+                                         {"size", required_argument, NULL, 's'},
+                                         {"assets", required_argument, NULL, 'a'},
+                                         {"replay", required_argument, NULL, 'r'},
+                                         {"snapshots", required_argument, NULL, 'S'},
+                                         {"fonts", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL, *snap_dir = NULL,
                *font_dir = NULL;
     bool windowed = false;
@@ -489,11 +550,13 @@ main(int argc, char **argv)
     k.clock_ms = 1000;
     k.unix0 = clock_now();
     if (k.replay) {
-        ReplayHost host = {&k, k.ui,        k.text,      &k.clock_ms,   ow,
-                           oh, host_settle, host_screen, host_snapshot, host_done};
+        ReplayHost host = {&k,          k.ui,        k.text,        &k.clock_ms, ow,        oh,
+                           host_settle, host_screen, host_snapshot, host_done,   host_event};
         rc = replay_run(rp, &host, snap_dir);
     } else {
+        kiosk_wait_setup(&k);
         rc = kiosk_loop(&k);
+        kiosk_wait_teardown(&k);
     }
 out:
     replay_free(rp);

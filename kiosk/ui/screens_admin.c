@@ -1,0 +1,147 @@
+/* screens_admin: the admin PIN (never shown, lock-out) and the admin screen (counts, plugin
+ * bundles loaded and refused, exit). */
+#include "screens_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------- admin ---------- */
+
+void
+scr_admin_pin(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = s->bar_h + mm(s, 10);
+    int w = mm(s, 100), x = (s->W - w) / 2;
+    int hpx = fpx(s, THEME_FONT_HEADING), spx = fpx(s, THEME_FONT_SMALL),
+        px = fpx(s, THEME_FONT_BODY);
+
+    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER},
+                   tr(s, "admin.pin_title"), x, y, w);
+    if (v->admin_locked) {
+        /* Locked: no keypad at all, and the reason stays on screen. */
+        int is = mm(s, 16);
+        y += mm(s, 8);
+        draw_icon(s->draw, DRAW_ICON_ALERT, (s->W - is) / 2, y, is, c->error);
+        y += is + mm(s, 5);
+        int lw = s->col_w * 3 / 4, lx = (s->W - lw) / 2;
+        int h = text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER},
+                          tr(s, "error.admin_locked"), lx, y, lw);
+        ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0,
+                flow_msg_id(FLOW_MSG_ADMIN_LOCKED));
+    } else {
+        y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
+                       tr(s, "admin.pin_prompt"), x, y, w);
+        y += mm(s, 3);
+        /* The PIN is never shown: one dot per digit. */
+        int dot = mm(s, 3.5f), dg = mm(s, 3);
+        int n = (int)v->pin_length;
+        int dw = n * dot * 2 + (n - 1) * dg;
+        SDL_Rect box = {x, y, w, mm(s, 14)};
+        draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
+        for (int i = 0; i < n; i++)
+            draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
+                      c->text);
+        ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
+        y += box.h + mm(s, 3);
+        if (v->focus != FLOW_FIELD_PIN)
+            scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
+        int count_h = v->admin_failures > 0 ? text_line_height(s->text, spx, true) + mm(s, 3) : 0;
+        int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0) - count_h;
+        int kh = scr_key_h(s, bottom - y, 4);
+        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        if (v->admin_failures > 0) {
+            char buf[128], cnt[16];
+            snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
+            const char *names[] = {"count"}, *vals[] = {cnt};
+            text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                      trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x,
+                      y + kb + mm(s, 3), w);
+        }
+        scr_error_banner(s, v);
+    }
+    int bw = mm(s, 62);
+    if (ui_button(s->ui, "btn-unlock",
+                  (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h}, tr(s, "button.ok"),
+                  UI_STYLE_PRIMARY, v->pin_length > 0 && !v->admin_locked))
+        scr_emit(s, FLOW_EV_ADMIN_PIN, 0);
+    /* Leaving erases nothing of a person's: "Back to the kiosk", not "Cancel and erase". */
+    int cw = ui_button_width(s->ui, tr(s, "admin.exit"), true);
+    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, s->foot_y, cw, s->btn_h},
+                       DRAW_ICON_CHEVRON_LEFT, tr(s, "admin.exit"), UI_STYLE_QUIET, true))
+        scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
+}
+
+/* One list of plugin lines under a heading; returns the y below it. */
+static int
+scr_admin_list(Screens *s, const char *heading, const char *const *lines, size_t n, SDL_Color tone,
+               int x, int y, int w)
+{
+    const ThemeColors *c = &s->th->c;
+    int spx = fpx(s, THEME_FONT_SMALL);
+
+    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, heading, x, y, w);
+    y += mm(s, 1);
+    if (n == 0)
+        return y + text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, "\xE2\x80\x94",
+                             x, y, w);
+    for (size_t i = 0; i < n; i++)
+        y += text_para(s->text, &(TextStyle){spx, false, tone, TEXT_LEFT}, lines[i], x, y, w) +
+             mm(s, 1);
+    return y;
+}
+
+void
+scr_admin(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = scr_heading(s, NULL, tr(s, "admin.title"), s->bar_h + mm(s, 10));
+    int px = fpx(s, THEME_FONT_BODY), hpx = fpx(s, THEME_FONT_HEADING);
+    char num[32];
+    struct {
+        const char *key;
+        unsigned long n;
+    } rows[] = {{"admin.certificates", v->stats.certificates_issued},
+                {"admin.plugins_loaded", v->stats.plugins_loaded},
+                {"admin.plugins_refused", v->stats.plugins_refused}};
+    int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
+    for (int i = 0; i < 3; i++) {
+        int h = mm(s, 9) + hpx * 2 +
+                text_para_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
+        ch = h > ch ? h : ch;
+    }
+    for (int i = 0; i < 3; i++) {
+        SDL_Rect r = {s->col_x + i * (cw + s->gap), y, cw, ch};
+        draw_round_border(s->draw, r, mm(s, 2), 2, c->border, c->surface);
+        snprintf(num, sizeof num, "%lu", rows[i].n);
+        text_line(s->text, &(TextStyle){hpx * 3 / 2, true, c->heading, TEXT_LEFT}, num,
+                  r.x + mm(s, 6), r.y + mm(s, 4), r.w - mm(s, 12));
+        text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, rows[i].key),
+                  r.x + mm(s, 6), r.y + mm(s, 4) + hpx * 2, r.w - mm(s, 12));
+        char id[32];
+        snprintf(id, sizeof id, "stat-%d", i);
+        ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
+    }
+    y += ch + mm(s, 6);
+    /* Which bundles: loaded on the left, refused (with the reason) on the right. */
+    SDL_Rect view = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - y};
+    int off = ui_scroll_begin(s->ui, "plugins", view);
+    int half = (s->col_w - s->gap) / 2;
+    int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,
+                            c->text, s->col_x, y - off, half);
+    int y2 = scr_admin_list(s, tr(s, "admin.plugins_refused"), s->admin_refused, s->n_admin_refused,
+                            c->error, s->col_x + half + s->gap, y - off, half - mm(s, 5));
+    ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + off - y);
+    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
+    if (ui_button(s->ui, "btn-admin-exit",
+                  (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
+                  tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
+    int qw = ui_button_width(s->ui, tr(s, "admin.quit"), false);
+    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
+    if (ui_button(s->ui, "btn-admin-quit", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
+                  tr(s, "admin.quit"), UI_STYLE_SECONDARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_QUIT, 0);
+}

@@ -1,0 +1,212 @@
+/* screens_reading: the code of conduct and training pages (read to the end), the quiz and its
+ * result. */
+#include "screens_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------- reading: code of conduct and training ---------- */
+
+/* gated: the flow enables Next only once the text was shown to its end
+ * (code-of-conduct sections); training pages are not gated, so their status
+ * only says "read" once the reader got there. */
+static void
+scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *title,
+            const char *const *paras, size_t n_paras, bool shown, bool gated, const char *key)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = scr_steps(s, v);
+
+    /* A new section starts at its top and must be scrolled to its end again. */
+    if (strcmp(key, s->read_key) != 0) {
+        snprintf(s->read_key, sizeof s->read_key, "%s", key);
+        ui_scroll_forget(s->ui, "reading");
+        s->read_offset = 0;
+        s->read_end_sent = false;
+    }
+    y = scr_heading(s, eyebrow, title, y);
+    if (v->content_fallback || (v->content != NULL && v->content->draft)) {
+        int spx = fpx(s, THEME_FONT_SMALL);
+        char fb[512];
+        const char *ln[] = {"language"};
+        const char *lv[] = {
+            scr_lang_name(s, v->content && v->content->language ? v->content->language : "en")};
+        const char *note = v->content_fallback
+                               ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
+                               : tr(s, "conduct.draft_notice");
+        draw_icon(s->draw, DRAW_ICON_ALERT, s->col_x, y, spx, c->muted);
+        y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT}, note,
+                       s->col_x + spx + mm(s, 2), y, s->col_w - spx - mm(s, 2));
+        y += mm(s, 2);
+    }
+    int status_h = mm(s, 10);
+    SDL_Rect card = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - status_h - y};
+    draw_round_border(s->draw, card, mm(s, 2), 1, c->border, c->surface);
+    int pad = mm(s, 6);
+    SDL_Rect view = {card.x + 1, card.y + 1, card.w - 2, card.h - 2};
+    int off = ui_scroll_begin(s->ui, "reading", view);
+    if (off != s->read_offset) {
+        s->read_offset = off;
+        scr_emit(s, FLOW_EV_SCROLL, 0);
+    }
+    int px = fpx(s, THEME_FONT_BODY);
+    int cy = view.y + pad - off, tw = view.w - 2 * pad - mm(s, 3);
+    TextStyle st = {px, false, c->text, TEXT_LEFT};
+    for (size_t i = 0; i < n_paras; i++) {
+        cy += text_para(s->text, &st, paras[i], view.x + pad, cy, tw);
+        cy += px * 6 / 10;
+    }
+    if (v->content != NULL && v->content->publisher != NULL) {
+        int spx = fpx(s, THEME_FONT_SMALL);
+        cy += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT},
+                        v->content->publisher, view.x + pad, cy, tw);
+    }
+    int content_h = cy + off + pad - view.y;
+    bool at_end = ui_scroll_end(s->ui, content_h);
+    /* Once per text: the flow's answer does not change afterwards. */
+    if (at_end && !shown && !s->read_end_sent) {
+        scr_emit(s, FLOW_EV_SECTION_END, 0);
+        s->read_end_sent = true;
+    }
+    if (!gated)
+        shown = at_end;
+
+    /* Where the reader stands, in words and an icon, not colour alone. */
+    int spx = fpx(s, THEME_FONT_SMALL);
+    int sy = card.y + card.h + mm(s, 2);
+    int is = spx;
+    if (shown) {
+        draw_icon(s->draw, DRAW_ICON_CHECK, s->col_x, sy + mm(s, 1), is, c->success);
+        text_line(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT}, tr(s, "conduct.read"),
+                  s->col_x + is + mm(s, 2), sy, s->col_w);
+    } else if (gated) {
+        draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, sy + mm(s, 1), is, c->muted);
+        text_line(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                  tr(s, "conduct.scroll_hint"), s->col_x + is + mm(s, 2), sy, s->col_w);
+    }
+    ui_note(s->ui, "reading-status", UI_KIND_TEXT, (SDL_Rect){s->col_x, sy, s->col_w, status_h},
+            shown ? UI_STATE_CHECKED : 0, shown ? "shown" : "not-shown");
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+}
+
+void
+scr_conduct(Screens *s, const FlowView *v)
+{
+    char eyebrow[256], i[16], n[16], who[96], key[160];
+
+    if (v->section == NULL)
+        return;
+    snprintf(i, sizeof i, "%zu", v->section_index + 1);
+    snprintf(n, sizeof n, "%zu", v->n_sections);
+    const char *bundle = v->bundle ? v->bundle->nation : "";
+    const char *who_s = strcmp(bundle, "NATO") == 0 ? tr(s, "nation.nato")
+                                                    : scr_nation_name(s, bundle, who, sizeof who);
+    const char *names[] = {"index", "total"}, *vals[] = {i, n};
+    char of[128];
+    trf(s, "conduct.section_of", of, sizeof of, 2, names, vals);
+    snprintf(eyebrow, sizeof eyebrow, "%s%s%s \xC2\xB7 %s",
+             v->review ? tr(s, "conduct.review_title") : "", v->review ? " \xC2\xB7 " : "", who_s,
+             of);
+    snprintf(key, sizeof key, "c/%s/%s/%d/%u", bundle, v->section->id, v->review, v->quiz_attempts);
+    scr_reading(s, v, eyebrow, v->section->title, v->section->paragraphs, v->section->n_paragraphs,
+                v->section_shown, true, key);
+}
+
+void
+scr_training(Screens *s, const FlowView *v)
+{
+    char eyebrow[256], i[16], n[16], key[160];
+
+    if (v->page == NULL)
+        return;
+    snprintf(i, sizeof i, "%zu", v->page_index + 1);
+    snprintf(n, sizeof n, "%zu", v->n_pages);
+    const char *names[] = {"index", "total"}, *vals[] = {i, n};
+    char of[128];
+    trf(s, "training.page_of", of, sizeof of, 2, names, vals);
+    snprintf(eyebrow, sizeof eyebrow, "%s \xC2\xB7 %s", tr(s, "training.title"), of);
+    snprintf(key, sizeof key, "t/%s/%s", v->bundle ? v->bundle->nation : "", v->page->id);
+    scr_reading(s, v, eyebrow, v->page->title, v->page->paragraphs, v->page->n_paragraphs,
+                v->section_shown, false, key);
+}
+
+/* ---------- quiz ---------- */
+
+void
+scr_quiz(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    char eyebrow[128], i[16], n[16];
+
+    if (v->question == NULL)
+        return;
+    int y = scr_steps(s, v);
+    snprintf(i, sizeof i, "%zu", v->question_index + 1);
+    snprintf(n, sizeof n, "%zu", v->n_questions);
+    const char *names[] = {"index", "total"}, *vals[] = {i, n};
+    y = scr_heading(s, trf(s, "quiz.question_of", eyebrow, sizeof eyebrow, 2, names, vals),
+                    tr(s, "quiz.title"), y);
+    int px = fpx(s, THEME_FONT_BODY);
+    y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, v->question->text, s->col_x,
+                   y, s->col_w);
+    y += mm(s, 5);
+    int avail = s->foot_y - mm(s, 6) - y;
+    if (v->error != FLOW_MSG_NONE)
+        avail -= mm(s, 18);
+    int nch = (int)v->question->n_choices;
+    int g = mm(s, 3);
+    int ch = (avail - (nch - 1) * g) / (nch > 0 ? nch : 1);
+    int maxh = mm(s, 22), minh = mm(s, 15);
+    ch = ch > maxh ? maxh : ch < minh ? minh : ch;
+    for (int k = 0; k < nch; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "choice-%d", k);
+        SDL_Rect r = {s->col_x, y + k * (ch + g), s->col_w, ch};
+        if (ui_choice(s->ui, id, r, v->question->choices[k], NULL, v->selected_choice == k))
+            scr_emit(s, FLOW_EV_ANSWER, k);
+    }
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+}
+
+void
+scr_quiz_result(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    char buf[256], sc[16], of[16], pm[16];
+    int y = scr_steps(s, v);
+
+    y = scr_heading(s, NULL, tr(s, v->quiz_passed ? "quiz.passed_title" : "quiz.failed_title"), y);
+    snprintf(sc, sizeof sc, "%u", v->quiz_score);
+    snprintf(of, sizeof of, "%u", v->quiz_of);
+    snprintf(pm, sizeof pm, "%u", v->pass_mark_percent);
+    const char *names[] = {"score", "total", "pass"}, *vals[] = {sc, of, pm};
+    int is = mm(s, 16);
+    draw_disc(s->draw, s->col_x + is / 2, y + is / 2, is / 2,
+              v->quiz_passed ? c->success : c->error);
+    draw_icon(s->draw, v->quiz_passed ? DRAW_ICON_CHECK : DRAW_ICON_CROSS, s->col_x + is / 5,
+              y + is / 5, is * 3 / 5, c->surface);
+    int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
+    int tx = s->col_x + is + mm(s, 5);
+    int th = text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
+                       trf(s, "quiz.score", buf, sizeof buf, 3, names, vals), tx, y,
+                       s->col_w - is - mm(s, 5));
+    y += (th > is ? th : is) + mm(s, 8);
+    (void)hpx;
+    if (!v->quiz_passed) {
+        y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
+                       tr(s, "quiz.review_intro"), s->col_x, y, s->col_w);
+        y += mm(s, 3);
+        for (size_t i = 0; i < v->n_missed_sections; i++) {
+            draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, y + px / 4, px, c->primary);
+            y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
+                           v->missed_sections[i]->title, s->col_x + px + mm(s, 3), y,
+                           s->col_w - px - mm(s, 3));
+            y += mm(s, 2);
+        }
+    }
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, v->quiz_passed ? "button.next" : "quiz.retry"), v->can_next,
+               FLOW_EV_NEXT);
+}

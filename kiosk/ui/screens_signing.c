@@ -1,0 +1,297 @@
+/* screens_signing: training confirmation, acknowledgement, signature, the certificate with its
+ * QR code, and the endings (not required, error). */
+#include "screens_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "qr.h"
+#include "sigpad.h"
+
+/* ---------- training confirmation ---------- */
+
+void
+scr_training_confirm(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = scr_steps(s, v);
+    int px = fpx(s, THEME_FONT_BODY), spx = fpx(s, THEME_FONT_SMALL);
+
+    y = scr_heading(s, NULL, tr(s, "confirm.title"), y);
+    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, tr(s, "confirm.intro"),
+                   s->col_x, y, s->col_w);
+    y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
+                   v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
+    y += mm(s, 6);
+    /* The date and the tick on the left, the keypad on the right. */
+    int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
+    int fy =
+        scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
+                          tr(s, "confirm.date"), s->col_x, y, mm(s, 80) < lw ? mm(s, 80) : lw, 0,
+                          v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
+    int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), lw);
+    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, fy + mm(s, 6), lw, ack_h},
+                     tr(s, "confirm.attended"), v->training_confirmed))
+        scr_emit(s, FLOW_EV_TRAINING_CONFIRM, 0);
+    if (v->focus == FLOW_FIELD_TRAINING_DATE) {
+        int kx = s->col_x + s->col_w - kw;
+        int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+        int kh = scr_key_h(s, bottom - y, 4);
+        scr_keyboard(s, v, (SDL_Rect){kx, y, kw, osk_height(&s->osk, kh, mm(s, 1.5f))}, kh);
+    }
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+}
+
+/* ---------- acknowledgement and signature ---------- */
+
+void
+scr_acknowledge(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = scr_steps(s, v);
+    int spx = fpx(s, THEME_FONT_SMALL);
+
+    y = scr_heading(s, NULL, tr(s, "ack.title"), y);
+    y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT}, tr(s, "ack.intro"),
+                   s->col_x, y, s->col_w);
+    y += mm(s, 3);
+    int bottom = s->foot_y - mm(s, 5) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+    SDL_Rect view = {s->col_x - mm(s, 2), y, s->col_w + mm(s, 4), bottom - y};
+    int off = ui_scroll_begin(s->ui, "clauses", view);
+    int cy = y - off + mm(s, 1.5f), g = mm(s, 3);
+    int w = s->col_w - mm(s, 5);
+    for (size_t i = 0; i < v->n_clauses; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "clause-%zu", i);
+        int h = ui_check_row_height(s->ui, v->clauses[i]->text, w);
+        if (ui_check_row(s->ui, id, (SDL_Rect){s->col_x, cy, w, h}, v->clauses[i]->text,
+                         v->clause_ticked[i]))
+            scr_emit(s, FLOW_EV_CLAUSE, (int)i);
+        cy += h + g;
+    }
+    ui_scroll_end(s->ui, cy + off - y);
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+}
+
+void
+scr_sign(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = scr_steps(s, v);
+    int px = fpx(s, THEME_FONT_BODY);
+
+    y = scr_heading(s, NULL, tr(s, "sign.title"), y);
+    int spx = fpx(s, THEME_FONT_SMALL), tw = s->col_w - mm(s, 5);
+    /* The statement takes what it needs (it scrolls past that); the pad gets
+     * the rest, at least 62 mm where the screen allows. */
+    int text_h = text_para_height(s->text, spx, true, tr(s, "sign.statement_intro"), tw) +
+                 text_para_height(s->text, px, false, v->statement ? v->statement : "", tw);
+    if (v->n_bundles > 0)
+        text_h += mm(s, 2) + text_para_height(s->text, spx, true, tr(s, "sign.bundles"), tw) +
+                  (int)v->n_bundles * text_line_height(s->text, spx, false);
+    int bottom = s->foot_y - mm(s, 5) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+    int pad_h = bottom - y - text_h - mm(s, 4);
+    if (pad_h > mm(s, 110))
+        pad_h = mm(s, 110);
+    if (pad_h < mm(s, 62))
+        pad_h = mm(s, 62);
+    int avail = bottom - y - pad_h - mm(s, 4);
+    int min_text = text_line_height(s->text, px, false) * 3;
+    if (avail < min_text) {
+        pad_h -= min_text - avail;
+        avail = min_text;
+    }
+    /* The statement names the exact versions; it scrolls if long. */
+    SDL_Rect view = {s->col_x, y, s->col_w, avail};
+    int off = ui_scroll_begin(s->ui, "statement", view);
+    int cy = y - off;
+    cy += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                    tr(s, "sign.statement_intro"), s->col_x, cy, tw);
+    cy += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
+                    v->statement ? v->statement : "", s->col_x, cy, tw);
+    /* Every document signed for, by its exact ID and version. */
+    if (v->n_bundles > 0) {
+        cy += mm(s, 2);
+        cy += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                        tr(s, "sign.bundles"), s->col_x, cy, tw);
+        for (size_t i = 0; i < v->n_bundles; i++) {
+            char line[256];
+            const char *names[] = {"bundle", "version"};
+            const char *vals[] = {v->bundles[i]->bundle_id, v->bundles[i]->version};
+            cy += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT},
+                            trf(s, "sign.bundle", line, sizeof line, 2, names, vals), s->col_x, cy,
+                            tw);
+        }
+    }
+    ui_scroll_end(s->ui, cy + off - y);
+    y += avail + mm(s, 4);
+    int cw = mm(s, 44);
+    SDL_Rect pad = {s->col_x, y, s->col_w - cw - s->gap, pad_h};
+    sigpad_do(s->pad, s->ui, scr_emit_ev, s, v, pad, tr(s, "sign.pad_hint"));
+    if (ui_button_icon(s->ui, "btn-clear", (SDL_Rect){pad.x + pad.w + s->gap, y, cw, s->btn_h},
+                       DRAW_ICON_CROSS, tr(s, "button.clear"), UI_STYLE_SECONDARY,
+                       v->signature_points > 0))
+        scr_emit(s, FLOW_EV_SIG_CLEAR, 0);
+    if (v->signature_ok) {
+        draw_icon(s->draw, DRAW_ICON_CHECK, pad.x + pad.w + s->gap, y + s->btn_h + mm(s, 4), spx,
+                  c->success);
+        ui_note(s->ui, "signature-ok", UI_KIND_TEXT,
+                (SDL_Rect){pad.x + pad.w + s->gap, y + s->btn_h + mm(s, 4), spx, spx}, 0, "");
+    }
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "sign.button"), v->can_sign, FLOW_EV_SIGN);
+}
+
+/* ---------- certificate and endings ---------- */
+
+/* (Re)builds the QR texture when a new certificate is shown. */
+void
+scr_cert_qr(Screens *s, const FlowView *v)
+{
+    if (v->jws == NULL || v->serial == NULL ||
+        (s->qr != NULL && strcmp(s->qr_serial, v->serial) == 0))
+        return;
+    if (s->qr != NULL)
+        SDL_DestroyTexture(s->qr);
+    s->qr = NULL;
+    /* Dark on white in both themes: scanners expect it. */
+    if (qr_texture(s->r, (const unsigned char *)v->jws, strlen(v->jws), (SDL_Color){0, 0, 0, 255},
+                   (SDL_Color){255, 255, 255, 255}, &s->qr, &s->qr_modules) == CK_OK)
+        snprintf(s->qr_serial, sizeof s->qr_serial, "%s", v->serial);
+}
+
+/* Pixels per QR module that fit the certificate screen, with or without the
+ * top bar above the code. The code takes the screen's height; the text
+ * column beside it keeps at least 100 mm. */
+static int
+scr_cert_module_px(Screens *s, bool bar)
+{
+    if (s->qr == NULL || s->qr_modules <= 0)
+        return 0;
+    int edge = mm(s, 4);
+    int h = s->H - (bar ? s->bar_h : 0) - 2 * edge;
+    int w = s->W - 2 * s->margin - s->gap - mm(s, 100);
+    int side = h < w ? h : w;
+    return side / s->qr_modules;
+}
+
+/* The certificate screen drops the top bar (its settings move beside the
+ * code) when the code's modules would be smaller than QR_MIN_MODULE_PX
+ * under it and the full height makes them larger. */
+bool
+scr_cert_full_height(Screens *s)
+{
+    int with_bar = scr_cert_module_px(s, true);
+    return with_bar < QR_MIN_MODULE_PX && scr_cert_module_px(s, false) > with_bar;
+}
+
+void
+scr_certificate(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    bool bar = !scr_cert_full_height(s);
+    int edge = mm(s, 4), top = (bar ? s->bar_h : 0) + edge;
+    int m = scr_cert_module_px(s, bar);
+    if (m < 1)
+        m = 1;
+    int qside = s->qr != NULL ? m * s->qr_modules : 0;
+    int text_w = s->W - 2 * s->margin - qside - s->gap;
+    if (text_w > mm(s, 140))
+        text_w = mm(s, 140);
+    int block_w = qside + 2 * s->gap + text_w;
+    int qx = (s->W - block_w) / 2;
+    int qy = top + (s->H - edge - top - qside) / 2;
+    if (s->qr != NULL) {
+        SDL_Rect qr = {qx, qy, qside, qside};
+        SDL_RenderCopy(s->r, s->qr, NULL, &qr);
+        char mod[16];
+        snprintf(mod, sizeof mod, "%d", m);
+        ui_note(s->ui, "qr", UI_KIND_TEXT, qr, 0, mod);
+    }
+    int tx = qx + qside + 2 * s->gap, tw = text_w;
+    int y = qy;
+    if (!bar) {
+        /* The top bar's settings, kept reachable on this screen too (one
+         * row if they fit, else one above the other). */
+        char label[64];
+        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"), v->text_size_percent);
+        int bh = mm(s, 13), sw = ui_button_width(s->ui, label, false);
+        int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
+        bool one_row = sw + mm(s, 3) + cw <= tw;
+        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){tx, y, sw, bh}, label, UI_STYLE_SECONDARY,
+                      true))
+            scr_emit(s, FLOW_EV_SET_TEXT_SIZE,
+                     v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25);
+        SDL_Rect cr = one_row ? (SDL_Rect){tx + sw + mm(s, 3), y, cw, bh}
+                              : (SDL_Rect){tx, y + bh + mm(s, 2), cw, bh};
+        if (ui_button_icon(s->ui, "bar-contrast", cr, DRAW_ICON_CONTRAST, tr(s, "attract.contrast"),
+                           UI_STYLE_SECONDARY, true))
+            scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
+        y = cr.y + bh + mm(s, 6);
+    }
+    int is = mm(s, 12);
+    draw_disc(s->draw, tx + is / 2, y + is / 2, is / 2, c->success);
+    draw_icon(s->draw, DRAW_ICON_CHECK, tx + is / 5, y + is / 5, is * 3 / 5, c->surface);
+    int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY),
+        spx = fpx(s, THEME_FONT_SMALL);
+    int ty = y + text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT},
+                           tr(s, "cert.title"), tx + is + mm(s, 4), y, tw - is - mm(s, 4));
+    ty = (ty > y + is ? ty : y + is) + mm(s, 6);
+    char nation[96];
+    const char *rows[][2] = {
+        {tr(s, "cert.name"), v->fields[FLOW_FIELD_NAME] ? v->fields[FLOW_FIELD_NAME] : ""},
+        {tr(s, "cert.nation"),
+         scr_nation_name(s, v->nation_code ? v->nation_code : "", nation, sizeof nation)},
+        {tr(s, "cert.valid_until"), v->valid_until ? v->valid_until : ""},
+        {tr(s, "cert.serial"), v->serial ? v->serial : ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        ty += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, rows[i][0], tx, ty,
+                        tw);
+        ty +=
+            text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, rows[i][1], tx, ty, tw);
+        ty += mm(s, 3);
+    }
+    ty += mm(s, 2);
+    text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, tr(s, "cert.scan"), tx, ty,
+              tw);
+    /* "Finish" at the foot of the text column, level with the code's bottom. */
+    int bw = ui_button_width(s->ui, tr(s, "cert.done"), true);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw > tw ? tw : bw;
+    int bh = ui_button_height(s->ui, tr(s, "cert.done"), true, bw, s->btn_h);
+    int by = qside > 0 ? qy + qside - bh : s->foot_y;
+    if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){tx, by, bw, bh}, DRAW_ICON_CHECK,
+                       tr(s, "cert.done"), UI_STYLE_PRIMARY, true))
+        scr_emit(s, FLOW_EV_DONE, 0);
+}
+
+void
+scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, const char *heading,
+            const char *body)
+{
+    const ThemeColors *c = &s->th->c;
+    int y = s->bar_h + mm(s, 30);
+    int is = mm(s, 22);
+
+    draw_icon(s->draw, icon, (s->W - is) / 2, y, is, tone);
+    y += is + mm(s, 8);
+    int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
+    int w = s->col_w * 3 / 4, x = (s->W - w) / 2;
+    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
+    y += mm(s, 4);
+    y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x, y, w);
+    if (v->error != FLOW_MSG_NONE) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s%s%s", tr(s, flow_msg_id(v->error)),
+                 v->error_detail ? " " : "", v->error_detail ? v->error_detail : "");
+        y += mm(s, 4);
+        text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER}, msg, x, y, w);
+        ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){x, y, w, px}, 0, flow_msg_id(v->error));
+    }
+    int bw = mm(s, 62);
+    if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){(s->W - bw) / 2, s->foot_y, bw, s->btn_h},
+                       DRAW_ICON_CHECK, tr(s, "button.done"), UI_STYLE_PRIMARY, true))
+        scr_emit(s, FLOW_EV_DONE, 0);
+}
