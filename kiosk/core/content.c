@@ -239,7 +239,7 @@ parse_sections(Parser *p, const json_t *root)
 {
     static const char *const coc_members[] = {"sections", NULL};
     static const char *const members[] = {"id", "title", "paragraphs", NULL};
-    const json_t *coc, *arr;
+    const json_t *coc = NULL, *arr = NULL;
     ContentSection *list;
     char path[PATH_MAX_LEN];
     CkErr err;
@@ -287,7 +287,7 @@ parse_pages(Parser *p, const json_t *root)
 {
     static const char *const training_members[] = {"pages", NULL};
     static const char *const members[] = {"id", "title", "section", "paragraphs", NULL};
-    const json_t *training, *arr;
+    const json_t *training = NULL, *arr = NULL;
     ContentPage *list;
     char path[PATH_MAX_LEN];
     CkErr err;
@@ -329,7 +329,7 @@ parse_questions(Parser *p, const json_t *root)
     static const char *const quiz_members[] = {"questions", NULL};
     static const char *const members[] = {"id",          "text",    "choices", "answer",
                                           "explanation", "section", NULL};
-    const json_t *quiz, *arr;
+    const json_t *quiz = NULL, *arr = NULL;
     ContentQuestion *list;
     char path[PATH_MAX_LEN];
     CkErr err;

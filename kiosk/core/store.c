@@ -595,7 +595,7 @@ store_abort(Store *st)
 CkErr
 store_size(Store *st, uint64_t *size_out)
 {
-    int64_t n;
+    int64_t n = 0;
     CkErr err = query_int(st, "SELECT count(*) FROM entries", &n);
 
     if (err == CK_OK)
