@@ -175,7 +175,7 @@ test_endorsement_forged_in_the_authority_name_is_untrusted(void **state)
                         (json_int_t)(T0 + 3650 * DAY), "iat", (json_int_t)T0);
     assert_int_equal(
         jws_sign_json(rogue, TRUST_ENDORSEMENT_TYP, authority_pub.kid, payload, &forged), CK_OK);
-    json_object_set_new(entry_of(jwks, kiosk_pub.kid), "endorsement", json_string(forged));
+    json_object_set_new(entry_of(jwks, kiosk_pub.kid), "endorsements", json_pack("[s]", forged));
     assert_int_equal(reload(jwks, &back), CK_OK);
     assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + DAY, &pub, NULL), CK_ERR_UNTRUSTED);
     assert_non_null(strstr(ck_err_detail(), "does not verify"));
@@ -193,9 +193,12 @@ test_kiosk_key_outside_its_window_is_expired_or_not_yet_valid(void **state)
     PublicKey pub;
 
     assert_int_equal(trust_find_kiosk(t, kiosk_pub.kid, T0 - 1, &pub, NULL), CK_ERR_NOT_YET_VALID);
-    assert_non_null(strstr(ck_err_detail(), "endorsed only from 2026-01-01T00:00:00Z"));
+    assert_non_null(strstr(ck_err_detail(),
+                           "is endorsed 2026-01-01T00:00:00Z..2026-01-31T00:00:00Z, "
+                           "not at 2025-12-31T23:59:59Z"));
     assert_int_equal(trust_find_kiosk(t, kiosk_pub.kid, T0 + 30 * DAY, &pub, NULL), CK_ERR_EXPIRED);
-    assert_non_null(strstr(ck_err_detail(), "ended 2026-01-31T00:00:00Z"));
+    assert_non_null(strstr(ck_err_detail(), "2026-01-31T00:00:00Z, not at 2026-01-31T00:00:00Z"));
+    assert_non_null(strstr(ck_err_detail(), kiosk_pub.kid));
     trust_free(t);
 }
 
@@ -240,7 +243,7 @@ test_jwk_carrying_another_keys_endorsement_is_refused(void **state)
     json_t *k = entry_of(jwks, kiosk_pub.kid), *p = entry_of(jwks, publisher_pub.kid);
 
     /* The publisher's JWK relabelled as a kiosk, with the kiosk's endorsement. */
-    json_object_set(p, "endorsement", json_object_get(k, "endorsement"));
+    json_object_set(p, "endorsements", json_object_get(k, "endorsements"));
     json_object_set_new(p, "certkiosk_role", json_string("kiosk"));
     json_object_set_new(p, "kiosk_id", json_string("KIOSK-1"));
     assert_int_equal(reload(jwks, &back), CK_ERR_KEY);
@@ -314,24 +317,201 @@ test_trust_file_round_trip_keeps_every_decision(void **state)
     trust_free(t);
 }
 
-static void
-test_merge_and_re_endorsement_replace_the_entry(void **state)
+/* The authority endorses the kiosk key for KIOSK-1 over [nbf, exp). free(). */
+static char *
+kiosk_endorsement(int64_t nbf, int64_t exp)
 {
-    Trust *a = good_trust(), *b;
+    char *jws;
+
+    assert_int_equal(
+        trust_endorse(authority, &kiosk_pub, KEY_KIND_KIOSK, "KIOSK-1", nbf, exp, nbf, &jws),
+        CK_OK);
+    return jws;
+}
+
+static size_t
+n_endorsements(const Trust *t, const char *kid)
+{
+    json_t *jwk = trust_key_jwk(t, kid);
+    size_t n;
+
+    assert_non_null(jwk);
+    assert_null(json_object_get(jwk, "endorsement")); /* always written in the list form */
+    n = json_array_size(json_object_get(jwk, "endorsements"));
+    json_decref(jwk);
+    return n;
+}
+
+static void
+collect_why(void *ctx, const char *why)
+{
+    snprintf(ctx, 512, "%s", why);
+}
+
+static void
+test_forged_endorsement_in_a_list_is_ignored_and_reported(void **state)
+{
+    /* A genuine endorsement for January, and one forged by the rogue in the
+     * authority's name for ten years from March. */
+    Trust *t = good_trust(), *back;
+    json_t *jwks = trust_to_json(t), *payload;
+    char *forged, why[512] = "";
+    PublicKey pub;
+
+    payload = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I}", "sub_kid", kiosk_pub.kid, "x",
+                        json_string_value(json_object_get(entry_of(jwks, kiosk_pub.kid), "x")),
+                        "role", "kiosk", "kiosk_id", "KIOSK-1", "nbf", (json_int_t)(T0 + 60 * DAY),
+                        "exp", (json_int_t)(T0 + 3650 * DAY), "iat", (json_int_t)T0);
+    assert_int_equal(
+        jws_sign_json(rogue, TRUST_ENDORSEMENT_TYP, authority_pub.kid, payload, &forged), CK_OK);
+    json_array_append_new(json_object_get(entry_of(jwks, kiosk_pub.kid), "endorsements"),
+                          json_string(forged));
+    assert_int_equal(reload(jwks, &back), CK_OK);
+    /* The forged window is not honoured; the message names the genuine one. */
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + 100 * DAY, &pub, NULL),
+                     CK_ERR_EXPIRED);
+    assert_non_null(strstr(ck_err_detail(),
+                           "is endorsed 2026-01-01T00:00:00Z..2026-01-31T00:00:00Z, "
+                           "not at 2026-04-11T00:00:00Z"));
+    assert_non_null(strstr(ck_err_detail(), "other endorsements ignored"));
+    /* The genuine one still counts, and the forged one is reported. */
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + DAY, &pub, NULL), CK_OK);
+    assert_int_equal(trust_foreach_ignored(back, collect_why, why), 1);
+    assert_non_null(strstr(why, "does not verify with authority"));
+    assert_non_null(strstr(why, "2026-03-02T00:00:00Z..2035-12-30T00:00:00Z"));
+    assert_int_equal(trust_foreach_ignored(t, NULL, NULL), 0);
+    trust_free(back);
+    free(forged);
+    json_decref(payload);
+    json_decref(jwks);
+    trust_free(t);
+}
+
+static void
+test_gap_between_endorsements_is_refused_naming_every_window(void **state)
+{
+    Trust *t = good_trust(); /* January */
+    char *march = kiosk_endorsement(T0 + 60 * DAY, T0 + 90 * DAY);
+    PublicKey pub;
+
+    assert_int_equal(trust_add_endorsed(t, march), CK_OK);
+    assert_int_equal(trust_find_kiosk(t, kiosk_pub.kid, T0 + 45 * DAY, &pub, NULL), CK_ERR_EXPIRED);
+    assert_non_null(strstr(ck_err_detail(), "kiosk key"));
+    assert_non_null(strstr(ck_err_detail(), kiosk_pub.kid));
+    assert_non_null(
+        strstr(ck_err_detail(),
+               "is endorsed 2026-01-01T00:00:00Z..2026-01-31T00:00:00Z, "
+               "2026-03-02T00:00:00Z..2026-04-01T00:00:00Z, not at 2026-02-15T00:00:00Z"));
+    assert_null(strstr(ck_err_detail(), "ignored"));
+    assert_int_equal(trust_find_kiosk(t, kiosk_pub.kid, T0 + 70 * DAY, &pub, NULL), CK_OK);
+    free(march);
+    trust_free(t);
+}
+
+static void
+test_renewal_keeps_earlier_windows_valid(void **state)
+{
+    Trust *t = good_trust(), *back; /* January */
+    char *renewal = kiosk_endorsement(T0 + 29 * DAY, T0 + 60 * DAY);
+    json_t *jwks;
+    PublicKey pub;
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+
+    assert_int_equal(trust_add_endorsed(t, renewal), CK_OK);
+    assert_int_equal(trust_add_endorsed(t, renewal), CK_OK); /* an exact duplicate: dropped */
+    assert_int_equal(trust_count(t, KEY_KIND_KIOSK), 1);
+    assert_int_equal(n_endorsements(t, kiosk_pub.kid), 2);
+    /* Kept across a save and reload: a certificate of January still checks. */
+    jwks = trust_to_json(t);
+    assert_int_equal(reload(jwks, &back), CK_OK);
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + DAY, &pub, kiosk_id), CK_OK);
+    assert_string_equal(kiosk_id, "KIOSK-1");
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + 40 * DAY, &pub, NULL), CK_OK);
+    /* Overlapping windows are named as one. */
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + 61 * DAY, &pub, NULL),
+                     CK_ERR_EXPIRED);
+    assert_non_null(strstr(ck_err_detail(),
+                           "is endorsed 2026-01-01T00:00:00Z..2026-03-02T00:00:00Z, "
+                           "not at 2026-03-03T00:00:00Z"));
+    json_decref(jwks);
+    trust_free(back);
+    free(renewal);
+    trust_free(t);
+}
+
+static void
+test_trust_file_with_a_single_endorsement_member_still_loads(void **state)
+{
+    /* A file written before keys kept a list. */
+    Trust *t = good_trust(), *back;
+    json_t *jwks = trust_to_json(t), *k = entry_of(jwks, kiosk_pub.kid);
+    PublicKey pub;
+
+    json_object_set(k, "endorsement", json_array_get(json_object_get(k, "endorsements"), 0));
+    json_object_del(k, "endorsements");
+    assert_int_equal(reload(jwks, &back), CK_OK);
+    assert_int_equal(trust_find_kiosk(back, kiosk_pub.kid, T0 + DAY, &pub, NULL), CK_OK);
+    assert_int_equal(n_endorsements(back, kiosk_pub.kid), 1);
+    json_decref(jwks);
+    trust_free(back);
+    trust_free(t);
+}
+
+static void
+test_endorsement_list_that_is_not_a_list_of_strings_is_refused(void **state)
+{
+    Trust *t = good_trust(), *back = NULL;
+    json_t *jwks = trust_to_json(t), *k = entry_of(jwks, kiosk_pub.kid);
+
+    json_object_set_new(k, "endorsements", json_pack("[i]", 1));
+    assert_int_equal(reload(jwks, &back), CK_ERR_FORMAT);
+    assert_non_null(strstr(ck_err_detail(), "endorsements[0] is not a string"));
+    json_object_set_new(k, "endorsements", json_array());
+    assert_int_equal(reload(jwks, &back), CK_ERR_FORMAT);
+    assert_non_null(strstr(ck_err_detail(), "has no \"endorsements\""));
+    assert_null(back);
+    json_decref(jwks);
+    trust_free(t);
+}
+
+static void
+test_re_endorsement_for_another_nation_replaces_the_entry(void **state)
+{
+    Trust *t = good_trust(); /* publisher for NOR */
     char *jws;
     PublicKey pub;
 
-    assert_int_equal(trust_new(&b), CK_OK);
-    assert_int_equal(trust_merge(b, a), CK_OK);
-    assert_int_equal(trust_find_kiosk(b, kiosk_pub.kid, T0 + DAY, &pub, NULL), CK_OK);
-    /* A renewed endorsement (next month) replaces the old one. */
-    assert_int_equal(trust_endorse(authority, &kiosk_pub, KEY_KIND_KIOSK, "KIOSK-1", T0 + 30 * DAY,
-                                   T0 + 60 * DAY, T0 + 29 * DAY, &jws),
+    assert_int_equal(trust_endorse(authority, &publisher_pub, KEY_KIND_PUBLISHER, "USA", T0,
+                                   T0 + 365 * DAY, T0, &jws),
                      CK_OK);
-    assert_int_equal(trust_add_endorsed(b, jws), CK_OK);
-    assert_int_equal(trust_count(b, KEY_KIND_KIOSK), 1);
-    assert_int_equal(trust_find_kiosk(b, kiosk_pub.kid, T0 + 40 * DAY, &pub, NULL), CK_OK);
+    assert_int_equal(trust_add_endorsed(t, jws), CK_OK);
+    assert_int_equal(trust_count(t, KEY_KIND_PUBLISHER), 1);
+    assert_int_equal(n_endorsements(t, publisher_pub.kid), 1);
+    assert_int_equal(trust_find_publisher(t, publisher_pub.kid, "NOR", T0 + DAY, &pub),
+                     CK_ERR_UNTRUSTED);
+    assert_non_null(strstr(ck_err_detail(), "endorsed for USA, not NOR"));
+    assert_int_equal(trust_find_publisher(t, publisher_pub.kid, "USA", T0 + DAY, &pub), CK_OK);
     free(jws);
+    trust_free(t);
+}
+
+static void
+test_merge_keeps_the_endorsements_of_both(void **state)
+{
+    Trust *a = good_trust(), *b; /* a: January */
+    char *renewal = kiosk_endorsement(T0 + 30 * DAY, T0 + 60 * DAY);
+    PublicKey pub;
+
+    assert_int_equal(trust_new(&b), CK_OK);
+    assert_int_equal(trust_add_authority(b, &authority_pub, NULL), CK_OK);
+    assert_int_equal(trust_add_endorsed(b, renewal), CK_OK); /* b: February */
+    assert_int_equal(trust_merge(b, a), CK_OK);
+    assert_int_equal(trust_count(b, KEY_KIND_KIOSK), 1);
+    assert_int_equal(n_endorsements(b, kiosk_pub.kid), 2);
+    assert_int_equal(trust_find_kiosk(b, kiosk_pub.kid, T0 + DAY, &pub, NULL), CK_OK);
+    assert_int_equal(trust_find_kiosk(b, kiosk_pub.kid, T0 + 40 * DAY, &pub, NULL), CK_OK);
+    assert_null(trust_key_jwk(b, "0000000000000000"));
+    free(renewal);
     trust_free(b);
     trust_free(a);
 }
@@ -381,7 +561,13 @@ main(void)
         cmocka_unit_test(test_non_authority_key_cannot_endorse),
         cmocka_unit_test(test_not_a_jwks_is_refused),
         cmocka_unit_test(test_trust_file_round_trip_keeps_every_decision),
-        cmocka_unit_test(test_merge_and_re_endorsement_replace_the_entry),
+        cmocka_unit_test(test_forged_endorsement_in_a_list_is_ignored_and_reported),
+        cmocka_unit_test(test_gap_between_endorsements_is_refused_naming_every_window),
+        cmocka_unit_test(test_endorsement_list_that_is_not_a_list_of_strings_is_refused),
+        cmocka_unit_test(test_renewal_keeps_earlier_windows_valid),
+        cmocka_unit_test(test_trust_file_with_a_single_endorsement_member_still_loads),
+        cmocka_unit_test(test_re_endorsement_for_another_nation_replaces_the_entry),
+        cmocka_unit_test(test_merge_keeps_the_endorsements_of_both),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -80,22 +80,47 @@ out:
     return err;
 }
 
+/* The scope ("kiosk_id" or "nation") pub is listed with in trust, or "". */
+static void
+listed_scope(const Trust *trust, const PublicKey *pub, KeyKind role,
+             char scope[TRUST_KIOSK_ID_MAX + 1], size_t *n_endorsements)
+{
+    json_t *jwk = trust_key_jwk(trust, pub->kid);
+    const char *s =
+        json_string_value(json_object_get(jwk, role == KEY_KIND_KIOSK ? "kiosk_id" : "nation"));
+
+    snprintf(scope, TRUST_KIOSK_ID_MAX + 1, "%s", s ? s : "");
+    *n_endorsements = json_array_size(json_object_get(jwk, "endorsements"));
+    json_decref(jwk);
+}
+
 CkErr
 cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
                   const char *scope, int64_t now, int64_t exp, Trust *trust,
-                  PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1], char **jws_out)
+                  PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1], char **jws_out,
+                  CliEndorsed *what_out)
 {
     SecretKey *auth = NULL;
+    char before[TRUST_KIOSK_ID_MAX + 1], after[TRUST_KIOSK_ID_MAX + 1];
+    size_t n_before, n_after;
     CkErr err;
 
     *jws_out = NULL;
+    memset(what_out, 0, sizeof *what_out);
+    listed_scope(trust, pub, role, before, &n_before);
     if ((err = cli_trust_authority_unlock(dir, pass_file, &auth, auth_pub_out, name)) != CK_OK ||
         (err = trust_endorse(auth, pub, role, scope, now, exp, now, jws_out)) != CK_OK ||
         (err = trust_add_authority(trust, auth_pub_out, name[0] ? name : NULL)) != CK_OK ||
         (err = trust_add_endorsed(trust, *jws_out)) != CK_OK) {
         free(*jws_out);
         *jws_out = NULL;
+        goto out;
     }
+    listed_scope(trust, pub, role, after, &n_after);
+    what_out->kept = n_after > 0 ? n_after - 1 : 0;
+    if (before[0] != '\0' && strcmp(before, after) != 0)
+        memcpy(what_out->replaced_scope, before, sizeof before);
+out:
     key_destroy(auth);
     return err;
 }

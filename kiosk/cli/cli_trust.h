@@ -27,15 +27,24 @@ CkErr cli_trust_key_unlock(const char *path, KeyKind kind, const char *pass_file
 CkErr cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **sk_out,
                                  PublicKey *pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1]);
 
+/* What cli_trust_endorse() did to the key's earlier endorsements. */
+typedef struct CliEndorsed {
+    size_t kept; /* earlier endorsements the key keeps (a renewal) */
+    char replaced_scope[TRUST_KIOSK_ID_MAX + 1]; /* "" or the scope it was endorsed for before */
+} CliEndorsed;
+
 /* The authority in DIR (unlocked as cli_trust_authority_unlock() does)
  * endorses pub as a `role` key for scope (a kiosk ID or a nation), valid from
- * now until exp, and its pin and the endorsement are added to trust.
- * *auth_pub_out and name: the authority's key and name; *jws_out: the
- * endorsement (free()). */
+ * now until exp, and its pin and the endorsement are added to trust: for the
+ * same scope the endorsement is appended to the key's earlier ones (so
+ * certificates and bundles signed under them stay valid); for another scope
+ * it replaces them. *auth_pub_out and name: the authority's key and name;
+ * *jws_out: the endorsement (free()); *what_out: what became of the earlier
+ * endorsements. */
 CkErr cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
                         const char *scope, int64_t now, int64_t exp, Trust *trust,
                         PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1],
-                        char **jws_out);
+                        char **jws_out, CliEndorsed *what_out);
 
 /* Makes a new key of the given kind: the secret key, encrypted with a
  * passphrase (pass_file, CERTKIOSK_PASSPHRASE, or asked twice with prompt), in

@@ -18,8 +18,10 @@
 
 /* The export file (format "certkiosk-export/1"), read by `certctl import`:
  *   {"format":"certkiosk-export/1", "kiosk_id", "origin", "operator"?, "exported":RFC3339,
- *    "kiosk_jwk":{public JWK with "kiosk_id" and, when endorsed, "endorsement"},
- *    "endorsement"?:<compact JWS>,
+ *    "kiosk_jwk":{public JWK with "kiosk_id" and, when endorsed, "endorsements":[JWS, ...]
+ *                 (every endorsement the kiosk's trust file holds for its key, so
+ *                 certificates issued under an earlier window still verify)},
+ *    "endorsement"?:<compact JWS, the latest (HOME/endorsement.jws), for older importers>,
  *    "checkpoint":<the latest signed checkpoint note>, "size":n,
  *    "log":[<entry body, the exact canonical JSON text>, ...]   (index = position),
  *    "certificates":[{"index","serial","type","jws"}, ...]}
@@ -32,7 +34,7 @@ static const char export_usage[] =
     "\n"
     "Audits the log of the kiosk at HOME and writes, atomically, one JSON file with every\n"
     "log entry, every certificate, the latest signed checkpoint, the kiosk's public JWK and\n"
-    "its endorsement: what an administrator's registry imports (certctl import). A log that\n"
+    "its endorsements: what an administrator's registry imports (certctl import). A log that\n"
     "fails the audit is not exported. FILE holds personal data (in the certificates):\n"
     "it is written with mode 0600.\n"
     "\n"
@@ -76,7 +78,8 @@ cmd_export(int argc, char **argv)
     size_t end_len;
     ExportCtx ctx = {NULL, NULL};
     AuditReport r = {0};
-    json_t *jwk = NULL, *doc = NULL;
+    json_t *jwk = NULL, *doc = NULL, *listed = NULL, *list = NULL;
+    Trust *trust = NULL;
     KioskHome kh;
     PublicKey pub;
     Store *st = NULL;
@@ -111,23 +114,45 @@ cmd_export(int argc, char **argv)
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if ((err = home_load_public(home, &pub, &jwk)) != CK_OK)
+    if ((err = home_load_public(home, &pub, &jwk)) != CK_OK ||
+        (err = home_load_trust(home, &trust)) != CK_OK)
         goto out;
+    /* Every endorsement of the key: the trust file's list, and the latest. */
+    listed = trust_key_jwk(trust, pub.kid);
+    if ((list = json_deep_copy(json_object_get(listed, "endorsements"))) == NULL &&
+        (list = json_array()) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     err = fileio_read(end_path, 64 * 1024, &endorsement, &end_len);
     if (err == CK_ERR_NOT_FOUND) {
-        fprintf(stderr,
-                "certctl export: warning: %s is not endorsed yet (no %s); a registry "
-                "will not import it until it is\n",
-                kh.kiosk_id, HOME_ENDORSEMENT);
         err = CK_OK;
     } else if (err != CK_OK) {
         goto out;
     } else {
+        bool have = false;
         while (end_len > 0 &&
                (endorsement[end_len - 1] == '\n' || endorsement[end_len - 1] == '\r'))
             endorsement[--end_len] = '\0';
-        if (json_object_get(jwk, "endorsement") == NULL)
-            json_object_set_new(jwk, "endorsement", json_string((const char *)endorsement));
+        for (size_t i = 0; i < json_array_size(list) && !have; i++)
+            have =
+                strcmp(json_string_value(json_array_get(list, i)), (const char *)endorsement) == 0;
+        if (!have)
+            json_array_append_new(list, json_string((const char *)endorsement));
+    }
+    if (json_array_size(list) == 0)
+        fprintf(stderr,
+                "certctl export: warning: %s is not endorsed yet (no %s); a registry "
+                "will not import it until it is\n",
+                kh.kiosk_id, HOME_ENDORSEMENT);
+    else
+        json_object_set(jwk, "endorsements", list);
+    json_object_del(jwk, "endorsement");
+    if (endorsement == NULL && json_array_size(list) > 0 &&
+        (endorsement = (unsigned char *)strdup(
+             json_string_value(json_array_get(list, json_array_size(list) - 1)))) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
     }
     if ((err = home_open_store(home, false, &st)) != CK_OK ||
         (err = audit_store(st, &pub, kh.kiosk_id, kh.origin, &r)) != CK_OK)
@@ -160,6 +185,9 @@ out:
     store_close(st);
     json_decref(doc);
     json_decref(jwk);
+    json_decref(listed);
+    json_decref(list);
+    trust_free(trust);
     json_decref(ctx.log);
     json_decref(ctx.certs);
     free(endorsement);

@@ -29,7 +29,9 @@ usage(FILE *f)
           "         Refuses a folder that already has something in it.\n"
           "endorse  the authority in DIR signs the kiosk's key for its kiosk ID, valid\n"
           "         from now for N days (default 365) or until DATE; writes\n"
-          "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks.\n"
+          "         HOME/endorsement.jws (the latest) and pins the authority in\n"
+          "         HOME/trust.jwks, where the key keeps its earlier endorsements: a\n"
+          "         renewal leaves certificates issued under them valid.\n"
           "set-pin  sets the admin PIN (4 to 12 digits) that opens the kiosk's admin\n"
           "         mode: certctl kiosk set-pin --home HOME [--pin-file FILE]; without a\n"
           "         file it asks on the terminal. Only an Argon2id hash is stored, in\n"
@@ -132,6 +134,7 @@ kiosk_endorse(int argc, char **argv)
     char from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
     int64_t now = clock_now(), exp;
     KioskHome kh;
+    CliEndorsed what;
     PublicKey auth_pub, kiosk_pub;
     Trust *trust = NULL;
     CkErr err;
@@ -178,7 +181,7 @@ kiosk_endorse(int argc, char **argv)
         (err = home_load_public(home, &kiosk_pub, NULL)) != CK_OK ||
         (err = home_load_trust(home, &trust)) != CK_OK ||
         (err = cli_trust_endorse(auth_dir, pass_file, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id, now,
-                                 exp, trust, &auth_pub, name, &jws)) != CK_OK) {
+                                 exp, trust, &auth_pub, name, &jws, &what)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -194,10 +197,14 @@ kiosk_endorse(int argc, char **argv)
     }
     clock_format(now, from);
     clock_format(exp, to);
-    printf("endorsed kiosk %s (key %s) by authority %s%s%s%s\n  valid %s .. %s\n"
-           "  wrote %s and %s\n",
-           kh.kiosk_id, kiosk_pub.kid, auth_pub.kid, name[0] ? " (" : "", name, name[0] ? ")" : "",
-           from, to, jws_path, trust_path);
+    printf("endorsed kiosk %s (key %s) by authority %s%s%s%s\n  valid %s .. %s\n", kh.kiosk_id,
+           kiosk_pub.kid, auth_pub.kid, name[0] ? " (" : "", name, name[0] ? ")" : "", from, to);
+    if (what.kept > 0)
+        printf("  keeps %zu earlier endorsement%s: certificates issued under %s stay valid\n",
+               what.kept, what.kept == 1 ? "" : "s", what.kept == 1 ? "it" : "them");
+    if (what.replaced_scope[0])
+        printf("  replaces its endorsement for kiosk %s\n", what.replaced_scope);
+    printf("  wrote %s and %s\n", jws_path, trust_path);
     rc = CLI_OK;
 out:
     trust_free(trust);

@@ -24,7 +24,9 @@ usage(FILE *f)
         "The authority in DIR endorses the publisher's public key (from `certctl plugin\n"
         "keygen`) for ONE nation (ISO 3166-1 alpha-3, or NATO for the baseline): bundles\n"
         "it signs for any other nation are refused. The endorsed key and the authority\n"
-        "pin are added to HOME/trust.jwks (or to FILE, created if missing).\n",
+        "pin are added to HOME/trust.jwks (or to FILE, created if missing). Endorsing a\n"
+        "key again for the same nation (a renewal) keeps its earlier endorsements; for\n"
+        "another nation it replaces them.\n",
         f);
 }
 
@@ -47,6 +49,7 @@ publisher_endorse(int argc, char **argv)
     char to[CLOCK_RFC3339_LEN + 1];
     int64_t now = clock_now(), exp;
     PublicKey auth_pub, pub;
+    CliEndorsed what;
     Trust *trust = NULL;
     CkErr err;
     int c, rc = CLI_USAGE;
@@ -112,14 +115,21 @@ publisher_endorse(int argc, char **argv)
         (err = fileio_exists(trust_path) ? trust_load(trust_path, &trust) : trust_new(&trust)) !=
             CK_OK ||
         (err = cli_trust_endorse(auth_dir, pass_file, &pub, KEY_KIND_PUBLISHER, nation, now, exp,
-                                 trust, &auth_pub, name, &jws)) != CK_OK ||
+                                 trust, &auth_pub, name, &jws, &what)) != CK_OK ||
         (err = trust_save(trust, trust_path)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
     clock_format(exp, to);
-    printf("endorsed publisher key %s for %s until %s (authority %s)\n  updated %s\n", pub.kid,
-           nation, to, auth_pub.kid, trust_path);
+    printf("endorsed publisher key %s for %s until %s (authority %s)\n", pub.kid, nation, to,
+           auth_pub.kid);
+    if (what.kept > 0)
+        printf("  keeps %zu earlier endorsement%s for %s: bundles signed under %s stay valid\n",
+               what.kept, what.kept == 1 ? "" : "s", nation, what.kept == 1 ? "it" : "them");
+    if (what.replaced_scope[0])
+        printf("  replaces its endorsement for %s: its bundles for %s are no longer accepted\n",
+               what.replaced_scope, what.replaced_scope);
+    printf("  updated %s\n", trust_path);
     rc = CLI_OK;
 out:
     trust_free(trust);

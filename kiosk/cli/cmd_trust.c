@@ -23,6 +23,14 @@ usage(FILE *f)
           f);
 }
 
+/* An endorsement kept in the file but not honoured: said, so that it is seen. */
+static void
+warn_ignored(void *ctx, const char *why)
+{
+    (void)ctx;
+    fprintf(stderr, "certctl trust export: warning: ignored: %s\n", why);
+}
+
 static int
 trust_export(int argc, char **argv)
 {
@@ -121,6 +129,7 @@ trust_export(int argc, char **argv)
     fprintf(stderr, "trust: %zu authorities, %zu kiosks, %zu publishers%s%s\n",
             trust_count(all, KEY_KIND_AUTHORITY), trust_count(all, KEY_KIND_KIOSK),
             trust_count(all, KEY_KIND_PUBLISHER), out ? " written to " : "", out ? out : "");
+    trust_foreach_ignored(all, warn_ignored, NULL);
     rc = CLI_OK;
 out:
     free(text);

@@ -2,11 +2,13 @@
  */
 #include <getopt.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "cert.h"
 #include "cli.h"
@@ -24,13 +26,24 @@ typedef struct Item {
     size_t line;
     const char *jws; /* points into the file's buffer */
     size_t len;
-    CertReport report;
 } Item;
 
+/* Certificates go to the workers in chunks; the reports of a window of
+ * chunks live in a ring, so the main thread prints each chunk, in input
+ * order, while the workers go on (and 20,000 reports never sit in memory). */
+#define VERIFY_CHUNK 32
+#define VERIFY_RING_PER_THREAD 8
+
 typedef struct Work {
-    Item *items;
-    size_t n;
-    atomic_size_t next, done;
+    const Item *items;
+    size_t n, n_chunks, ring_chunks;
+    CertReport *ring;      /* ring_chunks * VERIFY_CHUNK reports */
+    size_t *done_seq;      /* per ring slot: 1 + the chunk whose reports it holds */
+    size_t next_chunk;     /* the next chunk a worker takes */
+    size_t printed_chunks; /* chunks the main thread has printed (their slots are free) */
+    size_t done_items;
+    pthread_mutex_t mu;
+    pthread_cond_t chunk_done, slot_free;
     const Trust *trust;
     const CertStatusCheck *status;
     int64_t now;
@@ -55,16 +68,35 @@ static void *
 worker(void *arg)
 {
     Work *w = arg;
-    size_t i;
+    size_t c;
 
-    while ((i = atomic_fetch_add(&w->next, 1)) < w->n) {
-        Item *it = &w->items[i];
-        /* The outcome is in the report; the return value repeats it. */
-        if (cert_verify(it->jws, it->len, w->trust, w->now, w->status, &it->report) != CK_OK)
-            it->report.result = it->report.result != CK_OK ? it->report.result : CK_ERR_INTERNAL;
-        atomic_fetch_add(&w->done, 1);
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (w->next_chunk < w->n_chunks && w->next_chunk >= w->printed_chunks + w->ring_chunks)
+            pthread_cond_wait(&w->slot_free, &w->mu);
+        if (w->next_chunk >= w->n_chunks) {
+            pthread_mutex_unlock(&w->mu);
+            return NULL;
+        }
+        c = w->next_chunk++;
+        pthread_mutex_unlock(&w->mu);
+
+        CertReport *reports = &w->ring[(c % w->ring_chunks) * VERIFY_CHUNK];
+        size_t first = c * VERIFY_CHUNK,
+               count = w->n - first < VERIFY_CHUNK ? w->n - first : VERIFY_CHUNK;
+        for (size_t k = 0; k < count; k++) {
+            const Item *it = &w->items[first + k];
+            CertReport *r = &reports[k];
+            /* The outcome is in the report; the return value repeats it. */
+            if (cert_verify(it->jws, it->len, w->trust, w->now, w->status, r) != CK_OK)
+                r->result = r->result != CK_OK ? r->result : CK_ERR_INTERNAL;
+        }
+        pthread_mutex_lock(&w->mu);
+        w->done_seq[c % w->ring_chunks] = c + 1;
+        w->done_items += count;
+        pthread_cond_signal(&w->chunk_done);
+        pthread_mutex_unlock(&w->mu);
     }
-    return NULL;
 }
 
 /* Splits buf into items, one per non-blank, non-comment line. */
@@ -156,9 +188,8 @@ failed_step(const CertReport *r)
 }
 
 static void
-print_human(const Item *it, int64_t now, bool many)
+print_human(const Item *it, const CertReport *r, int64_t now, bool many)
 {
-    const CertReport *r = &it->report;
     char until[CLOCK_RFC3339_LEN + 1], left[48];
 
     if (many)
@@ -180,9 +211,8 @@ print_human(const Item *it, int64_t now, bool many)
 }
 
 static json_t *
-item_json(const Item *it, int64_t now)
+item_json(const Item *it, const CertReport *r, int64_t now)
 {
-    const CertReport *r = &it->report;
     json_t *steps = json_array(), *o;
     char t[CLOCK_RFC3339_LEN + 1];
 
@@ -208,6 +238,38 @@ item_json(const Item *it, int64_t now)
     return o;
 }
 
+/* Prints one result as an element of the "results" array, as json_dumps
+ * with JSON_INDENT(2) would place it in the whole document. */
+static bool
+print_json_item(const Item *it, const CertReport *r, int64_t now, bool first)
+{
+    json_t *o = item_json(it, r, now);
+    char *text = o != NULL ? json_dumps(o, JSON_INDENT(2)) : NULL;
+
+    json_decref(o);
+    if (text == NULL)
+        return false;
+    fputs(first ? "    " : ",\n    ", stdout);
+    for (const char *p = text; *p; p++) {
+        putchar(*p);
+        if (*p == '\n')
+            fputs("    ", stdout);
+    }
+    free(text);
+    return true;
+}
+
+/* Lets the workers finish without waiting for the printer. */
+static void
+abandon(Work *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->printed_chunks = w->n_chunks;
+    w->next_chunk = w->n_chunks;
+    pthread_cond_broadcast(&w->slot_free);
+    pthread_mutex_unlock(&w->mu);
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
@@ -224,9 +286,10 @@ cmd_verify(int argc, char **argv)
     Trust *trust = NULL;
     StatusList *list = NULL;
     CertStatusCheck status = {status_cert_check, NULL};
-    Work w;
+    Work w = {0};
     pthread_t *threads = NULL;
-    long n_threads;
+    long n_threads = 0;
+    bool progress, sync_made = false;
     int64_t now = clock_now();
     CkErr err;
     int c, rc = CLI_USAGE;
@@ -296,71 +359,109 @@ cmd_verify(int argc, char **argv)
         goto out;
     }
 
-    /* Verify on all cores; each thread writes only its items' reports. */
+    /* Verify on all cores; print each chunk, in input order, as soon as it is done. */
     memset(&w, 0, sizeof w);
     w.items = items;
     w.n = n;
+    w.n_chunks = (n + VERIFY_CHUNK - 1) / VERIFY_CHUNK;
     w.trust = trust;
     w.status = list != NULL ? &status : NULL;
     w.now = now;
-    atomic_init(&w.next, 0);
-    atomic_init(&w.done, 0);
     n_threads = sysconf(_SC_NPROCESSORS_ONLN);
     if (n_threads < 1)
         n_threads = 1;
-    if ((size_t)n_threads > n)
-        n_threads = (long)n;
-    json_decref(json_object()); /* let jansson seed its hash before threads start */
-    if ((threads = calloc((size_t)n_threads, sizeof *threads)) == NULL) {
+    if ((size_t)n_threads > w.n_chunks)
+        n_threads = (long)w.n_chunks;
+    w.ring_chunks = (size_t)n_threads * VERIFY_RING_PER_THREAD;
+    if ((w.ring = calloc(w.ring_chunks * VERIFY_CHUNK, sizeof *w.ring)) == NULL ||
+        (w.done_seq = calloc(w.ring_chunks, sizeof *w.done_seq)) == NULL ||
+        (threads = calloc((size_t)n_threads, sizeof *threads)) == NULL) {
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
         goto out;
     }
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.chunk_done, NULL);
+    pthread_cond_init(&w.slot_free, NULL);
+    sync_made = true;
+    json_decref(json_object()); /* let jansson seed its hash before threads start */
     for (long t = 0; t < n_threads; t++)
         if (pthread_create(&threads[t], NULL, worker, &w) != 0) {
             n_threads = t;
             break;
         }
-    if (n_threads == 0)
-        worker(&w);
-    if (cli_progress_enabled() && n > 1000)
-        while (atomic_load(&w.done) < n) {
-            cli_progress("verifying", atomic_load(&w.done), n);
-            usleep(100000);
-        }
-    for (long t = 0; t < n_threads; t++)
-        pthread_join(threads[t], NULL);
-    if (cli_progress_enabled() && n > 1000)
-        cli_progress("verifying", n, n);
-
-    for (size_t i = 0; i < n; i++)
-        valid += items[i].report.result == CK_OK;
-    if (as_json) {
-        json_t *results = json_array(), *doc;
-        char *text;
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(results, item_json(&items[i], now));
-        doc = json_pack("{s:o,s:I,s:I}", "results", results, "valid", (json_int_t)valid, "invalid",
-                        (json_int_t)(n - valid));
-        text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-        if (text == NULL) {
-            json_decref(doc);
-            rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-            goto out;
-        }
-        puts(text);
-        free(text);
-        json_decref(doc);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            print_human(&items[i], now, n > 1 || n_files > 1);
-        printf("%zu valid, %zu invalid\n", valid, n - valid);
-    }
-    if (fflush(stdout) != 0) {
-        rc = cli_fail(ck_err(CK_ERR_IO, "standard output: write failed"));
+    if (n_threads == 0) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "cannot start a thread to verify"));
         goto out;
     }
+    /* A progress bar only when the results are not on the terminal themselves. */
+    progress = cli_progress_enabled() && n > 1000 && !isatty(STDOUT_FILENO);
+    if (as_json)
+        fputs("{\n  \"results\": [\n", stdout);
+    for (size_t ch = 0; ch < w.n_chunks; ch++) {
+        const CertReport *reports = &w.ring[(ch % w.ring_chunks) * VERIFY_CHUNK];
+        size_t first = ch * VERIFY_CHUNK,
+               count = n - first < VERIFY_CHUNK ? n - first : VERIFY_CHUNK;
+        pthread_mutex_lock(&w.mu);
+        while (w.done_seq[ch % w.ring_chunks] != ch + 1) {
+            if (progress) {
+                struct timespec until;
+                size_t done = w.done_items;
+                pthread_mutex_unlock(&w.mu);
+                cli_progress("verifying", done, n);
+                pthread_mutex_lock(&w.mu);
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += 100 * 1000 * 1000;
+                if (until.tv_nsec >= 1000 * 1000 * 1000) {
+                    until.tv_sec++;
+                    until.tv_nsec -= 1000 * 1000 * 1000;
+                }
+                pthread_cond_timedwait(&w.chunk_done, &w.mu, &until);
+            } else {
+                pthread_cond_wait(&w.chunk_done, &w.mu);
+            }
+        }
+        pthread_mutex_unlock(&w.mu);
+        for (size_t k = 0; k < count; k++) {
+            const Item *it = &items[first + k];
+            valid += reports[k].result == CK_OK;
+            if (as_json && !print_json_item(it, &reports[k], now, first + k == 0)) {
+                rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+                abandon(&w);
+                goto join;
+            }
+            if (!as_json)
+                print_human(it, &reports[k], now, n > 1 || n_files > 1);
+        }
+        pthread_mutex_lock(&w.mu);
+        w.printed_chunks = ch + 1;
+        pthread_cond_broadcast(&w.slot_free);
+        pthread_mutex_unlock(&w.mu);
+    }
+    if (progress)
+        cli_progress("verifying", n, n);
+    if (as_json)
+        printf("\n  ],\n  \"valid\": %zu,\n  \"invalid\": %zu\n}\n", valid, n - valid);
+    else
+        printf("%zu valid, %zu invalid\n", valid, n - valid);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        rc = cli_fail(ck_err(CK_ERR_IO, "standard output: write failed"));
+        goto join;
+    }
     rc = valid == n ? CLI_OK : CLI_INVALID;
+    goto join;
+join:
+    for (long t = 0; t < n_threads; t++)
+        pthread_join(threads[t], NULL);
 out:
+    if (sync_made) {
+        pthread_cond_destroy(&w.slot_free);
+        pthread_cond_destroy(&w.chunk_done);
+        pthread_mutex_destroy(&w.mu);
+    }
+    if (w.ring != NULL)
+        sodium_memzero(w.ring, w.ring_chunks * VERIFY_CHUNK * sizeof *w.ring);
+    free(w.ring);
+    free(w.done_seq);
     free(threads);
     free(items);
     if (bufs != NULL)

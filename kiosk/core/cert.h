@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "jws.h"
 #include "keys.h"
 #include "trust.h"
 
@@ -122,6 +123,11 @@ CK_WUR CkErr cert_decode(const char *jws, size_t len, CertClaims **claims_out);
  * is unspecified). For loops over many certificates, where a sodium_malloc per
  * certificate costs more than the parse: the caller wipes the claims when done. */
 CK_WUR CkErr cert_decode_into(const char *jws, size_t len, CertClaims *claims);
+
+/* cert_decode_into() from a JWS already parsed (with JWS_PAYLOAD_JSON), so a
+ * caller that parsed it for other reasons (audit) does not parse it again.
+ * The signature is NOT checked. */
+CK_WUR CkErr cert_decode_jws(const Jws *jws, CertClaims *claims);
 
 /* The verification steps, in the order they run (Blockcerts style). */
 typedef enum CertStepId {

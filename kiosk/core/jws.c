@@ -7,6 +7,7 @@
 
 #include "codec.h"
 
+/* One allocation: the struct, then the signing input and the payload bytes. */
 struct Jws {
     json_t *header;
     json_t *payload; /* NULL for JWS_PAYLOAD_RAW */
@@ -16,6 +17,9 @@ struct Jws {
     size_t signing_input_len;
     unsigned char sig[crypto_sign_BYTES];
 };
+
+/* Headers are short; a longer one is decoded on the heap. */
+#define JWS_HEADER_STACK 512
 
 /* Header parameters we understand. Anything else is refused rather than
  * ignored: jwk/jku/x5u/x5c would invite a verifier to take the key from the
@@ -129,19 +133,20 @@ jws_free(Jws *jws)
         return;
     json_decref(jws->header);
     json_decref(jws->payload);
-    if (jws->payload_bytes != NULL)
-        sodium_memzero(jws->payload_bytes, jws->payload_len);
-    free(jws->payload_bytes);
-    free(jws->signing_input);
+    /* The payload may carry personal data. */
+    sodium_memzero(jws->payload_bytes, jws->payload_len);
     free(jws);
 }
 
+/* Every part of a JWS is public (a certificate is shown to whoever verifies
+ * it), so the fast, data-dependent decoder is used, not libsodium's
+ * constant-time one. bin has room for CODEC_B64URL_DECODED_MAX(len) bytes. */
 static CkErr
-decode_part(const char *b64, size_t len, const char *what, unsigned char **bin_out, size_t *len_out)
+decode_part(const char *b64, size_t len, const char *what, unsigned char *bin, size_t *len_out)
 {
     if (len == 0)
         return ck_err(CK_ERR_FORMAT, "JWS %s is empty", what);
-    if (codec_b64url_decode(b64, len, bin_out, len_out) != CK_OK)
+    if (codec_b64url_decode_public(b64, len, bin, CODEC_B64URL_DECODED_MAX(len), len_out) != CK_OK)
         return ck_err(CK_ERR_FORMAT, "JWS %s is not valid base64url", what);
     return CK_OK;
 }
@@ -198,9 +203,10 @@ check_header(const json_t *head)
 CkErr
 jws_parse(const char *text, size_t len, unsigned flags, Jws **jws_out)
 {
-    const char *dot1, *dot2;
-    unsigned char *head_bin = NULL, *sig_bin = NULL;
-    size_t head_len = 0, sig_len = 0;
+    const char *dot1, *dot2, *sig_b64;
+    unsigned char head_stack[JWS_HEADER_STACK], *head_bin = head_stack, *heap_head = NULL;
+    unsigned char sig_stack[CODEC_B64URL_DECODED_MAX(86)], *sig_bin = sig_stack, *heap_sig = NULL;
+    size_t head_b64_len, payload_b64_len, sig_b64_len, head_len = 0, sig_len = 0;
     Jws *jws = NULL;
     CkErr err;
 
@@ -217,19 +223,39 @@ jws_parse(const char *text, size_t len, unsigned flags, Jws **jws_out)
         return ck_err(CK_ERR_FORMAT, "not a compact JWS (expected three parts separated by dots)");
     if (memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - text)) != NULL)
         return ck_err(CK_ERR_FORMAT, "not a compact JWS (more than three parts)");
-    if ((jws = calloc(1, sizeof *jws)) == NULL)
+    head_b64_len = (size_t)(dot1 - text);
+    payload_b64_len = (size_t)(dot2 - dot1 - 1);
+    sig_b64 = dot2 + 1;
+    sig_b64_len = len - (size_t)(sig_b64 - text);
+    /* The struct, the signing input and the payload in one block. */
+    if ((jws = calloc(1, sizeof *jws + (size_t)(dot2 - text) + 1 +
+                             CODEC_B64URL_DECODED_MAX(payload_b64_len) + 1)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory parsing a JWS");
-    if ((err = decode_part(text, (size_t)(dot1 - text), "header", &head_bin, &head_len)) != CK_OK)
+    jws->signing_input = (char *)(jws + 1);
+    jws->signing_input_len = (size_t)(dot2 - text);
+    jws->payload_bytes = (unsigned char *)jws->signing_input + jws->signing_input_len + 1;
+    if (CODEC_B64URL_DECODED_MAX(head_b64_len) > sizeof head_stack &&
+        (head_bin = heap_head = malloc(CODEC_B64URL_DECODED_MAX(head_b64_len))) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory parsing a JWS");
+        goto out;
+    }
+    if ((err = decode_part(text, head_b64_len, "header", head_bin, &head_len)) != CK_OK)
         goto out;
     if ((err = parse_object(head_bin, head_len, "header", &jws->header)) != CK_OK)
         goto out;
     if ((err = check_header(jws->header)) != CK_OK)
         goto out;
-    if ((err = decode_part(dot1 + 1, (size_t)(dot2 - dot1 - 1), "payload", &jws->payload_bytes,
+    if ((err = decode_part(dot1 + 1, payload_b64_len, "payload", jws->payload_bytes,
                            &jws->payload_len)) != CK_OK)
         goto out;
-    if ((err = decode_part(dot2 + 1, len - (size_t)(dot2 + 1 - text), "signature", &sig_bin,
-                           &sig_len)) != CK_OK)
+    jws->payload_bytes[jws->payload_len] = '\0';
+    /* A signature is 86 characters; a longer one is decoded on the heap, to be refused. */
+    if (CODEC_B64URL_DECODED_MAX(sig_b64_len) > sizeof sig_stack &&
+        (sig_bin = heap_sig = malloc(CODEC_B64URL_DECODED_MAX(sig_b64_len))) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory parsing a JWS");
+        goto out;
+    }
+    if ((err = decode_part(sig_b64, sig_b64_len, "signature", sig_bin, &sig_len)) != CK_OK)
         goto out;
     if (sig_len != crypto_sign_BYTES) {
         err =
@@ -240,18 +266,13 @@ jws_parse(const char *text, size_t len, unsigned flags, Jws **jws_out)
     if (!(flags & JWS_PAYLOAD_RAW) && (err = parse_object(jws->payload_bytes, jws->payload_len,
                                                           "payload", &jws->payload)) != CK_OK)
         goto out;
-    jws->signing_input_len = (size_t)(dot2 - text);
-    if ((jws->signing_input = malloc(jws->signing_input_len + 1)) == NULL) {
-        err = ck_err(CK_ERR_NOMEM, "out of memory parsing a JWS");
-        goto out;
-    }
     memcpy(jws->signing_input, text, jws->signing_input_len);
     jws->signing_input[jws->signing_input_len] = '\0';
     *jws_out = jws;
     jws = NULL;
 out:
-    free(sig_bin);
-    free(head_bin);
+    free(heap_sig);
+    free(heap_head);
     jws_free(jws);
     return err;
 }

@@ -343,19 +343,50 @@ load_seen(Registry *reg, const char *kiosk_id, Seen *seen)
     return err;
 }
 
-/* Checks the kiosk's key and endorsement; adds the kiosk to *kt, a copy of trust. */
+/* The endorsements an export carries for its kiosk: the JWK's
+ * "endorsements" list, the single "endorsement" of older exports (in the
+ * JWK or beside it); exact duplicates once. Returns a new array, or NULL
+ * when out of memory. */
+static json_t *
+export_endorsements(const json_t *ex, const json_t *jwk)
+{
+    const json_t *many = json_object_get(jwk, "endorsements");
+    const json_t *cands[2] = {json_object_get(jwk, "endorsement"),
+                              json_object_get(ex, "endorsement")};
+    json_t *list = json_array();
+
+    for (size_t i = 0; list != NULL && i < json_array_size(many) + 2; i++) {
+        const json_t *s =
+            i < json_array_size(many) ? json_array_get(many, i) : cands[i - json_array_size(many)];
+        bool have = !json_is_string(s);
+        for (size_t k = 0; k < json_array_size(list) && !have; k++)
+            have = json_equal(json_array_get(list, k), s);
+        if (!have && json_array_append(list, (json_t *)s) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    return list;
+}
+
+/* Checks the kiosk's key and endorsements; adds the kiosk to *kt, a copy of
+ * trust. Endorsements by an authority the trust file does not pin, or that
+ * do not verify, are ignored; one by a pinned authority must hold now. */
 static CkErr
 check_kiosk(const json_t *ex, const char *label, const Trust *trust, int64_t now, Trust **kt_out,
             PublicKey *pub_out, const char **kiosk_id_out, json_t **jwk_out)
 {
     const json_t *jwk = json_object_get(ex, "kiosk_jwk");
-    const char *kiosk_id = get_str(ex, "kiosk_id"), *endorsement;
-    char endorsed_for[TRUST_KIOSK_ID_MAX + 1];
+    const char *kiosk_id = get_str(ex, "kiosk_id");
+    char endorsed_for[TRUST_KIOSK_ID_MAX + 1], unknown[KEY_ID_LEN + 1] = "";
     Endorsement e;
     PublicKey auth, endorsed_pub;
     Trust *kt = NULL;
+    json_t *list = NULL;
     KeyKind role;
-    CkErr err;
+    bool pinned = false;
+    char bad_why[300];
+    CkErr err, bad = CK_OK;
 
     *kt_out = NULL;
     if (!json_is_object(jwk))
@@ -368,21 +399,52 @@ check_kiosk(const json_t *ex, const char *label, const Trust *trust, int64_t now
     if (role != KEY_KIND_KIOSK)
         return ck_err(CK_ERR_FORMAT, "%s: the export's key is a %s key, not a kiosk key", label,
                       key_kind_name(role));
-    if ((endorsement = get_str(jwk, "endorsement")) == NULL &&
-        (endorsement = get_str(ex, "endorsement")) == NULL)
-        return ck_err(CK_ERR_UNTRUSTED, "%s: kiosk %s: the export carries no endorsement", label,
-                      kiosk_id);
-    if ((err = trust_endorsement_parse(endorsement, &e)) != CK_OK)
-        return err;
-    if (trust_find_authority(trust, e.authority_kid, &auth) != CK_OK)
-        return ck_err(CK_ERR_UNTRUSTED,
-                      "%s: unknown kiosk %s: endorsed by key %s, which is not a pinned authority "
-                      "of the trust file",
-                      label, kiosk_id, e.authority_kid);
+    if ((list = export_endorsements(ex, jwk)) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (json_array_size(list) == 0) {
+        err = ck_err(CK_ERR_UNTRUSTED, "%s: kiosk %s: the export carries no endorsement", label,
+                     kiosk_id);
+        goto out;
+    }
     if ((err = trust_new(&kt)) != CK_OK || (err = trust_merge(kt, trust)) != CK_OK)
         goto out;
-    if ((err = trust_add_endorsed(kt, endorsement)) != CK_OK)
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *jws = json_string_value(json_array_get(list, i));
+        if ((err = trust_endorsement_parse(jws, &e)) != CK_OK)
+            goto out;
+        if (!key_public_equal(&e.subject, pub_out) || e.role != KEY_KIND_KIOSK) {
+            err = ck_err(CK_ERR_UNTRUSTED, "%s: kiosk %s: an endorsement is of another key (%s)",
+                         label, kiosk_id, e.subject.kid);
+            goto out;
+        }
+        if (strcmp(e.kiosk_id, kiosk_id) != 0) {
+            err = ck_err(CK_ERR_UNTRUSTED, "%s: the key is endorsed for kiosk %s, not %s", label,
+                         e.kiosk_id, kiosk_id);
+            goto out;
+        }
+        if (trust_find_authority(trust, e.authority_kid, &auth) != CK_OK) {
+            snprintf(unknown, sizeof unknown, "%s", e.authority_kid);
+            continue; /* another authority's: not ours to judge */
+        }
+        if ((err = trust_add_endorsed(kt, jws)) == CK_OK) {
+            pinned = true;
+        } else if (bad == CK_OK) { /* ignored if another one holds */
+            bad = err;
+            snprintf(bad_why, sizeof bad_why, "%s", ck_err_detail());
+        }
+    }
+    err = CK_OK;
+    if (!pinned && bad != CK_OK) {
+        err = ck_err(bad, "%s: kiosk %s: %s", label, kiosk_id, bad_why);
         goto out;
+    }
+    if (!pinned && unknown[0] != '\0') {
+        err = ck_err(CK_ERR_UNTRUSTED,
+                     "%s: unknown kiosk %s: endorsed by key %s, which is not a pinned authority "
+                     "of the trust file",
+                     label, kiosk_id, unknown);
+        goto out;
+    }
     if ((err = trust_find_kiosk(kt, pub_out->kid, now, &endorsed_pub, endorsed_for)) != CK_OK) {
         char d[300];
         snprintf(d, sizeof d, "%s", ck_err_detail());
@@ -397,6 +459,7 @@ check_kiosk(const json_t *ex, const char *label, const Trust *trust, int64_t now
     *jwk_out = (json_t *)jwk;
     *kiosk_id_out = kiosk_id;
 out:
+    json_decref(list);
     if (err != CK_OK) {
         trust_free(kt);
         return err;

@@ -16,13 +16,16 @@
 /* One SQLite database, DIR/registry.db (folder 0700, WAL, synchronous=FULL).
  *
  * Import of a kiosk export (`certctl export`, one JSON file per kiosk, format
- * "certkiosk-export/1": kiosk_id, origin, kiosk_jwk with its endorsement,
+ * "certkiosk-export/1": kiosk_id, origin, kiosk_jwk with its endorsements,
  * checkpoint, "log" = every entry body, "certificates") is all
  * or nothing, in one transaction, after these checks in this order:
- *   1. the kiosk's JWK and its endorsement: the endorsement must be signed by
- *      an authority pinned in the trust file (else CK_ERR_UNTRUSTED "unknown
- *      kiosk"), for this key and kiosk ID, and valid now (CK_ERR_EXPIRED /
- *      CK_ERR_NOT_YET_VALID);
+ *   1. the kiosk's JWK and its endorsements (kiosk_jwk "endorsements", and
+ *      the single "endorsement" of older exports): each must be for this key
+ *      and kiosk ID; those signed by an authority the trust file does not pin
+ *      or not verifying are ignored (none left: CK_ERR_UNTRUSTED "unknown
+ *      kiosk" / the signature's error); one must be valid now
+ *      (CK_ERR_EXPIRED / CK_ERR_NOT_YET_VALID). The earlier ones are kept to
+ *      judge certificates issued under them (step 5);
  *   2. the checkpoint is signed by that kiosk key under the export's origin;
  *   3. the log: every entry body is hashed again (leaf = SHA-256(0x00||body))
  *      and the tree over them must have the checkpoint's size and root

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "jws.h"
 #include "keys.h"
 #include "merkle.h"
 
@@ -108,6 +109,17 @@ CkErr store_foreach_checkpoint(Store *st, StoreCheckpointFn fn, void *ctx);
  * CK_ERR_NOT_FOUND for a store with no entries. */
 CkErr store_latest_checkpoint(Store *st, char **note_out, uint64_t *size_out);
 
+/* Starts a read transaction: every read until store_read_end() sees the
+ * same snapshot of the log (WAL mode), however many entries and checkpoints
+ * other processes commit meanwhile; so a live kiosk's log can be audited
+ * without entries and checkpoints from two different moments. The handle
+ * refuses writes until store_read_end() (PRAGMA query_only). CK_ERR_USAGE
+ * inside a write transaction. */
+CkErr store_read_begin(Store *st);
+
+/* Ends the read transaction. Safe to call when none is open. */
+void store_read_end(Store *st);
+
 /* SQLite's own integrity check of the file: CK_OK or CK_ERR_DB with its first complaint. */
 CkErr store_check_integrity(Store *st);
 
@@ -116,6 +128,13 @@ CkErr store_check_integrity(Store *st);
 CkErr store_check_protection(Store *st);
 
 /* ---- Derivation, shared with audit ---- */
+
+/* store_entry_derive() that also hands back the certificate it parsed, for a
+ * caller that checks it next (audit), so the entry is parsed once:
+ * *jws_out (may be NULL) gets the parsed "jws" (free with jws_free()), or NULL
+ * when the entry carries none or on error. out->leaf is set even on error. */
+CkErr store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *out,
+                              json_t **owner_out, Jws **jws_out);
 
 /* The columns an entry body implies, as store_append indexes them. Fills the
  * fields of out (type, serial, subject_key, nation, expires, time) with

@@ -18,12 +18,14 @@
 #define TRUST_NATION_MAX 8
 /* Longest trust file accepted (bytes). */
 #define TRUST_FILE_MAX (4 * 1024 * 1024)
+/* Most endorsements one key may carry (a yearly renewal adds one). */
+#define TRUST_ENDORSEMENTS_MAX 100
 
 /* ---- JWKs (RFC 7517 / RFC 8037) ---- */
 
 /* Builds the public JWK of pub: {"kty":"OKP","crv":"Ed25519","x":..,"kid":..,
  * "use":"sig","alg":"EdDSA","certkiosk_role":<role>}. The caller adds
- * "name", "kiosk_id", "nation", "endorsement" as needed. Returns a new
+ * "name", "kiosk_id", "nation", "endorsements" as needed. Returns a new
  * reference (json_decref()), or NULL when out of memory. */
 json_t *trust_jwk_from_public(const PublicKey *pub, KeyKind role);
 
@@ -84,14 +86,18 @@ CkErr trust_new(Trust **trust_out);
 /* Frees a trust set. Accepts NULL. */
 void trust_free(Trust *trust);
 
-/* Loads a JWKS trust file. The whole file is refused (CK_ERR_FORMAT /
- * CK_ERR_KEY, naming the entry) for: not a {"keys":[...]} object, a JWK
- * that is malformed, low-order or whose kid is not its key's ID, duplicate
- * kids, a missing or unknown certkiosk_role, a kiosk or publisher key without
- * an endorsement, or an endorsement whose subject or scope differs from the
- * JWK that carries it. An endorsement by an unknown authority or with a bad
- * signature does NOT refuse the file: that key is kept, marked untrusted, and
- * trust_find_* says why. */
+/* Loads a JWKS trust file. A kiosk or publisher key carries its endorsements
+ * as "endorsements": [JWS, ...] (files written before keys kept a list have
+ * one "endorsement": JWS; both are read, and the list form is written back).
+ * The whole file is refused (CK_ERR_FORMAT / CK_ERR_KEY / CK_ERR_TOO_LARGE,
+ * naming the entry) for: not a {"keys":[...]} object, a JWK that is
+ * malformed, low-order or whose kid is not its key's ID, duplicate kids, a
+ * missing or unknown certkiosk_role, a kiosk or publisher key without an
+ * endorsement or with more than TRUST_ENDORSEMENTS_MAX, or an endorsement
+ * whose subject, role or scope differs from the JWK that carries it. An
+ * endorsement by an unknown authority or with a bad signature does NOT
+ * refuse the file: it is kept, ignored by trust_find_* (which say why when
+ * nothing else vouches for the key) and listed by trust_foreach_ignored(). */
 CK_WUR CkErr trust_load(const char *path, Trust **trust_out);
 
 /* Same as trust_load, from a parsed JWKS; what names the source in messages. */
@@ -107,17 +113,35 @@ CkErr trust_save(const Trust *trust, const char *path);
 /* Pins an authority key (a no-op if already pinned). name may be NULL. */
 CkErr trust_add_authority(Trust *trust, const PublicKey *pub, const char *name);
 
-/* Adds (or replaces, for the same kid) an endorsed kiosk or publisher key.
- * The endorsement must verify against an authority already pinned in
- * trust: otherwise CK_ERR_UNTRUSTED / CK_ERR_SIGNATURE and nothing changes. */
+/* Adds an endorsed kiosk or publisher key. The endorsement must verify
+ * against an authority already pinned in trust: otherwise CK_ERR_UNTRUSTED /
+ * CK_ERR_SIGNATURE and nothing changes. For a key already listed with the
+ * same scope (kiosk ID or nation) the endorsement is APPENDED to the key's
+ * list (an exact duplicate is dropped): a renewal keeps the earlier windows,
+ * so certificates issued under them stay valid. Endorsed for another scope,
+ * the key's entry is replaced. CK_ERR_TOO_LARGE past TRUST_ENDORSEMENTS_MAX. */
 CkErr trust_add_endorsed(Trust *trust, const char *endorsement_jws);
 
-/* Copies every key of src into dst (pins first). Kids in both are replaced
- * by src's entry. */
+/* Copies every key of src into dst (pins first). For a kid in both, an
+ * authority and a key endorsed for another scope are replaced by src's
+ * entry; a key with the same scope keeps the endorsements of both. */
 CkErr trust_merge(Trust *dst, const Trust *src);
 
 /* Number of keys of each kind (for summaries). */
 size_t trust_count(const Trust *trust, KeyKind role);
+
+/* The JWK of a listed key as the trust file holds it (list form), or NULL
+ * if kid is not listed (or out of memory). Returns a new reference
+ * (json_decref()). */
+json_t *trust_key_jwk(const Trust *trust, const char *kid);
+
+/* Called with why an endorsement is ignored (one line; borrowed for the call). */
+typedef void (*TrustIgnoredFn)(void *ctx, const char *why);
+
+/* Calls fn (may be NULL) for every endorsement that is kept but ignored: by
+ * an authority that is not pinned, or whose signature does not verify.
+ * Returns how many there are. */
+size_t trust_foreach_ignored(const Trust *trust, TrustIgnoredFn fn, void *ctx);
 
 /* Finds a pinned authority by kid: CK_OK or CK_ERR_UNTRUSTED. */
 CK_WUR CkErr trust_find_authority(const Trust *trust, const char *kid, PublicKey *pub_out);
@@ -127,18 +151,19 @@ CK_WUR CkErr trust_find_authority(const Trust *trust, const char *kid, PublicKey
  * CK_OK or CK_ERR_UNTRUSTED ("not in the trust file" / "is a publisher key"). */
 CK_WUR CkErr trust_lookup(const Trust *trust, const char *kid, KeyKind role, PublicKey *pub_out);
 
-/* Succeeds only if kid is a kiosk key endorsed by a pinned authority with
- * at_time inside the endorsement window. Fails with CK_ERR_UNTRUSTED (unknown
- * key, wrong role, endorsement by an unknown authority or with a bad
+/* Succeeds only if kid is a kiosk key with at least one endorsement by a
+ * pinned authority whose window holds at_time. Fails with CK_ERR_UNTRUSTED
+ * (unknown key, wrong role, no endorsement by a pinned authority with a good
  * signature), CK_ERR_EXPIRED or CK_ERR_NOT_YET_VALID, the detail naming the
- * key and the window. kiosk_id_out (may be NULL) receives the kiosk ID the
+ * key and every window it has ("kiosk key K is endorsed A..B, C..D, not at
+ * T"; overlapping windows are joined). kiosk_id_out (may be NULL) receives the kiosk ID the
  * key is endorsed for. Thread-safe. */
 CK_WUR CkErr trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time,
                               PublicKey *pub_out, char kiosk_id_out[TRUST_KIOSK_ID_MAX + 1]);
 
 /* Succeeds only if kid is a publisher key endorsed by a pinned authority FOR
- * nation, with at_time inside the window. A key endorsed for another nation
- * is CK_ERR_UNTRUSTED ("endorsed for NOR, not USA"). Thread-safe. */
+ * nation, with at_time inside one of its windows (as trust_find_kiosk). A key endorsed for another
+ * nation is CK_ERR_UNTRUSTED ("endorsed for NOR, not USA"). Thread-safe. */
 CK_WUR CkErr trust_find_publisher(const Trust *trust, const char *kid, const char *nation,
                                   int64_t at_time, PublicKey *pub_out);
 

@@ -2,6 +2,7 @@
 #include <SDL.h>
 #include <getopt.h>
 #include <sodium.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ typedef struct Kiosk {
 /* While a finger rests on the screen the widget layer asks for a frame at
  * once (ui_end), which hides its own timers (the hold gesture's); frames are
  * then drawn this often instead, until input comes. */
-#define KIOSK_HELD_FRAME_MS 50
+#define KIOSK_HELD_FRAME_MS 100
 
 /* With CERTKIOSK_FRAME_LOG=FILE (for tests/bench): one line per presented
  * frame, "<CLOCK_MONOTONIC ms when presented> <ms spent on the frame>". */
@@ -174,7 +175,7 @@ kiosk_changed(Kiosk *k)
  * layer also asks for one after every frame while a finger is down, even
  * when nothing moves: that case is recognised because a frame drawn without
  * new input has the same digest as the one before, and ends the loop (each
- * extra frame is a full software-rendered screen, ~3 ms at 1920x1080). */
+ * extra frame is a full software-rendered screen, 1.2 ms at 1920x1080). */
 static void
 kiosk_frames(Kiosk *k, bool force)
 {
@@ -377,10 +378,23 @@ kiosk_wait(Kiosk *k, SDL_Event *e, int timeout)
     return SDL_PollEvent(e);
 }
 
+/* SIGTERM (systemd stopping the service, an administrator's kill) ends the
+ * kiosk cleanly: the loop returns and every session buffer is wiped on the
+ * way out. SDL's own handler would turn it into SDL_QUIT, which the kiosk
+ * ignores on purpose (a window close must not leave it). */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_sigterm(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
 static int
 kiosk_loop(Kiosk *k)
 {
-    while (!flow_view(k->flow)->quit) {
+    while (!flow_view(k->flow)->quit && !stop_requested) {
         SDL_Event e;
         /* Block until input, a UI timer, or the next second (the flow's idle
          * timer counts in ticks): ~0 % CPU while nobody touches the screen. */
@@ -489,6 +503,8 @@ main(int argc, char **argv)
     SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    signal(SIGTERM, on_sigterm);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "certkiosk: cannot start SDL: %s\n", SDL_GetError());
         goto out;

@@ -519,8 +519,6 @@ ui_end(Ui *ui)
     }
     if (ui->nav != 0)
         ui_focus_move(ui);
-    if (ui->down)
-        ui->invalid = true; /* pressed looks follow the finger */
     for (int i = 0; i < ui->nentries; i++)
         ui->done[i] = ui->entries[i].w;
     ui->ndone = ui->nentries;

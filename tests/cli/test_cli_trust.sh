@@ -199,4 +199,45 @@ expect 0 "VALID" certctl show --trust trust.jwks one.jws
 expect 1 "FAIL signature" certctl show --trust trust.jwks tampered.jws
 expect 1 "step \"format\"" certctl show garbage.jws
 expect 0 "\"credentialSubject\"" certctl show --json - <one.jws
+# ---- renewal: a re-endorsed kiosk keeps its earlier window ----
+export CERTKIOSK_NOW=2026-03-01T00:00:00Z
+certctl kiosk init --home renew --kiosk-id KIOSK-R >/dev/null || fail "kiosk init renew"
+expect 0 "valid 2026-03-01T00:00:00Z .. 2026-06-01T00:00:00Z" certctl kiosk endorse \
+    --authority auth --home renew --until 2026-06-01 --passphrase-file pass
+CERTKIOSK_NOW=2026-04-01T10:00:00Z certctl issue --paper --home renew --recorded-by "Test admin" \
+    --name "Early Bird" --nation NOR --service-number 4711 --category military >early.jws \
+    2>/dev/null || fail "paper certificate in the first window"
+mkcert renew "In The Gap" 4712 99 2026-07-01T00:00:00Z 2027-07-01T00:00:00Z >gap.jws
+export CERTKIOSK_NOW=2026-08-01T00:00:00Z
+expect 0 "keeps 1 earlier endorsement" certctl kiosk endorse --authority auth --home renew \
+    --days 365 --passphrase-file pass
+"$PY" -c '
+import json
+k = [k for k in json.load(open("renew/trust.jwks"))["keys"] if k["certkiosk_role"] == "kiosk"][0]
+assert len(k["endorsements"]) == 2 and "endorsement" not in k, k' ||
+    fail "renew/trust.jwks does not list both endorsements"
+grep -qF "$(cat renew/endorsement.jws)" <(tail -c 2000 renew/trust.jwks) ||
+    fail "endorsement.jws is not the latest endorsement"
+certctl trust export --home renew --out renew-trust.jwks >/dev/null 2>&1 || fail "trust export"
+expect 0 "1 valid, 0 invalid" certctl verify --trust renew-trust.jwks early.jws
+expect 1 "2026-03-01T00:00:00Z..2026-06-01T00:00:00Z, 2026-08-01T00:00:00Z..2027-08-01T00:00:00Z, not at 2026-07-01T00:00:00Z" \
+    certctl verify --trust renew-trust.jwks gap.jws
+# The export carries both endorsements, so a registry takes the first window's certificate.
+certctl export --home renew --out renew.json 2>/dev/null || fail "export of the renewed kiosk"
+"$PY" -c '
+import json
+e = json.load(open("renew.json"))
+assert len(e["kiosk_jwk"]["endorsements"]) == 2, e["kiosk_jwk"]
+assert e["endorsement"] == open("renew/endorsement.jws").read().strip()' ||
+    fail "the export does not carry both endorsements"
+certctl trust export --authority auth --out pins.jwks >/dev/null 2>&1 || fail "pins.jwks"
+"$PY" -c '
+import json
+e = json.load(open("renew.json"))
+e["kiosk_jwk"]["endorsements"] = e["kiosk_jwk"]["endorsements"][-1:]
+json.dump(e, open("renew-latest-only.json", "w"))' || fail "could not build renew-latest-only.json"
+expect 1 "is endorsed 2026-08-01T00:00:00Z..2027-08-01T00:00:00Z, not at 2026-04-01T10:00:00Z" \
+    certctl import --trust pins.jwks --registry reg renew-latest-only.json
+expect 0 "1 certificates, 1 new" certctl import --trust pins.jwks --registry reg renew.json
+
 echo "test_cli_trust: all passed"
