@@ -533,6 +533,108 @@ test_an_empty_store_passes(void **state)
     assert_int_equal(audit_and_witness(f), CK_OK);
 }
 
+/* ---- A kiosk appending while it is audited ---- */
+
+/* Armed by the test: the next connection opened gets a trace hook that, when
+ * it starts reading the checkpoints, lets the kiosk commit one more entry
+ * (and its checkpoint) through another connection. */
+static Fixture *live_fixture;
+static bool live_armed, live_appended;
+
+static int
+live_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    const char *sql = sqlite3_sql(p);
+    Store *st;
+
+    (void)type;
+    (void)ctx;
+    (void)x;
+    if (live_appended || sql == NULL || strstr(sql, "FROM checkpoints ORDER BY size") == NULL)
+        return 0;
+    live_appended = true;
+    assert_int_equal(store_open(live_fixture->path, false, &st), CK_OK);
+    issue_one(live_fixture, st, "2001");
+    store_close(st);
+    return 0;
+}
+
+static int
+live_hook(sqlite3 *db, const char **err, const void *api)
+{
+    (void)err;
+    (void)api;
+    if (live_armed) {
+        live_armed = false;
+        sqlite3_trace_v2(db, SQLITE_TRACE_STMT, live_trace, NULL);
+    }
+    return SQLITE_OK;
+}
+
+/* The audit reads entries and checkpoints from one snapshot: a commit between
+ * the two is not "a checkpoint signed for entries the log does not hold". */
+static void
+test_an_append_during_the_audit_is_not_a_fault(void **state)
+{
+    Fixture *f = *state;
+    AuditReport r;
+    Store *st;
+    CkErr err;
+
+    make_log(f);
+    live_fixture = f;
+    live_appended = false;
+    sqlite3_auto_extension((void (*)(void))live_hook);
+    live_armed = true;
+    assert_int_equal(store_open(f->path, false, &st), CK_OK);
+    err = audit_store(st, &f->pub, KIOSK_ID, ORIGIN, &r);
+    store_close(st);
+    sqlite3_cancel_auto_extension((void (*)(void))live_hook);
+    assert_true(live_appended);
+    if (err != CK_OK)
+        fail_msg("%s", ck_err_detail());
+    assert_int_equal(r.entries, 6);
+    assert_int_equal(r.latest.size, 6);
+    audit_report_clear(&r);
+    /* The next audit sees the new entry. */
+    assert_int_equal(audit_path(f, &r), CK_OK);
+    assert_int_equal(r.entries, 7);
+    audit_report_clear(&r);
+}
+
+/* ---- Many entries, checked on several threads ---- */
+
+/* Two certificates altered far apart in a log of many batches: the message
+ * names the lower one, every time, whichever thread finished first. */
+static void
+test_the_lowest_of_two_faults_is_named_every_time(void **state)
+{
+    Fixture *f = *state;
+    AuditReport r;
+    Store *st;
+    char num[16];
+
+    assert_int_equal(store_open(f->path, true, &st), CK_OK);
+    for (int i = 0; i < 700; i++) {
+        snprintf(num, sizeof num, "%d", 5000 + i);
+        issue_one(f, st, num);
+    }
+    store_close(st);
+    /* A changed byte in entry 650 and in entry 130 (bodies only: leaves stay). */
+    tamper(f,
+           "UPDATE entries SET body = replace(body, 'T10:00:00Z', 'T11:00:00Z') WHERE idx = 650");
+    tamper(f,
+           "UPDATE entries SET body = replace(body, 'T10:00:00Z', 'T11:00:00Z') WHERE idx = 130");
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(audit_path(f, &r), CK_ERR_TAMPERED);
+        assert_true(r.faulty);
+        assert_int_equal(r.fault_index, 130);
+        assert_non_null(strstr(ck_err_detail(), "entry 130 "));
+        assert_int_equal(r.entries, 700);
+        audit_report_clear(&r);
+    }
+}
+
 int
 main(void)
 {
@@ -557,6 +659,8 @@ main(void)
         T(test_foreign_and_garbage_files_are_refused),
         T(test_a_sound_log_passes_and_the_witness_follows_it),
         T(test_an_empty_store_passes),
+        T(test_an_append_during_the_audit_is_not_a_fault),
+        T(test_the_lowest_of_two_faults_is_named_every_time),
     };
 
     if (sodium_init() < 0)

@@ -550,6 +550,128 @@ test_two_handles_take_turns_without_reusing_an_index(void **state)
     assert_log_intact(f, 4);
 }
 
+/* A body that is nearly canonical must still be refused, whichever reader
+ * (the fast one for flat bodies, or jansson) looks at it. */
+static void
+test_near_canonical_bodies_are_refused(void **state)
+{
+    static const char *const bad[] = {
+        "{\"type\":\"kiosk.started\",\"time\":\"2026-03-01T10:00:00Z\"}",     /* unsorted */
+        "{\"time\": \"2026-03-01T10:00:00Z\",\"type\":\"kiosk.started\"}",    /* a space */
+        "{\"n\":1,\"n\":2,\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}", /* a duplicate */
+        "{\"n\":-0,\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",        /* -0 is written 0 */
+        "{\"n\":01,\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",
+        "{\"n\":1.50,\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",        /* written 1.5 */
+        "{\"n\":\"\\u0041\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}", /* written "A" */
+        "{\"n\":\"a\\/b\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",   /* written "a/b" */
+        "{\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"} ",
+        "{\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\",}",
+        "{\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"",
+    };
+    StoreEntry e;
+    json_t *owner;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CkErr err = store_entry_derive((const unsigned char *)bad[i], strlen(bad[i]), &e, &owner);
+        if (err == CK_OK)
+            fail_msg("accepted: %s", bad[i]);
+        assert_int_equal(err, CK_ERR_FORMAT);
+        assert_null(owner);
+    }
+}
+
+/* The fast reader and jansson agree on what a flat body says and on why it is refused. */
+static void
+test_flat_bodies_say_the_same_as_jansson(void **state)
+{
+    static const char *const cases[][2] = {
+        /* flat (fast path) */ /* the same with an escape (jansson) */
+        {"{\"n\":7,\"serial\":\"K-000001\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x.y\"}",
+         "{\"n\":7,\"serial\":\"K-000001\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x.y\","
+         "\"z\":\"\\n\"}"},
+        {"{\"time\":\"2026-03-01T10:00:00Z\",\"type\":5}",
+         "{\"time\":\"2026-03-01T10:00:00Z\",\"type\":5,\"z\":\"\\n\"}"},
+        {"{\"time\":\"2026-03-01\",\"type\":\"x\"}",
+         "{\"time\":\"2026-03-01\",\"type\":\"x\",\"z\":\"\\n\"}"},
+        {"{\"serial\":\"has space\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",
+         "{\"serial\":\"has "
+         "space\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\",\"z\":\"\\n\"}"},
+        {"{\"jws\":\"a.b.c\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",
+         "{\"jws\":\"a.b.c\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\",\"z\":\"\\n\"}"},
+        {"{\"jws\":\"a.b.c\",\"serial\":\"K-1\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\"}",
+         "{\"jws\":\"a.b.c\",\"serial\":\"K-1\",\"time\":\"2026-03-01T10:00:00Z\",\"type\":\"x\","
+         "\"z\":\"\\n\"}"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        StoreEntry a, b;
+        json_t *oa = NULL, *ob = NULL;
+        char da[512];
+        CkErr ea =
+            store_entry_derive((const unsigned char *)cases[i][0], strlen(cases[i][0]), &a, &oa);
+        snprintf(da, sizeof da, "%s", ck_err_detail());
+        CkErr eb =
+            store_entry_derive((const unsigned char *)cases[i][1], strlen(cases[i][1]), &b, &ob);
+        assert_int_equal(ea, eb);
+        if (ea != CK_OK) {
+            assert_string_equal(da, ck_err_detail());
+            continue;
+        }
+        assert_string_equal(a.type, b.type);
+        assert_true((a.serial == NULL) == (b.serial == NULL));
+        if (a.serial != NULL)
+            assert_string_equal(a.serial, b.serial);
+        assert_int_equal(a.time, b.time);
+        json_decref(oa);
+        json_decref(ob);
+    }
+}
+
+/* A read transaction sees one snapshot: what another handle commits meanwhile
+ * shows neither in the entries nor in the checkpoints until it ends. */
+static void
+test_a_read_transaction_sees_one_snapshot(void **state)
+{
+    Fixture *f = *state;
+    Store *reader, *writer;
+    uint64_t size, cp_size;
+    char *note;
+
+    assert_int_equal(store_open(f->path, true, &writer), CK_OK);
+    append_events(f, writer, 3);
+    assert_int_equal(store_open(f->path, false, &reader), CK_OK);
+    assert_int_equal(store_read_begin(reader), CK_OK);
+    append_events(f, writer, 2);
+    assert_int_equal(store_size(reader, &size), CK_OK);
+    assert_int_equal(size, 3);
+    assert_int_equal(store_latest_checkpoint(reader, &note, &cp_size), CK_OK);
+    assert_int_equal(cp_size, 3);
+    free(note);
+    store_read_end(reader);
+    assert_int_equal(store_size(reader, &size), CK_OK);
+    assert_int_equal(size, 5);
+    store_close(reader);
+    store_close(writer);
+}
+
+/* The reading handle cannot write while it reads. */
+static void
+test_a_read_transaction_refuses_writes(void **state)
+{
+    Fixture *f = *state;
+    Store *st;
+    uint64_t next;
+
+    assert_int_equal(store_open(f->path, true, &st), CK_OK);
+    append_events(f, st, 1);
+    assert_int_equal(store_read_begin(st), CK_OK);
+    assert_int_not_equal(store_begin(st, &next), CK_OK);
+    store_read_end(st);
+    append_events(f, st, 1);
+    store_close(st);
+}
+
 int
 main(void)
 {
@@ -582,6 +704,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_certificates_are_found_by_serial_and_subject, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_foreach_filters_by_subject, setup, teardown),
+        cmocka_unit_test(test_near_canonical_bodies_are_refused),
+        cmocka_unit_test(test_flat_bodies_say_the_same_as_jansson),
+        cmocka_unit_test_setup_teardown(test_a_read_transaction_sees_one_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_read_transaction_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_handles_take_turns_without_reusing_an_index, setup,
                                         teardown),
     };

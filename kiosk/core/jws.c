@@ -151,6 +151,185 @@ decode_part(const char *b64, size_t len, const char *what, unsigned char *bin, s
     return CK_OK;
 }
 
+/* ---- A fast reader for compact JSON ----
+ *
+ * jansson's reader took most of the time of decoding a certificate. Our
+ * headers and payloads are compact JSON of plain ASCII strings, integers and
+ * nesting, which this reader turns into the very tree json_loadb would build
+ * (same values, same key order) in a fraction of the time. Anything else —
+ * whitespace, escapes, non-ASCII, reals, duplicate keys, deep nesting —
+ * returns NULL, and jansson reads the input (and words any error) as before. */
+
+#define FAST_JSON_MAX_DEPTH 32
+
+static json_t *fast_value(const unsigned char **pp, const unsigned char *end, int depth);
+
+/* A string of printable ASCII without '"' or '\\'; *pp moves past it. */
+static bool
+fast_string(const unsigned char **pp, const unsigned char *end, const char **s_out, size_t *len_out)
+{
+    const unsigned char *p = *pp, *start;
+
+    if (p >= end || *p != '"')
+        return false;
+    start = ++p;
+    while (p < end && *p != '"') {
+        if (*p < 0x20 || *p > 0x7e || *p == '\\')
+            return false;
+        p++;
+    }
+    if (p >= end)
+        return false;
+    *s_out = (const char *)start;
+    *len_out = (size_t)(p - start);
+    *pp = p + 1;
+    return true;
+}
+
+/* An integer as jansson reads it without overflow: -?(0|[1-9][0-9]*), at
+ * most 18 digits, not followed by a fraction or an exponent. */
+static json_t *
+fast_integer(const unsigned char **pp, const unsigned char *end)
+{
+    const unsigned char *p = *pp, *digits;
+    json_int_t v = 0;
+    bool neg = false;
+
+    if (p < end && *p == '-') {
+        neg = true;
+        p++;
+    }
+    digits = p;
+    while (p < end && *p >= '0' && *p <= '9')
+        v = v * 10 + (*p++ - '0');
+    if (p == digits || p - digits > 18 || (*digits == '0' && p - digits > 1) ||
+        (p < end && (*p == '.' || *p == 'e' || *p == 'E')))
+        return NULL;
+    *pp = p;
+    return json_integer(neg ? -v : v);
+}
+
+static json_t *
+fast_object(const unsigned char **pp, const unsigned char *end, int depth)
+{
+    const unsigned char *p = *pp + 1;
+    json_t *obj = json_object(), *v;
+    const char *key;
+    size_t key_len;
+
+    if (obj == NULL)
+        return NULL;
+    if (p < end && *p == '}') {
+        *pp = p + 1;
+        return obj;
+    }
+    for (;;) {
+        if (!fast_string(&p, end, &key, &key_len) || p >= end || *p++ != ':' ||
+            json_object_getn(obj, key, key_len) != NULL ||
+            (v = fast_value(&p, end, depth + 1)) == NULL)
+            goto fail;
+        if (json_object_setn_new_nocheck(obj, key, key_len, v) != 0)
+            goto fail;
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < end && *p == '}') {
+            *pp = p + 1;
+            return obj;
+        }
+        goto fail;
+    }
+fail:
+    json_decref(obj);
+    return NULL;
+}
+
+static json_t *
+fast_array(const unsigned char **pp, const unsigned char *end, int depth)
+{
+    const unsigned char *p = *pp + 1;
+    json_t *arr = json_array(), *v;
+
+    if (arr == NULL)
+        return NULL;
+    if (p < end && *p == ']') {
+        *pp = p + 1;
+        return arr;
+    }
+    for (;;) {
+        if ((v = fast_value(&p, end, depth + 1)) == NULL || json_array_append_new(arr, v) != 0)
+            goto fail;
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < end && *p == ']') {
+            *pp = p + 1;
+            return arr;
+        }
+        goto fail;
+    }
+fail:
+    json_decref(arr);
+    return NULL;
+}
+
+static json_t *
+fast_value(const unsigned char **pp, const unsigned char *end, int depth)
+{
+    const unsigned char *p = *pp;
+    const char *s;
+    size_t len;
+
+    if (depth > FAST_JSON_MAX_DEPTH || p >= end)
+        return NULL;
+    switch (*p) {
+    case '{':
+        return fast_object(pp, end, depth);
+    case '[':
+        return fast_array(pp, end, depth);
+    case '"':
+        return fast_string(pp, end, &s, &len) ? json_stringn_nocheck(s, len) : NULL;
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            *pp = p + 4;
+            return json_true();
+        }
+        return NULL;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            *pp = p + 5;
+            return json_false();
+        }
+        return NULL;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            *pp = p + 4;
+            return json_null();
+        }
+        return NULL;
+    default:
+        return fast_integer(pp, end);
+    }
+}
+
+/* The object in bin, read fast, or NULL when jansson must read it. */
+static json_t *
+fast_parse_object(const unsigned char *bin, size_t len)
+{
+    const unsigned char *p = bin, *end = bin + len;
+    json_t *v;
+
+    if (len == 0 || *p != '{')
+        return NULL;
+    if ((v = fast_object(&p, end, 0)) != NULL && p != end) {
+        json_decref(v);
+        v = NULL;
+    }
+    return v;
+}
+
 static CkErr
 parse_object(const unsigned char *bin, size_t len, const char *what, json_t **obj_out)
 {
@@ -160,6 +339,10 @@ parse_object(const unsigned char *bin, size_t len, const char *what, json_t **ob
     *obj_out = NULL;
     if (memchr(bin, '\0', len) != NULL)
         return ck_err(CK_ERR_FORMAT, "JWS %s contains a NUL byte", what);
+    if ((obj = fast_parse_object(bin, len)) != NULL) {
+        *obj_out = obj;
+        return CK_OK;
+    }
     obj = json_loadb((const char *)bin, len, JSON_REJECT_DUPLICATES, &jerr);
     if (obj == NULL)
         return ck_err(CK_ERR_FORMAT, "JWS %s is not valid JSON: %s", what, jerr.text);

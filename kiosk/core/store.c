@@ -303,8 +303,12 @@ derive_certificate(const char *jws_text, size_t jws_len, json_t *owner, StoreEnt
     Jws *jws = NULL;
     CkErr err;
 
-    if ((err = jws_parse(jws_text, jws_len, JWS_PAYLOAD_JSON, &jws)) != CK_OK)
-        return ck_err(err, "the entry's certificate is malformed: %s", ck_err_detail());
+    if ((err = jws_parse(jws_text, jws_len, JWS_PAYLOAD_JSON, &jws)) != CK_OK) {
+        /* A copy: ck_err() writes the detail it would be reading. */
+        char why[256];
+        snprintf(why, sizeof why, "%s", ck_err_detail());
+        return ck_err(err, "the entry's certificate is malformed: %s", why);
+    }
     payload = jws_payload(jws);
     subject = json_object_get(payload, "credentialSubject");
     nation = json_string_value(json_object_get(subject, "nation"));

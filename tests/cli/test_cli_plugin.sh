@@ -9,20 +9,7 @@ trap 'rm -rf "$t"' EXIT
 cd "$t"
 export CERTKIOSK_NOW=2026-03-01T00:00:00Z
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# expect CODE TEXT CMD...: CMD must exit with CODE and print TEXT (stdout or stderr).
-expect() {
-    local code="$1" text="$2"
-    shift 2
-    out="$("$@" 2>&1)"
-    local rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; output: $out"
-    grep -qF -- "$text" <<<"$out" || fail "'$*' did not say \"$text\"; output: $out"
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 echo "s3cret passphrase" >pass
 chmod 600 pass

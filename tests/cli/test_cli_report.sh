@@ -8,12 +8,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 export CERTKIOSK_PASSPHRASE=correct-horse CERTKIOSK_TEST_FAST_KDF=1 CERTKIOSK_STATE_DIR="$T/state"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_rc() { # expect_rc CODE CMD...
-    local want=$1; shift
-    set +e; "$@" >out.txt 2>err.txt; local rc=$?; set -e
-    [ "$rc" = "$want" ] || { cat out.txt err.txt >&2; fail "$* exited $rc, wanted $want"; }
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 # The authority and two kiosks, endorsed long before the deployment.
 export CERTKIOSK_NOW=2025-01-01T00:00:00Z

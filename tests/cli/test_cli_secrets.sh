@@ -9,10 +9,7 @@ trap 'rm -rf "$t"' EXIT
 cd "$t"
 export CERTKIOSK_STATE_DIR="$t/state"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 name="Yolanda Xerxes-Quimby"
 number="8642097531"

@@ -13,20 +13,7 @@ trap cleanup EXIT
 cd "$t"
 export CERTKIOSK_STATE_DIR="$t/state"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# expect CODE TEXT CMD...: CMD must exit with CODE and print TEXT (stdout or stderr).
-expect() {
-    local code="$1" text="$2"
-    shift 2
-    out="$("$@" 2>&1)"
-    local rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; output: $out"
-    grep -qF -- "$text" <<<"$out" || fail "'$*' did not say \"$text\"; output: $out"
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 # Runs SQL on a store as an insider: the append-only triggers dropped first.
 tamper() { # STORE SQL

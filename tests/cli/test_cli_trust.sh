@@ -10,20 +10,7 @@ cd "$t"
 PY=/usr/bin/python3
 MKCERT="$CK_BIN/tests/ck_mkcert"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# expect CODE TEXT CMD...: CMD must exit with CODE and print TEXT (stdout or stderr).
-expect() {
-    local code="$1" text="$2"
-    shift 2
-    out="$("$@" 2>&1)"
-    local rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; output: $out"
-    grep -qF -- "$text" <<<"$out" || fail "'$*' did not say \"$text\"; output: $out"
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 # A certificate: issued with `certctl issue --paper` once that verb exists, else with the
 # test-only signer (same library call, without the log).

@@ -13,10 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 export CERTKIOSK_STATE_DIR="$tmp/state"
 script="$CK_SRC/tests/replays/attract_settings.txt"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 # A home as tests/ui/test_ui_replay.sh makes it: authority, endorsed kiosk and publishers.
 auth="$tmp/authority" home="$tmp/kiosk"

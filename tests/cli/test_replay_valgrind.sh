@@ -7,10 +7,7 @@ export SDL_VIDEODRIVER=dummy CERTKIOSK_TEST_FAST_KDF=1
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 # A home as tests/ui/test_ui_replay.sh makes it: authority, endorsed kiosk and publishers.
 auth="$tmp/authority" home="$tmp/kiosk"

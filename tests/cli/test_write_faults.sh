@@ -14,10 +14,7 @@ export CERTKIOSK_STATE_DIR="$t/state"
 # fine for a shim that only wraps write and fsync, so the order check is turned off.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
 
 [ -f "$shim" ] || fail "no fault shim at $shim"
 

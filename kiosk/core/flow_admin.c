@@ -1,0 +1,77 @@
+/* flow_admin: the admin PIN — counted on disk before it is checked, locked out after
+ * FLOW_ADMIN_MAX_FAILURES. */
+#include "flow_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+/* ---- admin ---- */
+
+void
+flow_admin_log(Flow *f, FlowAdminEvent ev)
+{
+    if (f->cfg.admin.log != NULL)
+        f->cfg.admin.log(f->cfg.admin.ctx, ev, f->lock.failures);
+}
+
+bool
+flow_admin_locked(Flow *f)
+{
+    if (f->lock.failures < FLOW_ADMIN_MAX_FAILURES)
+        return false;
+    if (f->lock_broken || f->unix_s < f->lock.locked_until)
+        return true;
+    f->lock.failures = 0; /* the lock-out has run out: five more tries */
+    f->lock.locked_until = 0;
+    return false;
+}
+
+CkErr
+flow_on_admin_pin(Flow *f)
+{
+    const char *pin = session_field(f->session, SESSION_PIN);
+    size_t len = session_field_len(f->session, SESSION_PIN);
+    AdminLock counted;
+    bool ok;
+
+    if (f->cfg.admin.pin_hash == NULL)
+        return flow_refuse(f, FLOW_MSG_ADMIN_UNAVAILABLE);
+    if (flow_admin_locked(f)) {
+        session_field_clear(f->session, SESSION_PIN);
+        return flow_refuse(f, FLOW_MSG_ADMIN_LOCKED);
+    }
+    /* Count the attempt on disk before checking it, so that cutting the
+     * power during the check does not give a free try. */
+    counted = f->lock;
+    counted.failures++;
+    if (counted.failures >= FLOW_ADMIN_MAX_FAILURES)
+        counted.locked_until = f->unix_s + FLOW_ADMIN_LOCKOUT_S;
+    if (adminlock_save(f->cfg.admin.lock_path, &counted) != CK_OK) {
+        ck_err_clear();
+        session_field_clear(f->session, SESSION_PIN);
+        return flow_refuse(f, FLOW_MSG_ADMIN_UNAVAILABLE);
+    }
+    ok = len > 0 && crypto_pwhash_str_verify(f->cfg.admin.pin_hash, pin, len) == 0;
+    session_field_clear(f->session, SESSION_PIN);
+    if (!ok) {
+        f->lock = counted;
+        flow_admin_log(f, f->lock.failures >= FLOW_ADMIN_MAX_FAILURES ? FLOW_ADMIN_LOCKED
+                                                                      : FLOW_ADMIN_FAILED);
+        return flow_refuse(f, f->lock.failures >= FLOW_ADMIN_MAX_FAILURES ? FLOW_MSG_ADMIN_LOCKED
+                                                                          : FLOW_MSG_PIN_WRONG);
+    }
+    f->lock.failures = 0;
+    f->lock.locked_until = 0;
+    if (adminlock_save(f->cfg.admin.lock_path, &f->lock) != CK_OK)
+        ck_err_clear(); /* the count stays raised on disk: stricter, not looser */
+    flow_admin_log(f, FLOW_ADMIN_LOGIN);
+    memset(&f->stats, 0, sizeof f->stats);
+    if (f->cfg.admin.stats != NULL)
+        f->cfg.admin.stats(f->cfg.admin.ctx, &f->stats);
+    flow_enter(f, FLOW_SCREEN_ADMIN);
+    return CK_OK;
+}

@@ -1,0 +1,118 @@
+/* flow_identity: leaving the nation, identity and training-confirmation screens — the checks
+ * on who the person is. */
+#include "flow_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+/* ---- NATION and IDENTITY ---- */
+
+CkErr
+flow_next_from_nation(Flow *f)
+{
+    const FlowBundle *gov;
+    char code[4];
+    bool must = true;
+
+    if (f->nation_index < 0)
+        return flow_refuse(f, FLOW_MSG_NATION_REQUIRED);
+    if (f->nation_index == (int)f->cfg.n_nations) {
+        const char *typed = session_field(f->session, SESSION_NATION);
+        if (session_field_len(f->session, SESSION_NATION) != 3)
+            return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
+        for (int i = 0; i < 3; i++) {
+            char ch = typed[i];
+            if (ch >= 'a' && ch <= 'z')
+                ch = (char)(ch - 'a' + 'A');
+            if (ch < 'A' || ch > 'Z')
+                return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
+            code[i] = ch;
+        }
+        code[3] = '\0';
+        for (size_t i = 0; i < f->cfg.n_nations; i++)
+            if (strcmp(f->cfg.nations[i]->nation, code) == 0)
+                return flow_refuse(f, FLOW_MSG_NATION_HAS_BUNDLE);
+        if (strcmp(code, f->cfg.baseline->nation) == 0)
+            return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
+        gov = f->cfg.baseline;
+    } else {
+        gov = f->cfg.nations[f->nation_index];
+        snprintf(code, sizeof code, "%.3s", gov->nation);
+    }
+    if (f->category == FLOW_CATEGORY_NONE)
+        return flow_refuse(f, FLOW_MSG_CATEGORY_REQUIRED);
+    if (f->cfg.rules.must_certify(f->cfg.rules.ctx, gov, f->category, &must) != FLOW_CHECK_OK)
+        return flow_refuse(f, FLOW_MSG_RULES_FAILED);
+    (void)session_field_set(f->session, SESSION_NATION, code, strlen(code));
+
+    f->slots[0] = f->cfg.baseline;
+    f->n_slots = 1;
+    if (gov != f->cfg.baseline)
+        f->slots[f->n_slots++] = gov;
+    f->pass_mark = f->cfg.rules.pass_mark_percent(f->cfg.rules.ctx, gov);
+    if (f->pass_mark == 0 || f->pass_mark > 100)
+        f->pass_mark = FLOW_DEFAULT_PASS_MARK;
+    f->training_required = f->cfg.rules.training_course(f->cfg.rules.ctx, gov, f->language) != NULL;
+    flow_build_lists(f);
+    flow_enter(f, must ? FLOW_SCREEN_IDENTITY : FLOW_SCREEN_NOT_REQUIRED);
+    return CK_OK;
+}
+
+CkErr
+flow_next_from_identity(Flow *f)
+{
+    char reason[256] = "";
+    FlowCheck check;
+
+    session_field_trim(f->session, SESSION_NAME);
+    session_field_trim(f->session, SESSION_SERVICE_NUMBER);
+    session_field_trim(f->session, SESSION_RANK);
+    session_field_trim(f->session, SESSION_UNIT);
+    if (session_field_len(f->session, SESSION_NAME) == 0) {
+        f->focus = FLOW_FIELD_NAME;
+        return flow_refuse(f, FLOW_MSG_NAME_EMPTY);
+    }
+    if (session_field_len(f->session, SESSION_SERVICE_NUMBER) == 0) {
+        f->focus = FLOW_FIELD_SERVICE_NUMBER;
+        return flow_refuse(f, FLOW_MSG_SERVICE_NUMBER_EMPTY);
+    }
+    check = f->cfg.rules.validate_service_number(f->cfg.rules.ctx, flow_governing(f),
+                                                 session_field(f->session, SESSION_SERVICE_NUMBER),
+                                                 f->language, reason, sizeof reason);
+    if (check == FLOW_CHECK_INVALID) {
+        reason[sizeof reason - 1] = '\0';
+        snprintf(f->error_detail, sizeof f->error_detail, "%s", reason);
+        f->focus = FLOW_FIELD_SERVICE_NUMBER;
+        return flow_refuse(f, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    }
+    if (check != FLOW_CHECK_OK)
+        return flow_refuse(f, FLOW_MSG_RULES_FAILED);
+    f->cur_section = 0;
+    f->reviewing = false;
+    flow_enter(f, FLOW_SCREEN_CONDUCT);
+    return CK_OK;
+}
+
+CkErr
+flow_next_from_training_confirm(Flow *f)
+{
+    const char *date = session_field(f->session, SESSION_TRAINING_DATE);
+    int64_t t;
+
+    session_field_trim(f->session, SESSION_TRAINING_DATE);
+    if (session_field_len(f->session, SESSION_TRAINING_DATE) != 10 ||
+        clock_parse(date, &t) != CK_OK) {
+        ck_err_clear();
+        return flow_refuse(f, FLOW_MSG_DATE_INVALID);
+    }
+    if (f->unix_s > 0 && t > f->unix_s)
+        return flow_refuse(f, FLOW_MSG_DATE_IN_FUTURE);
+    if (!f->training_confirmed)
+        return flow_refuse(f, FLOW_MSG_TRAINING_CONFIRM_REQUIRED);
+    flow_enter(f, FLOW_SCREEN_ACKNOWLEDGE);
+    return CK_OK;
+}

@@ -1,0 +1,244 @@
+/* flow_view: the view of the flow's state that the screens draw, and the names of its messages
+ * and screens. */
+#include "flow_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+static const char *const msg_ids[FLOW_MSG_COUNT_] = {
+    [FLOW_MSG_NONE] = "",
+    [FLOW_MSG_TEXT_INVALID] = "error.text_invalid",
+    [FLOW_MSG_TEXT_TOO_LONG] = "error.text_too_long",
+    [FLOW_MSG_NAME_EMPTY] = "error.name_empty",
+    [FLOW_MSG_SERVICE_NUMBER_EMPTY] = "error.service_number_empty",
+    [FLOW_MSG_SERVICE_NUMBER_INVALID] = "error.service_number_invalid",
+    [FLOW_MSG_RULES_FAILED] = "error.rules_failed",
+    [FLOW_MSG_NATION_REQUIRED] = "error.nation_required",
+    [FLOW_MSG_NATION_CODE_INVALID] = "error.nation_code_invalid",
+    [FLOW_MSG_NATION_HAS_BUNDLE] = "error.nation_has_bundle",
+    [FLOW_MSG_CATEGORY_REQUIRED] = "error.category_required",
+    [FLOW_MSG_PRIVACY_REQUIRED] = "error.privacy_required",
+    [FLOW_MSG_SECTION_NOT_SHOWN] = "error.section_not_shown",
+    [FLOW_MSG_ANSWER_REQUIRED] = "error.answer_required",
+    [FLOW_MSG_DATE_INVALID] = "error.date_invalid",
+    [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
+    [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
+    [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
+    [FLOW_MSG_SIGNATURE_REQUIRED] = "error.signature_required",
+    [FLOW_MSG_SIGNATURE_TOO_SHORT] = "error.signature_too_short",
+    [FLOW_MSG_SIGNATURE_TOO_SMALL] = "error.signature_too_small",
+    [FLOW_MSG_SIGNATURE_FULL] = "error.signature_full",
+    [FLOW_MSG_ISSUE_FAILED] = "error.issue_failed",
+    [FLOW_MSG_DISK_FULL] = "error.disk_full",
+    [FLOW_MSG_PIN_WRONG] = "error.pin_wrong",
+    [FLOW_MSG_ADMIN_LOCKED] = "error.admin_locked",
+    [FLOW_MSG_ADMIN_UNAVAILABLE] = "error.admin_unavailable",
+};
+
+static const char *const screen_names[FLOW_SCREEN_COUNT_] = {
+    [FLOW_SCREEN_ATTRACT] = "attract",
+    [FLOW_SCREEN_PRIVACY] = "privacy",
+    [FLOW_SCREEN_NATION] = "nation",
+    [FLOW_SCREEN_IDENTITY] = "identity",
+    [FLOW_SCREEN_CONDUCT] = "conduct",
+    [FLOW_SCREEN_TRAINING] = "training",
+    [FLOW_SCREEN_QUIZ] = "quiz",
+    [FLOW_SCREEN_QUIZ_RESULT] = "quiz_result",
+    [FLOW_SCREEN_TRAINING_CONFIRM] = "training_confirm",
+    [FLOW_SCREEN_ACKNOWLEDGE] = "acknowledge",
+    [FLOW_SCREEN_SIGN] = "sign",
+    [FLOW_SCREEN_CERTIFICATE] = "certificate",
+    [FLOW_SCREEN_NOT_REQUIRED] = "not_required",
+    [FLOW_SCREEN_ERROR] = "error",
+    [FLOW_SCREEN_ADMIN_PIN] = "admin_pin",
+    [FLOW_SCREEN_ADMIN] = "admin",
+};
+
+const char *
+flow_msg_id(FlowMsg m)
+{
+    return (unsigned)m < FLOW_MSG_COUNT_ ? msg_ids[m] : "";
+}
+
+const char *
+flow_screen_name(FlowScreen s)
+{
+    return (unsigned)s < FLOW_SCREEN_COUNT_ ? screen_names[s] : "";
+}
+
+const char *
+flow_category_name(FlowCategory c)
+{
+    switch (c) {
+    case FLOW_CATEGORY_MILITARY:
+        return "military";
+    case FLOW_CATEGORY_CIVILIAN:
+        return "civilian";
+    case FLOW_CATEGORY_CONTRACTOR:
+        return "contractor";
+    case FLOW_CATEGORY_NONE:
+        break;
+    }
+    return "";
+}
+
+/* ---- the view ---- */
+
+void
+flow_view_build(Flow *f)
+{
+    FlowView *v = &f->view;
+    size_t step_base;
+
+    memset(v, 0, sizeof *v);
+    v->screen = f->screen;
+    v->language = f->language;
+    v->text_size_percent = f->text_size;
+    v->high_contrast = f->contrast;
+    v->wipe_count = f->wipe_count;
+    v->idle_warning = f->warning;
+    if (f->warning) {
+        int64_t left = (int64_t)f->cfg.warning_ms - (f->now_ms - f->warning_start_ms);
+        v->idle_seconds_left = left > 0 ? (uint32_t)((left + 999) / 1000) : 0;
+    }
+    v->n_steps = 8 + (f->training_required ? 1 : 0);
+    step_base = f->training_required ? 1 : 0;
+    switch (f->screen) {
+    case FLOW_SCREEN_PRIVACY:
+        v->step = 1;
+        break;
+    case FLOW_SCREEN_NATION:
+        v->step = 2;
+        break;
+    case FLOW_SCREEN_IDENTITY:
+        v->step = 3;
+        break;
+    case FLOW_SCREEN_CONDUCT:
+        v->step = 4;
+        break;
+    case FLOW_SCREEN_TRAINING:
+        v->step = 5;
+        break;
+    case FLOW_SCREEN_QUIZ:
+    case FLOW_SCREEN_QUIZ_RESULT:
+        v->step = 6;
+        break;
+    case FLOW_SCREEN_TRAINING_CONFIRM:
+        v->step = 7;
+        break;
+    case FLOW_SCREEN_ACKNOWLEDGE:
+        v->step = 7 + (unsigned)step_base;
+        break;
+    case FLOW_SCREEN_SIGN:
+        v->step = 8 + (unsigned)step_base;
+        break;
+    default:
+        v->step = 0;
+    }
+    v->can_next = flow_can_next(f);
+    v->can_back = flow_can_back(f);
+    v->can_sign = flow_can_sign(f);
+    v->error = f->error;
+    v->error_detail = f->error_detail[0] != '\0' ? f->error_detail : NULL;
+
+    v->nations = f->cfg.nations;
+    v->n_nations = f->cfg.n_nations;
+    v->nation_index = f->nation_index;
+    v->category = f->category;
+    v->nation_code = session_field(f->session, SESSION_NATION);
+    v->focus = f->focus;
+    for (int i = 1; i < FLOW_FIELD_COUNT_; i++)
+        v->fields[i] =
+            i == FLOW_FIELD_PIN ? "" : session_field(f->session, flow_session_field_of(i));
+    v->fields[FLOW_FIELD_NONE] = "";
+    v->pin_length = session_field_len(f->session, SESSION_PIN);
+    v->privacy_ack = f->privacy_ack;
+    if (f->n_slots > 0)
+        v->service_number_label =
+            f->cfg.rules.service_number_label(f->cfg.rules.ctx, flow_governing(f), f->language);
+
+    if (f->n_slots > 0) {
+        v->bundles = f->slots;
+        v->n_bundles = f->n_slots;
+        v->n_sections = f->reviewing ? f->n_review : f->n_sections;
+        v->n_pages = f->n_pages;
+        v->n_questions = f->n_questions;
+        v->n_clauses = f->n_clauses;
+    }
+    if (f->screen == FLOW_SCREEN_CONDUCT || f->screen == FLOW_SCREEN_TRAINING ||
+        f->screen == FLOW_SCREEN_QUIZ) {
+        FlowItem it;
+        if (f->screen == FLOW_SCREEN_CONDUCT) {
+            size_t k = f->reviewing ? f->review[f->cur_review] : f->cur_section;
+            it = f->sections[k];
+            v->section_index = f->reviewing ? f->cur_review : f->cur_section;
+            v->section_shown = f->reviewing ? f->review_shown[f->cur_review] : f->shown[k];
+            v->review = f->reviewing;
+        } else if (f->screen == FLOW_SCREEN_TRAINING) {
+            it = f->pages[f->cur_page];
+            v->page_index = f->cur_page;
+        } else {
+            it = f->questions[f->cur_question];
+            v->question_index = f->cur_question;
+            v->selected_choice = session_answer(f->session, f->cur_question);
+        }
+        v->bundle = f->slots[it.slot];
+        v->content = flow_slot_content(f, it.slot);
+        v->content_fallback = strcmp(v->content->language, f->language) != 0;
+        f->langs_shown[it.slot] |= UINT32_C(1) << flow_content_index(v->bundle, f->language);
+        if (f->screen == FLOW_SCREEN_CONDUCT)
+            v->section = &v->content->sections[it.index];
+        else if (f->screen == FLOW_SCREEN_TRAINING)
+            v->page = &v->content->pages[it.index];
+        else
+            v->question = &v->content->questions[it.index];
+    }
+    if (f->screen != FLOW_SCREEN_QUIZ)
+        v->selected_choice = -1;
+
+    v->quiz_score = f->quiz_score;
+    v->quiz_of = (unsigned)f->n_questions;
+    v->pass_mark_percent = f->pass_mark;
+    v->quiz_attempts = f->quiz_attempts;
+    v->quiz_passed = f->quiz_passed;
+    if (f->quiz_done && !f->quiz_passed) {
+        for (size_t r = 0; r < f->n_review; r++) {
+            FlowItem it = f->sections[f->review[r]];
+            f->missed_ptrs[r] = &flow_slot_content(f, it.slot)->sections[it.index];
+        }
+        v->missed_sections = f->missed_ptrs;
+        v->n_missed_sections = f->n_review;
+    }
+    if (f->training_required) {
+        v->training_course =
+            f->cfg.rules.training_course(f->cfg.rules.ctx, flow_governing(f), f->language);
+        v->training_confirmed = f->training_confirmed;
+    }
+    if (f->screen == FLOW_SCREEN_ACKNOWLEDGE || f->screen == FLOW_SCREEN_SIGN) {
+        for (size_t i = 0; i < f->n_clauses; i++) {
+            FlowItem it = f->clauses[i];
+            f->clause_ptrs[i] = &flow_slot_content(f, it.slot)->clauses[it.index];
+            f->langs_shown[it.slot] |= UINT32_C(1)
+                                       << flow_content_index(f->slots[it.slot], f->language);
+        }
+        v->clauses = f->clause_ptrs;
+        v->clause_ticked = f->ticked;
+        v->content = flow_slot_content(f, f->n_slots - 1);
+        v->bundle = flow_governing(f);
+    }
+    v->statement = session_field(f->session, SESSION_STATEMENT);
+    v->signature_points = session_sig_points(f->session);
+    v->signature_ok = flow_sig_problem(f) == SESSION_SIG_OK;
+    v->serial = session_field(f->session, SESSION_SERIAL);
+    v->valid_until = session_field(f->session, SESSION_VALID_UNTIL);
+    v->jws = session_field(f->session, SESSION_JWS);
+    v->stats = f->stats;
+    v->admin_failures = f->lock.failures;
+    v->admin_locked = f->lock.failures >= FLOW_ADMIN_MAX_FAILURES &&
+                      (f->lock_broken || f->unix_s < f->lock.locked_until);
+    v->quit = f->quit;
+}
