@@ -393,8 +393,8 @@ test_public_base64url_decoder_agrees_with_libsodium(void **state)
     assert_int_equal(codec_b64url_decode_public("AAAA", 4, a, 2, &alen), CK_ERR_TOO_LARGE);
 }
 
-/* Payloads are read by a fast reader when they are compact plain JSON, by
- * jansson otherwise: either way the same tree, and the same refusals. */
+/* Payloads are read by jansson alone: the tree json_loads builds, and the
+ * same refusals (duplicate keys, bad numbers, trailing bytes, raw controls). */
 static void
 test_payloads_read_the_same_by_either_reader(void **state)
 {

@@ -550,8 +550,8 @@ test_two_handles_take_turns_without_reusing_an_index(void **state)
     assert_log_intact(f, 4);
 }
 
-/* A body that is nearly canonical must still be refused, whichever reader
- * (the fast one for flat bodies, or jansson) looks at it. */
+/* A body that is nearly canonical must still be refused: the audit recomputes
+ * the canonical form and compares bytes. */
 static void
 test_near_canonical_bodies_are_refused(void **state)
 {
