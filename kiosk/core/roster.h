@@ -28,7 +28,7 @@
  *
  * Nations: a code must be three letters (lower case is accepted and
  * upper-cased) AND one of the 249 officially assigned ISO 3166-1 alpha-3 codes
- * (a static table in roster.c). The honest choice: certificates carry the
+ * (the static table of kiosk/core/country.c). The honest choice: certificates carry the
  * same codes, so anything else could never match a certificate; user-assigned
  * codes such as "XKX" are reported as unknown rather than guessed at.
  *

@@ -272,9 +272,15 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
         }
         title_w = x - (s->margin + is + pad) - pad;
     }
-    int lh = text_line_height(s->text, px, true);
-    text_line(s->text, &(TextStyle){px, true, c->on_bar, TEXT_LEFT}, tr(s, "app.title"),
-              s->margin + is + pad, (h - lh) / 2, title_w);
+    /* The title never shows clipped: a smaller size, else the shield alone. */
+    const char *title = tr(s, "app.title");
+    if (text_width(s->text, px, true, title) > title_w)
+        px = fpx(s, THEME_FONT_SMALL);
+    if (text_width(s->text, px, true, title) <= title_w) {
+        int lh = text_line_height(s->text, px, true);
+        text_line(s->text, &(TextStyle){px, true, c->on_bar, TEXT_LEFT}, title,
+                  s->margin + is + pad, (h - lh) / 2, title_w);
+    }
 }
 
 /* "Step 3 of 9" and a segmented progress bar under the top bar. */
@@ -307,6 +313,42 @@ scr_steps(Screens *s, const FlowView *v)
     return y + lh + mm(s, 4);
 }
 
+/* The banner's text: the message, and the rules' detail (a sentence from
+ * the plugin, first letter raised) on a line of its own. */
+static const char *
+scr_banner_text(Screens *s, const FlowView *v, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap, "%s", tr(s, flow_msg_id(v->error)));
+    if (v->error_detail != NULL && *v->error_detail && n >= 0 && (size_t)n + 2 < cap) {
+        snprintf(buf + n, cap - (size_t)n, "\n%s", v->error_detail);
+        if (buf[n + 1] >= 'a' && buf[n + 1] <= 'z')
+            buf[n + 1] = (char)(buf[n + 1] - 32);
+    }
+    return buf;
+}
+
+/* The error banner's box for view.error: just above the footer. */
+static SDL_Rect
+scr_banner_rect(Screens *s, const char *msg)
+{
+    int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
+    int w = s->col_w - is - 3 * pad;
+    int h = text_para_height(s->text, px, true, msg, w) + 2 * pad;
+    if (h < is + 2 * pad)
+        h = is + 2 * pad;
+    return (SDL_Rect){s->col_x, s->foot_y - h - mm(s, 3), s->col_w, h};
+}
+
+int
+scr_banner_h(Screens *s, const FlowView *v)
+{
+    char msg[1024];
+
+    if (v->error == FLOW_MSG_NONE)
+        return 0;
+    return scr_banner_rect(s, scr_banner_text(s, v, msg, sizeof msg)).h + mm(s, 3);
+}
+
 /* The error banner for view.error, just above the footer. */
 void
 scr_error_banner(Screens *s, const FlowView *v)
@@ -315,16 +357,12 @@ scr_error_banner(Screens *s, const FlowView *v)
         return;
     const ThemeColors *c = &s->th->c;
     char msg[1024];
-    snprintf(msg, sizeof msg, "%s%s%s", tr(s, flow_msg_id(v->error)), v->error_detail ? " " : "",
-             v->error_detail ? v->error_detail : "");
+    scr_banner_text(s, v, msg, sizeof msg);
     int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
+    SDL_Rect r = scr_banner_rect(s, msg);
     int w = s->col_w - is - 3 * pad;
-    int h = text_para_height(s->text, px, true, msg, w) + 2 * pad;
-    if (h < is + 2 * pad)
-        h = is + 2 * pad;
-    SDL_Rect r = {s->col_x, s->foot_y - h - mm(s, 3), s->col_w, h};
     draw_round_border(s->draw, r, mm(s, 2), 3, c->error, c->surface);
-    draw_icon(s->draw, DRAW_ICON_ALERT, r.x + pad, r.y + (h - is) / 2, is, c->error);
+    draw_icon(s->draw, DRAW_ICON_ALERT, r.x + pad, r.y + (r.h - is) / 2, is, c->error);
     text_para(s->text, &(TextStyle){px, true, c->error, TEXT_LEFT}, msg, r.x + is + 2 * pad,
               r.y + pad, w);
     ui_note(s->ui, "error", UI_KIND_TEXT, r, 0, flow_msg_id(v->error));

@@ -47,7 +47,7 @@ scr_admin_pin(Screens *s, const FlowView *v)
         if (v->focus != FLOW_FIELD_PIN)
             scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
         int count_h = v->admin_failures > 0 ? text_line_height(s->text, spx, true) + mm(s, 3) : 0;
-        int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0) - count_h;
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v) - count_h;
         int kh = scr_key_h(s, bottom - y, 4);
         int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
         scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);

@@ -116,6 +116,10 @@ int scr_heading(Screens *s, const char *eyebrow, const char *title, int y);
 /* "Step 3 of 9" and a segmented progress bar under the top bar. */
 int scr_steps(Screens *s, const FlowView *v);
 
+/* The height the error banner takes above the footer, gap included; 0
+ * without an error. Screens keep their controls above it. */
+int scr_banner_h(Screens *s, const FlowView *v);
+
 /* The error banner for view.error, just above the footer. */
 void scr_error_banner(Screens *s, const FlowView *v);
 
@@ -126,6 +130,10 @@ void scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool p
 /* ---- the screens, by group: each draws its screen from the view and queues
  * (scr_emit) the flow events its input causes; helpers shared across groups
  * come with them ---- */
+
+/* The width of a choice tile that shows label on one line, with the tick of
+ * a selected tile. */
+int scr_choice_width(Screens *s, const char *label);
 
 void scr_attract(Screens *s, const FlowView *v);
 

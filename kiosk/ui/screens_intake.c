@@ -5,37 +5,108 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "country.h"
+
 /* ---------- attract ---------- */
+
+/* The width of a choice tile that shows label on one line with the tick of
+ * a selected tile (ui_choice's paddings). */
+int
+scr_choice_width(Screens *s, const char *label)
+{
+    int pad = mm(s, 4), is = mm(s, 7);
+
+    return text_width(s->text, fpx(s, THEME_FONT_LABEL), true, label) + 2 * pad + is + pad / 2 + 4;
+}
 
 void
 scr_attract(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + (s->H > mm(s, 240) ? mm(s, 22) : mm(s, 10));
 
     /* The hidden admin gesture: hold the top-left corner for 3 s. */
     if (ui_hotspot(s->ui, "admin-corner", (SDL_Rect){0, 0, mm(s, 20), s->bar_h}, 3000))
         scr_emit(s, FLOW_EV_ADMIN_GESTURE, 0);
 
-    int tpx = fpx(s, THEME_FONT_TITLE);
-    y += text_para(s->text, &(TextStyle){tpx, true, c->heading, TEXT_CENTER},
-                   tr(s, "attract.headline"), s->col_x, y, s->col_w);
-    y += mm(s, 2);
-    int bpx = fpx(s, THEME_FONT_BODY);
-    y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER}, tr(s, "attract.intro"),
-                   s->col_x, y, s->col_w);
-    y += mm(s, 9);
-
-    /* Languages: one tile per language, in its own name. */
+    int tpx = fpx(s, THEME_FONT_TITLE), bpx = fpx(s, THEME_FONT_BODY);
     int spx = fpx(s, THEME_FONT_SMALL);
-    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                   tr(s, "attract.language"), s->col_x, y, s->col_w);
-    y += mm(s, 2);
     int n = (int)s->n_languages;
     int per_row = n <= 4 ? n : (n + 1) / 2;
     int tw = mm(s, 62), th = mm(s, 18), g = mm(s, 4);
+    int bw = mm(s, 90), bh = mm(s, 22);
+    /* Tiles wide enough for every language's name on one line, tick
+     * included; two rows when one row cannot hold them. */
+    for (int i = 0; i < n; i++) {
+        int w = scr_choice_width(s, scr_lang_name(s, s->languages[i]));
+        tw = w > tw ? w : tw;
+    }
+    while (per_row > 2 && per_row * tw + (per_row - 1) * g > s->col_w)
+        per_row = (n + 1) / 2 < per_row ? (n + 1) / 2 : per_row - 1;
     if (per_row * tw + (per_row - 1) * g > s->col_w)
         tw = (s->col_w - (per_row - 1) * g) / (per_row > 0 ? per_row : 1);
+    int lang_rows = (n + per_row - 1) / (per_row > 0 ? per_row : 1);
+
+    /* Measure first, then place: on a short display (1280x800, large
+     * text) the gaps shrink, the tiles come down to 15 mm, the title to the
+     * heading size, and the introduction and captions are left out, before
+     * any control would overlap another or the help line. */
+    int intro_h = text_para_height(s->text, bpx, false, tr(s, "attract.intro"), s->col_w);
+    int cap_h = text_para_height(s->text, spx, true, tr(s, "attract.language"), s->col_w);
+    int cap2_h = text_para_height(s->text, spx, true, tr(s, "attract.text_size"), s->col_w);
+    int help_h = text_para_height(s->text, spx, false, tr(s, "help.staff"), s->col_w);
+    int demo_h = s->demo ? text_line_height(s->text, spx, true) + mm(s, 2) : 0;
+    int top = s->bar_h, bottom = s->H - demo_h - help_h - mm(s, 3);
+    int avail = bottom - top;
+    /* gaps: above the title, title-intro, before languages, between the
+     * rows, before Start, after Start */
+    int gaps[6] = {mm(s, 22), mm(s, 2), mm(s, 9), mm(s, 5), mm(s, 9), mm(s, 4)};
+    static const float small[6] = {5, 1.5f, 5, 3, 5, 2};
+    bool intro = true, captions = true;
+    int need = 0, sum = 0;
+    for (int pass = 0; pass < 5; pass++) {
+        if (pass == 1) {
+            for (int i = 0; i < 6; i++)
+                gaps[i] = mm(s, small[i]);
+            th = mm(s, 15);
+            bh = mm(s, 18);
+        } else if (pass == 2) {
+            tpx = fpx(s, THEME_FONT_HEADING);
+        } else if (pass == 3) {
+            intro = false;
+            gaps[1] = 0;
+        } else if (pass == 4) {
+            /* The tiles say what they are: language names, percentages. */
+            captions = false;
+            cap_h = cap2_h = -mm(s, 2);
+        }
+        int head_h = text_para_height(s->text, tpx, true, tr(s, "attract.headline"), s->col_w);
+        int controls_h = cap_h + mm(s, 2) + lang_rows * (th + g) - g + cap2_h + mm(s, 2) + th + bh;
+        need = head_h + (intro ? intro_h : 0) + controls_h;
+        sum = 0;
+        for (int i = 0; i < 6; i++)
+            sum += gaps[i];
+        if (need + sum <= avail)
+            break;
+    }
+    /* What is left over goes above the title (a third) and below Start. */
+    int spare = avail - need - sum;
+    if (spare > 0)
+        gaps[0] += spare / 3;
+    int y = top + gaps[0];
+
+    y += text_para(s->text, &(TextStyle){tpx, true, c->heading, TEXT_CENTER},
+                   tr(s, "attract.headline"), s->col_x, y, s->col_w);
+    y += gaps[1];
+    if (intro)
+        y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER},
+                       tr(s, "attract.intro"), s->col_x, y, s->col_w);
+    y += gaps[2];
+
+    /* Languages: one tile per language, in its own name. */
+    if (captions)
+        y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                       tr(s, "attract.language"), s->col_x, y, s->col_w) +
+             mm(s, 2);
     for (int i = 0; i < n; i++) {
         int row = i / per_row, col = i % per_row;
         int in_row = row == n / per_row ? n - row * per_row : per_row;
@@ -47,16 +118,22 @@ scr_attract(Screens *s, const FlowView *v)
         if (ui_choice(s->ui, id, r, scr_lang_name(s, s->languages[i]), NULL, sel))
             scr_emit_text(s, FLOW_EV_SET_LANGUAGE, s->languages[i]);
     }
-    y += ((n + per_row - 1) / (per_row > 0 ? per_row : 1)) * (th + g) + mm(s, 5);
+    y += lang_rows * (th + g) - g + gaps[3];
 
     /* Text size and contrast, big enough to find without the top bar. */
-    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                   tr(s, "attract.text_size"), s->col_x, y, s->col_w);
-    y += mm(s, 2);
-    int sw = mm(s, 40);
-    int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), false) + mm(s, 4);
+    if (captions)
+        y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                       tr(s, "attract.text_size"), s->col_x, y, s->col_w) +
+             mm(s, 2);
+    int sw = scr_choice_width(s, "150 %");
+    sw = sw < mm(s, 40) ? mm(s, 40) : sw;
+    int cw = scr_choice_width(s, tr(s, "attract.contrast"));
     cw = cw < sw ? sw : cw;
     int total = 3 * sw + cw + 2 * g + mm(s, 6);
+    if (total > s->col_w) {
+        sw = (s->col_w - cw - 2 * g - mm(s, 6)) / 3;
+        total = 3 * sw + cw + 2 * g + mm(s, 6);
+    }
     int x = (s->W - total) / 2;
     static const int sizes[] = {100, 125, 150};
     for (int i = 0; i < 3; i++) {
@@ -72,24 +149,18 @@ scr_attract(Screens *s, const FlowView *v)
     if (ui_choice(s->ui, "contrast", (SDL_Rect){x, y, cw, th}, tr(s, "attract.contrast"), NULL,
                   v->high_contrast))
         scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
-    y += th + mm(s, 9);
+    y += th + gaps[4];
 
-    int bw = mm(s, 90), bh = mm(s, 22);
-    int by = y;
-    if (by + bh > s->H - mm(s, 22))
-        by = s->H - mm(s, 22) - bh;
-    if (ui_button_icon(s->ui, "btn-start", (SDL_Rect){(s->W - bw) / 2, by, bw, bh},
+    if (ui_button_icon(s->ui, "btn-start", (SDL_Rect){(s->W - bw) / 2, y, bw, bh},
                        DRAW_ICON_CHEVRON_RIGHT, tr(s, "attract.start"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_START, 0);
-    int fy = s->H - mm(s, 16);
     text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_CENTER}, tr(s, "help.staff"),
-              s->col_x, fy, s->col_w);
+              s->col_x, s->H - demo_h - help_h - mm(s, 2), s->col_w);
     if (s->demo) {
         /* A demonstration kiosk says so where nobody can miss it. */
-        int dh = text_line_height(s->text, spx, true) + mm(s, 2);
-        draw_rect(s->draw, (SDL_Rect){0, s->H - dh, s->W, dh}, c->heading);
+        draw_rect(s->draw, (SDL_Rect){0, s->H - demo_h, s->W, demo_h}, c->heading);
         text_line(s->text, &(TextStyle){spx, true, c->surface, TEXT_CENTER},
-                  tr(s, "app.demo_notice"), 0, s->H - dh + mm(s, 1), s->W);
+                  tr(s, "app.demo_notice"), 0, s->H - demo_h + mm(s, 1), s->W);
     }
 }
 
@@ -215,6 +286,10 @@ scr_labeled_field(Screens *s, const FlowView *v, FlowField f, const char *id, co
 
 /* ---------- nation and category ---------- */
 
+/* A nation's name in the UI language: the strings' "nation.<code>" where
+ * they have one; else the English short name of ISO 3166 (country.h), with
+ * the code after it when the UI is not in English (a name we cannot
+ * translate honestly stays recognisable); else the code. "NATO" is NATO. */
 const char *
 scr_nation_name(Screens *s, const char *code, char *buf, size_t cap)
 {
@@ -223,8 +298,13 @@ scr_nation_name(Screens *s, const char *code, char *buf, size_t cap)
 
     for (size_t i = 7; i < n && i < sizeof key; i++)
         key[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 : key[i]);
+    const char *en = country_name_en(code);
     if (strcmp(tr(s, key), key) != 0)
         snprintf(buf, cap, "%s", tr(s, key));
+    else if (en != NULL && strcmp(s->lang, "en") == 0)
+        snprintf(buf, cap, "%s", en);
+    else if (en != NULL)
+        snprintf(buf, cap, "%s (%s)", en, code);
     else
         snprintf(buf, cap, "%s", code);
     return buf;
@@ -234,14 +314,10 @@ void
 scr_nation(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = scr_steps(s, v);
+    int y = s->bar_h + mm(s, 5); /* where scr_steps() starts */
     int spx = fpx(s, THEME_FONT_SMALL);
     int g = mm(s, 3);
 
-    y = scr_heading(s, NULL, tr(s, "nation.title"), y);
-    y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "nation.prompt"),
-                   s->col_x, y, s->col_w);
-    y += mm(s, 1.5f);
     int n = (int)v->n_nations + 1;
     int per_row = n <= 4 ? n : 4;
     int tw = (s->col_w - (per_row - 1) * g) / per_row, th = mm(s, 19);
@@ -254,6 +330,50 @@ scr_nation(Screens *s, const FlowView *v)
                                     v->nations[i]->nation, tw, th)
                  : ui_choice_height(s->ui, tr(s, "nation.other"), NULL, tw, th);
     }
+    static const FlowCategory cats[] = {FLOW_CATEGORY_MILITARY, FLOW_CATEGORY_CIVILIAN,
+                                        FLOW_CATEGORY_CONTRACTOR};
+    int cw = (s->col_w - 2 * g) / 3, ch = mm(s, 19);
+    for (int i = 0; i < 3; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
+        ch = ui_choice_height(s->ui, tr(s, key), NULL, cw, ch);
+    }
+
+    /* Measure first: with "other" and its keyboard open on a short display
+     * the heading goes, then the keys shrink (never under 10 mm), so that
+     * the category row stays clear of the footer and of an error banner. */
+    bool other = v->nation_index == (int)v->n_nations;
+    int fw = mm(s, 70), kg = mm(s, 1.5f), kh = mm(s, 13);
+    int title_h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true, tr(s, "nation.title"),
+                                   s->col_w) +
+                  mm(s, 4);
+    int rest = text_para_height(s->text, spx, true, tr(s, "nation.prompt"), s->col_w) +
+               mm(s, 1.5f) + ((n + per_row - 1) / per_row) * (th + g) + mm(s, 3) +
+               text_para_height(s->text, spx, true, tr(s, "category.title"), s->col_w) +
+               mm(s, 1.5f) + ch;
+    int field_h = 0;
+    if (other)
+        field_h = scr_label_h(s, tr(s, "nation.other_code"), fw) + mm(s, 1) + mm(s, 15);
+    int bottom = s->foot_y - mm(s, 3) - scr_banner_h(s, v);
+    bool keys = other && v->focus == FLOW_FIELD_OTHER_NATION;
+    int other_h =
+        other ? (keys && 3 * kh + 2 * kg > field_h ? 3 * kh + 2 * kg : field_h) + mm(s, 4) : 0;
+    int steps_h = v->n_steps > 0 ? text_line_height(s->text, spx, true) + mm(s, 4) : 0;
+    bool heading = y + steps_h + title_h + rest + other_h <= bottom, steps = true;
+    if (!heading && keys) {
+        int room = bottom - y - steps_h - rest - mm(s, 4);
+        int k = (room - 2 * kg) / 3;
+        kh = k > kh ? kh : k < mm(s, 10) ? mm(s, 10) : k;
+        /* Last resort (an error at 150 % on 1280x800): the step counter goes too. */
+        steps = room >= 3 * kh + 2 * kg;
+    }
+    if (steps)
+        y = scr_steps(s, v);
+    if (heading)
+        y = scr_heading(s, NULL, tr(s, "nation.title"), y);
+    y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "nation.prompt"),
+                   s->col_x, y, s->col_w);
+    y += mm(s, 1.5f);
     for (int i = 0; i < n; i++) {
         SDL_Rect r = {s->col_x + (i % per_row) * (tw + g), y + (i / per_row) * (th + g), tw, th};
         char id[32], name[96];
@@ -272,17 +392,14 @@ scr_nation(Screens *s, const FlowView *v)
     }
     y += ((n + per_row - 1) / per_row) * (th + g) + mm(s, 3);
 
-    bool other = v->nation_index == (int)v->n_nations;
     if (other) {
-        int fw = mm(s, 70);
         int fy = scr_labeled_field(s, v, FLOW_FIELD_OTHER_NATION, "field-other-nation",
                                    tr(s, "nation.other_code"), s->col_x, y, fw, 0,
                                    v->error == FLOW_MSG_NATION_CODE_INVALID ||
                                        v->error == FLOW_MSG_NATION_HAS_BUNDLE);
         if (v->focus == FLOW_FIELD_OTHER_NATION) {
             int kx = s->col_x + fw + mm(s, 8);
-            int kh = mm(s, 13);
-            SDL_Rect kr = {kx, y, s->col_x + s->col_w - kx, 3 * kh + 2 * mm(s, 1.5f)};
+            SDL_Rect kr = {kx, y, s->col_x + s->col_w - kx, 3 * kh + 2 * kg};
             scr_keyboard(s, v, kr, kh);
             int ky = y + kr.h;
             fy = fy > ky ? fy : ky;
@@ -293,14 +410,6 @@ scr_nation(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "category.title"),
                    s->col_x, y, s->col_w);
     y += mm(s, 1.5f);
-    static const FlowCategory cats[] = {FLOW_CATEGORY_MILITARY, FLOW_CATEGORY_CIVILIAN,
-                                        FLOW_CATEGORY_CONTRACTOR};
-    int cw = (s->col_w - 2 * g) / 3, ch = mm(s, 19);
-    for (int i = 0; i < 3; i++) {
-        char key[48];
-        snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
-        ch = ui_choice_height(s->ui, tr(s, key), NULL, cw, ch);
-    }
     for (int i = 0; i < 3; i++) {
         char id[32], key[48];
         snprintf(id, sizeof id, "category-%s", flow_category_name(cats[i]));
@@ -324,14 +433,23 @@ scr_identity(Screens *s, const FlowView *v)
     snprintf(eyebrow, sizeof eyebrow, "%s \xC2\xB7 %s",
              scr_nation_name(s, v->nation_code ? v->nation_code : "", nation, sizeof nation),
              tr(s, "identity.hint"));
-    y = scr_heading(s, eyebrow, tr(s, "identity.title"), y);
 
     /* Fields in two columns (four on a short display, so the keyboard of
      * the focused field fits below them). */
     bool wide = s->H < mm(s, 230);
     int g = mm(s, wide ? 4 : 6);
     int cols = wide ? 4 : 2;
-    int fw = (s->col_w - (cols - 1) * g) / cols;
+    /* Column widths: on one row, the name and the number get more room
+     * than the optional rank and unit (an 11-digit number stays visible
+     * at 150 %). */
+    int fw = (s->col_w - (cols - 1) * g) / cols, fws[4] = {fw, fw, fw, fw};
+    if (wide) {
+        int room = s->col_w - 3 * g;
+        fws[0] = room * 34 / 100;
+        fws[1] = room * 28 / 100;
+        fws[2] = room * 19 / 100;
+        fws[3] = room - fws[0] - fws[1] - fws[2];
+    }
     bool bad_num =
         v->error == FLOW_MSG_SERVICE_NUMBER_INVALID || v->error == FLOW_MSG_SERVICE_NUMBER_EMPTY;
     const char *num_label =
@@ -342,33 +460,53 @@ scr_identity(Screens *s, const FlowView *v)
     const char *labels[4] = {tr(s, "field.name"), num_label, rank, unit};
     int lh[2] = {0, 0}; /* per row of fields: the tallest label */
     for (int i = 0; i < 4; i++) {
-        int row = wide ? 0 : i / 2, h = scr_label_h(s, labels[i], fw);
+        int row = wide ? 0 : i / 2, h = scr_label_h(s, labels[i], fws[i]);
         lh[row] = h > lh[row] ? h : lh[row];
     }
-    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", labels[0], s->col_x, y, fw,
+    int fh = mm(s, 15);
+    int fields_h = wide ? lh[0] + mm(s, 1) + fh : 2 * (mm(s, 1) + fh) + lh[0] + lh[1] + mm(s, 3);
+    fields_h += mm(s, 5);
+
+    /* The keyboard needs its rows at 13 mm at least: on a short display
+     * with large text (or an error shown) the eyebrow, then the heading
+     * make room for it; the fields' labels still say what to type. */
+    bool pad = scr_field_layout(v->focus) == OSK_DIGITS && s->osk.layout == OSK_DIGITS;
+    int rows = pad ? 4 : 5, kg = mm(s, 1.5f);
+    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+    int kb_need = v->focus != FLOW_FIELD_NONE ? rows * mm(s, 13) + (rows - 1) * kg : 0;
+    int eyebrow_h = text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, eyebrow, s->col_w);
+    int title_h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true,
+                                   tr(s, "identity.title"), s->col_w) +
+                  mm(s, 4);
+    if (y + eyebrow_h + title_h + fields_h + kb_need <= bottom)
+        y = scr_heading(s, eyebrow, tr(s, "identity.title"), y);
+    else if (y + title_h + fields_h + kb_need <= bottom)
+        y = scr_heading(s, NULL, tr(s, "identity.title"), y);
+
+    int y1 = scr_labeled_field(s, v, FLOW_FIELD_NAME, "field-name", labels[0], s->col_x, y, fws[0],
                                lh[0], v->error == FLOW_MSG_NAME_EMPTY);
     scr_labeled_field(s, v, FLOW_FIELD_SERVICE_NUMBER, "field-service-number", labels[1],
-                      s->col_x + fw + g, y, fw, lh[0], bad_num);
+                      s->col_x + fws[0] + g, y, fws[1], lh[0], bad_num);
     if (!wide)
         y = y1 + mm(s, 3);
-    int x3 = wide ? s->col_x + 2 * (fw + g) : s->col_x;
+    int x3 = wide ? s->col_x + fws[0] + fws[1] + 2 * g : s->col_x;
     int lh2 = wide ? lh[0] : lh[1];
-    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", labels[2], x3, y, fw, lh2, false);
-    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", labels[3], x3 + fw + g, y, fw, lh2,
-                      false);
+    y1 = scr_labeled_field(s, v, FLOW_FIELD_RANK, "field-rank", labels[2], x3, y, fws[2], lh2,
+                           false);
+    scr_labeled_field(s, v, FLOW_FIELD_UNIT, "field-unit", labels[3], x3 + fws[2] + g, y, fws[3],
+                      lh2, false);
     y = y1 + mm(s, 5);
 
-    int bottom = s->foot_y - mm(s, 4);
-    if (v->error != FLOW_MSG_NONE)
-        bottom -= mm(s, 18);
-    bool pad = scr_field_layout(v->focus) == OSK_DIGITS && s->osk.layout == OSK_DIGITS;
-    int rows = pad ? 4 : 5;
     int kh = scr_key_h(s, bottom - y, rows);
+    if (rows * kh + (rows - 1) * kg > bottom - y) {
+        /* Still short: smaller keys (never under 10 mm) rather than keys under the footer. */
+        kh = (bottom - y - (rows - 1) * kg) / rows;
+        kh = kh < mm(s, 10) ? mm(s, 10) : kh;
+    }
     int kw_total = pad ? mm(s, 100) : s->col_w;
-    if (!pad && osk_width(&s->osk, mm(s, 22), mm(s, 1.5f)) < kw_total)
-        kw_total = osk_width(&s->osk, mm(s, 22), mm(s, 1.5f));
-    SDL_Rect kr = {s->col_x + (s->col_w - kw_total) / 2, y, kw_total,
-                   osk_height(&s->osk, kh, mm(s, 1.5f))};
+    if (!pad && osk_width(&s->osk, mm(s, 22), kg) < kw_total)
+        kw_total = osk_width(&s->osk, mm(s, 22), kg);
+    SDL_Rect kr = {s->col_x + (s->col_w - kw_total) / 2, y, kw_total, osk_height(&s->osk, kh, kg)};
     scr_keyboard(s, v, kr, kh);
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);

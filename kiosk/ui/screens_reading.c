@@ -152,8 +152,7 @@ scr_quiz(Screens *s, const FlowView *v)
                    y, s->col_w);
     y += mm(s, 5);
     int avail = s->foot_y - mm(s, 6) - y;
-    if (v->error != FLOW_MSG_NONE)
-        avail -= mm(s, 18);
+    avail -= scr_banner_h(s, v);
     int nch = (int)v->question->n_choices;
     int g = mm(s, 3);
     int ch = (avail - (nch - 1) * g) / (nch > 0 ? nch : 1);
@@ -170,31 +169,104 @@ scr_quiz(Screens *s, const FlowView *v)
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }
 
+/* The score as a card: the count large, a bar with the pass mark on it. */
+static int
+scr_score_card(Screens *s, const FlowView *v, int y)
+{
+    const ThemeColors *c = &s->th->c;
+    char big[32], buf[256], sc[16], of[16], pm[16], nd[16];
+    unsigned needed = v->quiz_of == 0 ? 0 : (v->pass_mark_percent * v->quiz_of + 99) / 100;
+    SDL_Color tone = v->quiz_passed ? c->success : c->error;
+
+    snprintf(big, sizeof big, "%u / %u", v->quiz_score, v->quiz_of);
+    snprintf(sc, sizeof sc, "%u", v->quiz_score);
+    snprintf(of, sizeof of, "%u", v->quiz_of);
+    snprintf(pm, sizeof pm, "%u", v->pass_mark_percent);
+    snprintf(nd, sizeof nd, "%u", needed);
+    const char *names[] = {"score", "total", "pass", "needed"}, *vals[] = {sc, of, pm, nd};
+    int pad = mm(s, 6), is = mm(s, 16);
+    int tpx = fpx(s, THEME_FONT_TITLE), px = fpx(s, THEME_FONT_BODY),
+        spx = fpx(s, THEME_FONT_SMALL);
+    int inner = s->col_w - 2 * pad;
+    int big_h = text_line_height(s->text, tpx, true);
+    int lab_h = text_para_height(s->text, px, true, tr(s, "quiz.correct_label"), inner - is - pad);
+    int pm_h = text_para_height(s->text, spx, true,
+                                trf(s, "quiz.pass_mark", buf, sizeof buf, 4, names, vals), inner);
+    int bar_h = mm(s, 3);
+    int top_h = big_h > is ? big_h : is;
+    int h = pad + top_h + lab_h + mm(s, 4) + bar_h + mm(s, 3) + pm_h + pad;
+    SDL_Rect card = {s->col_x, y, s->col_w, h};
+    draw_round_border(s->draw, card, mm(s, 2), 1, c->border, c->surface);
+    int x = card.x + pad, cy = card.y + pad;
+    draw_disc(s->draw, x + is / 2, cy + (top_h - is) / 2 + is / 2, is / 2, tone);
+    draw_icon(s->draw, v->quiz_passed ? DRAW_ICON_CHECK : DRAW_ICON_CROSS, x + is / 5,
+              cy + (top_h - is) / 2 + is / 5, is * 3 / 5, c->surface);
+    text_line(s->text, &(TextStyle){tpx, true, c->heading, TEXT_LEFT}, big, x + is + pad,
+              cy + (top_h - big_h) / 2, inner - is - pad);
+    cy += top_h;
+    cy += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
+                    tr(s, "quiz.correct_label"), x + is + pad, cy, inner - is - pad);
+    cy += mm(s, 4);
+    /* The bar: the share of right answers, and a mark where passing starts. */
+    draw_round(s->draw, (SDL_Rect){x, cy, inner, bar_h}, bar_h / 2,
+               s->th->high_contrast ? (SDL_Color){0x55, 0x55, 0x55, 0xFF} : c->disabled);
+    if (v->quiz_of > 0 && v->quiz_score > 0)
+        draw_round(s->draw,
+                   (SDL_Rect){x, cy, (int)((long)inner * v->quiz_score / v->quiz_of), bar_h},
+                   bar_h / 2, tone);
+    int mx = x + (int)((long)inner * v->pass_mark_percent / 100);
+    draw_rect(s->draw, (SDL_Rect){mx - 2, cy - mm(s, 1.5f), 4, bar_h + mm(s, 3)}, c->heading);
+    cy += bar_h + mm(s, 3);
+    text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, buf, x, cy, inner);
+    /* The sentence a screen reader or a replay looks for. */
+    ui_note(s->ui, "quiz-score", UI_KIND_TEXT, card, 0,
+            trf(s, "quiz.score", buf, sizeof buf, 3, names, vals));
+    return y + h;
+}
+
 void
 scr_quiz_result(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    char buf[256], sc[16], of[16], pm[16];
+    char buf[256];
     int y = scr_steps(s, v);
+    int px = fpx(s, THEME_FONT_BODY), spx = fpx(s, THEME_FONT_SMALL);
 
     y = scr_heading(s, NULL, tr(s, v->quiz_passed ? "quiz.passed_title" : "quiz.failed_title"), y);
-    snprintf(sc, sizeof sc, "%u", v->quiz_score);
-    snprintf(of, sizeof of, "%u", v->quiz_of);
-    snprintf(pm, sizeof pm, "%u", v->pass_mark_percent);
-    const char *names[] = {"score", "total", "pass"}, *vals[] = {sc, of, pm};
-    int is = mm(s, 16);
-    draw_disc(s->draw, s->col_x + is / 2, y + is / 2, is / 2,
-              v->quiz_passed ? c->success : c->error);
-    draw_icon(s->draw, v->quiz_passed ? DRAW_ICON_CHECK : DRAW_ICON_CROSS, s->col_x + is / 5,
-              y + is / 5, is * 3 / 5, c->surface);
-    int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
-    int tx = s->col_x + is + mm(s, 5);
-    int th = text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
-                       trf(s, "quiz.score", buf, sizeof buf, 3, names, vals), tx, y,
-                       s->col_w - is - mm(s, 5));
-    y += (th > is ? th : is) + mm(s, 8);
-    (void)hpx;
-    if (!v->quiz_passed) {
+    y = scr_score_card(s, v, y) + mm(s, 6);
+    if (v->quiz_passed) {
+        if (v->quiz_attempts > 1) {
+            char at[16];
+            snprintf(at, sizeof at, "%u", v->quiz_attempts);
+            const char *an[] = {"attempt"}, *av[] = {at};
+            y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
+                           trf(s, "quiz.passed_attempt", buf, sizeof buf, 1, an, av), s->col_x, y,
+                           s->col_w);
+            y += mm(s, 5);
+        }
+        /* What comes next, as a numbered list. */
+        y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                       tr(s, "quiz.next_title"), s->col_x, y, s->col_w);
+        y += mm(s, 2);
+        const char *steps[4];
+        int n = 0;
+        if (v->training_course != NULL)
+            steps[n++] = tr(s, "quiz.next_training");
+        steps[n++] = tr(s, "quiz.next_ack");
+        steps[n++] = tr(s, "quiz.next_sign");
+        steps[n++] = tr(s, "quiz.next_cert");
+        int ds = text_line_height(s->text, px, true);
+        for (int i = 0; i < n; i++) {
+            char num[8];
+            snprintf(num, sizeof num, "%d", i + 1);
+            draw_disc(s->draw, s->col_x + ds / 2, y + ds / 2, ds / 2, c->primary);
+            text_line(s->text, &(TextStyle){spx, true, c->on_primary, TEXT_CENTER}, num, s->col_x,
+                      y + (ds - text_line_height(s->text, spx, true)) / 2, ds);
+            int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, steps[i],
+                              s->col_x + ds + mm(s, 4), y, s->col_w - ds - mm(s, 4));
+            y += (h > ds ? h : ds) + mm(s, 2);
+        }
+    } else {
         y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
                        tr(s, "quiz.review_intro"), s->col_x, y, s->col_w);
         y += mm(s, 3);

@@ -35,7 +35,7 @@ scr_training_confirm(Screens *s, const FlowView *v)
         scr_emit(s, FLOW_EV_TRAINING_CONFIRM, 0);
     if (v->focus == FLOW_FIELD_TRAINING_DATE) {
         int kx = s->col_x + s->col_w - kw;
-        int bottom = s->foot_y - mm(s, 4) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
         int kh = scr_key_h(s, bottom - y, 4);
         scr_keyboard(s, v, (SDL_Rect){kx, y, kw, osk_height(&s->osk, kh, mm(s, 1.5f))}, kh);
     }
@@ -56,7 +56,7 @@ scr_acknowledge(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT}, tr(s, "ack.intro"),
                    s->col_x, y, s->col_w);
     y += mm(s, 3);
-    int bottom = s->foot_y - mm(s, 5) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+    int bottom = s->foot_y - mm(s, 5) - scr_banner_h(s, v);
     SDL_Rect view = {s->col_x - mm(s, 2), y, s->col_w + mm(s, 4), bottom - y};
     int off = ui_scroll_begin(s->ui, "clauses", view);
     int cy = y - off + mm(s, 1.5f), g = mm(s, 3);
@@ -91,7 +91,7 @@ scr_sign(Screens *s, const FlowView *v)
     if (v->n_bundles > 0)
         text_h += mm(s, 2) + text_para_height(s->text, spx, true, tr(s, "sign.bundles"), tw) +
                   (int)v->n_bundles * text_line_height(s->text, spx, false);
-    int bottom = s->foot_y - mm(s, 5) - (v->error != FLOW_MSG_NONE ? mm(s, 18) : 0);
+    int bottom = s->foot_y - mm(s, 5) - scr_banner_h(s, v);
     int pad_h = bottom - y - text_h - mm(s, 4);
     if (pad_h > mm(s, 110))
         pad_h = mm(s, 110);
@@ -272,7 +272,7 @@ scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, const 
             const char *body)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, 30);
+    int y = s->bar_h + mm(s, s->H > mm(s, 240) ? 30 : 12);
     int is = mm(s, 22);
 
     draw_icon(s->draw, icon, (s->W - is) / 2, y, is, tone);
@@ -280,16 +280,23 @@ scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, const 
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
     int w = s->col_w * 3 / 4, x = (s->W - w) / 2;
     y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
-    y += mm(s, 4);
-    y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x, y, w);
     if (v->error != FLOW_MSG_NONE) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s%s%s", tr(s, flow_msg_id(v->error)),
-                 v->error_detail ? " " : "", v->error_detail ? v->error_detail : "");
+        /* The heading already says what happened ("No certificate was
+         * issued"): the reason alone, "error.reason.<id>", where the strings
+         * have one; else the whole message. */
+        const char *id = flow_msg_id(v->error);
+        char key[96], msg[1024];
+        snprintf(key, sizeof key, "error.reason.%s", strncmp(id, "error.", 6) == 0 ? id + 6 : id);
+        const char *reason = strcmp(tr(s, key), key) != 0 ? tr(s, key) : tr(s, id);
+        snprintf(msg, sizeof msg, "%s%s%s", reason, v->error_detail ? " " : "",
+                 v->error_detail ? v->error_detail : "");
         y += mm(s, 4);
-        text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER}, msg, x, y, w);
-        ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){x, y, w, px}, 0, flow_msg_id(v->error));
+        int h = text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER}, msg, x, y, w);
+        ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){x, y, w, h}, 0, id);
+        y += h;
     }
+    y += mm(s, 4);
+    text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x, y, w);
     int bw = mm(s, 62);
     if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){(s->W - bw) / 2, s->foot_y, bw, s->btn_h},
                        DRAW_ICON_CHECK, tr(s, "button.done"), UI_STYLE_PRIMARY, true))
