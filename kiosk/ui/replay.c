@@ -584,6 +584,9 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
             break;
         }
         case OP_DUMP: {
+            /* Like snapshots, relative dumps go only to a snapshot folder. */
+            if (snap_dir == NULL && st->arg[0] != '/')
+                break;
             char *path = replay_path(snap_dir, st->arg);
             FILE *f = path ? fopen(path, "w") : NULL;
             if (f == NULL) {

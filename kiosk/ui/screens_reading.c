@@ -257,7 +257,7 @@ scr_quiz_result(Screens *s, const FlowView *v)
         steps[n++] = tr(s, "quiz.next_cert");
         int ds = text_line_height(s->text, px, true);
         for (int i = 0; i < n; i++) {
-            char num[8];
+            char num[12];
             snprintf(num, sizeof num, "%d", i + 1);
             draw_disc(s->draw, s->col_x + ds / 2, y + ds / 2, ds / 2, c->primary);
             text_line(s->text, &(TextStyle){spx, true, c->on_primary, TEXT_CENTER}, num, s->col_x,

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "fileio.h"
 #include "draw.h"
 #include "flow.h"
 #include "replay.h"
@@ -568,6 +569,10 @@ main(int argc, char **argv)
     if (k.replay) {
         ReplayHost host = {&k,          k.ui,        k.text,        &k.clock_ms, ow,        oh,
                            host_settle, host_screen, host_snapshot, host_done,   host_event};
+        if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0755) != CK_OK) {
+            fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
+            goto out;
+        }
         rc = replay_run(rp, &host, snap_dir);
     } else {
         kiosk_wait_setup(&k);
