@@ -516,10 +516,21 @@ main(int argc, char **argv)
     }
     k.flow = app_flow(k.app);
     Uint32 flags = SDL_WINDOW_SHOWN;
-    if (!windowed && !k.replay)
+    int pos = SDL_WINDOWPOS_CENTERED;
+    if (!windowed && !k.replay) {
+        /* Full screen starts at the desktop's own size and origin: without a
+         * window manager (a kiosk's X server, Xvfb) SDL does not resize a
+         * FULLSCREEN_DESKTOP window, and a 1920x1080 one centred on a
+         * 1280x800 screen would be drawn off its edges. */
+        SDL_DisplayMode dm;
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-    k.win = SDL_CreateWindow("certkiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                             w ? w : 1920, h ? h : 1080, flags);
+        pos = 0;
+        if (w == 0 && SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+            w = dm.w;
+            h = dm.h;
+        }
+    }
+    k.win = SDL_CreateWindow("certkiosk", pos, pos, w ? w : 1920, h ? h : 1080, flags);
     if (k.win == NULL) {
         fprintf(stderr, "certkiosk: cannot open a window: %s\n", SDL_GetError());
         goto out;
