@@ -182,3 +182,26 @@ cli_trust_window(const char *days, const char *until, int64_t now, int64_t *exp_
     *exp_out = now + n * (int64_t)86400;
     return CK_OK;
 }
+
+CkErr
+cli_trust_status_load(const char *path, const Trust *trust, StatusList **list_out)
+{
+    char *state = NULL, *dir = NULL;
+    StatusList *list = NULL;
+    CkErr err;
+
+    *list_out = NULL;
+    if ((err = status_load(path, trust, &list)) != CK_OK)
+        return err;
+    state = cli_state_dir();
+    dir = state ? fileio_join(state, "status") : NULL;
+    err = dir ? status_remember(dir, list, trust) : ck_err(CK_ERR_NOMEM, "out of memory");
+    free(dir);
+    free(state);
+    if (err != CK_OK) {
+        status_free(list);
+        return err;
+    }
+    *list_out = list;
+    return CK_OK;
+}

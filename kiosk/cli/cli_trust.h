@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "keys.h"
+#include "status.h"
 #include "trust.h"
 
 #define CLI_AUTHORITY_KEY "authority.key"
@@ -58,5 +59,11 @@ CkErr cli_trust_keypair_create(KeyKind kind, const char *key_path, const char *j
  * --until DATE (RFC 3339 or YYYY-MM-DD, after now); neither means 365 days;
  * both is CK_ERR_USAGE. */
 CkErr cli_trust_window(const char *days, const char *until, int64_t now, int64_t *exp_out);
+
+/* Loads a status list a verifier was given (verified against trust) and
+ * holds it to the newest list seen before from its authority, remembered
+ * under the state folder (cli_state_dir()/status): an older list is
+ * CK_ERR_ROLLBACK. *list_out: free with status_free(). */
+CkErr cli_trust_status_load(const char *path, const Trust *trust, StatusList **list_out);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cert.h"
 #include "cli.h"
+#include "cli_trust.h"
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
@@ -152,7 +153,7 @@ cmd_show(int argc, char **argv)
         goto out;
     }
     if (status_path != NULL) {
-        if ((err = status_load(status_path, trust, &list)) != CK_OK) {
+        if ((err = cli_trust_status_load(status_path, trust, &list)) != CK_OK) {
             rc = cli_fail(err);
             goto out;
         }

@@ -12,6 +12,7 @@
 
 #include "cert.h"
 #include "cli.h"
+#include "cli_trust.h"
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
@@ -320,23 +321,11 @@ cmd_verify(int argc, char **argv)
     if ((err = trust_load(trust_path, &trust)) != CK_OK)
         return cli_fail(err);
     if (status_path != NULL) {
-        if ((err = status_load(status_path, trust, &list)) != CK_OK) {
+        if ((err = cli_trust_status_load(status_path, trust, &list)) != CK_OK) {
             rc = cli_fail(err);
             goto out;
         }
         status.ctx = list;
-        /* A verifier never goes back to an older list than one it has seen
-         * (remembered per authority under the state folder). */
-        {
-            char *state = cli_state_dir(), *dir = state ? fileio_join(state, "status") : NULL;
-            err = dir ? status_remember(dir, list, trust) : ck_err(CK_ERR_NOMEM, "out of memory");
-            free(dir);
-            free(state);
-            if (err != CK_OK) {
-                rc = cli_fail(err);
-                goto out;
-            }
-        }
     }
     n_files = optind < argc ? (size_t)(argc - optind) : 1;
     if ((bufs = calloc(n_files, sizeof *bufs)) == NULL) {

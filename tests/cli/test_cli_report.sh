@@ -74,6 +74,8 @@ grep -q "version 2 with 2 revoked" out.txt || fail "second revoke: $(cat out.txt
 expect_rc 1 certctl verify --trust trust.jwks --status auth/status.jws bad.jws
 expect_rc 1 certctl verify --trust trust.jwks --status status-v1.jws bad.jws
 grep -q "older than version 2" err.txt || fail "verify took an older list: $(cat err.txt)"
+expect_rc 1 certctl show --trust trust.jwks --status status-v1.jws bad.jws
+grep -q "older than version 2" err.txt || fail "show took an older list: $(cat err.txt)"
 expect_rc 1 certctl import --trust trust.jwks --status status-v1.jws
 grep -q "older than version 2" err.txt || fail "registry took an older list: $(cat err.txt)"
 # revoke refuses to build on the older file, too.
