@@ -11,8 +11,8 @@ fail() {
 expect() {
     local code="$1" text="$2"
     shift 2
-    out="$("$@" 2>&1)"
-    local rc=$?
+    local rc
+    out="$("$@" 2>&1)" && rc=0 || rc=$? # (safe under set -e)
     [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; output: $out"
     grep -qF -- "$text" <<<"$out" || fail "'$*' did not say \"$text\"; output: $out"
 }
