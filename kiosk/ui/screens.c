@@ -193,6 +193,7 @@ screens_set_rasterise(Screens *s, bool on)
         s->dim = NULL;
     }
     s->raster_off = !on;
+    text_set_rasterise(s->text, on);
 }
 
 void

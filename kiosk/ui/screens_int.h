@@ -20,7 +20,7 @@ typedef struct Sigpad Sigpad;
 
 typedef struct ScrEvent {
     FlowEvent ev;
-    char text[32];
+    char text[256]; /* as much as the widget layer collects in a frame (ui_typed) */
     bool has_text;
 } ScrEvent;
 

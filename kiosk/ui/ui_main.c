@@ -247,9 +247,32 @@ host_snapshot(void *ctx, const char *path)
 {
     Kiosk *k = ctx;
 
-    /* Snapshot what the screen shows now: draw it fresh. */
+    /* Snapshot what the screen shows now: draw it fresh (the only frames a
+     * replay rasterises). */
+    screens_set_rasterise(k->screens, true);
     kiosk_frames(k, true);
-    return snap_png(k->r, k->theme.width, k->theme.height, path);
+    CkErr err = snap_png(k->r, k->theme.width, k->theme.height, path);
+    screens_set_rasterise(k->screens, false);
+    return err;
+}
+
+static void
+host_settings(void *ctx, const char *lang, int percent, bool high)
+{
+    Kiosk *k = ctx;
+
+    flow_handle(k->flow, &(FlowEvent){.type = FLOW_EV_SET_LANGUAGE, .text = lang});
+    flow_handle(k->flow, &(FlowEvent){.type = FLOW_EV_SET_TEXT_SIZE, .index = percent});
+    if (flow_view(k->flow)->high_contrast != high)
+        flow_handle(k->flow, &(FlowEvent){.type = FLOW_EV_TOGGLE_CONTRAST});
+    kiosk_changed(k);
+    kiosk_frames(k, true);
+}
+
+static const char *
+host_language(void *ctx)
+{
+    return flow_view(((Kiosk *)ctx)->flow)->language;
 }
 
 static bool
@@ -579,7 +602,9 @@ main(int argc, char **argv)
     k.unix0 = clock_now();
     if (k.replay) {
         ReplayHost host = {&k,          k.ui,        k.text,        &k.clock_ms, ow,        oh,
-                           host_settle, host_screen, host_snapshot, host_done,   host_event};
+                           host_settle, host_screen, host_snapshot, host_done,   host_event,
+                           host_settings, host_language, langs, nl};
+        screens_set_rasterise(k.screens, false);
         if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0755) != CK_OK) {
             fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
             goto out;
