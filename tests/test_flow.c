@@ -766,7 +766,7 @@ test_complete_certification(void **state)
     assert_int_equal(issued.pass_mark, 80);
     assert_int_equal(issued.attempts, 1);
     assert_int_equal(issued.n_clauses, 3);
-    assert_string_equal(issued.clause0, "nato-c1");
+    assert_string_equal(issued.clause0, "nato.cthb#nato-c1");
     assert_string_equal(issued.training_date, "2025-11-20");
     assert_string_equal(issued.course, "Forsvarets holdningskurs");
     assert_int_equal(issued.days, 365);

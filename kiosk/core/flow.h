@@ -296,7 +296,8 @@ typedef struct FlowIssueRequest {
 typedef struct FlowIssued {
     char serial[64];
     int64_t valid_until; /* Unix seconds */
-    char *jws; /* compact JWS, malloc'd by the issuer; the flow copies, wipes and frees it */
+    char *jws; /* the certificate as the QR shows it (an SD-JWT presentation), malloc'd by the
+                  issuer; the flow copies, wipes and frees it */
 } FlowIssued;
 
 /* Issues one certificate: signs it and appends it to the store in ONE
