@@ -125,6 +125,16 @@ verify_item(Work *w, Item *it, CertClaims *c)
         it->err = err;
         return;
     }
+    /* The registry matches people by nation and service number: it takes the
+     * full certificate the kiosk logged, never a presentation. */
+    if (c->form == CERT_FORM_PRESENTATION) {
+        snprintf(it->why, sizeof it->why,
+                 "certificate %s is a presentation (claims withheld), not the full certificate",
+                 c->serial);
+        it->err = CK_ERR_TAMPERED;
+        cert_claims_free(c);
+        return;
+    }
     memcpy(it->service_number, c->service_number, sizeof it->service_number);
     memcpy(it->supersedes, c->supersedes, sizeof it->supersedes);
     if ((it->bundles = bundles_json(c)) == NULL) {
