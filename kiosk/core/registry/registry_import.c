@@ -132,7 +132,6 @@ verify_item(Work *w, Item *it, CertClaims *c)
                  "certificate %s is a presentation (claims withheld), not the full certificate",
                  c->serial);
         it->err = CK_ERR_TAMPERED;
-        cert_claims_free(c);
         return;
     }
     memcpy(it->service_number, c->service_number, sizeof it->service_number);
