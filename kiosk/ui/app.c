@@ -262,8 +262,9 @@ static void
 app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
 {
     App *a = ctx;
-    static const char *const types[] = {"",           "admin.login", "admin.failed", "admin.locked",
-                                        "admin.exit", "admin.quit"};
+    static const char *const types[] = {"",           "admin.login",   "admin.failed",
+                                        "admin.locked", "admin.exit",  "admin.restart",
+                                        "admin.maintenance"};
     json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
 
     if ((unsigned)event < sizeof types / sizeof types[0] && event != 0)

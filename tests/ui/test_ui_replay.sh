@@ -17,6 +17,8 @@
 #                           and 8 px at 1920x1080; certctl verify accepts it
 #   # expect-attempts N     ... and its evidence records N quiz attempts
 #   # expect-not-issued     no new cert.issued entry
+#   # expect-exit N         the kiosk exits with status N (the admin stopped it:
+#                           3 restart, 4 maintenance); otherwise it must exit 0
 #   # config JSON           members merged into HOME/config.json for this replay
 #   # full-disk             played with every write failing with ENOSPC from the
 #                           end of the kiosk's start-up on (tests/fault_shim.c)
@@ -129,8 +131,21 @@ if grep -q '^# full-disk$' "$script"; then
     runner=(env CK_FAULT_DIR="$home" CK_FAULT_WRITE_AFTER="$lo" LD_PRELOAD="$shim" certkiosk)
 fi
 
-"${runner[@]}" --home "$home" --replay "$script" --snapshots "$out" --size "$size" ||
-    fail "$name at $size: the replay failed"
+want_rc="$(sed -n 's/^# expect-exit \([0-9]*\)$/\1/p' "$script")"
+set +e
+"${runner[@]}" --home "$home" --replay "$script" --snapshots "$out" --size "$size" \
+    --status-file "$tmp/status"
+rc=$?
+set -e
+[ "$rc" -eq "${want_rc:-0}" ] || fail "$name at $size: the replay exited $rc, expected ${want_rc:-0}"
+# The status file (for cage 0.1.4, which does not pass it on) says the same.
+[ "$(cat "$tmp/status")" = "$rc" ] || fail "$name at $size: the status file says $(cat "$tmp/status"), not $rc"
+if [ -n "$want_rc" ]; then
+    want_type=admin.restart
+    [ "$want_rc" -eq 4 ] && want_type=admin.maintenance
+    last="$(sqlite3 -readonly "$home/store.db" 'SELECT type FROM entries ORDER BY idx DESC LIMIT 1')"
+    [ "$last" = "$want_type" ] || fail "$name: the log's last entry is $last, not $want_type"
+fi
 
 while read -r _ _ file regex; do
     grep -Eq -- "$regex" "$out/$file" || fail "$name: $file has no line matching $regex"
