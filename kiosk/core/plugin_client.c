@@ -24,6 +24,7 @@ struct PluginClient {
     int sock;   /* -1 once closed */
     char *who;  /* "bundle DIR (ID VERSION)" */
     unsigned timeout_ms;
+    unsigned waited_ms; /* the timeout of the exchange under way, for the message */
     unsigned fns;
     char name[PLUGIN_PROTO_INFO_BYTES];
     char version[PLUGIN_PROTO_INFO_BYTES];
@@ -124,7 +125,7 @@ fail(PluginClient *c, PluginProtoErr e, const char *what)
     if (e == PLUGIN_PROTO_TIMEOUT) {
         reap(c, true, &status);
         return ck_err(CK_ERR_REFUSED, "%s: its worker did not answer within %u ms and was stopped",
-                      c->who, c->timeout_ms);
+                      c->who, c->waited_ms);
     }
     if (e == PLUGIN_PROTO_MALFORMED || what != NULL) {
         reap(c, true, &status);
@@ -153,6 +154,7 @@ exchange(PluginClient *c, PluginProtoOut *o, PluginProtoType type, unsigned time
 
     if (c->failed)
         return ck_err(CK_ERR_REFUSED, "%s: its worker failed earlier", c->who);
+    c->waited_ms = timeout_ms;
     if ((e = plugin_proto_send(c->sock, o)) != PLUGIN_PROTO_OK)
         return e == PLUGIN_PROTO_NOMEM ? ck_err(CK_ERR_NOMEM, "out of memory") : fail(c, e, NULL);
     if ((e = plugin_proto_recv(c->sock, PLUGIN_PROTO_MAX_REPLY, (int)timeout_ms, in)) !=
@@ -271,11 +273,12 @@ static CkErr
 read_hello(PluginClient *c)
 {
     PluginProtoIn in;
-    PluginProtoErr e = plugin_proto_recv(c->sock, PLUGIN_PROTO_MAX_REPLY,
-                                         PLUGIN_CLIENT_LOAD_TIMEOUT_MS, &in);
+    PluginProtoErr e;
     uint32_t ok, flags;
     char *note, line[400];
 
+    c->waited_ms = PLUGIN_CLIENT_LOAD_TIMEOUT_MS;
+    e = plugin_proto_recv(c->sock, PLUGIN_PROTO_MAX_REPLY, PLUGIN_CLIENT_LOAD_TIMEOUT_MS, &in);
     if (e != PLUGIN_PROTO_OK)
         return fail(c, e, NULL);
     ok = plugin_proto_get_u32(&in);

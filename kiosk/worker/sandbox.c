@@ -11,8 +11,11 @@
  * the kernel's internal shmem mount, which Landlock does not govern; tested on
  * Linux 6.18 (Landlock ABI 7) by tests/test_plugin_sandbox.c, whose hostile
  * constructors try every one of those paths. Once dlopen returns,
- * sandbox_seal() adds a filter that kills on any open and on executable
- * mappings, so the entry call and every rule call run without either.
+ * sandbox_seal() adds a filter that kills on any open, any stat by path and
+ * on executable mappings, so the entry call and every rule call run without
+ * them. What a constructor can still do during load that a rule call cannot:
+ * newfstatat on a path (the loader's fstat uses it), so it may learn whether
+ * a path exists and its size and times, never its bytes.
  *
  * Without Landlock (kernels before 5.13, or when disabled at boot) a
  * constructor could read files the worker's uid can read. The host is told
@@ -191,6 +194,7 @@ load_filter(void)
         SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(clock_gettime),
         SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),  SCMP_SYS(getrandom),
         SCMP_SYS(sched_yield),  SCMP_SYS(getpid),        SCMP_SYS(gettid),
+        SCMP_SYS(getppid),
         SCMP_SYS(restart_syscall), SCMP_SYS(seccomp),
     };
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -258,6 +262,9 @@ sandbox_seal(void)
     rc |= seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
     rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(openat), 0);
     rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(seccomp), 0);
+    /* The loader's fstat goes through newfstatat, which also takes a path:
+     * after load, a module may not even learn whether a file exists. */
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(newfstatat), 0);
     rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(mmap), 1,
                            SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
     rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(mprotect), 1,
