@@ -191,7 +191,7 @@ open_host(const Fixture *f, const char *seen_path, bool record)
 
 /* The good NOR bundle must have loaded and still check numbers with its module. */
 static void
-assert_good_nor_works(const PluginHost *h)
+assert_good_nor_works(PluginHost *h)
 {
     char reason[256];
     const Bundle *b = plugin_host_find(h, "NOR");
