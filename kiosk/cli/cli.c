@@ -157,21 +157,34 @@ out:
     return CK_OK;
 }
 
-char *
-cli_state_dir(void)
+CkErr
+cli_state_dir(char **dir_out)
 {
     const char *v;
-    char *out = NULL;
+    char *dir = NULL;
+    CkErr err;
 
+    *dir_out = NULL;
     if ((v = getenv("CERTKIOSK_STATE_DIR")) != NULL && *v)
-        return strdup(v);
-    if ((v = getenv("XDG_STATE_HOME")) != NULL && *v)
-        return fileio_join(v, "certkiosk");
-    if ((v = getenv("HOME")) == NULL || !*v)
-        v = "/tmp";
-    if (asprintf(&out, "%s/.local/state/certkiosk", v) < 0)
-        return NULL;
-    return out;
+        dir = strdup(v);
+    else if ((v = getenv("XDG_STATE_HOME")) != NULL && *v)
+        dir = fileio_join(v, "certkiosk");
+    else if ((v = getenv("HOME")) != NULL && *v)
+        dir = fileio_join(v, ".local/state/certkiosk");
+    else
+        /* No shared fallback such as /tmp: another user could make it first
+         * and feed the witness the history they want. */
+        return ck_err(CK_ERR_USAGE, "neither HOME nor XDG_STATE_HOME is set, so certctl has no "
+                                    "folder for its state (witness, registry, status lists): set "
+                                    "one of them, or CERTKIOSK_STATE_DIR");
+    if (dir == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = fileio_private_dir(dir, "state folder", true)) != CK_OK) {
+        free(dir);
+        return err;
+    }
+    *dir_out = dir;
+    return CK_OK;
 }
 
 bool

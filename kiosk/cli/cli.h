@@ -51,8 +51,11 @@ CkErr cli_passphrase(const char *pass_file, const char *prompt, bool confirm, ch
 
 /* The default folder for certctl's own state (witness checkpoints, the
  * registry): $CERTKIOSK_STATE_DIR, else $XDG_STATE_HOME/certkiosk, else
- * ~/.local/state/certkiosk. Returns a new string; free with free(). */
-char *cli_state_dir(void);
+ * $HOME/.local/state/certkiosk; never a shared folder (with neither HOME nor
+ * XDG_STATE_HOME it is CK_ERR_USAGE). Made 0700 when missing; one others can
+ * read or that another user owns is CK_ERR_PERMISSION (fileio_private_dir).
+ * *dir_out: a new string, free with free(). */
+CkErr cli_state_dir(char **dir_out);
 
 /* True when standard error is a terminal (progress bars go only there). */
 bool cli_progress_enabled(void);

@@ -188,7 +188,7 @@ kiosk_endorse(int argc, char **argv)
     {
         size_t n = strlen(jws);
         jws[n] = '\n'; /* write the JWS and a newline; the NUL is not needed */
-        err = fileio_write_atomic(jws_path, jws, n + 1, 0644, false);
+        err = fileio_write_atomic(jws_path, jws, n + 1, 0600, false);
         jws[n] = '\0';
     }
     if (err != CK_OK || (err = trust_save(trust, trust_path)) != CK_OK) {

@@ -81,22 +81,22 @@ registry_open(const char *dir, bool create, Registry **reg_out)
         free(reg);
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
-    if (!fileio_exists(reg->path)) {
-        if (!create) {
-            err = ck_err(CK_ERR_NOT_FOUND, "%s: no registry here yet (import a kiosk export first)",
-                         dir);
-            goto out;
-        }
-        if ((err = fileio_mkdir_p(dir, 0700)) != CK_OK)
-            goto out;
+    if (!create && !fileio_exists(reg->path)) {
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: no registry here yet (import a kiosk export first)",
+                     dir);
+        goto out;
     }
+    if ((err = fileio_private_dir(dir, "registry folder", create)) != CK_OK)
+        goto out;
+    /* Made 0600 before SQLite sees it: SQLite gives -wal and -shm the file's mode. */
+    if (create && (err = fileio_precreate(reg->path, 0600)) != CK_OK)
+        goto out;
     if (sqlite3_open_v2(reg->path, &reg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         err = ck_err(CK_ERR_DB, "%s: cannot open: %s", reg->path,
                      reg->db ? sqlite3_errmsg(reg->db) : "out of memory");
         goto out;
     }
-    chmod(reg->path, 0600);
     sqlite3_busy_timeout(reg->db, 10000);
     if ((err = pragma_int(reg, "PRAGMA application_id", &app_id)) != CK_OK) {
         err = ck_err(CK_ERR_DB, "%s: not a certkiosk registry (not a SQLite database)", reg->path);
