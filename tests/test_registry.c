@@ -358,6 +358,16 @@ test_two_kiosks_merge_and_the_same_export_twice_changes_nothing(void **state)
     assert_int_equal(rc.n_bundles, 1);
     assert_string_equal(rc.bundles[0].version, "2026.1.0");
     assert_int_equal(registry_find_person(f->reg, "NOR", "9999", &rc), CK_ERR_NOT_FOUND);
+    /* The witnessed checkpoint, as another tool (verify --registry) reads it. */
+    {
+        RegistryKiosk rk;
+        assert_int_equal(registry_get_kiosk(f->reg, "KIOSK-A", &rk), CK_OK);
+        assert_int_equal(rk.size, 3);
+        assert_string_equal(rk.kid, a->pub.kid);
+        assert_non_null(strstr(rk.checkpoint, "certkiosk.example/KIOSK-A\n3\n"));
+        free(rk.checkpoint);
+        assert_int_equal(registry_get_kiosk(f->reg, "KIOSK-Z", &rk), CK_ERR_NOT_FOUND);
+    }
     assert_int_equal(registry_find_person(f->reg, "USA", "1001", &rc), CK_ERR_NOT_FOUND);
 
     /* The older export, once a newer one was witnessed, is refused. */

@@ -418,3 +418,38 @@ registry_foreach_kiosk(Registry *reg, RegistryKioskFn fn, void *ctx)
     sqlite3_finalize(st);
     return err;
 }
+
+CkErr
+registry_get_kiosk(Registry *reg, const char *kiosk_id, RegistryKiosk *out)
+{
+    sqlite3_stmt *st;
+    CkErr err;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((err = registry_prepare(
+             reg, "SELECT kid, origin, size, root, checkpoint FROM kiosks WHERE kiosk_id = ?",
+             &st)) != CK_OK)
+        return err;
+    sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *root = sqlite3_column_blob(st, 3);
+        snprintf(out->kiosk_id, sizeof out->kiosk_id, "%s", kiosk_id);
+        snprintf(out->kid, sizeof out->kid, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(out->origin, sizeof out->origin, "%s", (const char *)sqlite3_column_text(st, 1));
+        out->size = (uint64_t)sqlite3_column_int64(st, 2);
+        if (root == NULL || sqlite3_column_bytes(st, 3) != MERKLE_HASH_LEN)
+            err = ck_err(CK_ERR_DB, "%s: kiosk %s: stored root is damaged", reg->path, kiosk_id);
+        else
+            memcpy(out->root, root, MERKLE_HASH_LEN);
+        if (err == CK_OK &&
+            (out->checkpoint = strdup((const char *)sqlite3_column_text(st, 4))) == NULL)
+            err = ck_err(CK_ERR_NOMEM, "out of memory");
+    } else if (rc == SQLITE_DONE) {
+        err = ck_err(CK_ERR_NOT_FOUND, "kiosk %s is not in the registry", kiosk_id);
+    } else {
+        err = registry_db_err(reg, "reading the witnessed checkpoint");
+    }
+    sqlite3_finalize(st);
+    return err;
+}

@@ -9,7 +9,10 @@
 #include <stdint.h>
 
 #include "cert.h"
+#include "checkpoint.h"
 #include "err.h"
+#include "keys.h"
+#include "merkle.h"
 #include "status.h"
 #include "trust.h"
 
@@ -151,5 +154,20 @@ CkErr registry_counts(Registry *reg, RegistryCounts *out);
 typedef CkErr (*RegistryKioskFn)(void *ctx, const char *kiosk_id, const char *kid,
                                  const char *origin, uint64_t size, const char *checkpoint);
 CkErr registry_foreach_kiosk(Registry *reg, RegistryKioskFn fn, void *ctx);
+
+/* What the registry witnessed of one kiosk: the newest checkpoint it
+ * accepted (size and root of the kiosk's log, and the signed note). */
+typedef struct RegistryKiosk {
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+    char kid[KEY_ID_LEN + 1];
+    char origin[CHECKPOINT_ORIGIN_MAX + 1];
+    uint64_t size;
+    unsigned char root[MERKLE_HASH_LEN];
+    char *checkpoint; /* the note as the kiosk signed it; free() it */
+} RegistryKiosk;
+
+/* The witnessed checkpoint of kiosk_id: CK_OK, CK_ERR_NOT_FOUND (never
+ * imported) or CK_ERR_DB. Free out->checkpoint with free(). */
+CkErr registry_get_kiosk(Registry *reg, const char *kiosk_id, RegistryKiosk *out);
 
 #endif
