@@ -10,12 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "content.h"
 #include "fileio.h"
 #include "home.h"
+#include "keys.h"
 #include "store.h"
+#include "utf8.h"
 
 typedef struct Fixture {
     char dir[64];
@@ -36,7 +41,7 @@ static int
 teardown(void **state)
 {
     Fixture *f = *state;
-    char cmd[128];
+    char cmd[256];
 
     snprintf(cmd, sizeof cmd, "chmod -R u+rwx %s; rm -rf %s", f->dir, f->dir);
     assert_int_equal(system(cmd), 0);
@@ -47,7 +52,7 @@ teardown(void **state)
 static mode_t
 mode_of(const char *dir, const char *name)
 {
-    char path[256];
+    char path[512];
     struct stat st;
 
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -173,6 +178,166 @@ test_home_files_are_0600_and_an_open_home_is_refused(void **state)
     assert_int_equal(home_read(home, &kh), CK_OK);
 }
 
+/* CERTKIOSK_TEST_FAST_KDF is honoured only as "1", only in a test build,
+ * only under the temporary folder. */
+static void
+test_fast_kdf_only_for_test_keys_under_tmp(void **state)
+{
+    Fixture *f = *state;
+    char path[128], outside[512];
+    const char *values[] = {"0", "", "yes", "true", "1 ", "01"};
+    unsigned long long ops;
+    size_t mem;
+
+    snprintf(path, sizeof path, "%s/authority.key", f->dir);
+    snprintf(outside, sizeof outside, "%s/authority.key", CK_BINARY_DIR);
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        setenv("CERTKIOSK_TEST_FAST_KDF", values[i], 1);
+        assert_false(key_test_kdf(path));
+        key_kdf_limits(KEY_KDF_PASSPHRASE, path, &ops, &mem);
+        assert_int_equal(ops, crypto_pwhash_OPSLIMIT_MODERATE);
+        assert_int_equal(mem, crypto_pwhash_MEMLIMIT_MODERATE);
+        key_kdf_limits(KEY_KDF_PIN, path, &ops, &mem);
+        assert_int_equal(ops, KEY_PIN_OPSLIMIT);
+        assert_int_equal(mem, KEY_PIN_MEMLIMIT);
+    }
+    unsetenv("CERTKIOSK_TEST_FAST_KDF");
+    assert_false(key_test_kdf(path));
+    setenv("CERTKIOSK_TEST_FAST_KDF", "1", 1);
+    assert_false(key_test_kdf(outside));
+    assert_false(key_test_kdf("/tmp/../etc/authority.key"));
+    assert_false(key_test_kdf(NULL));
+#ifdef CK_TEST_BUILD
+    assert_true(key_test_kdf(path)); /* what lets the other tests run fast */
+#endif
+    unsetenv("CERTKIOSK_TEST_FAST_KDF");
+}
+
+static void
+test_short_passphrases_are_refused(void **state)
+{
+    Fixture *f = *state;
+    char path[128];
+    SecretKey *sk = NULL;
+
+    snprintf(path, sizeof path, "%s/authority.key", f->dir);
+    setenv("CERTKIOSK_TEST_FAST_KDF", "1", 1);
+    assert_int_equal(key_generate(KEY_KIND_AUTHORITY, &sk), CK_OK);
+    assert_int_equal(key_save_encrypted(sk, path, "", 0), CK_ERR_USAGE);
+    assert_int_equal(key_save_encrypted(sk, path, "eleven char", 11), CK_ERR_USAGE);
+    assert_non_null(strstr(ck_err_detail(), "at least 12"));
+    /* Characters, not bytes: eleven two-byte letters are still eleven. */
+    assert_int_equal(key_save_encrypted(sk, path, "\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5"
+                                                  "\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5", 22),
+                     CK_ERR_USAGE);
+    assert_non_null(strstr(ck_err_detail(), "has 11 characters"));
+    assert_false(fileio_exists(path));
+    assert_int_equal(key_save_encrypted(sk, path, "twelve chars", 12), CK_OK);
+    key_destroy(sk);
+    unsetenv("CERTKIOSK_TEST_FAST_KDF");
+}
+
+/* Reads the first byte at p in a child process: its signal number, or 0 when it could. */
+static int
+read_in_child(const void *p)
+{
+    int status;
+    pid_t pid = fork();
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        volatile const unsigned char *v = p;
+        signal(SIGSEGV, SIG_DFL); /* cmocka's handler would catch it */
+        _exit(v[0] == 0x5a ? 3 : 4);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/* The kiosk key's memory cannot be read except during a signature. */
+static void
+test_kiosk_key_is_noaccess_outside_a_signature(void **state)
+{
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    unsigned char sig[crypto_sign_BYTES];
+    unsigned char plain[64] = {0};
+
+    assert_int_equal(read_in_child(plain), 0); /* the probe itself works */
+    assert_int_equal(key_generate(KEY_KIND_KIOSK, &sk), CK_OK);
+    assert_int_equal(read_in_child(key_guarded_bytes(sk)), SIGSEGV);
+    key_sign(sk, (const unsigned char *)"m", 1, sig);
+    key_public(sk, &pub);
+    assert_int_equal(key_verify(&pub, (const unsigned char *)"m", 1, sig), CK_OK);
+    assert_int_equal(read_in_child(key_guarded_bytes(sk)), SIGSEGV);
+    key_destroy(sk);
+}
+
+/* Names, rosters and content: bidi controls and invisible characters are refused, named. */
+static void
+test_utf8_refuses_bidi_and_invisible_characters(void **state)
+{
+    static const char *bad[] = {
+        "Ann\xe2\x80\xae", "\xe2\x81\xa6x",     "a\xe2\x80\x8b", "\xe2\x80\x8f",
+        "\xe2\x81\xa9",    "\xef\xbb\xbfName", "\xe2\x80\x8d",  "\xc2\xad",
+        "\xd8\x9c",         "\xe2\x81\xa0",
+    };
+    char where[96];
+    size_t off;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(utf8_check(bad[i], strlen(bad[i]), 100, true, NULL, &off), UTF8_INVISIBLE);
+    assert_int_equal(utf8_check("Ann\xe2\x80\xae", 6, 100, true, NULL, &off), UTF8_INVISIBLE);
+    assert_int_equal(off, 3);
+    assert_string_equal(utf8_describe_at("Ann\xe2\x80\xae", 6, off, where, sizeof where),
+                        "U+202E RIGHT-TO-LEFT OVERRIDE at character 4");
+    /* What a name may hold: letters of every script, the no-break space, U+202F. */
+    assert_int_equal(utf8_check("\xc3\x85se \xce\x9b\xc2\xa0\xe2\x80\xaf\xd0\x96", 14, 100, false,
+                                NULL, NULL),
+                     UTF8_OK);
+}
+
+static void
+test_content_names_file_line_and_column(void **state)
+{
+    const char *raw = "{\n  \"language\": \"en\",\n  \"title\": \"Code \xe2\x80\xae of\"\n}\n";
+    const char *esc = "{\n  \"language\": \"en\",\n\n  \"title\": \"ab\\u2066c\"\n}\n";
+    const char *literal = "{\"t\": \"a\\\\u2066\"}"; /* an escaped backslash, then "u2066" */
+    Content *c = NULL;
+    uint32_t cp;
+    size_t line, col;
+
+    assert_int_equal(content_parse("nor/content/en.json", (const unsigned char *)raw, strlen(raw),
+                                   &c),
+                     CK_ERR_FORMAT);
+    assert_null(c);
+    assert_non_null(strstr(ck_err_detail(), "nor/content/en.json:3:18: U+202E RIGHT-TO-LEFT "
+                                            "OVERRIDE"));
+    assert_int_equal(content_parse("en.json", (const unsigned char *)esc, strlen(esc), &c),
+                     CK_ERR_FORMAT);
+    assert_non_null(strstr(ck_err_detail(), "en.json:4:15: U+2066 LEFT-TO-RIGHT ISOLATE"));
+    assert_false(utf8_find_invisible(literal, strlen(literal), &cp, &line, &col));
+}
+
+/* Terminal text: C0, C1, DEL and bidi controls as \u sequences. */
+static void
+test_escape_for_a_terminal(void **state)
+{
+    const char *in = "a\x1b[2Jb\nc\td\x7f\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\\u202E\xff\xc3\xa5";
+    char *field = utf8_escape(in, strlen(in), UTF8_ESCAPE_NEWLINES);
+    char *text = utf8_escape(in, strlen(in), 0);
+    char *stream = utf8_escape("x\r\ny\rz\\u1", 9, UTF8_ESCAPE_STREAM);
+
+    assert_string_equal(field, "a\\u001B[2Jb\\u000Ac\\u0009d\\u007F\\u009B\\u202E\\u2069"
+                               "\\u005Cu202E\\xFF\xc3\xa5");
+    assert_string_equal(text, "a\\u001B[2Jb\nc\td\\u007F\\u009B\\u202E\\u2069"
+                              "\\u005Cu202E\\xFF\xc3\xa5");
+    assert_string_equal(stream, "x\r\ny\\u000Dz\\u1");
+    free(stream);
+    free(text);
+    free(field);
+}
+
 int
 main(void)
 {
@@ -188,6 +353,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_store_and_its_wal_and_shm_are_0600, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_files_are_0600_and_an_open_home_is_refused,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_kdf_only_for_test_keys_under_tmp, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_short_passphrases_are_refused, setup, teardown),
+        cmocka_unit_test(test_kiosk_key_is_noaccess_outside_a_signature),
+        cmocka_unit_test(test_utf8_refuses_bidi_and_invisible_characters),
+        cmocka_unit_test(test_content_names_file_line_and_column),
+        cmocka_unit_test(test_escape_for_a_terminal),
     };
 
     if (sodium_init() < 0)
