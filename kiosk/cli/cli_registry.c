@@ -1,4 +1,4 @@
-/* cli_registry: the registry folder and progress bars shown only for work over a second. */
+/* cli_registry: where the registry is (a folder or a postgresql:// URL) and progress bars shown only for work over a second. */
 #include "cli_registry.h"
 
 #include <stdlib.h>
@@ -11,12 +11,15 @@
 CkErr
 cli_registry_dir(const char *flag, char **dir_out)
 {
+    const char *env = getenv("CERTKIOSK_REGISTRY");
     char *state;
     CkErr err;
 
     *dir_out = NULL;
     if (flag != NULL)
         *dir_out = strdup(flag);
+    else if (env != NULL && env[0] != '\0')
+        *dir_out = strdup(env);
     else if ((err = cli_state_dir(&state)) != CK_OK)
         return err;
     else {

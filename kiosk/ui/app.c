@@ -152,6 +152,16 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
 
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
+/* The claims the QR may disclose beyond the checkpoint's: none for now
+ * (a bundle rule may widen it). */
+static unsigned
+app_qr_disclosures(const App *a, const FlowIssueRequest *req)
+{
+    (void)a;
+    (void)req;
+    return 0;
+}
+
 static CkErr
 app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
 {
@@ -222,8 +232,11 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     }
     memcpy(out->serial, res.serial, sl + 1);
     out->valid_until = res.valid_until;
-    out->jws = res.jws;
-    res.jws = NULL;
+    /* The log keeps the full certificate; the screen's QR carries a
+     * presentation without the service record or the evidence. */
+    if ((err = cert_present(res.jws, strlen(res.jws), app_qr_disclosures(a, req), &out->jws)) !=
+        CK_OK)
+        goto out;
 out:
     issue_result_clear(&res);
     cert_claims_free(c);
@@ -236,8 +249,9 @@ static void
 app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
 {
     App *a = ctx;
-    static const char *const types[] = {"",           "admin.login", "admin.failed", "admin.locked",
-                                        "admin.exit", "admin.quit"};
+    static const char *const types[] = {"",           "admin.login",   "admin.failed",
+                                        "admin.locked", "admin.exit",  "admin.restart",
+                                        "admin.maintenance"};
     json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
 
     if ((unsigned)event < sizeof types / sizeof types[0] && event != 0)
