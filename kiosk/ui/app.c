@@ -153,14 +153,27 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
 
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
-/* The claims the QR may disclose beyond the checkpoint's: none for now
- * (a bundle rule may widen it). */
+/* The claims the QR may disclose beyond name, nation, category, validity,
+ * serial and issuer: what the person's nation's bundle lists in
+ * rules.qr_discloses (checked when the bundle loaded); none by default. */
 static unsigned
 app_qr_disclosures(const App *a, const FlowIssueRequest *req)
 {
-    (void)a;
-    (void)req;
-    return 0;
+    unsigned mask = 0, bit;
+
+    for (size_t i = 0; i < a->n_bundles; i++) {
+        const json_t *list, *v;
+        size_t k;
+        if (req->nation == NULL || strcmp(a->bundles[i].fb.nation, req->nation) != 0)
+            continue;
+        list = json_object_get(bundle_rules(a->bundles[i].b), "qr_discloses");
+        json_array_foreach(list, k, v)
+        {
+            if (json_is_string(v) && cert_claim_bit(json_string_value(v), &bit) == CK_OK)
+                mask |= bit;
+        }
+    }
+    return mask;
 }
 
 static CkErr

@@ -499,6 +499,8 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
 {
     static const char cols[] = "serial, kiosk_id, jws, nation, service_number, valid_from, "
                                "valid_until, bundles, supersedes, log_index";
+    static const char cert_cols[] = "serial, kiosk_id, nation, service_number, valid_from, "
+                                    "valid_until, bundles, supersedes, log_index";
     const RegistryDriver *d = reg->drv;
     Incoming in = {certs, kiosk_id};
     RegStmt *st = NULL;
@@ -527,7 +529,7 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     snprintf(sql, sizeof sql,
              "INSERT INTO certs(%s) SELECT %s FROM ck_incoming WHERE true "
              "ON CONFLICT(serial) DO NOTHING",
-             cols, cols);
+             cert_cols, cert_cols);
     if ((err = d->prepare(reg, sql, "storing certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
@@ -535,8 +537,15 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     stats->known = n - stats->added;
     d->finalize(st);
     if ((err = d->prepare(reg,
-                          "SELECT i.serial FROM ck_incoming i JOIN certs c ON c.serial = i.serial "
-                          "WHERE c.jws <> i.jws LIMIT 1",
+                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
+                          "WHERE true ON CONFLICT(serial) DO NOTHING",
+                          "storing certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
+        goto out;
+    d->finalize(st);
+    if ((err = d->prepare(reg,
+                          "SELECT i.serial FROM ck_incoming i JOIN cert_texts c ON c.serial = "
+                          "i.serial WHERE c.jws <> i.jws LIMIT 1",
                           "checking certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
