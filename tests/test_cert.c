@@ -359,6 +359,7 @@ test_decode_returns_every_claim(void **state)
     char *jws;
 
     in->method = CERT_METHOD_PAPER;
+    strcpy(in->quiz_order, "2013.120.3012");
     strcpy(in->recorded_by, "Maj. Admin");
     strcpy(in->supersedes, "KIOSK-1-000007");
     jws = issue_as(kiosk, "KIOSK-1", in);
@@ -376,9 +377,26 @@ test_decode_returns_every_claim(void **state)
     assert_int_equal(out->n_clauses, 2);
     assert_string_equal(out->clauses[1], "c2");
     assert_int_equal(out->quiz_score, 9);
+    assert_string_equal(out->quiz_order, "2013.120.3012");
     assert_string_equal(out->training[0].date, "2025-12-01");
     assert_int_equal(out->valid_from, in->valid_from);
     cert_claims_free(out);
+    cert_claims_free(in);
+    free(jws);
+}
+
+/* The order the quiz was shown in is evidence: digits and dots only. */
+static void
+test_quiz_order_with_other_characters_fails_the_format_step(void **state)
+{
+    CertClaims *in = sample_claims(), *out = NULL;
+    char *jws;
+
+    strcpy(in->quiz_order, "2013.12<script>");
+    jws = issue_as(kiosk, "KIOSK-1", in);
+    assert_int_equal(cert_decode(jws, strlen(jws), &out), CK_ERR_FORMAT);
+    assert_non_null(strstr(ck_err_detail(), "evidence.quiz.order"));
+    assert_null(out);
     cert_claims_free(in);
     free(jws);
 }
@@ -435,6 +453,7 @@ main(void)
         cmocka_unit_test(test_valid_certificate_passes_every_step),
         cmocka_unit_test(test_payload_follows_the_shared_format),
         cmocka_unit_test(test_decode_returns_every_claim),
+        cmocka_unit_test(test_quiz_order_with_other_characters_fails_the_format_step),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

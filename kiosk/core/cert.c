@@ -226,11 +226,13 @@ build_payload(const CertClaims *c, const char *kiosk_id, const char *operator_na
     ok = ok && json_object_set(ev, "bundles", bundles) == 0 &&
          json_object_set(ev, "textSha256", texts) == 0 &&
          json_object_set(ev, "clauses", clauses) == 0;
-    if (ok && c->has_quiz)
-        ok = json_object_set_new(ev, "quiz",
-                                 json_pack("{s:i,s:i,s:i,s:i}", "score", c->quiz_score, "of",
-                                           c->quiz_of, "passMark", c->quiz_pass_mark, "attempts",
-                                           c->quiz_attempts)) == 0;
+    if (ok && c->has_quiz) {
+        json_t *quiz = json_pack("{s:i,s:i,s:i,s:i}", "score", c->quiz_score, "of", c->quiz_of,
+                                 "passMark", c->quiz_pass_mark, "attempts", c->quiz_attempts);
+        ok = quiz != NULL && set_opt(quiz, "order", c->quiz_order) == 0 &&
+             json_object_set(ev, "quiz", quiz) == 0;
+        json_decref(quiz);
+    }
     ok = ok && json_object_set(ev, "training", training) == 0 &&
          set_opt(ev, "signatureSha256", c->signature_sha256) == 0 &&
          json_object_set_new(ev, "logIndex", json_integer((json_int_t)c->log_index)) == 0 &&
@@ -421,6 +423,15 @@ read_evidence(const json_t *ev, CertClaims *c)
             (err = get_int(q, "passMark", 0, 100, &p, "evidence.quiz.passMark")) != CK_OK ||
             (err = get_int(q, "attempts", 0, 100000, &t, "evidence.quiz.attempts")) != CK_OK)
             return err;
+        if ((v = json_object_get(q, "order")) != NULL) {
+            const char *o_s = json_string_value(v);
+            if (o_s == NULL || json_string_length(v) > CERT_QUIZ_ORDER_MAX ||
+                strspn(o_s, "0123456789.") != json_string_length(v))
+                return ck_err(CK_ERR_FORMAT,
+                              "evidence.quiz.order must be digits and dots, at most %d",
+                              CERT_QUIZ_ORDER_MAX);
+            memcpy(c->quiz_order, o_s, json_string_length(v) + 1);
+        }
         c->has_quiz = true;
         c->quiz_score = (int)s;
         c->quiz_of = (int)o;

@@ -25,6 +25,7 @@
 #define CERT_CLAUSE_ID_MAX 31
 #define CERT_MAX_TRAINING 4
 #define CERT_SHA256_HEX 64
+#define CERT_QUIZ_ORDER_MAX 1023 /* evidence.quiz.order: about 200 questions of 4 choices */
 
 typedef enum CertMethod {
     CERT_METHOD_KIOSK = 1, /* signed at the kiosk */
@@ -77,6 +78,9 @@ typedef struct CertClaims {
     char clauses[CERT_MAX_CLAUSES][CERT_CLAUSE_ID_MAX + 1];
     bool has_quiz;
     int quiz_score, quiz_of, quiz_pass_mark, quiz_attempts; /* pass mark in percent */
+    /* optional: the order the choices were shown in, per question the content
+     * indices as shown, '.' between questions ("2013.120"; digits and dots) */
+    char quiz_order[CERT_QUIZ_ORDER_MAX + 1];
     size_t n_training;
     CertTraining training[CERT_MAX_TRAINING];
     char signature_sha256[CERT_SHA256_HEX + 1]; /* optional: hash of the signature strokes */

@@ -16,6 +16,7 @@ flow_on_sign(Flow *f)
 {
     FlowIssueBundle ib[FLOW_MAX_SLOTS * FLOW_MAX_LANGS];
     const char *clause_ids[FLOW_MAX_ITEMS];
+    char quiz_order[FLOW_MAX_ITEMS * (CONTENT_MAX_CHOICES + 1) + 1];
     FlowIssueRequest req;
     FlowIssued out;
     size_t n_ib = 0;
@@ -71,6 +72,9 @@ flow_on_sign(Flow *f)
     req.quiz_of = (unsigned)f->n_questions;
     req.pass_mark_percent = f->pass_mark;
     req.quiz_attempts = f->quiz_attempts;
+    if (flow_quiz_order_string(f, quiz_order, sizeof quiz_order) == 0)
+        quiz_order[0] = '\0';
+    req.quiz_order = quiz_order;
     if (f->training_required) {
         req.training_course =
             f->cfg.rules.training_course(f->cfg.rules.ctx, flow_governing(f), f->language);

@@ -58,6 +58,9 @@ typedef struct PluginHostOptions {
     /* A native module's log line, tagged with its bundle ID. */
     void (*on_log)(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg);
     void *ctx;
+    /* Refuse draft bundles (bundle_draft()): a deployed kiosk does, unless its
+     * config allows draft content; the DEMO kiosk and `certctl plugin` do not. */
+    bool refuse_drafts;
 } PluginHostOptions;
 
 /* Finds and loads every bundle. Per-bundle failures are refusals, not

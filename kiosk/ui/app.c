@@ -45,6 +45,7 @@ struct App {
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
     uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
+    bool allow_draft_content; /* config: show draft bundles, marked DRAFT CONTENT */
     char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
     size_t n_loaded;
     char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
@@ -150,6 +151,15 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
     return sn ? app_localized(json_object_get(sn, "label"), lang) : NULL;
 }
 
+static bool
+app_clause_applies(void *ctx, const FlowBundle *bundle, const char *clause_id,
+                   FlowCategory category)
+{
+    const Bundle *b = app_bundle_of(ctx, bundle);
+
+    return b == NULL || bundle_clause_applies(b, clause_id, flow_category_name(category));
+}
+
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
 static CkErr
@@ -207,6 +217,8 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     c->quiz_of = (int)req->quiz_of;
     c->quiz_pass_mark = (int)req->pass_mark_percent;
     c->quiz_attempts = (int)req->quiz_attempts;
+    if (req->quiz_order != NULL && strlen(req->quiz_order) <= CERT_QUIZ_ORDER_MAX)
+        memcpy(c->quiz_order, req->quiz_order, strlen(req->quiz_order) + 1);
     if (req->training_course != NULL && req->training_date != NULL) {
         CertTraining *t = &c->training[c->n_training++];
         snprintf(t->course, sizeof t->course, "%s", req->training_course);
@@ -350,6 +362,13 @@ app_read_config(App *a)
         sec = sec < timers[i].min ? timers[i].min : sec > timers[i].max ? timers[i].max : sec;
         *(uint32_t *)((char *)a + timers[i].off) = (uint32_t)sec * 1000u;
     }
+    if ((v = json_object_get(cfg, "allow_draft_content")) != NULL) {
+        if (!json_is_boolean(v)) {
+            err = ck_err(CK_ERR_FORMAT, "%s: \"allow_draft_content\" must be true or false", path);
+            goto out;
+        }
+        a->allow_draft_content = json_is_true(v);
+    }
     if ((v = json_object_get(cfg, "languages")) != NULL) {
         size_t i;
         json_t *l;
@@ -393,6 +412,7 @@ app_add_bundle(App *a, const Bundle *b)
     ab->fb.manifest_sha256 = bundle_manifest_sha256(b);
     ab->fb.contents = ab->contents;
     ab->fb.n_contents = n;
+    ab->fb.draft = bundle_draft(b);
     a->n_bundles++;
 }
 
@@ -429,7 +449,10 @@ app_open(const char *home, App **out)
                             .record_seen = true,
                             .on_refused = app_on_refused,
                             .on_loaded = app_on_loaded,
-                            .ctx = a};
+                            .ctx = a,
+                            /* A deployed kiosk shows only reviewed content unless its
+                             * config says otherwise; the DEMO kiosk shows drafts. */
+                            .refuse_drafts = !app_is_demo(a) && !a->allow_draft_content};
     if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
         goto fail;
     const Bundle *base = plugin_host_baseline(a->host);
@@ -456,7 +479,7 @@ app_open(const char *home, App **out)
         .nations = a->nations,
         .n_nations = a->n_nations,
         .rules = {a, app_validate, app_must_certify, app_validity, app_pass_mark,
-                  app_training_course, app_number_label},
+                  app_training_course, app_number_label, app_clause_applies},
         .issuer = {a, app_issue},
         .admin = {a->pin_hash, a->lock_path, a, app_admin_log, app_admin_stats},
         .languages = (const char *const *)a->languages,
