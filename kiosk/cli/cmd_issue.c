@@ -88,6 +88,7 @@ issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *nu
         clock_format(o->signed_on, until);
         memcpy(day, until, 10);
         day[10] = '\0';
+        memcpy(c->paper_signed_on, day, sizeof day);
         extra = json_pack("{s:s}", "paperSignedOn", day);
     }
     if ((err = issue_certificate(ctx->st, &ctx->kiosk, c, extra, &r)) != CK_OK)

@@ -193,8 +193,19 @@ typedef enum FlowEventType {
     FLOW_EV_ADMIN_GESTURE, /* the hidden gesture was made: → ADMIN_PIN (from ATTRACT only) */
     FLOW_EV_ADMIN_PIN,     /* submit FLOW_FIELD_PIN (typed with FOCUS/TEXT like any field) */
     FLOW_EV_ADMIN_EXIT,    /* leave ADMIN_PIN or ADMIN → ATTRACT */
-    FLOW_EV_ADMIN_QUIT,    /* in ADMIN: stop the kiosk (view.quit becomes true) */
+    /* in ADMIN: index is a FlowStop; asks for confirmation (view.admin_confirm) */
+    FLOW_EV_ADMIN_STOP,
+    FLOW_EV_ADMIN_STOP_CONFIRM, /* in ADMIN while asking: stop (view.quit and view.stop) */
+    FLOW_EV_ADMIN_STOP_CANCEL,  /* in ADMIN while asking: withdraw the question */
 } FlowEventType;
+
+/* How the admin stops the kiosk. The kiosk exits with a status of its own
+ * for each (ui_main.c), so that its service manager restarts it or not. */
+typedef enum FlowStop {
+    FLOW_STOP_NONE = 0,
+    FLOW_STOP_RESTART,     /* "Restart kiosk": started again at once */
+    FLOW_STOP_MAINTENANCE, /* "Stop for maintenance": stays stopped */
+} FlowStop;
 
 /* One input. Only the members named for the type are read. */
 typedef struct FlowEvent {
@@ -265,6 +276,14 @@ typedef struct FlowIssueBundle {
     const char *text_sha256;     /* hex: SHA-256 of that content file (content.h) */
 } FlowIssueBundle;
 
+/* The order one question's choices were shown in: order[k] is the index, in
+ * the content, of the choice shown k-th. */
+typedef struct FlowChoiceOrder {
+    const char *question; /* "<bundle_id>#<question id>" */
+    size_t n;
+    uint8_t order[CONTENT_MAX_CHOICES];
+} FlowChoiceOrder;
+
 /* Everything the issuer needs. All borrowed for the call; the personal data
  * points into the session's protected memory: copy it only into memory you
  * wipe. */
@@ -280,10 +299,10 @@ typedef struct FlowIssueRequest {
     const char *const *clause_ids; /* every acknowledged clause, in order */
     size_t n_clauses;
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
-    /* The order the choices were shown in on the passing attempt: per question,
-     * the content indices as shown, one digit each, '.' between questions
-     * ("2013.120"); "" if there was no quiz. */
-    const char *quiz_order;
+    /* The order each question's choices were shown in on the passing
+     * attempt (they are shuffled per person and attempt), in quiz order. */
+    const FlowChoiceOrder *choice_orders;
+    size_t n_choice_orders;
     const char *training_course;        /* NULL when none was required */
     const char *training_date;          /* YYYY-MM-DD, NULL when none */
     unsigned char signature_sha256[32]; /* session_sig_sha256() */
@@ -295,7 +314,8 @@ typedef struct FlowIssueRequest {
 typedef struct FlowIssued {
     char serial[64];
     int64_t valid_until; /* Unix seconds */
-    char *jws; /* compact JWS, malloc'd by the issuer; the flow copies, wipes and frees it */
+    char *jws; /* the certificate as the QR shows it (an SD-JWT presentation), malloc'd by the
+                  issuer; the flow copies, wipes and frees it */
 } FlowIssued;
 
 /* Issues one certificate: signs it and appends it to the store in ONE
@@ -312,7 +332,8 @@ typedef enum FlowAdminEvent {
     FLOW_ADMIN_FAILED,    /* wrong PIN; failures = the count so far */
     FLOW_ADMIN_LOCKED,    /* the 5th failure locked admin mode */
     FLOW_ADMIN_EXIT,      /* left admin mode */
-    FLOW_ADMIN_QUIT,      /* stopped the kiosk */
+    FLOW_ADMIN_RESTART,   /* restarted the kiosk (confirmed) */
+    FLOW_ADMIN_MAINTENANCE, /* stopped the kiosk for maintenance (confirmed) */
 } FlowAdminEvent;
 
 typedef struct FlowAdminStats {
@@ -444,7 +465,9 @@ typedef struct FlowView {
     FlowAdminStats stats;
     unsigned admin_failures;
     bool admin_locked;
-    bool quit; /* the admin stopped the kiosk: the UI exits */
+    FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
+    bool quit;              /* the admin stopped the kiosk: the UI exits */
+    FlowStop stop;          /* how (with quit) */
 } FlowView;
 
 /* Creates a flow on ATTRACT. The config is copied; what it points to is

@@ -80,6 +80,7 @@ struct Flow {
     AdminLock lock;
     bool lock_broken;
     bool quit;
+    FlowStop stop_asked, stop;
     FlowAdminStats stats;
 
     /* view scratch: pointer arrays the view lends out */
@@ -113,7 +114,6 @@ void flow_after_conduct(Flow *f);
 void flow_after_quiz(Flow *f);
 void flow_finish_quiz(Flow *f);
 void flow_start_quiz(Flow *f);
-size_t flow_quiz_order_string(const Flow *f, char *buf, size_t cap);
 
 /* flow_identity.c: nation, identity and training confirmation */
 CkErr flow_next_from_identity(Flow *f);
@@ -127,6 +127,7 @@ CkErr flow_on_sign(Flow *f);
 bool flow_admin_locked(Flow *f);
 void flow_admin_log(Flow *f, FlowAdminEvent ev);
 CkErr flow_on_admin_pin(Flow *f);
+CkErr flow_on_admin_stop(Flow *f, const FlowEvent *ev);
 
 /* flow_view.c: the view of the state */
 void flow_view_build(Flow *f);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "clock.h"
 
 /* ---- issue ---- */
@@ -16,7 +17,12 @@ flow_on_sign(Flow *f)
 {
     FlowIssueBundle ib[FLOW_MAX_SLOTS * FLOW_MAX_LANGS];
     const char *clause_ids[FLOW_MAX_ITEMS];
-    char quiz_order[FLOW_MAX_ITEMS * (CONTENT_MAX_CHOICES + 1) + 1];
+    /* "<bundle_id>#<clause id>": the same clause id ("c1") appears in
+     * several bundles, so a certificate names the bundle with it. */
+    char clause_buf[FLOW_MAX_ITEMS][CERT_CLAUSE_ID_MAX + 1];
+    /* The same for the questions whose choice order is recorded. */
+    char question_buf[FLOW_MAX_ITEMS][CERT_CLAUSE_ID_MAX + 1];
+    FlowChoiceOrder orders[FLOW_MAX_ITEMS];
     FlowIssueRequest req;
     FlowIssued out;
     size_t n_ib = 0;
@@ -56,8 +62,12 @@ flow_on_sign(Flow *f)
                                   b->contents[l]->language, b->contents[l]->text_sha256_hex};
         }
     }
-    for (size_t i = 0; i < f->n_clauses; i++)
-        clause_ids[i] = f->slots[f->clauses[i].slot]->contents[0]->clauses[f->clauses[i].index].id;
+    for (size_t i = 0; i < f->n_clauses; i++) {
+        const FlowBundle *b = f->slots[f->clauses[i].slot];
+        snprintf(clause_buf[i], sizeof clause_buf[i], "%s#%s", b->bundle_id,
+                 b->contents[0]->clauses[f->clauses[i].index].id);
+        clause_ids[i] = clause_buf[i];
+    }
     req.name = session_field(f->session, SESSION_NAME);
     req.service_number = session_field(f->session, SESSION_SERVICE_NUMBER);
     req.nation = session_field(f->session, SESSION_NATION);
@@ -72,9 +82,17 @@ flow_on_sign(Flow *f)
     req.quiz_of = (unsigned)f->n_questions;
     req.pass_mark_percent = f->pass_mark;
     req.quiz_attempts = f->quiz_attempts;
-    if (flow_quiz_order_string(f, quiz_order, sizeof quiz_order) == 0)
-        quiz_order[0] = '\0';
-    req.quiz_order = quiz_order;
+    /* The order each question's choices were shown in on the passing attempt. */
+    for (size_t q = 0; q < f->n_questions; q++) {
+        const FlowBundle *b = f->slots[f->questions[q].slot];
+        const ContentQuestion *cq = &b->contents[0]->questions[f->questions[q].index];
+        snprintf(question_buf[q], sizeof question_buf[q], "%s#%s", b->bundle_id, cq->id);
+        orders[q].question = question_buf[q];
+        orders[q].n = cq->n_choices;
+        memcpy(orders[q].order, f->order[q], sizeof orders[q].order);
+    }
+    req.choice_orders = orders;
+    req.n_choice_orders = f->n_questions;
     if (f->training_required) {
         req.training_course =
             f->cfg.rules.training_course(f->cfg.rules.ctx, flow_governing(f), f->language);

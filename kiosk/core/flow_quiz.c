@@ -50,29 +50,6 @@ shuffle_choices(Flow *f)
     sodium_memzero(seed, sizeof seed);
 }
 
-/* The order shown for the evidence: per question, the content indices of its
- * choices as shown, one digit each, questions separated by '.' ("2013.120").
- * Returns the length, or 0 if it does not fit in cap. */
-size_t
-flow_quiz_order_string(const Flow *f, char *buf, size_t cap)
-{
-    size_t len = 0;
-
-    for (size_t q = 0; q < f->n_questions; q++) {
-        size_t n = flow_question_at(f, q)->n_choices;
-        if (len + n + 2 > cap)
-            return 0;
-        if (q > 0)
-            buf[len++] = '.';
-        for (size_t k = 0; k < n; k++)
-            buf[len++] = (char)('0' + f->order[q][k]);
-    }
-    if (cap == 0)
-        return 0;
-    buf[len] = '\0';
-    return len;
-}
-
 void
 flow_start_quiz(Flow *f)
 {

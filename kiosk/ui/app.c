@@ -162,6 +162,16 @@ app_clause_applies(void *ctx, const FlowBundle *bundle, const char *clause_id,
 
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
+/* The claims the QR may disclose beyond the checkpoint's: none for now
+ * (a bundle rule may widen it). */
+static unsigned
+app_qr_disclosures(const App *a, const FlowIssueRequest *req)
+{
+    (void)a;
+    (void)req;
+    return 0;
+}
+
 static CkErr
 app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
 {
@@ -217,8 +227,18 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     c->quiz_of = (int)req->quiz_of;
     c->quiz_pass_mark = (int)req->pass_mark_percent;
     c->quiz_attempts = (int)req->quiz_attempts;
-    if (req->quiz_order != NULL && strlen(req->quiz_order) <= CERT_QUIZ_ORDER_MAX)
-        memcpy(c->quiz_order, req->quiz_order, strlen(req->quiz_order) + 1);
+    for (size_t i = 0; i < req->n_choice_orders && i < CERT_MAX_CHOICE_ORDERS; i++) {
+        CertChoiceOrder *co = &c->choice_orders[c->n_choice_orders];
+        const FlowChoiceOrder *fo = &req->choice_orders[i];
+        if (fo->n == 0 || fo->n > CERT_MAX_CHOICES ||
+            CERT_SET(c, choice_orders[c->n_choice_orders].question, fo->question) != CK_OK) {
+            ck_err_clear();
+            continue;
+        }
+        co->n = fo->n;
+        memcpy(co->order, fo->order, fo->n);
+        c->n_choice_orders++;
+    }
     if (req->training_course != NULL && req->training_date != NULL) {
         CertTraining *t = &c->training[c->n_training++];
         snprintf(t->course, sizeof t->course, "%s", req->training_course);
@@ -234,8 +254,11 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     }
     memcpy(out->serial, res.serial, sl + 1);
     out->valid_until = res.valid_until;
-    out->jws = res.jws;
-    res.jws = NULL;
+    /* The log keeps the full certificate; the screen's QR carries a
+     * presentation without the service record or the evidence. */
+    if ((err = cert_present(res.jws, strlen(res.jws), app_qr_disclosures(a, req), &out->jws)) !=
+        CK_OK)
+        goto out;
 out:
     issue_result_clear(&res);
     cert_claims_free(c);
@@ -248,8 +271,9 @@ static void
 app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
 {
     App *a = ctx;
-    static const char *const types[] = {"",           "admin.login", "admin.failed", "admin.locked",
-                                        "admin.exit", "admin.quit"};
+    static const char *const types[] = {"",           "admin.login",   "admin.failed",
+                                        "admin.locked", "admin.exit",  "admin.restart",
+                                        "admin.maintenance"};
     json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
 
     if ((unsigned)event < sizeof types / sizeof types[0] && event != 0)

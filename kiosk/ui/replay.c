@@ -29,6 +29,7 @@ typedef enum ReplayOp {
     OP_CLOSE_WINDOW,
     OP_SNAPSHOT,
     OP_DUMP,
+    OP_VARIANTS,
     OP_EXPECT_SCREEN,
     OP_EXPECT_TEXT,
     OP_EXPECT_NO_TEXT,
@@ -229,6 +230,26 @@ replay_parse_line(Replay *r, ReplayStep *st, const char *line)
             return replay_bad(r, st->line, "needs a name");
         if (st->op == OP_SNAPSHOT && strpbrk(st->arg, "/\\") != NULL)
             return replay_bad(r, st->line, "a snapshot name is a plain name (no folders)");
+    } else if (strcmp(cmd, "variants") == 0) {
+        /* variants NAME [png PERCENT normal|high]: a layout dump (and, for
+         * that text size and contrast, a snapshot) in every variant. */
+        st->op = OP_VARIANTS;
+        p = replay_token(p, st->arg, sizeof st->arg, &ok);
+        if (st->arg[0] == '\0' || strpbrk(st->arg, "/\\@") != NULL)
+            return replay_bad(r, st->line, "variants needs a plain name");
+        p = replay_token(p, tok, sizeof tok, &ok);
+        if (strcmp(tok, "png") == 0) {
+            p = replay_token(p, tok, sizeof tok, &ok);
+            if (!replay_number(tok, &st->v[0]) ||
+                (st->v[0] != 100 && st->v[0] != 125 && st->v[0] != 150))
+                return replay_bad(r, st->line, "variants png needs 100, 125 or 150");
+            p = replay_token(p, tok, sizeof tok, &ok);
+            if (strcmp(tok, "normal") != 0 && strcmp(tok, "high") != 0)
+                return replay_bad(r, st->line, "variants png needs normal or high");
+            st->v[1] = strcmp(tok, "high") == 0;
+        } else if (tok[0] != '\0') {
+            return replay_bad(r, st->line, "variants NAME [png PERCENT normal|high]");
+        }
     } else if (strcmp(cmd, "expect") == 0) {
         p = replay_token(p, tok, sizeof tok, &ok);
         if (strcmp(tok, "screen") != 0)
@@ -463,6 +484,68 @@ replay_path(const char *dir, const char *name)
     return p;
 }
 
+/* Writes the layout dump of what is on screen to path. */
+static int
+replay_dump(const Replay *r, const ReplayStep *st, const ReplayHost *h, const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL) {
+        fprintf(stderr, "%s:%d: %s: %s\n", r->path, st->line, path, strerror(errno));
+        return 2;
+    }
+    fprintf(f, "# screen %s\n", h->screen(h->ctx));
+    if (h->language != NULL)
+        fprintf(f, "#language\t%s\n", h->language(h->ctx));
+    ui_dump_layout(h->ui, f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "%s:%d: %s: %s\n", r->path, st->line, path, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+/* The screen as it is, in every UI language x text size x contrast:
+ * DIR/NAME@LANG-PERCENT-normal|high.tsv, and the .png of the variants the
+ * step asks for. The settings are put back afterwards. */
+static int
+replay_variants(const Replay *r, const ReplayStep *st, const ReplayHost *h, const char *snap_dir)
+{
+    static const int sizes[] = {100, 125, 150};
+    const Theme *th = ui_theme(h->ui);
+    char lang0[16];
+    int pct0 = th->text_percent, rc = 0;
+    bool hc0 = th->high_contrast;
+
+    if (snap_dir == NULL || h->settings == NULL || h->language == NULL)
+        return 0;
+    snprintf(lang0, sizeof lang0, "%s", h->language(h->ctx));
+    for (size_t li = 0; li < h->n_languages && rc == 0; li++)
+        for (int si = 0; si < 3 && rc == 0; si++)
+            for (int hc = 0; hc < 2 && rc == 0; hc++) {
+                char name[REPLAY_MAX_LINE + 64];
+                h->settings(h->ctx, h->languages[li], sizes[si], hc);
+                snprintf(name, sizeof name, "%s@%s-%d-%s.tsv", st->arg, h->languages[li], sizes[si],
+                         hc ? "high" : "normal");
+                char *path = replay_path(snap_dir, name);
+                rc = path ? replay_dump(r, st, h, path) : 2;
+                free(path);
+                if (rc == 0 && st->v[0] == sizes[si] && (int)st->v[1] == hc) {
+                    snprintf(name, sizeof name, "%s@%s-%d-%s.png", st->arg, h->languages[li],
+                             sizes[si], hc ? "high" : "normal");
+                    path = replay_path(snap_dir, name);
+                    CkErr e = path ? h->snapshot(h->ctx, path) : CK_ERR_NOMEM;
+                    free(path);
+                    if (e != CK_OK) {
+                        fprintf(stderr, "%s:%d: %s\n", r->path, st->line, ck_err_detail());
+                        rc = 2;
+                    }
+                }
+            }
+    h->settings(h->ctx, lang0, pct0, hc0);
+    return rc;
+}
+
 int
 replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
 {
@@ -525,15 +608,25 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
                                    h->screen(h->ctx));
             h->settle(h->ctx);
             break;
-        case OP_TYPE: {
-            SDL_Event e;
-            memset(&e, 0, sizeof e);
-            e.type = SDL_TEXTINPUT;
-            snprintf(e.text.text, sizeof e.text.text, "%.31s", st->arg);
-            ui_push_event(h->ui, &e, *h->clock_ms);
-            h->settle(h->ctx);
+        case OP_TYPE:
+            /* As SDL delivers long input: events of at most 31 bytes, each
+             * cut at a character boundary, one frame each. */
+            for (const char *p = st->arg; *p;) {
+                SDL_Event e;
+                size_t n = strlen(p), cap = sizeof e.text.text - 1;
+                if (n > cap) {
+                    n = cap;
+                    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+                        n--;
+                }
+                memset(&e, 0, sizeof e);
+                e.type = SDL_TEXTINPUT;
+                memcpy(e.text.text, p, n);
+                ui_push_event(h->ui, &e, *h->clock_ms);
+                h->settle(h->ctx);
+                p += n;
+            }
             break;
-        }
         case OP_KEYS:
             /* Taps the on-screen keys: "key-<character>" (space: key-space). */
             for (const char *p = st->arg; *p;) {
@@ -588,16 +681,16 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
             if (snap_dir == NULL && st->arg[0] != '/')
                 break;
             char *path = replay_path(snap_dir, st->arg);
-            FILE *f = path ? fopen(path, "w") : NULL;
-            if (f == NULL) {
-                fprintf(stderr, "%s:%d: %s: %s\n", r->path, st->line, st->arg, strerror(errno));
-                free(path);
-                return 2;
-            }
-            fprintf(f, "# screen %s\n", h->screen(h->ctx));
-            ui_dump_layout(h->ui, f);
-            fclose(f);
+            int rc = path ? replay_dump(r, st, h, path) : 2;
             free(path);
+            if (rc != 0)
+                return rc;
+            break;
+        }
+        case OP_VARIANTS: {
+            int rc = replay_variants(r, st, h, snap_dir);
+            if (rc != 0)
+                return rc;
             break;
         }
         case OP_EXPECT_SCREEN:

@@ -29,6 +29,13 @@ typedef struct ReplayHost {
     /* Delivers an input event as the window would (through the kiosk's
      * lock-down filter); NULL: straight to the widget layer. */
     void (*event)(void *ctx, const SDL_Event *e);
+    /* The display settings (as the top bar sets them): language, text size
+     * (100, 125, 150) and contrast; the `variants` command goes through
+     * them. languages: the kiosk's UI languages, in order. */
+    void (*settings)(void *ctx, const char *lang, int percent, bool high);
+    const char *(*language)(void *ctx);
+    const char *const *languages;
+    size_t n_languages;
 } ReplayHost;
 
 /* Parses a script. A syntax error is CK_ERR_FORMAT with "FILE:LINE: reason". */

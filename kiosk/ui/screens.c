@@ -206,6 +206,7 @@ screens_set_rasterise(Screens *s, bool on)
         s->dim = NULL;
     }
     s->raster_off = !on;
+    text_set_rasterise(s->text, on);
 }
 
 void
@@ -414,7 +415,7 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
 
 /* A modal box of width w centred on the screen, with an icon, a heading and
  * a body; returns the y where its buttons go (bh high) and sets *box. */
-static int
+int
 scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh, SDL_Rect *box)
 {
     const ThemeColors *c = &s->th->c;
@@ -602,7 +603,7 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
         v->screen == FLOW_SCREEN_ADMIN_PIN || v->screen == FLOW_SCREEN_ADMIN)
         s->confirm_cancel = false;
     s->confirm_screen = v->screen;
-    if (v->idle_warning || s->confirm_cancel) {
+    if (v->idle_warning || s->confirm_cancel || v->admin_confirm != FLOW_STOP_NONE) {
         if (s->dim == NULL || s->dim_w != s->W || s->dim_h != s->H) {
             if (s->dim != NULL)
                 SDL_DestroyTexture(s->dim);
@@ -613,8 +614,10 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
             SDL_RenderCopy(s->r, s->dim, NULL, NULL);
         if (v->idle_warning)
             scr_idle_modal(s, v);
-        else
+        else if (s->confirm_cancel)
             scr_cancel_modal(s);
+        else
+            scr_admin_stop_modal(s, v);
     } else {
         if (s->dim != NULL) {
             SDL_DestroyTexture(s->dim);

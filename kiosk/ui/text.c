@@ -38,6 +38,7 @@ typedef struct TextLayout {
     size_t text_len;
     TextLine *lines;
     int nlines;
+    bool broken; /* a word was broken inside */
     unsigned last_used;
 } TextLayout;
 
@@ -62,6 +63,10 @@ struct Text {
     bool has_clip;
     char *drawn; /* the texts drawn this frame, NUL-separated */
     size_t drawn_len, drawn_cap;
+    TextRun *runs; /* where they were drawn */
+    int nruns, runs_cap;
+    char owner[TEXT_OWNER_MAX];
+    bool no_raster;
 };
 
 static uint64_t
@@ -296,6 +301,7 @@ text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w,
         }
         if (!text_add_line(l, cap, start, cut, cut_w))
             return false;
+        l->broken = true;
         start += cut;
         len -= cut;
     }
@@ -492,11 +498,43 @@ text_blit(Text *t, TextTexture *e, int x, int y, const SDL_Rect *box)
     SDL_RenderCopy(t->r, e->tex, &src, &dst);
 }
 
+/* Records where a text went (for the layout check). The head is the first
+ * characters at a character boundary; runs are zeroed every frame like the
+ * drawn texts, since they may hold a name. */
+static void
+text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, unsigned flags)
+{
+    if (t->nruns == t->runs_cap) {
+        int ncap = t->runs_cap ? t->runs_cap * 2 : 64;
+        TextRun *nr = realloc(t->runs, sizeof *nr * (size_t)ncap);
+        if (nr == NULL)
+            return;
+        t->runs = nr;
+        t->runs_cap = ncap;
+    }
+    TextRun *r = &t->runs[t->nruns++];
+    memset(r, 0, sizeof *r);
+    r->box = box;
+    r->ink = ink;
+    r->clip = t->clip;
+    r->has_clip = t->has_clip;
+    r->flags = flags;
+    memcpy(r->owner, t->owner, sizeof r->owner);
+    size_t n = len < sizeof r->head - 1 ? len : sizeof r->head - 1;
+    while (n > 0 && n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(r->head, s, n);
+    for (size_t i = 0; i < n; i++)
+        if (r->head[i] == '\n' || r->head[i] == '\t')
+            r->head[i] = ' ';
+}
+
 int
 text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
 {
     TextLayout *l = text_layout(t, s, st->px, st->bold, w);
     int lh = text_line_height(t, st->px, st->bold);
+    int x0 = x + w, x1 = x;
 
     if (l == NULL)
         return 0;
@@ -506,17 +544,28 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
         int ly = y + i * lh;
         if (ln->len == 0)
             continue;
+        int lx = st->align == TEXT_CENTER  ? x + (w - ln->width) / 2
+                 : st->align == TEXT_RIGHT ? x + w - ln->width
+                                           : x;
+        x0 = lx < x0 ? lx : x0;
+        x1 = lx + ln->width > x1 ? lx + ln->width : x1;
         if (t->has_clip && (ly + lh < t->clip.y || ly > t->clip.y + t->clip.h))
+            continue;
+        if (t->no_raster)
             continue;
         TextTexture *e =
             text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color);
         if (e == NULL)
             continue;
-        int lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
-                 : st->align == TEXT_RIGHT ? x + w - e->w
-                                           : x;
+        lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
+             : st->align == TEXT_RIGHT ? x + w - e->w
+                                       : x;
         text_blit(t, e, lx, ly, NULL);
     }
+    if (x1 > x0)
+        text_note_run(t, l->text, l->text_len, (SDL_Rect){x, y, w, l->nlines * lh},
+                      (SDL_Rect){x0, y, x1 - x0, l->nlines * lh},
+                      l->broken ? TEXT_RUN_BROKEN : 0);
     return l->nlines * lh;
 }
 
@@ -549,17 +598,21 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             clean[i] = ' ';
     text_note_drawn(t, clean, len);
     if (len > 0) {
-        TextTexture *e = text_texture(t, clean, len, st->px, st->bold, st->color);
+        TextTexture *e =
+            t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color);
+        int lh = text_line_height(t, st->px, st->bold);
+        tw = e != NULL ? e->w : text_measure(text_font(t, st->px, st->bold), clean, len);
+        int lx = st->align == TEXT_CENTER  ? x + (w - tw) / 2
+                 : st->align == TEXT_RIGHT ? x + w - tw
+                                           : x;
+        if (lx < x)
+            lx = x;
         if (e != NULL) {
             SDL_Rect box = {x, y, w, e->h};
-            int lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
-                     : st->align == TEXT_RIGHT ? x + w - e->w
-                                               : x;
-            if (lx < x)
-                lx = x;
             text_blit(t, e, lx, y, &box);
-            tw = e->w;
         }
+        text_note_run(t, clean, len, (SDL_Rect){x, y, w, lh}, (SDL_Rect){lx, y, tw, lh},
+                      lx + tw > x + w ? TEXT_RUN_CLIPPED : 0);
     }
     sodium_memzero(clean, len);
     free(clean);
@@ -574,6 +627,38 @@ text_set_clip(Text *t, const SDL_Rect *clip)
         t->clip = *clip;
 }
 
+bool
+text_get_clip(const Text *t, SDL_Rect *out)
+{
+    if (t->has_clip)
+        *out = t->clip;
+    return t->has_clip;
+}
+
+void
+text_set_owner(Text *t, const char *id)
+{
+    snprintf(t->owner, sizeof t->owner, "%s", id != NULL ? id : "");
+}
+
+int
+text_run_count(const Text *t)
+{
+    return t->nruns;
+}
+
+const TextRun *
+text_run_at(const Text *t, int i)
+{
+    return i >= 0 && i < t->nruns ? &t->runs[i] : NULL;
+}
+
+void
+text_set_rasterise(Text *t, bool on)
+{
+    t->no_raster = !on;
+}
+
 void
 text_frame_begin(Text *t)
 {
@@ -581,6 +666,10 @@ text_frame_begin(Text *t)
     if (t->drawn != NULL)
         sodium_memzero(t->drawn, t->drawn_len);
     t->drawn_len = 0;
+    if (t->runs != NULL)
+        sodium_memzero(t->runs, sizeof *t->runs * (size_t)t->nruns);
+    t->nruns = 0;
+    t->owner[0] = '\0';
     while (t->texture_bytes > TEXT_TEXTURE_BUDGET) {
         TextTexture *old = NULL;
         for (int i = 0; i < TEXT_MAX_TEXTURES; i++)
@@ -619,6 +708,9 @@ text_purge(Text *t)
     if (t->drawn != NULL)
         sodium_memzero(t->drawn, t->drawn_cap);
     t->drawn_len = 0;
+    if (t->runs != NULL)
+        sodium_memzero(t->runs, sizeof *t->runs * (size_t)t->runs_cap);
+    t->nruns = 0;
 }
 
 int
@@ -638,6 +730,7 @@ text_destroy(Text *t)
         return;
     text_purge(t);
     free(t->drawn);
+    free(t->runs);
     for (int i = 0; i < t->nfonts; i++)
         TTF_CloseFont(t->fonts[i].font);
     free(t);

@@ -75,6 +75,42 @@ void text_frame_each(const Text *t, void (*fn)(const char *s, void *ctx), void *
  * session, nothing the person typed survives in the cache. */
 void text_purge(Text *t);
 
+/* ---- what was drawn where (the layout check of tests/ui/layout_check.py) ---- */
+
+enum {
+    TEXT_RUN_CLIPPED = 1u << 0, /* a line wider than its box, cut at the box's edge */
+    TEXT_RUN_BROKEN = 1u << 1,  /* a word broken inside (it alone is wider than the line) */
+};
+
+#define TEXT_OWNER_MAX 64
+
+/* One text drawn this frame: the box it was given, the ink it covers (every
+ * line, even lines culled by the clip), the clip in force, and the widget it
+ * labels ("" for free text). */
+typedef struct TextRun {
+    SDL_Rect box; /* x, y, the width given, the height used */
+    SDL_Rect ink; /* the lines' extent */
+    SDL_Rect clip;
+    bool has_clip;
+    unsigned flags;
+    char owner[TEXT_OWNER_MAX];
+    char head[40]; /* the first characters, to name it in reports */
+} TextRun;
+
+/* Texts drawn from now on label the widget id (NULL: free text). */
+void text_set_owner(Text *t, const char *id);
+
+/* The clip set by text_set_clip(); false when none. */
+bool text_get_clip(const Text *t, SDL_Rect *out);
+
+/* The texts drawn since text_frame_begin(). Borrowed until the next frame. */
+int text_run_count(const Text *t);
+const TextRun *text_run_at(const Text *t, int i);
+
+/* With on false, text is laid out and measured but no texture is made
+ * (frames that are laid out without being drawn). On by default. */
+void text_set_rasterise(Text *t, bool on);
+
 /* Number of cached line textures (for tests). */
 int text_cached_textures(const Text *t);
 

@@ -387,6 +387,8 @@ ui_add(Ui *ui, const char *id, UiKind kind, SDL_Rect r, unsigned state, const ch
     e->w.kind = kind;
     e->full = r;
     e->scroll = ui->cur_scroll;
+    e->w.full = r;
+    e->w.scroll = ui->cur_scroll;
     if (ui->cur_scroll >= 0) {
         SDL_Rect vis;
         if (!SDL_IntersectRect(&r, &ui->clip, &vis))
@@ -569,10 +571,32 @@ void
 ui_dump_layout(const Ui *ui, FILE *f)
 {
     char buf[64];
+    const Theme *th = ui->theme;
 
     for (int i = 0; i < ui->ndone; i++) {
         const UiWidget *w = &ui->done[i];
         fprintf(f, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", w->id, ui_kind_name(w->kind), w->rect.x,
                 w->rect.y, w->rect.w, w->rect.h, ui_state_words(w->state, buf), w->label);
+    }
+    fprintf(f, "#display\t%d\t%d\t%.3f\t%d\t%s\n", th->width, th->height, (double)th->px_per_mm,
+            th->text_percent, th->high_contrast ? "high" : "normal");
+    for (int i = 0; i < ui->ndone; i++) {
+        const UiWidget *w = &ui->done[i];
+        const char *sv = w->scroll >= 0 && w->scroll < UI_MAX_SCROLLS ? ui->scrolls[w->scroll].id : "";
+        fprintf(f, "#full\t%s\t%d\t%d\t%d\t%d\t%s\n", w->id, w->full.x, w->full.y, w->full.w,
+                w->full.h, *sv ? sv : "-");
+    }
+    for (int i = 0; i < text_run_count(ui->text); i++) {
+        const TextRun *r = text_run_at(ui->text, i);
+        fprintf(f, "#run\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t", r->owner[0] ? r->owner : "-",
+                r->ink.x, r->ink.y, r->ink.w, r->ink.h, r->box.x, r->box.y, r->box.w, r->box.h);
+        if (r->has_clip)
+            fprintf(f, "%d,%d,%d,%d", r->clip.x, r->clip.y, r->clip.w, r->clip.h);
+        else
+            fputc('-', f);
+        fprintf(f, "\t%s%s%s\t%s\n", r->flags ? "" : "-",
+                r->flags & TEXT_RUN_CLIPPED ? "clipped" : "",
+                r->flags & TEXT_RUN_BROKEN ? (r->flags & TEXT_RUN_CLIPPED ? ",broken" : "broken") : "",
+                r->head);
     }
 }

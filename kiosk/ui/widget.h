@@ -61,6 +61,8 @@ typedef struct UiWidget {
     SDL_Rect rect; /* visible part, in window pixels */
     unsigned state;
     char label[UI_LABEL_MAX];
+    SDL_Rect full; /* the whole widget, also where a scroll view hides it */
+    int scroll;    /* the scroll view holding it (internal index), -1 none */
 } UiWidget;
 
 /* One pointer sample, for the signature pad. */
@@ -189,7 +191,9 @@ const UiWidget *ui_widget_at(const Ui *ui, int i);
 const UiWidget *ui_widget_find(const Ui *ui, const char *id);
 
 /* Writes the layout list, one widget per line:
- * id<TAB>kind<TAB>x<TAB>y<TAB>w<TAB>h<TAB>state<TAB>label. */
+ * id<TAB>kind<TAB>x<TAB>y<TAB>w<TAB>h<TAB>state<TAB>label, then what the
+ * layout check reads (REPLAY.md): "#display", one "#full" per widget and
+ * one "#run" per text drawn. */
 void ui_dump_layout(const Ui *ui, FILE *f);
 
 const char *ui_kind_name(UiKind k);

@@ -77,6 +77,7 @@ ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *la
     ui_add(ui, id, UI_KIND_BUTTON, r,
            (enabled ? 0 : UI_STATE_DISABLED) | (pressed ? UI_STATE_PRESSED : 0), label, true);
     ui_button_body(ui, r, style, enabled, pressed, &fg);
+    text_set_owner(ui->text, id);
     int pad = theme_mm(ui->theme, 3.0f);
     SDL_Rect in = {r.x + pad, r.y, r.w - 2 * pad, r.h};
     if ((int)icon >= 0) {
@@ -99,6 +100,7 @@ ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *la
     } else {
         ui_label(ui, in, label, px, true, fg, TEXT_CENTER);
     }
+    text_set_owner(ui->text, NULL);
     ui_focus_ring(ui, id, r);
     return fire;
 }
@@ -146,6 +148,7 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     draw_round_border(ui->draw, r, rad, bw, selected ? c->primary : c->border,
                       selected || pressed ? c->selected : c->surface);
     SDL_Color fg = selected ? c->on_selected : c->text;
+    text_set_owner(ui->text, id);
     int is = theme_mm(ui->theme, 7.0f);
     SDL_Rect in = {r.x + pad, r.y, r.w - 2 * pad - (selected ? is + pad / 2 : 0), r.h};
     if (sub != NULL && *sub) {
@@ -159,6 +162,7 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     } else {
         ui_label(ui, in, label, px, true, fg, TEXT_LEFT);
     }
+    text_set_owner(ui->text, NULL);
     if (selected) {
         int cx = r.x + r.w - pad - is;
         draw_disc(ui->draw, cx + is / 2, r.y + r.h / 2, is / 2, c->primary);
@@ -223,8 +227,10 @@ ui_check_row(Ui *ui, const char *id, SDL_Rect r, const char *text, bool checked)
         draw_round_border(ui->draw, b, rad / 2 + 1, 3, c->text, c->surface);
     }
     int ty = th < box ? r.y + (r.h - th) / 2 : r.y + pad;
+    text_set_owner(ui->text, id);
     text_para(ui->text, &(TextStyle){px, false, checked ? c->on_selected : c->text, TEXT_LEFT},
               text, b.x + box + pad, ty, r.w - box - 3 * pad);
+    text_set_owner(ui->text, NULL);
     ui_focus_ring(ui, id, r);
     return fire;
 }
@@ -246,7 +252,9 @@ ui_key(Ui *ui, const char *id, SDL_Rect r, const char *label, bool special)
         draw_icon(ui->draw, DRAW_ICON_BACKSPACE, r.x + (r.w - is) / 2, r.y + (r.h - is) / 2, is,
                   fg);
     } else {
+        text_set_owner(ui->text, id);
         ui_label(ui, r, label, px, !special, fg, TEXT_CENTER);
+        text_set_owner(ui->text, NULL);
     }
     ui_focus_ring(ui, id, r);
     return fire;
@@ -270,19 +278,29 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
     int y = r.y + (r.h - lh) / 2;
     SDL_Rect in = {r.x + pad, y, r.w - 2 * pad, lh};
     int tw = 0;
+    SDL_Rect outer_clip;
+    bool had_clip = text_get_clip(ui->text, &outer_clip);
+    text_set_owner(ui->text, id);
     if (!empty) {
-        /* Keep the end of a long value (where typing happens) in view. */
+        /* Keep the end of a long value (where typing happens) in view: the
+         * value scrolls inside the field, shown through its inner box. */
         int w = text_width(ui->text, px, false, value);
         int shift = w > in.w - 8 ? w - (in.w - 8) : 0;
-        SDL_RenderSetClipRect(ui->r, &in);
+        SDL_Rect vis = in;
+        if (had_clip && !SDL_IntersectRect(&in, &outer_clip, &vis))
+            vis = (SDL_Rect){in.x, in.y, 0, 0};
+        SDL_RenderSetClipRect(ui->r, &vis);
+        text_set_clip(ui->text, &vis);
         tw = text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value, in.x - shift,
                        y, in.w + shift);
-        SDL_RenderSetClipRect(ui->r, NULL);
+        SDL_RenderSetClipRect(ui->r, had_clip ? &outer_clip : NULL);
+        text_set_clip(ui->text, had_clip ? &outer_clip : NULL);
         tw -= shift;
     } else if (placeholder != NULL && !focused) {
         text_line(ui->text, &(TextStyle){px, false, c->muted, TEXT_LEFT}, placeholder, in.x, y,
                   in.w);
     }
+    text_set_owner(ui->text, NULL);
     /* A steady caret: blinking would cost a frame every half second. */
     if (focused)
         draw_rect(ui->draw, (SDL_Rect){in.x + (empty ? 0 : tw + 3), y + lh / 8, 3, lh * 3 / 4},

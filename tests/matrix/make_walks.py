@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Writes the layout-matrix walks (tests/matrix/walk_*.txt) from the steps
+below: each `V name [png]` becomes a `variants` step (the screen in every UI
+language x text size x contrast; with png, snapshots at 150 % normal contrast
+for the contact sheets). Run it after changing the walks:
+    python3 tests/matrix/make_walks.py"""
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The right answers of the Norwegian walk (NATO baseline then Norway), as in
+# tests/replays/certify_nor.txt.
+NOR_ANSWERS = [1, 2, 0, 3, 1, 2, 2, 0, 1, 2, 0, 1, 2, 0, 3, 1, 0, 1]
+CONDUCT_PAGES = 14
+TRAINING_PAGES = 13
+
+
+def V(name, png=False):
+    return f"variants {name}" + (" png 150 normal" if png else "")
+
+
+def intake(out, name, number, shots=True):
+    out += ["expect screen attract", V("attract", shots), "tap @btn-start",
+            "expect screen privacy", V("privacy", shots), "tap @privacy-ack",
+            "tap @btn-next", "expect screen nation", V("nation", shots)]
+    if shots:
+        out += ["tap @nation-other", "tap @field-other-nation", "keys \"SWE\"",
+                V("nation-other", True)]
+    out += ["tap @nation-NOR", "tap @category-military", "tap @btn-next",
+            "expect screen identity", "tap @field-name", f"type \"{name}\""]
+    if shots:
+        out += [V("identity-name", True)]
+    out += ["tap @field-service-number", f"keys \"{number}\""]
+    return out
+
+
+def walk_certify():
+    out = ["# The layout matrix, walk 1: a Norwegian soldier with a long name certifies",
+           "# (every reading page, every question, one wrong answer: a pass that shows",
+           "# which), with the cancel question, the idle warning, field errors, then",
+           "# admin mode. Made by tests/matrix/make_walks.py; run by test_ui_matrix.sh."]
+    out = intake(out, "Αικατερίνη Παπαδοπούλου-Χατζηγεωργίου", "15038510191")
+    out += ["tap @btn-next", "expect screen identity", V("identity-error", True)]
+    out += ["key BackSpace", "keys \"0\"", V("identity-number", True),
+            "tap @btn-cancel", V("cancel", True), "tap @btn-cancel-keep",
+            "wait 61000", "expect-widget @btn-more-time", V("idle", True),
+            "tap @btn-more-time", "tap @btn-next"]
+    for i in range(CONDUCT_PAGES):
+        out += ["expect screen conduct", V(f"conduct-{i + 1}", i == 0), "scroll @reading end",
+                "expect-widget @reading-status checked", "tap @btn-next"]
+    for i in range(TRAINING_PAGES):
+        out += ["expect screen training", V(f"training-{i + 1}", i == 0), "scroll @reading end",
+                "expect-widget @reading-status checked", "tap @btn-next"]
+    for i, a in enumerate(NOR_ANSWERS):
+        pick = (a + 1) % 4 if i == 3 else a  # one wrong answer: still a pass
+        out += ["expect screen quiz", f"tap @choice-{pick}", V(f"quiz-{i + 1}", i == 0),
+                "tap @btn-next"]
+    out += ["expect screen quiz_result", V("quiz-passed", True), "tap @btn-next",
+            "expect screen training_confirm", V("training-confirm", True),
+            "tap @field-training-date", "keys \"2026-13-45\"", "tap @btn-next",
+            V("training-confirm-error", True),
+            "tap @field-training-date"] + ["key BackSpace"] * 10 + [
+            "keys \"2026-10-01\"", "tap @confirm-attended", "tap @btn-next",
+            "expect screen acknowledge", V("acknowledge", True)]
+    for i in range(10):
+        out += [f"reveal @clause-{i}", f"tap @clause-{i}"]
+    out += [V("acknowledge-ticked"), "tap @btn-next", "expect screen sign", V("sign", True),
+            "sign", V("sign-signed", True), "tap @btn-next", "expect screen certificate",
+            V("certificate", True), "tap @btn-done", "expect screen attract",
+            "hold @admin-corner 3200", "expect screen admin_pin", V("admin-pin", True),
+            "keys \"246810\"", "tap @btn-unlock", "expect screen admin", V("admin", True),
+            "tap @btn-admin-exit", "expect screen attract"]
+    return out
+
+
+def walk_fail():
+    out = ["# The layout matrix, walk 2: every quiz answer wrong (the failed result with",
+           "# every section to read again), the review pages, then admin mode locked",
+           "# after five wrong PINs. Made by tests/matrix/make_walks.py."]
+    out = intake(out, "Ola Nordmann", "15038510190", shots=False)
+    out += ["tap @btn-next"]
+    for _ in range(CONDUCT_PAGES):
+        out += ["expect screen conduct", "scroll @reading end", "tap @btn-next"]
+    for _ in range(TRAINING_PAGES):
+        out += ["expect screen training", "scroll @reading end", "tap @btn-next"]
+    for a in NOR_ANSWERS:
+        out += ["expect screen quiz", f"tap @choice-{(a + 1) % 4}", "tap @btn-next"]
+    out += ["expect screen quiz_result", V("quiz-failed", True), "tap @btn-next",
+            "expect screen conduct", V("review-1", True), "tap @btn-cancel",
+            "tap @btn-cancel-confirm", "expect screen attract"]
+    for pin in ["0000", "1111", "2222", "3333", "4444"]:
+        if pin == "0000":
+            out += ["hold @admin-corner 3200", "expect screen admin_pin"]
+        out += [f"keys \"{pin}\"", "tap @btn-unlock", "expect screen admin_pin"]
+        if pin == "0000":
+            out += [V("admin-pin-wrong", True)]
+    out += [V("admin-locked", True), "tap @btn-cancel", "expect screen attract"]
+    return out
+
+
+for name, steps in [("walk_certify", walk_certify()), ("walk_fail", walk_fail())]:
+    with open(os.path.join(HERE, name + ".txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(steps) + "\n")
