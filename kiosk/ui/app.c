@@ -481,8 +481,11 @@ app_open(const char *home, App **out)
         goto fail;
     const Bundle *base = plugin_host_baseline(a->host);
     if (base == NULL) {
-        err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run",
-                     plugins);
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run%s",
+                     plugins,
+                     po.refuse_drafts ? " (draft bundles are refused here unless config.json says "
+                                        "\"allow_draft_content\": true)"
+                                      : "");
         goto fail;
     }
     app_add_bundle(a, base);

@@ -35,7 +35,9 @@ MANIFEST_SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "manifest.schema
 ROOT_FOR_SCHEMAS = ["."]  # the tree whose schemas apply (set by check_tree)
 TEMPLATE = "template"
 # (min sections, max sections, min questions, min clauses, max clauses)
-LIMITS_NATO = (4, 8, 8, 3, 6)
+LIMITS_NATO = (4, 10, 8, 3, 6)
+MIN_CHOICES = 3
+MAX_LONGEST_SHARE = 0.4
 LIMITS_NATION = (3, 6, 5, 3, 6)
 
 
@@ -93,7 +95,24 @@ def check_file(path, doc, validator, problems):
         if q["answer"] >= len(q["choices"]):
             problems.append("%s: quiz/questions/%s: answer %d but only %d choices"
                             % (path, q["id"], q["answer"], len(q["choices"])))
+        if len(q["choices"]) < MIN_CHOICES:
+            problems.append("%s: quiz/questions/%s: %d choices; a fair question has at least %d"
+                            % (path, q["id"], len(q["choices"]), MIN_CHOICES))
+    check_guessable(path, doc["quiz"]["questions"], problems)
     return True
+
+
+def check_guessable(path, questions, problems):
+    """A quiz passed by always picking the longest answer teaches nothing: the
+    correct choice may be the longest (ties included) in at most
+    MAX_LONGEST_SHARE of the questions."""
+    longest = [q["id"] for q in questions
+               if q["answer"] < len(q["choices"]) and
+               len(q["choices"][q["answer"]]) >= max(len(c) for c in q["choices"])]
+    if questions and len(longest) > MAX_LONGEST_SHARE * len(questions):
+        problems.append("%s: quiz: the correct choice is the longest in %d of %d questions (%s); "
+                        "at most %d%% may be" % (path, len(longest), len(questions),
+                                                 ", ".join(longest), MAX_LONGEST_SHARE * 100))
 
 
 def shape(doc):
@@ -280,6 +299,11 @@ def self_test(root):
         ("line break inside a paragraph",
          lambda d: setitem(d["code_of_conduct"]["sections"][0], "paragraphs", ["one\ntwo"]),
          None, None, "code_of_conduct/sections/0/paragraphs/0"),
+        ("the correct choice longest in most questions",
+         lambda d: [setitem(x, "choices", [x["choices"][x["answer"]] + " indeed, always"] +
+                            [c for i, c in enumerate(x["choices"]) if i != x["answer"]])
+                    or setitem(x, "answer", 0) for x in d["quiz"]["questions"]], None, None,
+         "the correct choice is the longest in"),
         ("two choices only",
          lambda d: setitem(q(d), "choices", ["yes", "no"]), None, None,
          "quiz/questions/0/choices"),
