@@ -101,7 +101,7 @@ verify_item(Work *w, Item *it, CertClaims *c)
     find_cert(it);
     if (it->err != CK_OK || it->jws == NULL)
         return;
-    err = cert_verify(it->jws, it->len, w->trust, w->now, NULL, &it->report);
+    err = cert_verify_into(it->jws, it->len, w->trust, w->now, NULL, &it->report, c);
     /* Expiry is judged by the report, not here: only a certificate the kiosk
      * could not have issued (format, signature, endorsement) is refused. */
     if (err != CK_OK && it->report.steps[CERT_STEP_ENDORSEMENT].outcome != CERT_STEP_PASSED) {
@@ -118,11 +118,6 @@ verify_item(Work *w, Item *it, CertClaims *c)
         snprintf(it->why, sizeof it->why, "certificate %s is from kiosk %s (key %s), not %s",
                  it->report.serial, it->report.kiosk_id, it->report.kid, w->kiosk_id);
         it->err = CK_ERR_TAMPERED;
-        return;
-    }
-    if ((err = cert_decode_into(it->jws, it->len, c)) != CK_OK) {
-        snprintf(it->why, sizeof it->why, "%s", ck_err_detail());
-        it->err = err;
         return;
     }
     /* The registry matches people by nation and service number: it takes the
@@ -499,6 +494,8 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
 {
     static const char cols[] = "serial, kiosk_id, jws, nation, service_number, valid_from, "
                                "valid_until, bundles, supersedes, log_index";
+    static const char cert_cols[] = "serial, kiosk_id, nation, service_number, valid_from, "
+                                    "valid_until, bundles, supersedes, log_index";
     const RegistryDriver *d = reg->drv;
     Incoming in = {certs, kiosk_id};
     RegStmt *st = NULL;
@@ -527,7 +524,7 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     snprintf(sql, sizeof sql,
              "INSERT INTO certs(%s) SELECT %s FROM ck_incoming WHERE true "
              "ON CONFLICT(serial) DO NOTHING",
-             cols, cols);
+             cert_cols, cert_cols);
     if ((err = d->prepare(reg, sql, "storing certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
@@ -535,8 +532,15 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     stats->known = n - stats->added;
     d->finalize(st);
     if ((err = d->prepare(reg,
-                          "SELECT i.serial FROM ck_incoming i JOIN certs c ON c.serial = i.serial "
-                          "WHERE c.jws <> i.jws LIMIT 1",
+                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
+                          "WHERE true ON CONFLICT(serial) DO NOTHING",
+                          "storing certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
+        goto out;
+    d->finalize(st);
+    if ((err = d->prepare(reg,
+                          "SELECT i.serial FROM ck_incoming i JOIN cert_texts c ON c.serial = "
+                          "i.serial WHERE c.jws <> i.jws LIMIT 1",
                           "checking certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
