@@ -94,10 +94,12 @@ fake_validity(void *ctx, const FlowBundle *b, FlowCategory c, uint32_t *days)
     return FLOW_CHECK_OK;
 }
 
+static unsigned fake_pass = 80;
+
 static unsigned
 fake_pass_mark(void *ctx, const FlowBundle *b)
 {
-    return 80;
+    return fake_pass;
 }
 
 static const char *
@@ -559,6 +561,30 @@ test_issuer_failure_shows_error_and_no_certificate(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: a pass with a wrong answer said nothing of it; now the result
+ * names the section (and its bundle: NATO or the nation) it came from. */
+static void
+test_pass_with_a_wrong_answer_names_its_section(void **state)
+{
+    Flow *f;
+
+    fake_pass = 60;
+    f = new_flow();
+    to_conduct(f);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, "q2");
+    fake_pass = 80;
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ_RESULT);
+    assert_true(flow_view(f)->quiz_passed);
+    assert_int_equal(flow_view(f)->quiz_score, 2);
+    assert_int_equal(flow_view(f)->n_missed_sections, 1);
+    assert_string_equal(flow_view(f)->missed_sections[0]->id, "reporting");
+    assert_non_null(flow_view(f)->missed_bundles[0]);
+    assert_non_null(flow_view(f)->missed_bundles[0]->nation);
+    flow_destroy(f);
+}
+
 static void
 test_failed_quiz_points_to_sections_then_retry_passes(void **state)
 {
@@ -960,6 +986,7 @@ main(void)
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),
+        cmocka_unit_test_setup(test_pass_with_a_wrong_answer_names_its_section, setup),
         cmocka_unit_test_setup(test_unticked_clause_blocks_signing, setup),
         cmocka_unit_test_setup(test_tap_is_not_a_signature, setup),
         cmocka_unit_test_setup(test_issuer_failure_shows_error_and_no_certificate, setup),

@@ -389,7 +389,9 @@ typedef struct FlowView {
     /* QUIZ_RESULT (and the evidence later) */
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
     bool quiz_passed;
-    const ContentSection *const *missed_sections; /* to revisit after a failure */
+    const ContentSection *const *missed_sections; /* of the wrong answers (to revisit after a
+                                                     failure; shown after a pass too) */
+    const FlowBundle *const *missed_bundles;      /* the bundle of each (NATO or the nation) */
     size_t n_missed_sections;
 
     /* TRAINING_CONFIRM */

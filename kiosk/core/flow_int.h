@@ -79,6 +79,7 @@ struct Flow {
 
     /* view scratch: pointer arrays the view lends out */
     const ContentSection *missed_ptrs[FLOW_MAX_ITEMS];
+    const FlowBundle *missed_bundle_ptrs[FLOW_MAX_ITEMS];
     const ContentClause *clause_ptrs[FLOW_MAX_ITEMS];
     const FlowBundle *bundle_ptrs[FLOW_MAX_SLOTS];
 };

@@ -205,12 +205,15 @@ flow_view_build(Flow *f)
     v->pass_mark_percent = f->pass_mark;
     v->quiz_attempts = f->quiz_attempts;
     v->quiz_passed = f->quiz_passed;
-    if (f->quiz_done && !f->quiz_passed) {
+    /* A pass with wrong answers shows which sections they came from too. */
+    if (f->quiz_done) {
         for (size_t r = 0; r < f->n_review; r++) {
             FlowItem it = f->sections[f->review[r]];
             f->missed_ptrs[r] = &flow_slot_content(f, it.slot)->sections[it.index];
+            f->missed_bundle_ptrs[r] = f->slots[it.slot];
         }
         v->missed_sections = f->missed_ptrs;
+        v->missed_bundles = f->missed_bundle_ptrs;
         v->n_missed_sections = f->n_review;
     }
     if (f->training_required) {

@@ -30,6 +30,10 @@ scr_admin_pin(Screens *s, const FlowView *v)
         ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0,
                 flow_msg_id(FLOW_MSG_ADMIN_LOCKED));
     } else {
+        /* Below the heading the prompt, the dots and the keypad scroll
+         * above the footer where they do not fit (150 % on 1024x768). */
+        int body_y = y;
+        y = scr_body_begin(s, v, y, "pin-body");
         y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
                        tr(s, "admin.pin_prompt"), x, y, w);
         y += mm(s, 3);
@@ -42,23 +46,24 @@ scr_admin_pin(Screens *s, const FlowView *v)
         for (int i = 0; i < n; i++)
             draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
                       c->text);
-        ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
+        ui_note(s->ui, "pin-dots", UI_KIND_TEXT, box, 0, "");
         y += box.h + mm(s, 3);
         if (v->focus != FLOW_FIELD_PIN)
             scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
-        int count_h = v->admin_failures > 0 ? text_line_height(s->text, spx, true) + mm(s, 3) : 0;
-        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v) - count_h;
-        int kh = scr_key_h(s, bottom - y, 4);
-        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
-        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        /* The count of wrong PINs above the keypad: under it, it met the footer. */
         if (v->admin_failures > 0) {
             char buf[128], cnt[16];
             snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
             const char *names[] = {"count"}, *vals[] = {cnt};
-            text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                      trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x,
-                      y + kb + mm(s, 3), w);
+            y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                           trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x, y, w) +
+                 mm(s, 2);
         }
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+        int kh = scr_key_h(s, bottom - (y - s->body_top + body_y), 4);
+        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        scr_body_end(s, y + kb);
         scr_error_banner(s, v);
     }
     int bw = mm(s, 62);
@@ -106,8 +111,11 @@ scr_admin(Screens *s, const FlowView *v)
                 {"admin.plugins_loaded", v->stats.plugins_loaded},
                 {"admin.plugins_refused", v->stats.plugins_refused}};
     int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
+    /* The label goes under the number's whole line (not under 2 em: the
+     * number's line is taller at 150 %). */
+    int num_h = text_line_height(s->text, hpx * 3 / 2, true);
     for (int i = 0; i < 3; i++) {
-        int h = mm(s, 9) + hpx * 2 +
+        int h = mm(s, 9) + num_h +
                 text_para_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
         ch = h > ch ? h : ch;
     }
@@ -118,7 +126,7 @@ scr_admin(Screens *s, const FlowView *v)
         text_line(s->text, &(TextStyle){hpx * 3 / 2, true, c->heading, TEXT_LEFT}, num,
                   r.x + mm(s, 6), r.y + mm(s, 4), r.w - mm(s, 12));
         text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, rows[i].key),
-                  r.x + mm(s, 6), r.y + mm(s, 4) + hpx * 2, r.w - mm(s, 12));
+                  r.x + mm(s, 6), r.y + mm(s, 4) + num_h, r.w - mm(s, 12));
         char id[32];
         snprintf(id, sizeof id, "stat-%d", i);
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
