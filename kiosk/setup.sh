@@ -8,7 +8,7 @@ CK_PACKAGES=(build-essential cmake pkg-config clang
              libsdl2-dev libsdl2-ttf-dev libsodium-dev libcmocka-dev libjansson-dev
              libsqlite3-dev libqrcodegen-dev libpng-dev fonts-noto-core fonts-dejavu-core
              xvfb xauth zbar-tools sqlite3 libclang-rt-14-dev python3-jsonschema python3-jwcrypto
-             imagemagick)
+             libpq-dev postgresql imagemagick)
 
 ck_install_deps() {
     local missing=()

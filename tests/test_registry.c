@@ -1,5 +1,6 @@
 /* Tests of registry: kiosk exports refused when unknown, expired, tampered or inconsistent; merged
- * otherwise. */
+ * otherwise. Run twice by ctest: on SQLite, and with CK_PG_DIR set (the pg fixture's server,
+ * tests/pg/pg_server.sh) on PostgreSQL, each test in a database of its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +39,65 @@ typedef struct Kiosk {
 typedef struct Fixture {
     SecretKey *authority;
     Trust *trust;
-    char dir[32]; /* the registry */
+    char tmp[32];    /* a folder of the test's */
+    char where[300]; /* the registry: a folder, or a postgresql:// URL */
+    char db[64];     /* PostgreSQL: the test's database */
     Registry *reg;
 } Fixture;
+
+/* The pg fixture's socket folder, when this run is the PostgreSQL one. */
+static const char *pg_dir;
+
+/* Runs sql on the PostgreSQL server as its superuser, in database db. */
+static int
+pg_sql(const char *db, const char *sql)
+{
+    char cmd[512];
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd,
+             "/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h '%s' -U ckpg -d '%s' >/dev/null",
+             pg_dir, db);
+    if ((p = popen(cmd, "w")) == NULL)
+        return -1;
+    fprintf(p, "%s;\n", sql);
+    return pclose(p);
+}
+
+/* A fresh location: a new folder, or a new PostgreSQL database. */
+static void
+new_location(Fixture *f)
+{
+    static int n;
+
+    strcpy(f->tmp, "/tmp/ck-registry-XXXXXX");
+    assert_non_null(mkdtemp(f->tmp));
+    if (pg_dir == NULL) {
+        snprintf(f->where, sizeof f->where, "%s", f->tmp);
+        return;
+    }
+    snprintf(f->db, sizeof f->db, "ckreg_%d_%d", (int)getpid(), n++);
+    {
+        char sql[128];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->db);
+        assert_int_equal(pg_sql("postgres", sql), 0);
+    }
+    snprintf(f->where, sizeof f->where, "postgresql://ckpg@/%s?host=%s", f->db, pg_dir);
+}
+
+static void
+drop_location(Fixture *f)
+{
+    char cmd[96];
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->tmp);
+    assert_int_equal(system(cmd), 0);
+    if (pg_dir != NULL && f->db[0] != '\0') {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", f->db);
+        assert_int_equal(pg_sql("postgres", sql), 0);
+    }
+}
 
 static int
 setup(void **state)
@@ -52,9 +110,11 @@ setup(void **state)
     key_public(f->authority, &pub);
     if (trust_new(&f->trust) != CK_OK || trust_add_authority(f->trust, &pub, "HQ") != CK_OK)
         return -1;
-    strcpy(f->dir, "/tmp/ck-registry-XXXXXX");
-    if (mkdtemp(f->dir) == NULL || registry_open(f->dir, true, &f->reg) != CK_OK)
+    new_location(f);
+    if (registry_open(f->where, true, &f->reg) != CK_OK) {
+        print_error("registry_open: %s\n", ck_err_detail());
         return -1;
+    }
     clock_set(T0 + 30 * DAY);
     *state = f;
     return 0;
@@ -64,11 +124,9 @@ static int
 teardown(void **state)
 {
     Fixture *f = *state;
-    char cmd[96];
 
     registry_close(f->reg);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    drop_location(f);
     key_destroy(f->authority);
     trust_free(f->trust);
     free(f);
@@ -471,22 +529,183 @@ test_bundle_versions_only_grow(void **state)
 static void
 test_a_foreign_database_is_not_a_registry(void **state)
 {
-    char dir[] = "/tmp/ck-foreign-XXXXXX", cmd[128];
+    Fixture f = {0};
     Registry *reg = NULL;
-    Kiosk *k;
+    Store *store;
+    char path[128];
 
-    assert_non_null(mkdtemp(dir));
-    assert_int_equal(registry_open(dir, false, &reg), CK_ERR_NOT_FOUND);
-    /* A kiosk's store is a SQLite database too, but not a registry. */
-    k = calloc(1, sizeof *k);
-    snprintf(k->path, sizeof k->path, "%s/%s", dir, REGISTRY_DB_NAME);
-    assert_int_equal(store_open(k->path, true, &k->store), CK_OK);
-    store_close(k->store);
-    assert_int_equal(registry_open(dir, false, &reg), CK_ERR_DB);
+    (void)state;
+    new_location(&f);
+    assert_int_equal(registry_open(f.where, false, &reg), CK_ERR_NOT_FOUND);
     assert_null(reg);
-    free(k);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    if (pg_dir == NULL) {
+        /* A kiosk's store is a SQLite database too, but not a registry. */
+        snprintf(path, sizeof path, "%s/%s", f.tmp, REGISTRY_DB_NAME);
+        assert_int_equal(store_open(path, true, &store), CK_OK);
+        store_close(store);
+    } else {
+        assert_int_equal(pg_sql(f.db, "CREATE TABLE payroll(id int)"), 0);
+    }
+    assert_int_equal(registry_open(f.where, false, &reg), CK_ERR_DB);
+    assert_non_null(strstr(ck_err_detail(), "not a certkiosk registry"));
+    assert_int_equal(registry_open(f.where, true, &reg), CK_ERR_DB);
+    assert_null(reg);
+    drop_location(&f);
+}
+
+/* The first registry's schema (1), as certctl of that time made it. */
+static const char schema1_sqlite[] =
+    "PRAGMA application_id = 1129009735; PRAGMA user_version = 1;"
+    "CREATE TABLE kiosks(kiosk_id TEXT PRIMARY KEY, kid TEXT NOT NULL, origin TEXT NOT NULL,"
+    " jwk TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, checkpoint TEXT NOT NULL);"
+    "CREATE TABLE certs(serial TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, jws TEXT NOT NULL,"
+    " nation TEXT NOT NULL, service_number TEXT NOT NULL, valid_from INTEGER NOT NULL,"
+    " valid_until INTEGER NOT NULL, bundles TEXT NOT NULL, supersedes TEXT);"
+    "CREATE INDEX certs_person ON certs(nation, service_number, valid_from);"
+    "CREATE TABLE status(issuer TEXT PRIMARY KEY, version INTEGER NOT NULL, jws TEXT NOT NULL);"
+    "CREATE TABLE bundles(id TEXT PRIMARY KEY, nation TEXT NOT NULL, version TEXT NOT NULL,"
+    " material_since TEXT NOT NULL);";
+static const char schema1_pg[] =
+    "CREATE TABLE certkiosk_registry(app TEXT PRIMARY KEY, schema INTEGER NOT NULL);"
+    "INSERT INTO certkiosk_registry VALUES('certkiosk-registry', 1);"
+    "CREATE TABLE kiosks(kiosk_id TEXT PRIMARY KEY, kid TEXT NOT NULL, origin TEXT NOT NULL,"
+    " jwk TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL, checkpoint TEXT NOT NULL);"
+    "CREATE TABLE certs(serial TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, jws TEXT NOT NULL,"
+    " nation TEXT NOT NULL, service_number TEXT NOT NULL, valid_from BIGINT NOT NULL,"
+    " valid_until BIGINT NOT NULL, bundles TEXT NOT NULL, supersedes TEXT);"
+    "CREATE INDEX certs_person ON certs(nation, service_number, valid_from);"
+    "CREATE TABLE status(issuer TEXT PRIMARY KEY, version BIGINT NOT NULL, jws TEXT NOT NULL);"
+    "CREATE TABLE bundles(id TEXT PRIMARY KEY, nation TEXT NOT NULL, version TEXT NOT NULL,"
+    " material_since TEXT NOT NULL);";
+static const char schema1_row[] =
+    "INSERT INTO certs VALUES('OLD-000001', 'OLD', 'x.y.z', 'NOR', '1001', 1767225600,"
+    " 1798761600, '[{\"id\":\"no.forsvaret.cthb\",\"version\":\"2025.1.0\"}]', NULL)";
+
+static void
+test_a_registry_of_schema_1_is_migrated_and_keeps_its_certificates(void **state)
+{
+    Fixture f = {0};
+    Registry *reg = NULL;
+    RegistryCert rc;
+    int from = -1, to = -1;
+
+    (void)state;
+    new_location(&f);
+    if (pg_dir == NULL) {
+        char path[128];
+        sqlite3 *db;
+        snprintf(path, sizeof path, "%s/%s", f.tmp, REGISTRY_DB_NAME);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, schema1_sqlite, NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, schema1_row, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        /* The embedded registry is nobody else's: brought up to date on opening. */
+        assert_int_equal(registry_open(f.where, false, &reg), CK_OK);
+        registry_close(reg);
+        assert_int_equal(registry_migrate(f.where, &from, &to), CK_OK);
+        assert_int_equal(from, 2);
+        assert_int_equal(to, 2);
+    } else {
+        assert_int_equal(pg_sql(f.db, schema1_pg), 0);
+        assert_int_equal(pg_sql(f.db, schema1_row), 0);
+        /* A shared one is migrated only when asked, by its owner. */
+        assert_int_equal(registry_open(f.where, true, &reg), CK_ERR_DB);
+        assert_non_null(strstr(ck_err_detail(), "certctl registry migrate"));
+        assert_int_equal(registry_migrate(f.where, &from, &to), CK_OK);
+        assert_int_equal(from, 1);
+        assert_int_equal(to, 2);
+    }
+    assert_int_equal(registry_open(f.where, false, &reg), CK_OK);
+    assert_counts(reg, 0, 1);
+    assert_int_equal(registry_find_person(reg, "NOR", "1001", &rc), CK_OK);
+    assert_string_equal(rc.serial, "OLD-000001");
+    assert_string_equal(rc.bundles[0].version, "2025.1.0");
+    registry_close(reg);
+    drop_location(&f);
+}
+
+typedef struct Found {
+    size_t calls;
+    RegistryCert got[4];
+    bool seen[4];
+} Found;
+
+static CkErr
+found_one(void *ctx, size_t i, const RegistryCert *c)
+{
+    Found *fd = ctx;
+
+    assert_true(i < 4);
+    assert_false(fd->seen[i]);
+    fd->seen[i] = true;
+    fd->got[i] = *c;
+    fd->calls++;
+    return CK_OK;
+}
+
+static void
+test_many_people_at_once_and_a_certificate_proven_in_the_witnessed_log(void **state)
+{
+    Fixture *f = *state;
+    Kiosk *k = kiosk_new("KIOSK-A", f->authority, T0, T0 + 365 * DAY);
+    const char *nations[] = {"NOR", "NOR", "USA", "NOR"};
+    const char *ids[] = {"1001", "9999", "2001", "1002"};
+    unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1], *jws;
+    uint64_t index, n;
+    RegistryKiosk rk;
+    MerkleProof proof;
+    Found fd = {0};
+    json_t *ex;
+
+    kiosk_event(k, "kiosk.started", T0);
+    kiosk_issue(k, "NOR", "1001", T0 + DAY, 365);
+    kiosk_issue(k, "USA", "2001", T0 + DAY, 365);
+    kiosk_issue(k, "NOR", "1001", T0 + 5 * DAY, 365); /* supersedes the first */
+    kiosk_issue(k, "NOR", "1002", T0 + DAY, 30);
+    ex = kiosk_export(k);
+    assert_int_equal(import(f, ex, NULL), CK_OK);
+
+    assert_int_equal(registry_find_people(f->reg, nations, ids, 4, found_one, &fd), CK_OK);
+    assert_int_equal(fd.calls, 3);
+    assert_false(fd.seen[1]);
+    assert_string_equal(fd.got[0].serial, "KIOSK-A-000003");
+    assert_int_equal(fd.got[0].superseded, 1);
+    assert_int_equal(fd.got[0].valid_from, T0 + 5 * DAY);
+    assert_string_equal(fd.got[0].bundles[0].id, "no.forsvaret.cthb");
+    assert_string_equal(fd.got[2].serial, "KIOSK-A-000002");
+    assert_int_equal(fd.got[2].superseded, 0);
+    assert_int_equal(fd.got[3].valid_until, T0 + 31 * DAY);
+    /* Twice in one session: the temporary table is emptied in between. */
+    memset(&fd, 0, sizeof fd);
+    assert_int_equal(registry_find_people(f->reg, nations, ids, 2, found_one, &fd), CK_OK);
+    assert_int_equal(fd.calls, 1);
+
+    /* A certificate proven against the checkpoint the registry witnessed. */
+    assert_int_equal(registry_find_serial(f->reg, "KIOSK-A-000002", kiosk_id, &index, &jws),
+                     CK_OK);
+    assert_string_equal(kiosk_id, "KIOSK-A");
+    assert_int_equal(index, 2);
+    assert_int_equal(registry_get_kiosk(f->reg, "KIOSK-A", &rk), CK_OK);
+    assert_int_equal(registry_get_leaves(f->reg, "KIOSK-A", &leaves, &n), CK_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(rk.size, 5);
+    assert_int_equal(
+        merkle_inclusion_proof((const unsigned char(*)[MERKLE_HASH_LEN])leaves, n, index, &proof),
+        CK_OK);
+    assert_int_equal(merkle_verify_inclusion(leaves[index], index, n, &proof, rk.root), CK_OK);
+    leaves[index][0] ^= 1;
+    assert_int_equal(merkle_verify_inclusion(leaves[index], index, n, &proof, rk.root),
+                     CK_ERR_TAMPERED);
+    assert_int_equal(registry_find_serial(f->reg, "KIOSK-A-000099", kiosk_id, &index, NULL),
+                     CK_ERR_NOT_FOUND);
+    free(leaves);
+    assert_int_equal(registry_get_leaves(f->reg, "KIOSK-Z", &leaves, &n), CK_ERR_NOT_FOUND);
+    assert_null(leaves);
+    free(jws);
+    free(rk.checkpoint);
+    json_decref(ex);
+    kiosk_free(k);
 }
 
 int
@@ -494,6 +713,10 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_foreign_database_is_not_a_registry),
+        cmocka_unit_test(test_a_registry_of_schema_1_is_migrated_and_keeps_its_certificates),
+        cmocka_unit_test_setup_teardown(
+            test_many_people_at_once_and_a_certificate_proven_in_the_witnessed_log, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_export_from_an_unknown_kiosk_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_export_of_a_kiosk_whose_endorsement_expired_is_refused,
@@ -511,5 +734,8 @@ main(void)
     if (sodium_init() < 0)
         return 1;
     setenv("CERTKIOSK_TEST_FAST_KDF", "1", 1);
+    pg_dir = getenv("CK_PG_DIR");
+    if (pg_dir != NULL && pg_dir[0] == '\0')
+        pg_dir = NULL;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@ static const CliVerb verbs[] = {
     {"report", "roster compliance: certified, missing, expired, expiring, revoked", cmd_report},
     {"revoke", "revoke a certificate: the next signed status list", cmd_revoke},
     {"status", "show a revocation status list", cmd_status},
-    {"registry", "the registry: show, bundles", cmd_registry},
+    {"registry", "the registry: show, bundles, migrate", cmd_registry},
     {"issue", "record paper acknowledgements as certificates (--paper)", cmd_issue},
     {"audit", "check a kiosk's log and witness it", cmd_audit},
     {"list", "list the certificates in a kiosk's log", cmd_list},

@@ -1,4 +1,4 @@
-/* cli_registry: the registry folder and progress bars shown only for work over a second. */
+/* cli_registry: where the registry is (a folder or a postgresql:// URL) and progress bars shown only for work over a second. */
 #include "cli_registry.h"
 
 #include <stdlib.h>
@@ -11,10 +11,13 @@
 char *
 cli_registry_dir(const char *flag)
 {
+    const char *env = getenv("CERTKIOSK_REGISTRY");
     char *state, *dir;
 
     if (flag != NULL)
         return strdup(flag);
+    if (env != NULL && env[0] != '\0')
+        return strdup(env);
     if ((state = cli_state_dir()) == NULL)
         return NULL;
     dir = fileio_join(state, "registry");

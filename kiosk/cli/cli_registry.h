@@ -9,7 +9,9 @@
 
 #include "registry.h"
 
-/* The registry folder: flag if given, else cli_state_dir() + "/registry".
+/* Where the registry is: flag (--registry) if given, else
+ * $CERTKIOSK_REGISTRY, else cli_state_dir() + "/registry". A folder (the
+ * SQLite registry) or a postgresql:// URL (registry.h).
  * Returns a new string (free()), or NULL when out of memory. */
 char *cli_registry_dir(const char *flag);
 

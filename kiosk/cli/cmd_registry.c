@@ -16,10 +16,17 @@
 static void
 usage(FILE *f)
 {
-    fputs("usage: certctl registry show [--registry DIR]\n"
-          "       certctl registry bundles --trust TRUST.jwks [--registry DIR] BUNDLE_DIR...\n\n"
+    fputs("usage: certctl registry show [--registry DIR|URL]\n"
+          "       certctl registry bundles --trust TRUST.jwks [--registry DIR|URL] BUNDLE_DIR...\n"
+          "       certctl registry migrate [--registry DIR|URL]\n\n"
+          "The registry is a folder (SQLite, the default: $CERTKIOSK_STATE_DIR/registry)\n"
+          "or a PostgreSQL database shared by several administrators\n"
+          "(postgresql://USER@HOST/DB, or ?host=/socket/dir); $CERTKIOSK_REGISTRY\n"
+          "stands in for --registry.\n"
           "show: the kiosks the registry witnessed (log size, key), and how many\n"
           "certificates, status lists and bundles it holds.\n"
+          "migrate: creates the registry's tables, or brings them to this certctl's\n"
+          "schema (PostgreSQL: run it as the role that owns the tables).\n"
           "bundles: verifies signed plugin bundles (as the kiosk does) and records each\n"
           "bundle's version and material_since; `certctl report` then lists people\n"
           "certified against a version older than material_since as outdated. A version\n"
@@ -83,10 +90,21 @@ cmd_registry(int argc, char **argv)
             rc = cli_fail(err);
             goto out;
         }
-        printf("registry %s: %zu kiosks, %zu certificates, %zu status lists, %zu bundles\n", dir,
+        printf("registry %s (%s): %zu kiosks, %zu certificates, %zu status lists, %zu bundles\n",
+               registry_where(reg), registry_backend(reg),
                n.kiosks, n.certificates, n.status_lists, n.bundles);
         if ((err = registry_foreach_kiosk(reg, show_kiosk, NULL)) != CK_OK)
             rc = cli_fail(err);
+    } else if (strcmp(sub, "migrate") == 0 && optind == argc) {
+        int from = 0, to = 0;
+        if ((err = registry_migrate(dir, &from, &to)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+        if (from == to)
+            printf("registry: schema %d, already current\n", to);
+        else
+            printf("registry: schema %d -> %d\n", from, to);
     } else if (strcmp(sub, "bundles") == 0 && optind < argc) {
         if (trust_path == NULL) {
             rc = cli_usage_error("registry bundles needs --trust TRUST.jwks");

@@ -105,20 +105,14 @@ cmp_total(const void *a, const void *b)
     return strcmp(((const ReportTotal *)a)->key, ((const ReportTotal *)b)->key);
 }
 
-/* Decides one row. */
+/* Decides one row from the person's current certificate. */
 static CkErr
-judge(Report *r, Registry *reg, BundleCache *cache, ReportRow *row, int64_t now, int64_t horizon)
+judge(Report *r, Registry *reg, BundleCache *cache, ReportRow *row, const RegistryCert *cp,
+      int64_t now, int64_t horizon)
 {
-    RegistryCert c;
+    const RegistryCert c = *cp;
     CkErr err;
 
-    err = registry_find_person(reg, row->person->nation, row->person->id, &c);
-    if (err == CK_ERR_NOT_FOUND) {
-        row->state = REPORT_MISSING;
-        return CK_OK;
-    }
-    if (err != CK_OK)
-        return err;
     memcpy(row->serial, c.serial, sizeof row->serial);
     memcpy(row->kiosk_id, c.kiosk_id, sizeof row->kiosk_id);
     row->valid_until = c.valid_until;
@@ -152,6 +146,21 @@ judge(Report *r, Registry *reg, BundleCache *cache, ReportRow *row, int64_t now,
     return CK_OK;
 }
 
+typedef struct Judging {
+    Report *r;
+    Registry *reg;
+    BundleCache *cache;
+    int64_t now, horizon;
+} Judging;
+
+static CkErr
+judge_found(void *ctx, size_t i, const RegistryCert *c)
+{
+    Judging *j = ctx;
+
+    return judge(j->r, j->reg, j->cache, &j->r->rows[i], c, j->now, j->horizon);
+}
+
 CkErr
 report_build(Registry *reg, const Roster *roster, int64_t now, int64_t horizon,
              RegistryProgressFn progress, void *progress_ctx, Report **report_out)
@@ -159,6 +168,8 @@ report_build(Registry *reg, const Roster *roster, int64_t now, int64_t horizon,
     Report *r = calloc(1, sizeof *r);
     BundleCache cache = {0};
     size_t n = roster_count(roster);
+    const char **nations = NULL, **ids = NULL;
+    Judging j = {.reg = reg, .cache = &cache, .now = now, .horizon = horizon};
     CkErr err = CK_OK;
 
     *report_out = NULL;
@@ -168,11 +179,23 @@ report_build(Registry *reg, const Roster *roster, int64_t now, int64_t horizon,
     }
     if ((err = registry_status_lists(reg, &r->lists, &r->n_lists)) != CK_OK)
         goto out;
+    if ((nations = calloc(n ? n : 1, sizeof *nations)) == NULL ||
+        (ids = calloc(n ? n : 1, sizeof *ids)) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    /* Everyone missing until the registry finds them, in one look-up. */
+    for (size_t i = 0; i < n; i++) {
+        r->rows[i].person = roster_entry(roster, i);
+        r->rows[i].state = REPORT_MISSING;
+        nations[i] = r->rows[i].person->nation;
+        ids[i] = r->rows[i].person->id;
+    }
+    j.r = r;
+    if ((err = registry_find_people(reg, nations, ids, n, judge_found, &j)) != CK_OK)
+        goto out;
     for (size_t i = 0; i < n; i++) {
         ReportRow *row = &r->rows[i];
-        row->person = roster_entry(roster, i);
-        if ((err = judge(r, reg, &cache, row, now, horizon)) != CK_OK)
-            goto out;
         r->n++;
         r->total.count[row->state]++;
         r->total.people++;
@@ -188,6 +211,8 @@ report_build(Registry *reg, const Roster *roster, int64_t now, int64_t horizon,
     for (int g = 0; g < 3; g++)
         qsort(r->groups[g].t, r->groups[g].n, sizeof *r->groups[g].t, cmp_total);
 out:
+    free(nations);
+    free(ids);
     free(cache.b);
     free(cache.known);
     if (err != CK_OK) {

@@ -3,12 +3,15 @@
 # reported (certified, missing, expired, expiring, revoked) as a table, CSV and
 # JSON; a tampered export refused with the registry unchanged; a revoked
 # certificate shown as revoked by verify, with its reason.
+# Run twice by ctest: on the SQLite registry, and (test_cli_report_pg, CK_PG_DIR set) on a
+# PostgreSQL one.
 set -euo pipefail
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'pg_registry_drop; rm -rf "$T"' EXIT
 cd "$T"
 export CERTKIOSK_PASSPHRASE=correct-horse CERTKIOSK_TEST_FAST_KDF=1 CERTKIOSK_STATE_DIR="$T/state"
 . "$CK_SRC/tests/cli/lib.sh" # fail, expect, expect_rc
+pg_registry_db
 
 # The authority and two kiosks, endorsed long before the deployment.
 export CERTKIOSK_NOW=2025-01-01T00:00:00Z
@@ -47,11 +50,14 @@ grep -q "registry is unchanged" err.txt || fail "no 'unchanged' message: $(cat e
 expect_rc 0 certctl import --trust trust.jwks kA.json kB.json
 grep -q "KIOSK-A (new to the registry): 2 certificates, 2 new" out.txt || fail "import A: $(cat out.txt)"
 grep -q "KIOSK-B (new to the registry): 3 certificates, 3 new" out.txt || fail "import B: $(cat out.txt)"
-cp "$CERTKIOSK_STATE_DIR/registry/registry.db" before.db
 expect_rc 0 certctl import --trust trust.jwks kA.json
 grep -q "0 new, 2 already known" out.txt || fail "second import: $(cat out.txt)"
 expect_rc 1 certctl import --trust trust.jwks kB-tampered.json
 certctl registry show | grep -q "2 kiosks, 5 certificates" || fail "registry: $(certctl registry show)"
+if [ -n "${CK_PG_DIR:-}" ]; then
+    certctl registry show | grep -q "(PostgreSQL)" || fail "not on PostgreSQL: $(certctl registry show)"
+    [ ! -e "$CERTKIOSK_STATE_DIR/registry" ] || fail "a SQLite registry was made beside PostgreSQL"
+fi
 
 # Revoke Bad Apple's certificate.
 BAD=$(sed -n 3p b.jws)

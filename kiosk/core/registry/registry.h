@@ -16,7 +16,20 @@
 #include "status.h"
 #include "trust.h"
 
-/* One SQLite database, DIR/registry.db (folder 0700, WAL, synchronous=FULL).
+/* Two back ends behind this one interface (registry/registry_int.h is the
+ * driver contract; the checks below are written once, in registry.c and
+ * registry_import.c):
+ *   - SQLite, the embedded default: one file, DIR/registry.db (folder 0700,
+ *     file 0600, WAL, synchronous=FULL); writers take the whole file;
+ *   - PostgreSQL (libpq), for a registry several administrators share: a
+ *     "postgresql://" or "postgres://" URL. Imports of different kiosks run
+ *     at once; imports of one kiosk (and stores of one authority's status
+ *     list) are serialised by a transaction-scoped advisory lock on its ID,
+ *     so a witness update is never lost. Roles: registry/pg_roles.sql.
+ * The schema is versioned (migrations 0 -> 1 -> ... in each back end,
+ * registry_migrate()); SQLite files are brought up to date when opened,
+ * PostgreSQL databases only by registry_migrate() (`certctl registry
+ * migrate`, run by the role owning the tables).
  *
  * Import of a kiosk export (`certctl export`, one JSON file per kiosk, format
  * "certkiosk-export/1": kiosk_id, origin, kiosk_jwk with its endorsements,
@@ -68,10 +81,24 @@ typedef struct Registry Registry;
 /* Largest export file accepted. */
 #define REGISTRY_EXPORT_MAX ((size_t)512 << 20)
 
-/* Opens (with create, making the folder and database as needed) the
- * registry in dir. A database of another program is CK_ERR_DB. A missing
- * registry without create is CK_ERR_NOT_FOUND. *reg_out: registry_close(). */
-CkErr registry_open(const char *dir, bool create, Registry **reg_out);
+/* Opens the registry at where: a folder (SQLite), or a postgresql:// URL.
+ * With create, the folder and database are made as needed (an empty
+ * PostgreSQL database gets the schema). A database of another program is
+ * CK_ERR_DB; one of an older schema is migrated (SQLite) or CK_ERR_DB
+ * asking for `certctl registry migrate` (PostgreSQL). A missing registry
+ * without create is CK_ERR_NOT_FOUND. *reg_out: registry_close(). */
+CkErr registry_open(const char *where, bool create, Registry **reg_out);
+
+/* True when where names a PostgreSQL registry (a postgresql:// URL). */
+bool registry_is_url(const char *where);
+
+/* Brings the registry at where to this build's schema; *from_out and
+ * *to_out (may be NULL) get the versions before and after. */
+CkErr registry_migrate(const char *where, int *from_out, int *to_out);
+
+/* "SQLite" or "PostgreSQL"; and the file or URL (without password). */
+const char *registry_backend(const Registry *reg);
+const char *registry_where(const Registry *reg);
 
 /* Closes the registry. Accepts NULL. */
 void registry_close(Registry *reg);
@@ -143,6 +170,15 @@ typedef struct RegistryCert {
 CkErr registry_find_person(Registry *reg, const char *nation, const char *service_number,
                            RegistryCert *out);
 
+/* Looks up many people at once (one query, not one per person): calls fn
+ * with the index of each person in nations/ids that has a certificate and
+ * their current one, in no particular order; people without one are not
+ * called for. */
+typedef CkErr (*RegistryPersonFn)(void *ctx, size_t i, const RegistryCert *cert);
+CkErr registry_find_people(Registry *reg, const char *const *nations,
+                           const char *const *service_numbers, size_t n, RegistryPersonFn fn,
+                           void *ctx);
+
 /* Numbers for a summary. */
 typedef struct RegistryCounts {
     size_t kiosks, certificates, status_lists, bundles;
@@ -169,5 +205,19 @@ typedef struct RegistryKiosk {
 /* The witnessed checkpoint of kiosk_id: CK_OK, CK_ERR_NOT_FOUND (never
  * imported) or CK_ERR_DB. Free out->checkpoint with free(). */
 CkErr registry_get_kiosk(Registry *reg, const char *kiosk_id, RegistryKiosk *out);
+
+/* The leaf hashes of the witnessed log of kiosk_id (*n_out = its witnessed
+ * size; free *leaves_out), from which merkle_inclusion_proof() proves an
+ * entry against the witnessed root. CK_ERR_NOT_FOUND: kiosk unknown, or
+ * witnessed by a registry of schema 1 (no leaves kept; imported again, it
+ * has them). */
+CkErr registry_get_leaves(Registry *reg, const char *kiosk_id,
+                          unsigned char (**leaves_out)[MERKLE_HASH_LEN], uint64_t *n_out);
+
+/* Which kiosk's log, at which index, holds the certificate with serial:
+ * CK_OK, or CK_ERR_NOT_FOUND. kiosk_id_out has TRUST_KIOSK_ID_MAX + 1
+ * bytes; *jws_out (may be NULL) gets the certificate (free()). */
+CkErr registry_find_serial(Registry *reg, const char *serial, char *kiosk_id_out,
+                           uint64_t *index_out, char **jws_out);
 
 #endif

@@ -1,6 +1,9 @@
 /* registry_import: importing a kiosk export — the kiosk's endorsements, its signed log, the
- * witness, every certificate verified in parallel, all or nothing. */
+ * witness, every entry hashed and every certificate verified in parallel, stored in bulk, all or
+ * nothing. Written once for both back ends. */
 #include "registry_int.h"
+
+#include <jansson.h>
 
 #include <pthread.h>
 #include <sodium.h>
@@ -16,7 +19,9 @@
 
 /* One certificate of the log, and what verifying it found. */
 typedef struct Item {
-    const char *jws; /* borrowed from the export */
+    const char *body; /* the entry, borrowed from the export */
+    size_t body_len;
+    const char *jws; /* its certificate, if any: borrowed from body (NULL: none) */
     size_t len;
     uint64_t index; /* log index of its entry */
     CkErr err;
@@ -29,6 +34,7 @@ typedef struct Item {
 
 typedef struct Work {
     Item *items;
+    unsigned char (*leaves)[MERKLE_HASH_LEN];
     size_t n;
     const Trust *trust;
     int64_t now;
@@ -53,12 +59,46 @@ bundles_json(const CertClaims *c)
     return s;
 }
 
+/* Finds the entry's certificate: the body is parsed (jansson, the one
+ * parser), and the certificate's text located in the body itself — body is
+ * escaped JSON and a certificate is base64url and dots only, so it is there
+ * verbatim, and the stored certificate is the very bytes the kiosk signed. */
+static void
+find_cert(Item *it)
+{
+    json_t *doc = json_loadb(it->body, it->body_len, 0, NULL);
+    const json_t *jws;
+
+    if (doc == NULL) {
+        snprintf(it->why, sizeof it->why, "not JSON");
+        it->err = CK_ERR_FORMAT;
+        return;
+    }
+    jws = json_object_get(doc, "jws");
+    if (json_is_string(jws)) {
+        const char *at = memmem(it->body, it->body_len, json_string_value(jws),
+                                json_string_length(jws));
+        if (at == NULL) {
+            snprintf(it->why, sizeof it->why, "certificate not found");
+            it->err = CK_ERR_FORMAT;
+        } else {
+            it->jws = at;
+            it->len = json_string_length(jws);
+        }
+    }
+    json_decref(doc);
+}
+
 static void
 verify_item(Work *w, Item *it)
 {
     CertClaims *c = NULL;
     CkErr err;
 
+    merkle_leaf_hash((const unsigned char *)it->body, it->body_len, w->leaves[it->index]);
+    find_cert(it);
+    if (it->err != CK_OK || it->jws == NULL)
+        return;
     err = cert_verify(it->jws, it->len, w->trust, w->now, NULL, &it->report);
     /* Expiry is judged by the report, not here: only a certificate the kiosk
      * could not have issued (format, signature, endorsement) is refused. */
@@ -152,14 +192,6 @@ verify_all(Work *w, RegistryProgressFn progress, void *ctx)
         progress(ctx, w->n, w->n);
 }
 
-const char *
-registry_get_str(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The previous witnessed state of a kiosk, if any. */
 typedef struct Seen {
     bool found;
@@ -172,29 +204,30 @@ typedef struct Seen {
 static CkErr
 load_seen(Registry *reg, const char *kiosk_id, Seen *seen)
 {
-    sqlite3_stmt *st;
+    const RegistryDriver *d = reg->drv;
+    RegStmt *st;
+    const void *root;
+    size_t root_len;
+    bool row;
     CkErr err;
-    int rc;
 
     memset(seen, 0, sizeof *seen);
-    if ((err = registry_prepare(
-             reg, "SELECT kid, origin, size, root FROM kiosks WHERE kiosk_id = ?", &st)) != CK_OK)
+    if ((err = d->prepare(reg, "SELECT kid, origin, size, root FROM kiosks WHERE kiosk_id = ?",
+                          "reading the witnessed checkpoint", &st)) != CK_OK)
         return err;
-    sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_STATIC);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const void *root = sqlite3_column_blob(st, 3);
+    d->bind_text(st, 1, kiosk_id, SIZE_MAX);
+    if ((err = d->step(st, &row)) == CK_OK && row) {
         seen->found = true;
-        snprintf(seen->kid, sizeof seen->kid, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(seen->origin, sizeof seen->origin, "%s", (const char *)sqlite3_column_text(st, 1));
-        seen->size = (uint64_t)sqlite3_column_int64(st, 2);
-        if (root == NULL || sqlite3_column_bytes(st, 3) != MERKLE_HASH_LEN)
-            err = ck_err(CK_ERR_DB, "%s: kiosk %s: stored root is damaged", reg->path, kiosk_id);
+        snprintf(seen->kid, sizeof seen->kid, "%s", d->col_text(st, 0));
+        snprintf(seen->origin, sizeof seen->origin, "%s", d->col_text(st, 1));
+        seen->size = (uint64_t)d->col_int(st, 2);
+        root = d->col_blob(st, 3, &root_len);
+        if (root == NULL || root_len != MERKLE_HASH_LEN)
+            err = ck_err(CK_ERR_DB, "%s: kiosk %s: stored root is damaged", reg->where, kiosk_id);
         else
             memcpy(seen->root, root, MERKLE_HASH_LEN);
-    } else if (rc != SQLITE_DONE) {
-        err = registry_db_err(reg, "reading the witnessed checkpoint");
     }
-    sqlite3_finalize(st);
+    d->finalize(st);
     return err;
 }
 
@@ -323,89 +356,79 @@ out:
     return CK_OK;
 }
 
-/* Collects the log's leaves and certificates. */
+/* One item per log entry (hashed and verified later, in parallel). */
 static CkErr
-read_log(const json_t *ex, const char *label, unsigned char (**leaves_out)[MERKLE_HASH_LEN],
-         size_t *n_out, Item **items_out, size_t *n_items_out)
+read_log(const json_t *ex, const char *label, Item **items_out, size_t *n_out)
 {
     const json_t *entries = json_object_get(ex, "log");
-    unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
-    Item *items = NULL;
-    size_t n, n_items = 0;
-    CkErr err = CK_OK;
+    Item *items;
+    size_t n;
 
-    *leaves_out = NULL;
     *items_out = NULL;
+    *n_out = 0;
     if (!json_is_array(entries))
         return ck_err(CK_ERR_FORMAT, "%s: the export has no \"log\" (the kiosk's entries)", label);
     n = json_array_size(entries);
-    if ((leaves = malloc((n ? n : 1) * sizeof *leaves)) == NULL ||
-        (items = calloc(n ? n : 1, sizeof *items)) == NULL) {
-        err = ck_err(CK_ERR_NOMEM, "out of memory");
-        goto out;
-    }
+    if ((items = calloc(n ? n : 1, sizeof *items)) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const json_t *e = json_array_get(entries, i);
-        const char *body = json_is_string(e) ? json_string_value(e) : registry_get_str(e, "body");
-        size_t len = json_is_string(e) ? json_string_length(e)
-                                       : json_string_length(json_object_get(e, "body"));
-        json_t *doc;
-        const json_t *jws;
-
-        if (body == NULL) {
-            err = ck_err(CK_ERR_FORMAT, "%s: entry %zu has no body", label, i);
-            goto out;
+        const json_t *body = json_is_string(e) ? e : json_object_get(e, "body");
+        if (!json_is_string(body)) {
+            free(items);
+            return ck_err(CK_ERR_FORMAT, "%s: entry %zu has no body", label, i);
         }
-        merkle_leaf_hash((const unsigned char *)body, len, leaves[i]);
-        if ((doc = json_loadb(body, len, 0, NULL)) == NULL) {
-            err = ck_err(CK_ERR_FORMAT, "%s: entry %zu is not JSON", label, i);
-            goto out;
-        }
-        jws = json_object_get(doc, "jws");
-        if (json_is_string(jws)) {
-            /* Point into the export's own string: body is escaped JSON, so the
-             * certificate text (base64url and dots only) is found verbatim. */
-            const char *at = strstr(body, json_string_value(jws));
-            if (at == NULL) {
-                json_decref(doc);
-                err = ck_err(CK_ERR_FORMAT, "%s: entry %zu: certificate not found", label, i);
-                goto out;
-            }
-            items[n_items].jws = at;
-            items[n_items].len = json_string_length(jws);
-            items[n_items].index = i;
-            n_items++;
-        }
-        json_decref(doc);
+        items[i].body = json_string_value(body);
+        items[i].body_len = json_string_length(body);
+        items[i].index = i;
     }
-out:
-    if (err != CK_OK) {
-        free(leaves);
-        free(items);
-        return err;
-    }
-    *leaves_out = leaves;
-    *n_out = n;
     *items_out = items;
-    *n_items_out = n_items;
+    *n_out = n;
     return CK_OK;
 }
 
-/* Every certificate the export lists must be one of the log's. */
-static CkErr
-check_listed(const json_t *ex, const char *label, const Item *items, size_t n_items)
+static int
+cmp_text(const char *a, size_t alen, const char *b, size_t blen)
 {
-    const json_t *certs = json_object_get(ex, "certificates");
+    int c = memcmp(a, b, alen < blen ? alen : blen);
 
-    for (size_t i = 0; i < json_array_size(certs); i++) {
-        const json_t *c = json_array_get(certs, i);
-        const char *jws = json_is_string(c) ? json_string_value(c) : registry_get_str(c, "jws");
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static int
+cmp_cert_ptr(const void *a, const void *b)
+{
+    const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
+
+    return cmp_text(x->jws, x->len, y->jws, y->len);
+}
+
+/* Every certificate the export lists must be one of the log's (sorted look-up: n log n, not n²). */
+static CkErr
+check_listed(const json_t *ex, const char *label, Item **certs, size_t n_certs)
+{
+    const json_t *listed = json_object_get(ex, "certificates");
+
+    qsort(certs, n_certs, sizeof *certs, cmp_cert_ptr);
+    for (size_t i = 0; i < json_array_size(listed); i++) {
+        const json_t *c = json_array_get(listed, i);
+        const json_t *jws = json_is_string(c) ? c : json_object_get(c, "jws");
+        size_t lo = 0, hi = n_certs;
         bool found = false;
 
-        if (jws == NULL)
+        if (!json_is_string(jws))
             return ck_err(CK_ERR_FORMAT, "%s: certificates[%zu] is not a certificate", label, i);
-        for (size_t k = 0; k < n_items && !found; k++)
-            found = items[k].len == strlen(jws) && memcmp(items[k].jws, jws, items[k].len) == 0;
+        while (lo < hi && !found) {
+            size_t mid = lo + (hi - lo) / 2;
+            int r = cmp_text(json_string_value(jws), json_string_length(jws), certs[mid]->jws,
+                             certs[mid]->len);
+            if (r == 0)
+                found = true;
+            else if (r < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
         if (!found)
             return ck_err(CK_ERR_TAMPERED, "%s: certificates[%zu] is not in the kiosk's signed log",
                           label, i);
@@ -413,113 +436,187 @@ check_listed(const json_t *ex, const char *label, const Item *items, size_t n_it
     return CK_OK;
 }
 
+typedef struct Incoming {
+    Item **certs;
+    const char *kiosk_id;
+} Incoming;
+
+static void
+incoming_row(void *ctx, size_t i, RegValue *v)
+{
+    const Incoming *in = ctx;
+    const Item *it = in->certs[i];
+
+#define TEXT(p) ((RegValue){.type = REG_TEXT, .s = (p), .len = strlen(p)})
+    v[0] = TEXT(it->report.serial);
+    v[1] = TEXT(in->kiosk_id);
+    v[2] = (RegValue){.type = REG_TEXT, .s = it->jws, .len = it->len};
+    v[3] = TEXT(it->report.nation);
+    v[4] = TEXT(it->service_number);
+    v[5] = (RegValue){.type = REG_INT, .i = it->report.valid_from};
+    v[6] = (RegValue){.type = REG_INT, .i = it->report.valid_until};
+    v[7] = TEXT(it->bundles);
+    v[8] = it->supersedes[0] ? TEXT(it->supersedes) : (RegValue){.type = REG_NULL};
+    v[9] = (RegValue){.type = REG_INT, .i = (int64_t)it->index};
+#undef TEXT
+}
+
+static int
+cmp_serial_ptr(const void *a, const void *b)
+{
+    const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
+
+    return strcmp(x->report.serial, y->report.serial);
+}
+
+/* Stores the certificates in bulk: loaded into a temporary table (COPY on
+ * PostgreSQL), then one INSERT ... SELECT that skips serials already held.
+ * A serial held with a different certificate is refused — checked after the
+ * insert, inside the transaction, so that a concurrent import of the same
+ * serial (committed while we waited on its row) is caught too. */
 static CkErr
-store_items(Registry *reg, const char *label, const char *kiosk_id, Item *items, size_t n,
+store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs, size_t n,
             RegistryImportStats *stats)
 {
-    sqlite3_stmt *get = NULL, *put = NULL;
+    static const char cols[] = "serial, kiosk_id, jws, nation, service_number, valid_from, "
+                               "valid_until, bundles, supersedes, log_index";
+    const RegistryDriver *d = reg->drv;
+    Incoming in = {certs, kiosk_id};
+    RegStmt *st = NULL;
+    char sql[512];
+    bool row;
     CkErr err;
 
-    if ((err = registry_prepare(reg, "SELECT jws FROM certs WHERE serial = ?", &get)) != CK_OK ||
-        (err = registry_prepare(
-             reg,
-             "INSERT INTO certs(serial, kiosk_id, jws, nation, service_number, "
-             "valid_from, valid_until, bundles, supersedes) VALUES(?,?,?,?,?,?,?,?,?)",
-             &put)) != CK_OK)
+    /* The same serial twice in one export must be the same certificate. */
+    qsort(certs, n, sizeof *certs, cmp_serial_ptr);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(certs[i - 1]->report.serial, certs[i]->report.serial) == 0 &&
+            cmp_text(certs[i - 1]->jws, certs[i - 1]->len, certs[i]->jws, certs[i]->len) != 0)
+            return ck_err(CK_ERR_TAMPERED, "%s: serial %s is in the log twice, as two certificates",
+                          label, certs[i]->report.serial);
+    if ((err = registry_exec(reg,
+                             "CREATE TEMP TABLE IF NOT EXISTS ck_incoming(serial TEXT NOT NULL, "
+                             "kiosk_id TEXT NOT NULL, jws TEXT NOT NULL, nation TEXT NOT NULL, "
+                             "service_number TEXT NOT NULL, valid_from BIGINT NOT NULL, "
+                             "valid_until BIGINT NOT NULL, bundles TEXT NOT NULL, supersedes TEXT, "
+                             "log_index BIGINT NOT NULL)",
+                             "storing certificates")) != CK_OK ||
+        (err = registry_exec(reg, "DELETE FROM ck_incoming", "storing certificates")) != CK_OK ||
+        (err = d->bulk(reg, "ck_incoming", cols, 10, n, incoming_row, &in)) != CK_OK)
+        return err;
+    /* WHERE true: SQLite would otherwise read ON CONFLICT as a join's ON. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO certs(%s) SELECT %s FROM ck_incoming WHERE true "
+             "ON CONFLICT(serial) DO NOTHING",
+             cols, cols);
+    if ((err = d->prepare(reg, sql, "storing certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        Item *it = &items[i];
-        int rc;
-
-        sqlite3_reset(get);
-        sqlite3_bind_text(get, 1, it->report.serial, -1, SQLITE_STATIC);
-        if ((rc = sqlite3_step(get)) == SQLITE_ROW) {
-            const char *old = (const char *)sqlite3_column_text(get, 0);
-            if (old == NULL || strlen(old) != it->len || memcmp(old, it->jws, it->len) != 0) {
-                err = ck_err(CK_ERR_TAMPERED,
-                             "%s: serial %s is already in the registry with a different "
-                             "certificate",
-                             label, it->report.serial);
-                goto out;
-            }
-            stats->known++;
-            continue;
-        }
-        if (rc != SQLITE_DONE) {
-            err = registry_db_err(reg, "reading certificates");
-            goto out;
-        }
-        sqlite3_reset(put);
-        sqlite3_bind_text(put, 1, it->report.serial, -1, SQLITE_STATIC);
-        sqlite3_bind_text(put, 2, kiosk_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(put, 3, it->jws, (int)it->len, SQLITE_STATIC);
-        sqlite3_bind_text(put, 4, it->report.nation, -1, SQLITE_STATIC);
-        sqlite3_bind_text(put, 5, it->service_number, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(put, 6, it->report.valid_from);
-        sqlite3_bind_int64(put, 7, it->report.valid_until);
-        sqlite3_bind_text(put, 8, it->bundles, -1, SQLITE_STATIC);
-        if (it->supersedes[0])
-            sqlite3_bind_text(put, 9, it->supersedes, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(put, 9);
-        if (sqlite3_step(put) != SQLITE_DONE) {
-            err = registry_db_err(reg, "storing a certificate");
-            goto out;
-        }
-        stats->added++;
-    }
+    stats->added = (size_t)d->changes(st);
+    stats->known = n - stats->added;
+    d->finalize(st);
+    if ((err = d->prepare(reg,
+                          "SELECT i.serial FROM ck_incoming i JOIN certs c ON c.serial = i.serial "
+                          "WHERE c.jws <> i.jws LIMIT 1",
+                          "checking certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
+        goto out;
+    if (row)
+        err = ck_err(CK_ERR_TAMPERED,
+                     "%s: serial %s is already in the registry with a different certificate",
+                     label, d->col_text(st, 0));
 out:
-    sqlite3_finalize(get);
-    sqlite3_finalize(put);
+    d->finalize(st);
+    if (err == CK_OK)
+        err = registry_exec(reg, "DELETE FROM ck_incoming", "storing certificates");
     return err;
 }
 
 static CkErr
 store_kiosk(Registry *reg, const char *kiosk_id, const PublicKey *pub, const Checkpoint *cp,
-            const json_t *jwk, const char *note)
+            const json_t *jwk, const char *note, const unsigned char (*leaves)[MERKLE_HASH_LEN])
 {
-    sqlite3_stmt *st = NULL;
+    const RegistryDriver *d = reg->drv;
+    RegStmt *st = NULL;
     char *jwk_text = json_dumps(jwk, JSON_COMPACT | JSON_SORT_KEYS);
+    bool row;
     CkErr err;
 
     if (jwk_text == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    if ((err = registry_prepare(
-             reg,
-             "INSERT OR REPLACE INTO kiosks(kiosk_id, kid, origin, jwk, size, root, "
-             "checkpoint) VALUES(?,?,?,?,?,?,?)",
-             &st)) != CK_OK)
+    if ((err = d->prepare(reg,
+                          "INSERT INTO kiosks(kiosk_id, kid, origin, jwk, size, root, checkpoint, "
+                          "leaves) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+                          "kid = excluded.kid, origin = excluded.origin, jwk = excluded.jwk, "
+                          "size = excluded.size, root = excluded.root, "
+                          "checkpoint = excluded.checkpoint, leaves = excluded.leaves",
+                          "storing the witnessed checkpoint", &st)) != CK_OK)
         goto out;
-    sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, pub->kid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, cp->origin, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, jwk_text, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)cp->size);
-    sqlite3_bind_blob(st, 6, cp->root, MERKLE_HASH_LEN, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, note, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        err = registry_db_err(reg, "storing the witnessed checkpoint");
+    d->bind_text(st, 1, kiosk_id, SIZE_MAX);
+    d->bind_text(st, 2, pub->kid, SIZE_MAX);
+    d->bind_text(st, 3, cp->origin, SIZE_MAX);
+    d->bind_text(st, 4, jwk_text, SIZE_MAX);
+    d->bind_int(st, 5, (int64_t)cp->size);
+    d->bind_blob(st, 6, cp->root, MERKLE_HASH_LEN);
+    d->bind_text(st, 7, note, SIZE_MAX);
+    d->bind_blob(st, 8, leaves, (size_t)cp->size * MERKLE_HASH_LEN);
+    err = d->step(st, &row);
 out:
-    sqlite3_finalize(st);
+    d->finalize(st);
     free(jwk_text);
     return err;
+}
+
+/* The witness: the new log must extend the one the registry saw. */
+static CkErr
+check_witness(const Seen *seen, const char *label, const char *kiosk_id, const PublicKey *pub,
+              const Checkpoint *cp, const unsigned char (*leaves)[MERKLE_HASH_LEN])
+{
+    MerkleProof proof;
+    CkErr err;
+
+    if (!seen->found)
+        return CK_OK;
+    if (strcmp(seen->kid, pub->kid) != 0)
+        return ck_err(CK_ERR_UNTRUSTED,
+                      "%s: kiosk %s was witnessed with key %s; this export is signed by %s", label,
+                      kiosk_id, seen->kid, pub->kid);
+    if (strcmp(seen->origin, cp->origin) != 0)
+        return ck_err(CK_ERR_TAMPERED, "%s: kiosk %s: log origin changed from %s to %s", label,
+                      kiosk_id, seen->origin, cp->origin);
+    if (cp->size < seen->size)
+        return ck_err(CK_ERR_ROLLBACK,
+                      "%s: kiosk %s: the log has %llu entries, fewer than the %llu the "
+                      "registry witnessed: an older export, or a truncated log",
+                      label, kiosk_id, (unsigned long long)cp->size,
+                      (unsigned long long)seen->size);
+    /* The new tree must extend the witnessed one (RFC 9162 consistency). */
+    if ((err = merkle_consistency_proof(leaves, seen->size, cp->size, &proof)) != CK_OK)
+        return err;
+    if (merkle_verify_consistency(seen->size, cp->size, &proof, seen->root, cp->root) != CK_OK)
+        return ck_err(CK_ERR_TAMPERED,
+                      "%s: kiosk %s: the log is not consistent with the checkpoint the "
+                      "registry witnessed (size %llu): its history was rewritten",
+                      label, kiosk_id, (unsigned long long)seen->size);
+    return CK_OK;
 }
 
 CkErr
 registry_import(Registry *reg, const json_t *ex, const char *label, const Trust *trust, int64_t now,
                 RegistryProgressFn progress, void *progress_ctx, RegistryImportStats *stats)
 {
+    const RegistryDriver *d = reg->drv;
     Trust *kt = NULL;
     PublicKey pub;
     const char *kiosk_id = NULL, *note, *origin;
     json_t *jwk = NULL;
     Checkpoint cp;
     Seen seen;
-    MerkleProof proof;
     unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
     unsigned char root[MERKLE_HASH_LEN];
-    Item *items = NULL;
-    size_t n_leaves = 0, n_items = 0;
+    Item *items = NULL, **certs = NULL;
+    size_t n_items = 0, n_certs = 0;
+    char key[TRUST_KIOSK_ID_MAX + 16];
     bool in_tx = false;
     Work w;
     CkErr err;
@@ -542,75 +639,63 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
     }
     origin = registry_get_str(ex, "origin");
     if ((err = checkpoint_verify(note, strlen(note), &pub, origin, &cp)) != CK_OK) {
-        char d[300];
-        snprintf(d, sizeof d, "%s", ck_err_detail());
-        err = ck_err(err, "%s: kiosk %s: checkpoint: %s", label, kiosk_id, d);
+        char dt[300];
+        snprintf(dt, sizeof dt, "%s", ck_err_detail());
+        err = ck_err(err, "%s: kiosk %s: checkpoint: %s", label, kiosk_id, dt);
         goto out;
     }
-    /* 3. the log under the checkpoint */
-    if ((err = read_log(ex, label, &leaves, &n_leaves, &items, &n_items)) != CK_OK)
+    /* 3 and 5, on all cores: every entry hashed, every certificate verified. */
+    if ((err = read_log(ex, label, &items, &n_items)) != CK_OK)
         goto out;
-    merkle_root((const unsigned char(*)[MERKLE_HASH_LEN])leaves, n_leaves, root);
-    if (n_leaves != cp.size || sodium_memcmp(root, cp.root, MERKLE_HASH_LEN) != 0) {
-        err = ck_err(CK_ERR_TAMPERED,
-                     "%s: kiosk %s: the log's %zu entries do not match its signed checkpoint "
-                     "(size %llu): entries were altered, added or dropped",
-                     label, kiosk_id, n_leaves, (unsigned long long)cp.size);
+    if ((leaves = malloc((n_items ? n_items : 1) * sizeof *leaves)) == NULL ||
+        (certs = malloc((n_items ? n_items : 1) * sizeof *certs)) == NULL) {
+        err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    stats->new_size = cp.size;
-    if ((err = check_listed(ex, label, items, n_items)) != CK_OK)
-        goto out;
-    /* 4. the witness; read inside the write transaction so that two imports
-     * of one kiosk cannot interleave. */
-    if ((err = registry_exec(reg, "BEGIN IMMEDIATE", "starting the import")) != CK_OK)
-        goto out;
-    in_tx = true;
-    if ((err = load_seen(reg, kiosk_id, &seen)) != CK_OK)
-        goto out;
-    stats->new_kiosk = !seen.found;
-    if (seen.found) {
-        stats->old_size = seen.size;
-        if (strcmp(seen.kid, pub.kid) != 0) {
-            err = ck_err(CK_ERR_UNTRUSTED,
-                         "%s: kiosk %s was witnessed with key %s; this export is signed by %s",
-                         label, kiosk_id, seen.kid, pub.kid);
-            goto out;
-        }
-        if (strcmp(seen.origin, cp.origin) != 0) {
-            err = ck_err(CK_ERR_TAMPERED, "%s: kiosk %s: log origin changed from %s to %s", label,
-                         kiosk_id, seen.origin, cp.origin);
-            goto out;
-        }
-        if (cp.size < seen.size) {
-            err =
-                ck_err(CK_ERR_ROLLBACK,
-                       "%s: kiosk %s: the log has %llu entries, fewer than the %llu the "
-                       "registry witnessed: an older export, or a truncated log",
-                       label, kiosk_id, (unsigned long long)cp.size, (unsigned long long)seen.size);
-            goto out;
-        }
-        /* The new tree must extend the witnessed one (RFC 9162 consistency). */
-        if ((err = merkle_consistency_proof((const unsigned char(*)[MERKLE_HASH_LEN])leaves,
-                                            seen.size, cp.size, &proof)) != CK_OK)
-            goto out;
-        if (merkle_verify_consistency(seen.size, cp.size, &proof, seen.root, cp.root) != CK_OK) {
-            err = ck_err(CK_ERR_TAMPERED,
-                         "%s: kiosk %s: the log is not consistent with the checkpoint the "
-                         "registry witnessed (size %llu): its history was rewritten",
-                         label, kiosk_id, (unsigned long long)seen.size);
-            goto out;
-        }
-    }
-    /* 5. every certificate, in parallel */
     w = (Work){.items = items,
+               .leaves = leaves,
                .n = n_items,
                .trust = kt,
                .now = now,
                .kiosk_id = kiosk_id,
                .kid = pub.kid};
     verify_all(&w, progress, progress_ctx);
-    stats->certificates = n_items;
+    /* 3. the log under the checkpoint */
+    merkle_root((const unsigned char(*)[MERKLE_HASH_LEN])leaves, n_items, root);
+    if (n_items != cp.size || sodium_memcmp(root, cp.root, MERKLE_HASH_LEN) != 0) {
+        err = ck_err(CK_ERR_TAMPERED,
+                     "%s: kiosk %s: the log's %zu entries do not match its signed checkpoint "
+                     "(size %llu): entries were altered, added or dropped",
+                     label, kiosk_id, n_items, (unsigned long long)cp.size);
+        goto out;
+    }
+    stats->new_size = cp.size;
+    for (size_t i = 0; i < n_items; i++)
+        if (items[i].jws != NULL || items[i].err != CK_OK)
+            certs[n_certs++] = &items[i];
+    stats->certificates = n_certs;
+    for (size_t i = 0; i < n_certs; i++)
+        if (certs[i]->err == CK_ERR_FORMAT && certs[i]->jws == NULL) {
+            err = ck_err(CK_ERR_FORMAT, "%s: entry %llu: %s", label,
+                         (unsigned long long)certs[i]->index, certs[i]->why);
+            goto out;
+        }
+    if ((err = check_listed(ex, label, certs, n_certs)) != CK_OK)
+        goto out;
+    /* 4. the witness, read and written in one transaction under the
+     * kiosk's lock: two imports of one kiosk never interleave. */
+    if ((err = d->begin(reg)) != CK_OK)
+        goto out;
+    in_tx = true;
+    snprintf(key, sizeof key, "kiosk %s", kiosk_id);
+    if ((err = d->lock(reg, key)) != CK_OK || (err = load_seen(reg, kiosk_id, &seen)) != CK_OK)
+        goto out;
+    stats->new_kiosk = !seen.found;
+    stats->old_size = seen.size;
+    if ((err = check_witness(&seen, label, kiosk_id, &pub, &cp,
+                             (const unsigned char(*)[MERKLE_HASH_LEN])leaves)) != CK_OK)
+        goto out;
+    /* 5. every certificate (verified above), reported in log order */
     for (size_t i = 0; i < n_items; i++)
         if (items[i].err != CK_OK) {
             err = ck_err(items[i].err, "%s: kiosk %s: log entry %llu: %s", label, kiosk_id,
@@ -618,20 +703,22 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
             goto out;
         }
     /* 6. store */
-    if ((err = store_items(reg, label, kiosk_id, items, n_items, stats)) != CK_OK)
+    if ((err = store_items(reg, label, kiosk_id, certs, n_certs, stats)) != CK_OK)
         goto out;
     if (!seen.found || cp.size > seen.size)
-        if ((err = store_kiosk(reg, kiosk_id, &pub, &cp, jwk, note)) != CK_OK)
+        if ((err = store_kiosk(reg, kiosk_id, &pub, &cp, jwk, note,
+                               (const unsigned char(*)[MERKLE_HASH_LEN])leaves)) != CK_OK)
             goto out;
-    if ((err = registry_exec(reg, "COMMIT", "committing the import")) != CK_OK)
+    if ((err = d->commit(reg)) != CK_OK)
         goto out;
     in_tx = false;
 out:
     if (in_tx)
-        sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+        d->rollback(reg);
     for (size_t i = 0; items != NULL && i < n_items; i++)
         free(items[i].bundles);
     free(items);
+    free(certs);
     free(leaves);
     trust_free(kt);
     if (err != CK_OK) {
