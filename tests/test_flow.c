@@ -267,6 +267,11 @@ to_nation_done(Flow *f, int nation, FlowCategory cat)
     assert_int_equal(screen(f), FLOW_SCREEN_PRIVACY);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_REQUIRED);
+    /* "I have read" only after the notice was shown to its end (issue 14). */
+    assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_NOT_READ);
+    assert_false(flow_view(f)->privacy_ack);
+    assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_int_equal(screen(f), FLOW_SCREEN_NATION);
@@ -332,7 +337,7 @@ confirm_training(Flow *f)
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
     assert_int_equal(type_text(f, "2025-02-30"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_INVALID);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_DAY);
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
     assert_int_equal(type_text(f, "2025-11-20"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
@@ -469,6 +474,47 @@ test_sections_not_shown_to_the_end_block_signing(void **state)
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_string_equal(flow_view(f)->section->id, "no-purchase");
     assert_ptr_equal(flow_view(f)->bundle, &nor);
+    flow_destroy(f);
+}
+
+/* Issue 14: "2026-13-45" got "write as YYYY-MM-DD"; now the message names
+ * what does not exist, and a full field names its limit. */
+static void
+test_impossible_date_and_full_field_say_what_is_wrong(void **state)
+{
+    Flow *f = new_flow();
+
+    to_conduct(f);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_TRAINING_CONFIRM);
+    assert_int_equal(send(f, FLOW_EV_TRAINING_CONFIRM, 0), CK_OK);
+    assert_int_equal(type_text(f, "2026-13-45"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_MONTH);
+    assert_int_equal(flow_view(f)->error_number, 13);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.date_bad_month");
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2025-02-29"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_DAY);
+    assert_int_equal(flow_view(f)->error_number, 29);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2024-02-29"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    flow_destroy(f);
+
+    f = new_flow();
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_RANK), CK_OK);
+    for (int i = 0; i < 32; i++)
+        assert_int_equal(type_text(f, "x"), CK_OK);
+    assert_int_equal(type_text(f, "x"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
+    assert_int_equal(flow_view(f)->error_number, 32);
     flow_destroy(f);
 }
 
@@ -987,6 +1033,7 @@ main(void)
                                setup),
         cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),
         cmocka_unit_test_setup(test_pass_with_a_wrong_answer_names_its_section, setup),
+        cmocka_unit_test_setup(test_impossible_date_and_full_field_say_what_is_wrong, setup),
         cmocka_unit_test_setup(test_unticked_clause_blocks_signing, setup),
         cmocka_unit_test_setup(test_tap_is_not_a_signature, setup),
         cmocka_unit_test_setup(test_issuer_failure_shows_error_and_no_certificate, setup),

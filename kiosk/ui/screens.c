@@ -151,7 +151,7 @@ scr_forget_personal(Screens *s)
         SDL_DestroyTexture(s->dim);
     s->dim = NULL;
     text_purge(s->text);
-    osk_reset(&s->osk, OSK_LETTERS, false);
+    osk_reset(&s->osk, OSK_LETTERS, false, NULL);
     s->osk_field = FLOW_FIELD_NONE;
     s->read_key[0] = '\0';
     s->lang_menu = false;
@@ -475,7 +475,11 @@ scr_steps(Screens *s, const FlowView *v)
 static const char *
 scr_banner_text(Screens *s, const FlowView *v, char *buf, size_t cap)
 {
-    int n = snprintf(buf, cap, "%s", tr(s, flow_msg_id(v->error)));
+    char num[16];
+    snprintf(num, sizeof num, "%u", v->error_number);
+    const char *names[] = {"n"}, *vals[] = {num};
+    i18n_expand(tr(s, flow_msg_id(v->error)), names, vals, 1, buf, cap);
+    int n = (int)strlen(buf);
     if (v->error_detail != NULL && *v->error_detail && n >= 0 && (size_t)n + 2 < cap) {
         snprintf(buf + n, cap - (size_t)n, "\n%s", v->error_detail);
         if (buf[n + 1] >= 'a' && buf[n + 1] <= 'z')

@@ -190,9 +190,17 @@ scr_privacy(Screens *s, const FlowView *v)
     SDL_Rect view = {s->col_x, y, s->col_w, bottom - y};
     int off = ui_scroll_begin(s->ui, "privacy-text", view);
     int cy = view.y - off;
+    if (strcmp(s->read_key, "privacy") != 0) {
+        snprintf(s->read_key, sizeof s->read_key, "privacy");
+        s->read_end_sent = false;
+    }
     int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, "privacy.body"),
                       view.x, cy, view.w - mm(s, 6));
-    ui_scroll_end(s->ui, h);
+    /* Shown to its end (once per visit): the flow then takes "I have read". */
+    if (ui_scroll_end(s->ui, h) && !v->privacy_read && !s->read_end_sent) {
+        scr_emit(s, FLOW_EV_SECTION_END, 0);
+        s->read_end_sent = true;
+    }
     if (ui_check_row(s->ui, "privacy-ack", (SDL_Rect){s->col_x, bottom + mm(s, 4), s->col_w, ack_h},
                      tr(s, "privacy.ack"), v->privacy_ack))
         scr_emit(s, FLOW_EV_PRIVACY_ACK, 0);
@@ -222,13 +230,17 @@ scr_field_layout(FlowField f)
 void
 scr_osk_sync(Screens *s, const FlowView *v)
 {
-    if (v->focus != s->osk_field || v->screen != s->osk_screen) {
+    /* A new field, a new screen or a new UI language (its letters on the
+     * main layer) starts the keyboard afresh. */
+    if (v->focus != s->osk_field || v->screen != s->osk_screen ||
+        (v->language != NULL && strcmp(v->language, s->osk.lang) != 0)) {
         OskLayout l = scr_field_layout(v->focus);
         if (l == OSK_LETTERS && v->language != NULL)
             l = strcmp(v->language, "el") == 0   ? OSK_GREEK
                 : strcmp(v->language, "bg") == 0 ? OSK_CYRILLIC
                                                  : OSK_LETTERS;
-        osk_reset(&s->osk, l, v->focus == FLOW_FIELD_NAME || v->focus == FLOW_FIELD_UNIT);
+        osk_reset(&s->osk, l, v->focus == FLOW_FIELD_NAME || v->focus == FLOW_FIELD_UNIT,
+                  v->language);
         s->osk_field = v->focus;
         s->osk_screen = v->screen;
     }

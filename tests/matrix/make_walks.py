@@ -24,7 +24,7 @@ def V(name, png=False):
 
 def intake(out, name, number, shots=True):
     out += ["expect screen attract", V("attract", shots), "tap @btn-start",
-            "expect screen privacy", V("privacy", shots), "tap @privacy-ack",
+            "expect screen privacy", V("privacy", shots), "scroll @privacy-text end", "tap @privacy-ack",
             "tap @btn-next", "expect screen nation", V("nation", shots)]
     if shots:
         out += ["tap @nation-other", "tap @field-other-nation", "keys \"SWE\"",
