@@ -269,10 +269,10 @@ test_a_certificate_with_a_recomputed_leaf_is_caught_by_its_signature(void **stat
 
     make_log(f);
     body = get_body(f, 4);
-    /* A character inside the JWS signature (the part after its last dot). */
+    /* A character inside the JWS signature (before the disclosures' first '~'). */
     sig = strstr(body, "\"jws\":\"");
     assert_non_null(sig);
-    sig = strchr(sig + 7, '"') - 20;
+    sig = strchr(sig + 7, '~') - 20;
     *sig = *sig == 'A' ? 'B' : 'A';
     rewrite_entry(f, 4, body);
     assert_tampered(f, "entry 4 (serial TEST-KIOSK-000004)", "signature does not verify");

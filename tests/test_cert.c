@@ -13,6 +13,7 @@
 #include "cert.h"
 #include "codec.h"
 #include "jws.h"
+#include "sdjwt.h"
 #include "trust.h"
 
 #define T0 1767225600 /* 2026-01-01T00:00:00Z */
@@ -48,8 +49,8 @@ sample_claims(void)
     strcpy(c->text_sha256[1].key, "int.nato.cthb/en");
     strcpy(c->text_sha256[1].sha256, HASH);
     c->n_clauses = 2;
-    strcpy(c->clauses[0], "c1");
-    strcpy(c->clauses[1], "c2");
+    strcpy(c->clauses[0], "int.nato.cthb#c1");
+    strcpy(c->clauses[1], "no.forsvaret.cthb#c1");
     c->has_quiz = true;
     c->quiz_score = 9;
     c->quiz_of = 10;
@@ -321,35 +322,272 @@ test_valid_certificate_passes_every_step(void **state)
     free(jws);
 }
 
+/* The issuer-signed JWT of an SD-JWT (the part before the first '~'), decoded. */
+static json_t *
+issuer_payload(const char *sdjwt)
+{
+    Jws *parsed;
+    json_t *p;
+
+    assert_int_equal(jws_parse(sdjwt, strcspn(sdjwt, "~"), 0, &parsed), CK_OK);
+    p = json_deep_copy(jws_payload(parsed));
+    jws_free(parsed);
+    return p;
+}
+
 static void
 test_payload_follows_the_shared_format(void **state)
 {
-    char *jws = issue();
-    json_t *p = cert_payload_json(jws, strlen(jws));
+    char *jws = issue(), *kid, *clear;
+    json_t *p = cert_payload_json(jws, strlen(jws)), *signed_part = issuer_payload(jws), *ev, *ack;
     Jws *parsed;
 
     assert_non_null(p);
     assert_string_equal(json_string_value(json_array_get(json_object_get(p, "@context"), 0)),
                         "https://www.w3.org/ns/credentials/v2");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(p, "@context"), 1)),
+                        CERT_CONTEXT_URL);
     assert_string_equal(json_string_value(json_array_get(json_object_get(p, "type"), 1)),
                         "CthbCertificate");
     assert_string_equal(json_string_value(json_object_get(p, "id")),
                         "urn:certkiosk:KIOSK-1-000042");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(p, "issuer"), "id")),
+    assert_string_equal(json_string_value(json_object_get(p, "issuer")),
                         "urn:certkiosk:kiosk:KIOSK-1");
     assert_string_equal(json_string_value(json_object_get(p, "validFrom")), "2026-01-02T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_object_get(p, "credentialSubject"), "serviceRecord"),
+                            "serviceNumber")),
+                        "12345678");
+    /* Processed: no digests left. */
+    assert_null(json_object_get(p, "_sd"));
+    assert_null(json_object_get(p, "_sd_alg"));
+    ev = json_object_get(p, "evidence");
+    assert_int_equal(json_array_size(ev), 3); /* acknowledgement, quiz, training; decoys gone */
+    for (size_t i = 0; i < json_array_size(ev); i++)
+        assert_non_null(json_string_value(json_object_get(json_array_get(ev, i), "type")));
+    ack = json_array_get(ev, 0);
+    assert_string_equal(json_string_value(json_object_get(ack, "type")),
+                        "CodeOfConductAcknowledgement");
+    assert_int_equal(json_integer_value(json_object_get(ack, "logIndex")), 42);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ack, "clauses"), 1)),
+                        "urn:certkiosk:bundle:no.forsvaret.cthb#c1");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(ack, "bundles"), 0), "id")),
+                        "urn:certkiosk:bundle:no.forsvaret.cthb");
+    /* The issuer-signed JWT: checkpoint claims in clear, the rest as digests. */
+    assert_string_equal(json_string_value(json_object_get(signed_part, "_sd_alg")), "sha-256");
+    assert_int_equal(json_array_size(json_object_get(signed_part, "_sd")), 1);
     assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(p, "evidence"), "logIndex")), 42);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(json_object_get(p, "evidence"), "quiz"), "passMark")),
-                     80);
-    assert_null(json_object_get(json_object_get(p, "credentialSubject"), "unit"));
-    assert_int_equal(jws_parse(jws, strlen(jws), 0, &parsed), CK_OK);
-    assert_string_equal(jws_typ(parsed), "vc+jwt");
-    assert_string_equal(jws_kid(parsed), kiosk_pub.kid);
+        json_array_size(json_object_get(json_object_get(signed_part, "credentialSubject"), "_sd")),
+        1);
+    assert_null(json_object_get(signed_part, "evidence"));
+    clear = json_dumps(signed_part, JSON_COMPACT);
+    assert_non_null(strstr(clear, "Kari Nordmann"));
+    assert_null(strstr(clear, "12345678"));
+    assert_null(strstr(clear, "Captain"));
+    assert_null(strstr(clear, "Resolute"));
+    assert_null(strstr(clear, "CTHB e-learning"));
+    free(clear);
+    assert_int_equal(jws_parse(jws, strcspn(jws, "~"), 0, &parsed), CK_OK);
+    assert_string_equal(jws_typ(parsed), "vc+sd-jwt");
+    assert_true(asprintf(&kid, "urn:certkiosk:kiosk:KIOSK-1#%s", kiosk_pub.kid) > 0);
+    assert_string_equal(jws_kid(parsed), kid);
+    free(kid);
     jws_free(parsed);
+    json_decref(signed_part);
     json_decref(p);
     free(jws);
+}
+
+static void
+test_salts_are_128_bits_and_unique(void **state)
+{
+    char *a = issue(), *b = issue();
+    SdJwt *sa, *sb;
+
+    assert_int_equal(sdjwt_parse(a, strlen(a), &sa), CK_OK);
+    assert_int_equal(sdjwt_parse(b, strlen(b), &sb), CK_OK);
+    assert_true(sdjwt_count(sa) >= 6);
+    for (size_t i = 0; i < sdjwt_count(sa); i++) {
+        const SdJwtDisclosure *d = sdjwt_disclosure(sa, i);
+        unsigned char *bin;
+        size_t len;
+        json_t *arr;
+        assert_int_equal(codec_b64url_decode(d->text, d->text_len, &bin, &len), CK_OK);
+        arr = json_loadb((const char *)bin, len, 0, NULL);
+        assert_non_null(arr);
+        assert_int_equal(strlen(json_string_value(json_array_get(arr, 0))), 22); /* 16 bytes */
+        /* The same claims signed twice share no disclosure. */
+        for (size_t k = 0; k < sdjwt_count(sb); k++)
+            assert_true(sdjwt_disclosure(sb, k)->text_len != d->text_len ||
+                        memcmp(sdjwt_disclosure(sb, k)->text, d->text, d->text_len) != 0);
+        json_decref(arr);
+        free(bin);
+    }
+    sdjwt_free(sa);
+    sdjwt_free(sb);
+    free(a);
+    free(b);
+}
+
+/* The digests under serviceRecord, from its disclosure. */
+static size_t
+service_digests(const char *cert)
+{
+    SdJwt *sd;
+    size_t n = 0;
+
+    assert_int_equal(sdjwt_parse(cert, strlen(cert), &sd), CK_OK);
+    for (size_t i = 0; i < sdjwt_count(sd); i++) {
+        const SdJwtDisclosure *d = sdjwt_disclosure(sd, i);
+        if (d->name != NULL && strcmp(d->name, "serviceRecord") == 0) {
+            unsigned char *bin;
+            size_t len;
+            assert_int_equal(codec_b64url_decode(d->text, d->text_len, &bin, &len), CK_OK);
+            json_t *arr = json_loadb((const char *)bin, len, 0, NULL);
+            n = json_array_size(json_object_get(json_array_get(arr, 2), "_sd"));
+            json_decref(arr);
+            free(bin);
+        }
+    }
+    sdjwt_free(sd);
+    return n;
+}
+
+static void
+test_decoys_hide_whether_rank_and_unit_exist(void **state)
+{
+    CertClaims *bare = sample_claims();
+    char *full = issue(), *lean;
+
+    bare->rank[0] = bare->unit[0] = bare->operation[0] = '\0';
+    lean = issue_as(kiosk, "KIOSK-1", bare);
+    /* serviceNumber alone is still padded to four or more digests. */
+    assert_true(service_digests(lean) >= 4);
+    assert_true(service_digests(full) >= 4);
+    /* The issuer-signed JWTs have the same number of digests either way. */
+    json_t *a = issuer_payload(full), *b = issuer_payload(lean);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(a, "credentialSubject"), "_sd")),
+                     json_array_size(json_object_get(json_object_get(b, "credentialSubject"), "_sd")));
+    json_decref(a);
+    json_decref(b);
+    cert_claims_free(bare);
+    free(full);
+    free(lean);
+}
+
+static void
+test_presentation_withholds_and_verifies(void **state)
+{
+    char *full = issue(), *qr = NULL, *with_rank = NULL;
+    CertReport r;
+    CertClaims *c;
+
+    assert_int_equal(cert_present(full, strlen(full), 0, &qr), CK_OK);
+    /* The QR form: the issuer-signed JWT and nothing else. */
+    assert_int_equal(strlen(qr), strcspn(full, "~") + 1);
+    assert_int_equal(strncmp(qr, full, strlen(qr)), 0);
+    assert_int_equal(verify_at(qr, T0 + 2 * DAY, &r), CK_OK);
+    assert_int_equal(r.form, CERT_FORM_PRESENTATION);
+    assert_int_equal(r.disclosed, 0);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "presentation"));
+    assert_int_equal(cert_decode(qr, strlen(qr), &c), CK_OK);
+    assert_string_equal(c->name, "Kari Nordmann");
+    assert_string_equal(c->service_number, "");
+    assert_int_equal(c->method, 0);
+    cert_claims_free(c);
+    /* A bundle may let the QR show the rank: then only the rank. */
+    assert_int_equal(cert_present(full, strlen(full), CERT_CLAIM_RANK, &with_rank), CK_OK);
+    assert_int_equal(cert_decode(with_rank, strlen(with_rank), &c), CK_OK);
+    assert_int_equal(c->disclosed, CERT_CLAIM_RANK);
+    assert_string_equal(c->rank, "Captain");
+    assert_string_equal(c->service_number, "");
+    cert_claims_free(c);
+    /* The full certificate says so; a presentation cannot be presented again. */
+    assert_int_equal(verify_at(full, T0 + 2 * DAY, &r), CK_OK);
+    assert_int_equal(r.form, CERT_FORM_FULL);
+    assert_int_equal(r.disclosed, CERT_CLAIM_ALL_ & ~CERT_CLAIM_UNIT);
+    free(qr);
+    assert_int_equal(cert_present(with_rank, strlen(with_rank), 0, &qr), CK_ERR_FORMAT);
+    free(with_rank);
+    free(full);
+}
+
+/* A disclosure [salt, name, value] as base64url. */
+static char *
+disclosure(const char *json)
+{
+    return codec_b64url_encode((const unsigned char *)json, strlen(json));
+}
+
+static void
+test_forged_or_altered_disclosures_are_refused(void **state)
+{
+    char *full = issue(), *qr = NULL, *forged, *d;
+    const char *first = strchr(full, '~') + 1;
+    size_t jws_len = strcspn(full, "~"), d1 = strcspn(first, "~");
+    CertReport r;
+
+    assert_int_equal(cert_present(full, strlen(full), 0, &qr), CK_OK);
+    /* A disclosure the issuer never made: its digest is nowhere. */
+    d = disclosure("[\"c2FsdHNhbHRzYWx0c2FsdA\",\"rank\",\"General\"]");
+    assert_true(asprintf(&forged, "%s%s~", qr, d) > 0);
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "not referenced"));
+    free(forged);
+    free(d);
+    /* One character of a real disclosure changed. */
+    forged = strdup(full);
+    forged[jws_len + 1 + d1 / 2] = forged[jws_len + 1 + d1 / 2] == 'A' ? 'B' : 'A';
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    free(forged);
+    /* The same disclosure twice. */
+    assert_true(asprintf(&forged, "%s%.*s~", full, (int)d1, first) > 0);
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "twice"));
+    free(forged);
+    /* A Key Binding JWT (or anything after the last '~') is not accepted. */
+    assert_true(asprintf(&forged, "%sa.b.c", qr) > 0);
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "Key Binding"));
+    free(forged);
+    /* "~~" and a plain JWS labelled vc+sd-jwt. */
+    assert_true(asprintf(&forged, "%s~", qr) > 0);
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    free(forged);
+    forged = strndup(full, jws_len);
+    assert_int_equal(verify_at(forged, T0 + 2 * DAY, &r), CK_ERR_FORMAT);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "'~'"));
+    free(forged);
+    free(qr);
+    free(full);
+}
+
+static void
+test_format_1_certificates_still_verify(void **state)
+{
+    /* A certificate as the first release signed it: vc+jwt, bare kid, every claim in clear. */
+    json_t *p = json_loads(
+        "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
+        "\"type\":[\"VerifiableCredential\",\"CthbCertificate\"],\"id\":\"urn:certkiosk:KIOSK-1-000042\","
+        "\"issuer\":{\"id\":\"urn:certkiosk:kiosk:KIOSK-1\",\"name\":\"Test operator\"},"
+        "\"validFrom\":\"2026-01-02T00:00:00Z\",\"validUntil\":\"2027-01-02T00:00:00Z\","
+        "\"credentialSubject\":{\"name\":\"Kari Nordmann\",\"nation\":\"NOR\",\"serviceNumber\":\"12345678\","
+        "\"category\":\"military\"},\"evidence\":{\"method\":\"kiosk\",\"bundles\":[],\"textSha256\":{},"
+        "\"clauses\":[\"c1\",\"c1\"],\"training\":[],\"logIndex\":42}}",
+        0, NULL);
+    char *jws = NULL, *qr = NULL;
+    CertReport r;
+
+    assert_non_null(p);
+    assert_int_equal(jws_sign_json(kiosk, "vc+jwt", kiosk_pub.kid, p, &jws), CK_OK);
+    assert_int_equal(verify_at(jws, T0 + 2 * DAY, &r), CK_OK);
+    assert_int_equal(r.form, CERT_FORM_V1);
+    assert_non_null(strstr(r.steps[CERT_STEP_FORMAT].detail, "format 1"));
+    /* It has no disclosures to cut: it is shown whole, never presented. */
+    assert_int_equal(cert_present(jws, strlen(jws), 0, &qr), CK_ERR_FORMAT);
+    free(jws);
+    json_decref(p);
 }
 
 static void
@@ -374,7 +612,7 @@ test_decode_returns_every_claim(void **state)
     assert_string_equal(out->operator_name, "Test operator");
     assert_int_equal(out->n_text_hashes, 2);
     assert_int_equal(out->n_clauses, 2);
-    assert_string_equal(out->clauses[1], "c2");
+    assert_string_equal(out->clauses[1], "no.forsvaret.cthb#c1");
     assert_int_equal(out->quiz_score, 9);
     assert_string_equal(out->training[0].date, "2025-12-01");
     assert_int_equal(out->valid_from, in->valid_from);
@@ -434,6 +672,11 @@ main(void)
         cmocka_unit_test(test_overlong_field_is_refused),
         cmocka_unit_test(test_valid_certificate_passes_every_step),
         cmocka_unit_test(test_payload_follows_the_shared_format),
+        cmocka_unit_test(test_salts_are_128_bits_and_unique),
+        cmocka_unit_test(test_decoys_hide_whether_rank_and_unit_exist),
+        cmocka_unit_test(test_presentation_withholds_and_verifies),
+        cmocka_unit_test(test_forged_or_altered_disclosures_are_refused),
+        cmocka_unit_test(test_format_1_certificates_still_verify),
         cmocka_unit_test(test_decode_returns_every_claim),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

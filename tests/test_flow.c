@@ -838,7 +838,7 @@ test_complete_certification(void **state)
     assert_int_equal(issued.pass_mark, 80);
     assert_int_equal(issued.attempts, 1);
     assert_int_equal(issued.n_clauses, 3);
-    assert_string_equal(issued.clause0, "nato-c1");
+    assert_string_equal(issued.clause0, "nato.cthb#nato-c1");
     assert_string_equal(issued.training_date, "2025-11-20");
     assert_string_equal(issued.course, "Forsvarets holdningskurs");
     assert_int_equal(issued.days, 365);
@@ -969,10 +969,60 @@ test_admin_login_exit_and_quit_are_logged(void **state)
     assert_int_equal(admin_logged[FLOW_ADMIN_EXIT], 1);
     assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
     admin_pin(f, "4711");
-    assert_int_equal(send(f, FLOW_EV_ADMIN_QUIT, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CONFIRM, 0), CK_OK);
     assert_true(flow_view(f)->quit);
-    assert_int_equal(admin_logged[FLOW_ADMIN_QUIT], 1);
+    assert_int_equal(flow_view(f)->stop, FLOW_STOP_MAINTENANCE);
+    assert_int_equal(admin_logged[FLOW_ADMIN_MAINTENANCE], 1);
     assert_int_equal(admin_logged[FLOW_ADMIN_LOGIN], 2);
+    flow_destroy(f);
+}
+
+/* A stop is asked, then confirmed: one stray tap never stops the kiosk. */
+static void
+test_admin_stop_needs_confirmation(void **state)
+{
+    Flow *f = new_flow();
+
+    /* not outside admin mode, and nothing to confirm or withdraw before asking */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART), CK_ERR_USAGE);
+    admin_pin(f, "4711");
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CONFIRM, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CANCEL, 0), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_NONE), CK_ERR_USAGE);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, 42), CK_ERR_USAGE);
+    assert_int_equal(flow_view(f)->admin_confirm, FLOW_STOP_NONE);
+
+    /* asked, then withdrawn: the kiosk runs on, nothing logged */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART), CK_OK);
+    assert_int_equal(flow_view(f)->admin_confirm, FLOW_STOP_RESTART);
+    assert_false(flow_view(f)->quit);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CANCEL, 0), CK_OK);
+    assert_int_equal(flow_view(f)->admin_confirm, FLOW_STOP_NONE);
+    assert_false(flow_view(f)->quit);
+    assert_int_equal(admin_logged[FLOW_ADMIN_RESTART], 0);
+
+    /* asked, then admin mode left: the question goes with it */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_EXIT, 0), CK_OK);
+    assert_int_equal(flow_view(f)->admin_confirm, FLOW_STOP_NONE);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "4711");
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CONFIRM, 0), CK_ERR_USAGE);
+    assert_false(flow_view(f)->quit);
+
+    /* asked and confirmed: the kiosk stops to be restarted, and says so in the log */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP_CONFIRM, 0), CK_OK);
+    assert_true(flow_view(f)->quit);
+    assert_int_equal(flow_view(f)->stop, FLOW_STOP_RESTART);
+    assert_int_equal(admin_logged[FLOW_ADMIN_RESTART], 1);
+    assert_int_equal(admin_logged[FLOW_ADMIN_MAINTENANCE], 0);
+    /* once stopping, nothing more is asked */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE), CK_ERR_USAGE);
     flow_destroy(f);
 }
 
@@ -1046,6 +1096,7 @@ main(void)
         cmocka_unit_test_setup(test_languages_shown_are_all_in_the_evidence, setup),
         cmocka_unit_test_setup(test_admin_lockout_after_five_failures_survives_restart, setup),
         cmocka_unit_test_setup(test_admin_login_exit_and_quit_are_logged, setup),
+        cmocka_unit_test_setup(test_admin_stop_needs_confirmation, setup),
         cmocka_unit_test_setup(test_tampered_lock_file_keeps_admin_locked, setup),
         cmocka_unit_test_setup(test_incomplete_config_is_refused, setup),
         cmocka_unit_test(test_every_message_has_an_id_in_the_english_strings),

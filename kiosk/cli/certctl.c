@@ -10,12 +10,12 @@
 /* Every verb, in the order `certctl --help` lists them. */
 static const CliVerb verbs[] = {
     {"authority", "create an authority key (offline; endorses kiosks and publishers)", cmd_authority},
-    {"kiosk", "kiosk homes: init, endorse, set-pin", cmd_kiosk},
+    {"kiosk", "kiosk homes: init, request, endorse, install-endorsement, set-pin", cmd_kiosk},
     {"publisher", "endorse a nation's publisher key", cmd_publisher},
     {"trust", "export the trust file (JWKS) verifiers use", cmd_trust},
     {"verify", "verify certificates, step by step, in parallel", cmd_verify},
     {"show", "decode one certificate (and check it with --trust)", cmd_show},
-    {"plugin", "nation plugin bundles: keygen, sign, check, list", cmd_plugin},
+    {"plugin", "nation plugin bundles: keygen, sign, check, list, install", cmd_plugin},
     {"import", "import kiosk exports into the registry (verified, witnessed)", cmd_import},
     {"report", "roster compliance: certified, missing, expired, expiring, revoked", cmd_report},
     {"revoke", "revoke a certificate: the next signed status list", cmd_revoke},

@@ -157,6 +157,31 @@ out:
     return CK_OK;
 }
 
+CkErr
+cli_confirm(const char *question, bool yes, const char *yes_option)
+{
+    char answer[16];
+    FILE *tty;
+    size_t n;
+
+    if (yes)
+        return CK_OK;
+    if ((tty = fopen("/dev/tty", "r+")) == NULL)
+        return ck_err(CK_ERR_USAGE, "no terminal to confirm on: check what is shown above, then "
+                                    "give %s",
+                      yes_option);
+    fprintf(tty, "%s [y/N] ", question);
+    fflush(tty);
+    if (fgets(answer, sizeof answer, tty) == NULL)
+        answer[0] = '\0';
+    fclose(tty);
+    n = strcspn(answer, "\r\n");
+    answer[n] = '\0';
+    if (strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0)
+        return CK_OK;
+    return ck_err(CK_ERR_USAGE, "not confirmed; nothing was changed");
+}
+
 char *
 cli_state_dir(void)
 {

@@ -49,6 +49,13 @@ bool cli_err_is_invalid(CkErr err);
 CkErr cli_passphrase(const char *pass_file, const char *prompt, bool confirm, char **pass_out,
                      size_t *len_out);
 
+/* Asks question (a yes/no question, shown after what it is about was
+ * printed) on the terminal: CK_OK for "y" or "yes", CK_ERR_USAGE ("not
+ * confirmed; nothing was changed") for anything else. With yes set it does
+ * not ask. With no terminal it fails (CK_ERR_USAGE) naming yes_option, the
+ * option that confirms without a terminal. */
+CkErr cli_confirm(const char *question, bool yes, const char *yes_option);
+
 /* The default folder for certctl's own state (witness checkpoints, the
  * registry): $CERTKIOSK_STATE_DIR, else $XDG_STATE_HOME/certkiosk, else
  * ~/.local/state/certkiosk. Returns a new string; free with free(). */

@@ -29,10 +29,14 @@ static const char issue_usage[] =
     "certificates of the kiosk at HOME: signed with its key, evidence method \"paper\" and\n"
     "recordedBy ADMIN, serial <kiosk_id>-<log index>, appended to its log with a signed\n"
     "checkpoint in one transaction. A certificate is printed only once it is committed:\n"
-    "its JWS on standard output, and \"issued SERIAL, valid until DATE\" on standard error.\n"
+    "the full SD-JWT on standard output, and \"issued SERIAL, valid until DATE\" on\nstandard error.\n"
     "\n"
-    "--signed-on DATE  the date on the paper form (YYYY-MM-DD; default today); the\n"
-    "                  certificate is valid for --days N (default 365) from that date.\n"
+    "--signed-on DATE  the date on the paper form (YYYY-MM-DD; default today), recorded as\n"
+    "                  its own evidence field, paperSignedOn. validFrom is the time the\n"
+    "                  certificate is recorded, never the form's date: a certificate does\n"
+    "                  not claim to predate its signature (the kiosk key's endorsement is\n"
+    "                  checked at validFrom). validUntil is the form's date + --days N\n"
+    "                  (default 365), so a late recording does not extend the validity.\n"
     "--csv FILE        one certificate per row; columns (any order, header row first):\n"
     "                  name, nation, id (or service_number), category, and optional rank, unit.\n"
     "                  --operation, --signed-on and --form-ref apply to every row. A bad row\n"
@@ -88,6 +92,7 @@ issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *nu
         clock_format(o->signed_on, until);
         memcpy(day, until, 10);
         day[10] = '\0';
+        memcpy(c->paper_signed_on, day, sizeof day);
         extra = json_pack("{s:s}", "paperSignedOn", day);
     }
     if ((err = issue_certificate(ctx->st, &ctx->kiosk, c, extra, &r)) != CK_OK)

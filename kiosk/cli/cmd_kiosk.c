@@ -1,5 +1,5 @@
 /* cmd_kiosk: `certctl kiosk init|endorse|set-pin` — create a kiosk home, and have an authority
- * endorse it.
+ * endorse it (request and install-endorsement: cmd_kiosk_provision.c).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_trust.h"
+#include "cmd_kiosk.h"
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
@@ -18,24 +19,40 @@
 #include "store.h"
 #include "trust.h"
 
-static void
-usage(FILE *f)
+void
+kiosk_usage(FILE *f)
 {
     fputs("usage: certctl kiosk init --home HOME --kiosk-id ID [--operator NAME]\n"
+          "       certctl kiosk request --home HOME --out REQUEST.json\n"
+          "       certctl kiosk endorse --authority DIR --request REQUEST.json --out FILE\n"
+          "                             [--trust CONTINGENT.jwks] [--kid KEY_ID | --yes]\n"
+          "                             [--days N | --until DATE] [--passphrase-file FILE]\n"
           "       certctl kiosk endorse --authority DIR --home HOME [--days N | --until DATE]\n"
-          "                             [--passphrase-file FILE]\n\n"
+          "                             [--passphrase-file FILE]\n"
+          "       certctl kiosk install-endorsement --home HOME [--yes] FILE\n"
+          "       certctl kiosk set-pin --home HOME [--pin-file FILE]\n\n"
           "init     creates a new kiosk home: kiosk.json, the kiosk's key (kiosk.key, mode\n"
           "         0600, never leaves the kiosk) and its public key (kiosk.jwk).\n"
-          "         Refuses a folder that already has something in it.\n"
-          "endorse  the authority in DIR signs the kiosk's key for its kiosk ID, valid\n"
-          "         from now for N days (default 365) or until DATE; writes\n"
-          "         HOME/endorsement.jws (the latest) and pins the authority in\n"
-          "         HOME/trust.jwks, where the key keeps its earlier endorsements: a\n"
-          "         renewal leaves certificates issued under them valid.\n"
+          "         Refuses a folder that already has something in it (an empty one is used).\n"
+          "request  on the kiosk: writes REQUEST.json, the kiosk's public key and ID signed\n"
+          "         by its own key, to carry to the authority, and prints the key ID.\n"
+          "endorse  --request: on the authority's (offline) machine: shows the request's kiosk\n"
+          "         ID and key ID and asks to confirm them (--kid KEY_ID: must be this key ID;\n"
+          "         --yes: no question), then signs the endorsement and writes FILE to carry\n"
+          "         back: the authority's pin, the endorsed kiosk key, and every publisher key\n"
+          "         in CONTINGENT.jwks (from `certctl publisher endorse --trust`), to which the\n"
+          "         kiosk is added. Valid from now for N days (default 365) or until DATE.\n"
+          "         --home: the authority and the home on one machine (the DEMO home): writes\n"
+          "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks, where the\n"
+          "         key keeps its earlier endorsements: a renewal leaves certificates issued\n"
+          "         under them valid.\n"
+          "install-endorsement  on the kiosk: checks that FILE endorses this kiosk's key for\n"
+          "         its ID, now; shows the authority's key ID and, the first time, asks to\n"
+          "         trust it (--yes: no question); later ones must come from that authority.\n"
+          "         Merges FILE into HOME/trust.jwks and writes HOME/endorsement.jws.\n"
           "set-pin  sets the admin PIN (4 to 12 digits) that opens the kiosk's admin\n"
-          "         mode: certctl kiosk set-pin --home HOME [--pin-file FILE]; without a\n"
-          "         file it asks on the terminal. Only an Argon2id hash is stored, in\n"
-          "         HOME/config.json.\n",
+          "         mode; without a file it asks on the terminal. Only an Argon2id hash is\n"
+          "         stored, in HOME/config.json.\n",
           f);
 }
 
@@ -95,15 +112,15 @@ kiosk_init(int argc, char **argv)
             operator_name = optarg;
             break;
         case 'h':
-            usage(stdout);
+            kiosk_usage(stdout);
             return CLI_OK;
         default:
-            usage(stderr);
+            kiosk_usage(stderr);
             return CLI_USAGE;
         }
     }
     if (optind != argc || home == NULL || kiosk_id == NULL) {
-        usage(stderr);
+        kiosk_usage(stderr);
         return cli_usage_error("kiosk init needs --home HOME and --kiosk-id ID");
     }
     if ((err = home_create(home, kiosk_id, operator_name, clock_now(), &kh, &sk)) != CK_OK)
@@ -114,7 +131,7 @@ kiosk_init(int argc, char **argv)
     if (err != CK_OK)
         return cli_fail(err);
     printf("created kiosk home %s for kiosk %s (key %s)\n"
-           "next: certctl kiosk endorse --authority DIR --home %s\n",
+           "next: certctl kiosk request --home %s --out request.json\n",
            home, kh.kiosk_id, pub.kid, home);
     return CLI_OK;
 }
@@ -124,12 +141,18 @@ kiosk_endorse(int argc, char **argv)
 {
     static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
                                          {"home", required_argument, NULL, 'H'},
+                                         {"request", required_argument, NULL, 'r'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"trust", required_argument, NULL, 't'},
+                                         {"kid", required_argument, NULL, 'k'},
+                                         {"yes", no_argument, NULL, 'y'},
                                          {"days", required_argument, NULL, 'd'},
                                          {"until", required_argument, NULL, 'u'},
                                          {"passphrase-file", required_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL;
+    KioskEndorseArgs req = {0};
     char name[CLI_AUTHORITY_NAME_MAX + 1], *jws_path = NULL, *trust_path = NULL, *jws = NULL;
     char from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
     int64_t now = clock_now(), exp;
@@ -157,17 +180,43 @@ kiosk_endorse(int argc, char **argv)
         case 'p':
             pass_file = optarg;
             break;
+        case 'r':
+            req.request = optarg;
+            break;
+        case 'o':
+            req.out = optarg;
+            break;
+        case 't':
+            req.trust = optarg;
+            break;
+        case 'k':
+            req.kid = optarg;
+            break;
+        case 'y':
+            req.yes = true;
+            break;
         case 'h':
-            usage(stdout);
+            kiosk_usage(stdout);
             return CLI_OK;
         default:
-            usage(stderr);
+            kiosk_usage(stderr);
             return CLI_USAGE;
         }
     }
+    if (optind == argc && auth_dir != NULL && req.request != NULL && home == NULL) {
+        req.authority = auth_dir;
+        req.days = days;
+        req.until = until;
+        req.pass_file = pass_file;
+        return kiosk_endorse_request(&req);
+    }
+    if (req.request != NULL || req.out != NULL || req.trust != NULL || req.kid != NULL || req.yes)
+        return cli_usage_error("--request, --out, --trust, --kid and --yes go with --request, "
+                               "not --home");
     if (optind != argc || auth_dir == NULL || home == NULL) {
-        usage(stderr);
-        return cli_usage_error("kiosk endorse needs --authority DIR and --home HOME");
+        kiosk_usage(stderr);
+        return cli_usage_error("kiosk endorse needs --authority DIR and --request FILE (or --home "
+                               "HOME)");
     }
     if ((err = cli_trust_window(days, until, now, &exp)) != CK_OK)
         return cli_fail(err);
@@ -219,7 +268,9 @@ static int kiosk_set_pin(int argc, char **argv);
 
 static const CliVerb subs[] = {
     {"init", "create a kiosk home", kiosk_init},
+    {"request", "the kiosk asks to be endorsed (a file for the authority)", kiosk_request},
     {"endorse", "an authority endorses the kiosk's key", kiosk_endorse},
+    {"install-endorsement", "the kiosk takes its endorsement", kiosk_install_endorsement},
     {"set-pin", "set the admin PIN", kiosk_set_pin},
 };
 
@@ -255,7 +306,7 @@ kiosk_set_pin(int argc, char **argv)
             pin_file = optarg;
             break;
         case 'H':
-            usage(stdout);
+            kiosk_usage(stdout);
             return CLI_OK;
         default:
             return CLI_USAGE;
@@ -317,5 +368,5 @@ out:
 int
 cmd_kiosk(int argc, char **argv)
 {
-    return cli_subcommand("kiosk", subs, sizeof subs / sizeof subs[0], usage, argc, argv);
+    return cli_subcommand("kiosk", subs, sizeof subs / sizeof subs[0], kiosk_usage, argc, argv);
 }

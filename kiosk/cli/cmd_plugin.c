@@ -1,5 +1,5 @@
 /* cmd_plugin: `certctl plugin keygen|sign|check|list` — a nation's publisher key and signed
- * bundles. */
+ * bundles (install: cmd_plugin_install.c). */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -9,17 +9,19 @@
 #include "bundle.h"
 #include "cli.h"
 #include "cli_trust.h"
+#include "cmd_plugin.h"
 #include "commands.h"
 #include "fileio.h"
 #include "keys.h"
 #include "plugin_host.h"
 #include "trust.h"
 
-static const char plugin_usage[] =
+const char plugin_usage[] =
     "usage: certctl plugin keygen --out DIR --nation CODE [--name BASENAME] [--passphrase-file F]\n"
     "       certctl plugin sign --key KEYFILE [--passphrase-file F] BUNDLE_DIR\n"
     "       certctl plugin check --trust TRUST.jwks [--json] BUNDLE_DIR...\n"
     "       certctl plugin list --home KIOSK_HOME [--json]\n"
+    "       certctl plugin install --home KIOSK_HOME BUNDLE_DIR\n"
     "\n"
     "keygen  makes a nation's publisher key: DIR/BASENAME.key (encrypted with a passphrase,\n"
     "        Argon2id) and DIR/BASENAME.jwk (public JWK with \"nation\"; give it to the\n"
@@ -33,6 +35,15 @@ static const char plugin_usage[] =
     "        entry symbol and ABI.\n"
     "list    shows what the kiosk at KIOSK_HOME would load from KIOSK_HOME/plugins and what it\n"
     "        would refuse, and why (nothing is recorded).\n"
+    "install verifies BUNDLE_DIR as the kiosk at KIOSK_HOME would (and refuses a version\n"
+    "        older than the installed one or than any it has loaded), copies it into\n"
+    "        KIOSK_HOME/plugins, verifies the copy, and swaps it in atomically in place of\n"
+    "        the bundle with the same ID. The kiosk loads it at its next start.\n"
+    "\n"
+    "check and list never run a module's code in certctl's own process: each native module\n"
+    "is loaded and asked for its table in the kiosk's sandboxed plugin worker\n"
+    "(certkiosk-plugin-worker: no files, no network, no new processes), exactly as the\n"
+    "kiosk does; a module whose worker fails is refused with the cause.\n"
     "\n"
     "The passphrase comes from --passphrase-file, else $CERTKIOSK_PASSPHRASE, else a prompt.\n"
     "exit status: 0 ok, 1 a bundle was refused, 2 usage or input/output error\n";
@@ -393,10 +404,11 @@ cmd_plugin(int argc, char **argv)
     } subs[] = {{"keygen", plugin_keygen},
                 {"sign", plugin_sign},
                 {"check", plugin_check},
-                {"list", plugin_list}};
+                {"list", plugin_list},
+                {"install", plugin_install}};
 
     if (argc < 2)
-        return usage_error("which one: keygen, sign, check or list?");
+        return usage_error("which one: keygen, sign, check, list or install?");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(plugin_usage, stdout);

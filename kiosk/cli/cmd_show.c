@@ -18,9 +18,11 @@ static void
 usage(FILE *f)
 {
     fputs("usage: certctl show [--trust TRUST.jwks] [--status LIST.jws] [--json] CERT|-\n\n"
-          "Decodes one certificate (a file holding its compact JWS, the JWS itself, or -\n"
-          "for standard input) and prints what it says. With --trust it also runs the\n"
-          "verification steps and shows each outcome.\n\n"
+          "Decodes one certificate (a file holding it, the text itself, or - for\n"
+          "standard input) and prints what it says: a full certificate (SD-JWT with\n"
+          "every disclosure), a presentation (the QR's: which claims it discloses and\n"
+          "which it withholds), or a first-format compact JWS. With --trust it also runs\n"
+          "the verification steps and shows each outcome.\n\n"
           "exit status: 0 shown (and valid, with --trust), 1 malformed or invalid,\n"
           "2 usage or input/output error\n",
           f);
@@ -41,6 +43,40 @@ outcome_word(CertStepOutcome o)
     }
 }
 
+static const char *
+form_name(CertForm f)
+{
+    switch (f) {
+    case CERT_FORM_V1:
+        return "certificate, format 1 (vc+jwt: every claim in clear)";
+    case CERT_FORM_FULL:
+        return "full certificate (vc+sd-jwt, SD-JWT with every disclosure)";
+    case CERT_FORM_PRESENTATION:
+        return "presentation (vc+sd-jwt, SD-JWT with claims withheld)";
+    }
+    return "unknown";
+}
+
+/* "disclosed" and "withheld" lines: what a verifier of this text can see. */
+static void
+print_disclosure(const CertClaims *c)
+{
+    printf("  disclosed    name, nation, category, validity, serial, issuer, status");
+    for (unsigned b = 1; b & CERT_CLAIM_ALL_; b <<= 1)
+        if (c->disclosed & b)
+            printf(", %s", cert_claim_name(b));
+    printf("\n");
+    if (c->form == CERT_FORM_PRESENTATION) {
+        printf("  withheld    ");
+        for (unsigned b = 1, first = 1; b & CERT_CLAIM_ALL_; b <<= 1)
+            if (!(c->disclosed & b)) {
+                printf("%s %s", first ? "" : ",", cert_claim_name(b));
+                first = 0;
+            }
+        printf(" (a withheld claim may also be absent: decoy digests hide which)\n");
+    }
+}
+
 static void
 print_claims(const CertClaims *c)
 {
@@ -49,10 +85,14 @@ print_claims(const CertClaims *c)
     clock_format(c->valid_from, from);
     clock_format(c->valid_until, until);
     printf("certificate %s\n", c->serial);
+    printf("  form         %s\n", form_name(c->form));
+    print_disclosure(c);
     printf("  issuer       kiosk %s%s%s%s, key %s\n", c->kiosk_id, c->operator_name[0] ? " (" : "",
            c->operator_name, c->operator_name[0] ? ")" : "", c->kid);
-    printf("  subject      %s, %s, service number %s, %s", c->name, c->nation, c->service_number,
-           c->category);
+    printf("  subject      %s, %s", c->name, c->nation);
+    if (c->disclosed & CERT_CLAIM_SERVICE_NUMBER)
+        printf(", service number %s", c->service_number);
+    printf(", %s", c->category);
     if (c->rank[0])
         printf(", rank %s", c->rank);
     if (c->unit[0])
@@ -60,10 +100,16 @@ print_claims(const CertClaims *c)
     if (c->operation[0])
         printf(", operation %s", c->operation);
     printf("\n  valid        %s .. %s\n", from, until);
+    if (!(c->disclosed & CERT_CLAIM_EVIDENCE)) {
+        if (c->supersedes[0])
+            printf("  supersedes   %s\n", c->supersedes);
+        return;
+    }
     printf("  method       %s", c->method == CERT_METHOD_PAPER ? "paper acknowledgement" : "kiosk");
     if (c->method == CERT_METHOD_PAPER)
-        printf(", recorded by %s%s%s", c->recorded_by, c->paper_form_ref[0] ? ", form " : "",
-               c->paper_form_ref);
+        printf(", recorded by %s%s%s%s%s", c->recorded_by, c->paper_form_ref[0] ? ", form " : "",
+               c->paper_form_ref, c->paper_signed_on[0] ? ", signed on " : "",
+               c->paper_signed_on);
     printf("\n");
     for (size_t i = 0; i < c->n_bundles; i++)
         printf("  bundle       %s %s (manifest %.16s...)\n", c->bundles[i].id,
@@ -77,8 +123,9 @@ print_claims(const CertClaims *c)
         printf("\n");
     }
     if (c->has_quiz)
-        printf("  quiz         %d of %d (pass mark %d%%, %d attempt%s)\n", c->quiz_score,
-               c->quiz_of, c->quiz_pass_mark, c->quiz_attempts, c->quiz_attempts == 1 ? "" : "s");
+        printf("  quiz         %d of %d (pass mark %d%%, %d attempt%s%s)\n", c->quiz_score,
+               c->quiz_of, c->quiz_pass_mark, c->quiz_attempts, c->quiz_attempts == 1 ? "" : "s",
+               c->n_choice_orders ? ", choice order recorded" : "");
     for (size_t i = 0; i < c->n_training; i++)
         printf("  training     %s, %s\n", c->training[i].course, c->training[i].date);
     if (c->signature_sha256[0])
@@ -168,7 +215,16 @@ cmd_show(int argc, char **argv)
     if (trust != NULL)
         verr = cert_verify(jws, len, trust, now, list ? &status : NULL, &report);
     if (as_json) {
-        json_t *doc = json_pack("{s:o*}", "payload", cert_payload_json(jws, len)), *steps;
+        json_t *doc = json_pack("{s:o*,s:s}", "payload", cert_payload_json(jws, len), "form",
+                                claims->form == CERT_FORM_V1     ? "v1"
+                                : claims->form == CERT_FORM_FULL ? "full"
+                                                                 : "presentation"),
+               *steps, *disc = json_array(), *held = json_array();
+        for (unsigned b = 1; doc != NULL && disc && held && (b & CERT_CLAIM_ALL_); b <<= 1)
+            json_array_append_new((claims->disclosed & b) ? disc : held,
+                                  json_string(cert_claim_name(b)));
+        json_object_set_new(doc, "disclosed", disc);
+        json_object_set_new(doc, "withheld", held);
         char *text;
         if (doc != NULL && trust != NULL) {
             steps = json_array();
@@ -191,8 +247,9 @@ cmd_show(int argc, char **argv)
     } else {
         print_claims(claims);
         if (trust == NULL) {
-            printf("steps\n    ok   format             well-formed vc+jwt certificate\n"
-                   "    --   signature          not checked: give --trust TRUST.jwks\n");
+            printf("steps\n    ok   format             well-formed %s, every digest checked\n"
+                   "    --   signature          not checked: give --trust TRUST.jwks\n",
+                   claims->form == CERT_FORM_PRESENTATION ? "presentation" : "certificate");
         } else {
             printf("steps\n");
             for (int i = 0; i < CERT_STEP_COUNT_; i++)

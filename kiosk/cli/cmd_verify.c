@@ -54,9 +54,13 @@ static void
 usage(FILE *f)
 {
     fputs("usage: certctl verify --trust TRUST.jwks [--status LIST.jws] [--json] [FILE|-]...\n\n"
-          "Verifies certificates: each FILE holds one certificate, or many, one compact\n"
-          "JWS a line (blank lines and lines starting with # are skipped); - or no FILE\n"
-          "reads standard input. Every certificate goes through the steps format,\n"
+          "Verifies certificates: each FILE holds one certificate, or many, one a line\n"
+          "(blank lines and lines starting with # are skipped); - or no FILE reads\n"
+          "standard input. A certificate is a full SD-JWT (as the log and `certctl\n"
+          "export` keep it), a presentation with claims withheld (as the kiosk's QR\n"
+          "carries it), or a compact JWS of the first format (vc+jwt); each result says\n"
+          "which it got. Every certificate goes through the steps format (every\n"
+          "disclosure's digest checked),\n"
           "signature, kiosk endorsement (at issue time, by an authority pinned in\n"
           "TRUST.jwks), not before, expiry and status (revocation, with --status: an\n"
           "authority's signed status list). Certificates are checked in parallel on all\n"
@@ -198,8 +202,11 @@ print_human(const Item *it, const CertReport *r, int64_t now, bool many)
     if (r->result == CK_OK) {
         clock_format(r->valid_until, until);
         time_left(r->valid_until, now, left, sizeof left);
-        printf("VALID    %s  %s (%s)  valid until %s (%s)\n", r->serial, r->subject_name, r->nation,
-               until, left);
+        printf("VALID    %s  %s (%s)  valid until %s (%s)%s\n", r->serial, r->subject_name,
+               r->nation, until, left,
+               r->form == CERT_FORM_PRESENTATION ? "  [presentation: claims withheld]"
+               : r->form == CERT_FORM_V1         ? "  [certificate, format 1]"
+                                                 : "  [full certificate]");
     } else {
         CertStepId s = failed_step(r);
         printf("INVALID  %s  failed at step \"%s\": %s\n", r->serial[0] ? r->serial : "-",
@@ -231,6 +238,9 @@ item_json(const Item *it, const CertReport *r, int64_t now)
         json_object_set_new(o, "validFrom", json_string(t));
         clock_format(r->valid_until, t);
         json_object_set_new(o, "validUntil", json_string(t));
+        json_object_set_new(o, "form", json_string(r->form == CERT_FORM_V1     ? "v1"
+                                                   : r->form == CERT_FORM_FULL ? "full"
+                                                                               : "presentation"));
     }
     if (r->result == CK_OK)
         json_object_set_new(o, "secondsLeft", json_integer((json_int_t)(r->valid_until - now)));

@@ -137,14 +137,16 @@ lowest_fault_lower(Audit *a, uint64_t index)
 
 /* The certificate in an entry: signed by the kiosk key, and saying where it sits. */
 static CkErr
-audit_certificate(AuditWorker *w, const StoreEntry *d, const Jws *jws)
+audit_certificate(AuditWorker *w, const StoreEntry *d, const SdJwt *sd)
 {
     Audit *a = w->a;
     char want_serial[CERT_SERIAL_MAX + 1];
     CertClaims *claims = w->claims;
     CkErr err;
 
-    if ((err = cert_decode_jws(jws, claims)) != CK_OK) {
+    const Jws *jws = sdjwt_jws(sd);
+
+    if ((err = cert_decode_sdjwt(sd, claims)) != CK_OK) {
         if (err == CK_ERR_NOMEM)
             goto out;
         fault_set(&w->fault, d->index, d->serial, "its certificate is malformed: %s",
@@ -152,14 +154,18 @@ audit_certificate(AuditWorker *w, const StoreEntry *d, const Jws *jws)
         err = CK_OK;
         goto out;
     }
-    if (!str_eq(jws_kid(jws), a->pub->kid)) {
+    if (!str_eq(claims->kid, a->pub->kid)) {
         fault_set(&w->fault, d->index, d->serial,
-                  "its certificate names key %s, not the kiosk key %s",
-                  jws_kid(jws) ? jws_kid(jws) : "(none)", a->pub->kid);
+                  "its certificate names key %s, not the kiosk key %s", claims->kid, a->pub->kid);
         goto out;
     }
     if (jws_verify(jws, a->pub) != CK_OK) {
         fault_set(&w->fault, d->index, d->serial, "its certificate's signature does not verify");
+        goto out;
+    }
+    if (claims->form == CERT_FORM_PRESENTATION) {
+        fault_set(&w->fault, d->index, d->serial,
+                  "its certificate withholds claims (a presentation, not the full certificate)");
         goto out;
     }
     if (strcmp(claims->serial, d->serial) != 0) {
@@ -193,7 +199,7 @@ audit_entry(AuditWorker *w, const AuditItem *it)
     Audit *a = w->a;
     const StoreEntry *e = &it->e;
     json_t *owner = NULL;
-    Jws *jws = NULL;
+    SdJwt *jws = NULL;
     StoreEntry d;
     CkErr err;
 
@@ -224,7 +230,7 @@ audit_entry(AuditWorker *w, const AuditItem *it)
         err = audit_certificate(w, &d, jws);
     }
 out:
-    jws_free(jws);
+    sdjwt_free(jws);
     json_decref(owner);
     return err;
 }

@@ -1,5 +1,6 @@
-/* cert: the certificate — a W3C VC 2.0 secured as a compact JWS (vc+jwt) — issue, decode, verify.
- */
+/* cert: the certificate — a W3C VC 2.0 secured as an SD-JWT (RFC 9901, typ vc+sd-jwt, per
+ * VC-JOSE-COSE) — issue, present, decode, verify; the earlier compact-JWS form (vc+jwt) still
+ * decodes and verifies. */
 #ifndef CERTKIOSK_CERT_H
 #define CERTKIOSK_CERT_H
 
@@ -10,9 +11,32 @@
 #include "err.h"
 #include "jws.h"
 #include "keys.h"
+#include "sdjwt.h"
 #include "trust.h"
 
-#define CERT_TYP "vc+jwt"
+#define CERT_TYP "vc+sd-jwt"   /* certificates issued now (format 2) */
+#define CERT_TYP_V1 "vc+jwt"   /* the first release's certificates, still accepted */
+/* The JSON-LD context that defines every term of ours (assets/contexts/certkiosk-v1.jsonld).
+ * Named in every certificate; never fetched by verification. */
+#define CERT_CONTEXT_URL "https://w3id.org/certkiosk/v1"
+
+/* Which form a certificate text has. */
+typedef enum CertForm {
+    CERT_FORM_V1 = 1,       /* vc+jwt: every claim signed in clear */
+    CERT_FORM_FULL,         /* vc+sd-jwt with service number and evidence disclosed (log, export) */
+    CERT_FORM_PRESENTATION, /* vc+sd-jwt with some of them withheld (the QR) */
+} CertForm;
+
+/* The claims a certificate may withhold (bits of CertClaims.disclosed). Everything else
+ * (name, nation, category, validity, serial, issuer, status) is always in clear. */
+enum {
+    CERT_CLAIM_SERVICE_NUMBER = 1u << 0,
+    CERT_CLAIM_RANK = 1u << 1,
+    CERT_CLAIM_UNIT = 1u << 2,
+    CERT_CLAIM_OPERATION = 1u << 3,
+    CERT_CLAIM_EVIDENCE = 1u << 4,
+    CERT_CLAIM_ALL_ = (1u << 5) - 1,
+};
 
 /* Field limits (bytes, without the NUL). A longer field is refused when
  * signing and when decoding (CK_ERR_FORMAT naming the field). */
@@ -22,7 +46,9 @@
 #define CERT_MAX_BUNDLES 8
 #define CERT_MAX_LANGS 16
 #define CERT_MAX_CLAUSES 32
-#define CERT_CLAUSE_ID_MAX 31
+#define CERT_CLAUSE_ID_MAX 95 /* "<bundle_id>#<clause id>" (format 1: the bare clause id) */
+#define CERT_MAX_CHOICE_ORDERS 64
+#define CERT_MAX_CHOICES 8
 #define CERT_MAX_TRAINING 4
 #define CERT_SHA256_HEX 64
 
@@ -43,6 +69,14 @@ typedef struct CertTextHash {
     char key[96];
     char sha256[CERT_SHA256_HEX + 1];
 } CertTextHash;
+
+/* The order a quiz question's choices were shown in (evidence "choiceOrder"):
+ * order[i] is the index, in the bundle's content, of the choice shown i-th. */
+typedef struct CertChoiceOrder {
+    char question[CERT_CLAUSE_ID_MAX + 1]; /* "<bundle_id>#<question id>" */
+    size_t n;
+    uint8_t order[CERT_MAX_CHOICES];
+} CertChoiceOrder;
 
 typedef struct CertTraining {
     char course[CERT_FIELD_MAX + 1];
@@ -69,6 +103,7 @@ typedef struct CertClaims {
     CertMethod method;
     char recorded_by[CERT_FIELD_MAX + 1];    /* paper: the administrator */
     char paper_form_ref[CERT_FIELD_MAX + 1]; /* paper: optional form reference */
+    char paper_signed_on[11];                /* paper: the date on the form, YYYY-MM-DD (optional) */
     size_t n_bundles;
     CertBundle bundles[CERT_MAX_BUNDLES];
     size_t n_text_hashes;
@@ -77,6 +112,8 @@ typedef struct CertClaims {
     char clauses[CERT_MAX_CLAUSES][CERT_CLAUSE_ID_MAX + 1];
     bool has_quiz;
     int quiz_score, quiz_of, quiz_pass_mark, quiz_attempts; /* pass mark in percent */
+    size_t n_choice_orders; /* optional: the shuffled order of each question's choices */
+    CertChoiceOrder choice_orders[CERT_MAX_CHOICE_ORDERS];
     size_t n_training;
     CertTraining training[CERT_MAX_TRAINING];
     char signature_sha256[CERT_SHA256_HEX + 1]; /* optional: hash of the signature strokes */
@@ -90,6 +127,8 @@ typedef struct CertClaims {
     char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
     char operator_name[CERT_FIELD_MAX + 1];
     char kid[KEY_ID_LEN + 1];
+    CertForm form;
+    unsigned disclosed; /* CERT_CLAIM_* bits present in the certificate (all, for V1) */
 } CertClaims;
 
 /* A new, zeroed CertClaims in sodium_malloc memory, or NULL when out of memory. */
@@ -106,16 +145,34 @@ CkErr cert_set(char *dst, size_t cap, const char *src, const char *field);
 /* The serial for a kiosk and log index: "<kiosk_id>-<index, 6+ digits>". */
 void cert_serial(const char *kiosk_id, int64_t log_index, char serial[CERT_SERIAL_MAX + 1]);
 
-/* Checks claims and signs the certificate with the kiosk key: header
- * {"alg":"EdDSA","typ":"vc+jwt","kid":<kiosk kid>}, payload as in
- * formats.md. The claims must be complete (name, nation, serviceNumber,
+/* Checks claims and signs the certificate with the kiosk key as a full SD-JWT
+ * (every disclosure appended): header {"alg":"EdDSA","typ":"vc+sd-jwt",
+ * "kid":"urn:certkiosk:kiosk:<kiosk_id>#<kiosk kid>"}, payload as in
+ * kiosk/FORMATS.md. The claims must be complete (name, nation, serviceNumber,
  * category, validity, method, and recordedBy for paper): otherwise
  * CK_ERR_USAGE naming the field. *jws_out: a new string, free with free(). */
 CkErr cert_sign(const CertClaims *claims, const SecretKey *kiosk_key, const char *kiosk_id,
                 const char *operator_name, const char *serial, char **jws_out);
 
-/* Parses a certificate WITHOUT checking its signature or trust (for
- * `certctl show`): *claims_out (cert_claims_free()) gets every field.
+/* A presentation of a full certificate (format 2) that discloses only the
+ * claims in mask (CERT_CLAIM_* bits; 0: name, nation, category, validity,
+ * serial, issuer and status only, as the QR carries). The signature is not
+ * checked (the kiosk presents what it just signed). CK_ERR_FORMAT for a
+ * format-1 certificate or one that is already a presentation.
+ * *out: a new string, free with free(). */
+CK_WUR CkErr cert_present(const char *cert, size_t len, unsigned mask, char **out);
+
+/* The bits of mask a presentation may carry for a bundle rule's claim names
+ * ("rank", "unit", "operation", "serviceNumber", "evidence"); CK_ERR_FORMAT
+ * naming an unknown one. */
+CK_WUR CkErr cert_claim_bit(const char *name, unsigned *bit_out);
+
+/* The name of a CERT_CLAIM_* bit ("serviceNumber", ...). Static. */
+const char *cert_claim_name(unsigned bit);
+
+/* Parses a certificate (either format, full or presentation) WITHOUT checking
+ * its signature or trust (for `certctl show`): *claims_out (cert_claims_free())
+ * gets every field it discloses; form and disclosed say what it is.
  * CK_ERR_FORMAT / CK_ERR_TOO_LARGE with a detail naming the field. */
 CK_WUR CkErr cert_decode(const char *jws, size_t len, CertClaims **claims_out);
 
@@ -124,14 +181,20 @@ CK_WUR CkErr cert_decode(const char *jws, size_t len, CertClaims **claims_out);
  * certificate costs more than the parse: the caller wipes the claims when done. */
 CK_WUR CkErr cert_decode_into(const char *jws, size_t len, CertClaims *claims);
 
-/* cert_decode_into() from a JWS already parsed (with JWS_PAYLOAD_JSON), so a
- * caller that parsed it for other reasons (audit) does not parse it again.
- * The signature is NOT checked. */
-CK_WUR CkErr cert_decode_jws(const Jws *jws, CertClaims *claims);
+/* cert_decode_into() from a certificate already parsed with sdjwt_parse(),
+ * so a caller that parsed it for other reasons (audit) does not parse it
+ * again. The signature is NOT checked. */
+CK_WUR CkErr cert_decode_sdjwt(const SdJwt *sd, CertClaims *claims);
+
+/* From a parsed certificate's processed payload, what the store indexes:
+ * the nation and service number (NULL when withheld) and validUntil.
+ * Borrowed from payload. CK_ERR_FORMAT when nation or validUntil is missing. */
+CK_WUR CkErr cert_index_fields(const json_t *payload, const char **nation, const char **number,
+                               const char **valid_until);
 
 /* The verification steps, in the order they run (Blockcerts style). */
 typedef enum CertStepId {
-    CERT_STEP_FORMAT,      /* a well-formed vc+jwt with every required field */
+    CERT_STEP_FORMAT,      /* a well-formed certificate or presentation, every digest checked */
     CERT_STEP_SIGNATURE,   /* the kiosk key named by kid signed it */
     CERT_STEP_ENDORSEMENT, /* the key was endorsed for that kiosk by a pinned authority at validFrom
                             */
@@ -165,6 +228,8 @@ typedef struct CertReport {
     char subject_name[CERT_NAME_MAX + 1];
     char nation[8];
     int64_t valid_from, valid_until; /* 0 when the format step failed */
+    CertForm form;                   /* 0 when the format step failed */
+    unsigned disclosed;              /* CERT_CLAIM_* bits it discloses */
 } CertReport;
 
 /* The status hook: answers whether serial (issued by kiosk_id) is revoked at
@@ -189,8 +254,8 @@ const char *cert_step_name(CertStepId step);
 CK_WUR CkErr cert_verify(const char *jws, size_t len, const Trust *trust, int64_t now,
                          const CertStatusCheck *status, CertReport *report);
 
-/* The certificate's payload as JSON (for --json output of `show`), or NULL.
- * Returns a new reference; the signature is NOT checked. */
+/* The certificate's payload as JSON with its disclosures applied (for --json
+ * output of `show`), or NULL. Returns a new reference; the signature is NOT checked. */
 json_t *cert_payload_json(const char *jws, size_t len);
 
 #endif

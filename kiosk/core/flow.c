@@ -97,6 +97,7 @@ reset(Flow *f)
 {
     flow_clear_person(f);
     f->screen = FLOW_SCREEN_ATTRACT;
+    f->stop_asked = FLOW_STOP_NONE;
     f->warning = false;
     f->last_activity_ms = f->now_ms;
     f->language = f->cfg.n_languages > 0 ? f->cfg.languages[0] : "en";
@@ -151,6 +152,7 @@ flow_enter(Flow *f, FlowScreen s)
 {
     f->screen = s;
     f->focus = FLOW_FIELD_NONE;
+    f->stop_asked = FLOW_STOP_NONE; /* a question belongs to the screen it was asked on */
     if (s == FLOW_SCREEN_IDENTITY)
         f->focus = FLOW_FIELD_NAME;
     else if (s == FLOW_SCREEN_TRAINING_CONFIRM)
@@ -644,12 +646,10 @@ dispatch(Flow *f, const FlowEvent *ev)
             flow_admin_log(f, FLOW_ADMIN_EXIT);
         reset(f);
         return CK_OK;
-    case FLOW_EV_ADMIN_QUIT:
-        if (f->screen != FLOW_SCREEN_ADMIN)
-            return CK_ERR_USAGE;
-        flow_admin_log(f, FLOW_ADMIN_QUIT);
-        f->quit = true;
-        return CK_OK;
+    case FLOW_EV_ADMIN_STOP:
+    case FLOW_EV_ADMIN_STOP_CONFIRM:
+    case FLOW_EV_ADMIN_STOP_CANCEL:
+        return flow_on_admin_stop(f, ev);
     case FLOW_EV_TICK:
         break;
     }

@@ -197,8 +197,19 @@ typedef enum FlowEventType {
     FLOW_EV_ADMIN_GESTURE, /* the hidden gesture was made: → ADMIN_PIN (from ATTRACT only) */
     FLOW_EV_ADMIN_PIN,     /* submit FLOW_FIELD_PIN (typed with FOCUS/TEXT like any field) */
     FLOW_EV_ADMIN_EXIT,    /* leave ADMIN_PIN or ADMIN → ATTRACT */
-    FLOW_EV_ADMIN_QUIT,    /* in ADMIN: stop the kiosk (view.quit becomes true) */
+    /* in ADMIN: index is a FlowStop; asks for confirmation (view.admin_confirm) */
+    FLOW_EV_ADMIN_STOP,
+    FLOW_EV_ADMIN_STOP_CONFIRM, /* in ADMIN while asking: stop (view.quit and view.stop) */
+    FLOW_EV_ADMIN_STOP_CANCEL,  /* in ADMIN while asking: withdraw the question */
 } FlowEventType;
+
+/* How the admin stops the kiosk. The kiosk exits with a status of its own
+ * for each (ui_main.c), so that its service manager restarts it or not. */
+typedef enum FlowStop {
+    FLOW_STOP_NONE = 0,
+    FLOW_STOP_RESTART,     /* "Restart kiosk": started again at once */
+    FLOW_STOP_MAINTENANCE, /* "Stop for maintenance": stays stopped */
+} FlowStop;
 
 /* One input. Only the members named for the type are read. */
 typedef struct FlowEvent {
@@ -289,7 +300,8 @@ typedef struct FlowIssueRequest {
 typedef struct FlowIssued {
     char serial[64];
     int64_t valid_until; /* Unix seconds */
-    char *jws; /* compact JWS, malloc'd by the issuer; the flow copies, wipes and frees it */
+    char *jws; /* the certificate as the QR shows it (an SD-JWT presentation), malloc'd by the
+                  issuer; the flow copies, wipes and frees it */
 } FlowIssued;
 
 /* Issues one certificate: signs it and appends it to the store in ONE
@@ -306,7 +318,8 @@ typedef enum FlowAdminEvent {
     FLOW_ADMIN_FAILED,    /* wrong PIN; failures = the count so far */
     FLOW_ADMIN_LOCKED,    /* the 5th failure locked admin mode */
     FLOW_ADMIN_EXIT,      /* left admin mode */
-    FLOW_ADMIN_QUIT,      /* stopped the kiosk */
+    FLOW_ADMIN_RESTART,   /* restarted the kiosk (confirmed) */
+    FLOW_ADMIN_MAINTENANCE, /* stopped the kiosk for maintenance (confirmed) */
 } FlowAdminEvent;
 
 typedef struct FlowAdminStats {
@@ -427,7 +440,9 @@ typedef struct FlowView {
     FlowAdminStats stats;
     unsigned admin_failures;
     bool admin_locked;
-    bool quit; /* the admin stopped the kiosk: the UI exits */
+    FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
+    bool quit;              /* the admin stopped the kiosk: the UI exits */
+    FlowStop stop;          /* how (with quit) */
 } FlowView;
 
 /* Creates a flow on ATTRACT. The config is copied; what it points to is

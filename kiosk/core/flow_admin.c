@@ -1,5 +1,5 @@
 /* flow_admin: the admin PIN — counted on disk before it is checked, locked out after
- * FLOW_ADMIN_MAX_FAILURES. */
+ * FLOW_ADMIN_MAX_FAILURES — and stopping the kiosk, confirmed. */
 #include "flow_int.h"
 
 #include <sodium.h>
@@ -74,4 +74,36 @@ flow_on_admin_pin(Flow *f)
         f->cfg.admin.stats(f->cfg.admin.ctx, &f->stats);
     flow_enter(f, FLOW_SCREEN_ADMIN);
     return CK_OK;
+}
+
+/* Stopping the kiosk takes two taps: the question, then the answer. A stray
+ * tap on the admin screen must not take the kiosk out of service. */
+CkErr
+flow_on_admin_stop(Flow *f, const FlowEvent *ev)
+{
+    if (f->screen != FLOW_SCREEN_ADMIN || f->quit)
+        return CK_ERR_USAGE;
+    switch (ev->type) {
+    case FLOW_EV_ADMIN_STOP:
+        if (ev->index != FLOW_STOP_RESTART && ev->index != FLOW_STOP_MAINTENANCE)
+            return CK_ERR_USAGE;
+        f->stop_asked = (FlowStop)ev->index;
+        return CK_OK;
+    case FLOW_EV_ADMIN_STOP_CANCEL:
+        if (f->stop_asked == FLOW_STOP_NONE)
+            return CK_ERR_USAGE;
+        f->stop_asked = FLOW_STOP_NONE;
+        return CK_OK;
+    case FLOW_EV_ADMIN_STOP_CONFIRM:
+        if (f->stop_asked == FLOW_STOP_NONE)
+            return CK_ERR_USAGE;
+        flow_admin_log(f, f->stop_asked == FLOW_STOP_RESTART ? FLOW_ADMIN_RESTART
+                                                             : FLOW_ADMIN_MAINTENANCE);
+        f->stop = f->stop_asked;
+        f->stop_asked = FLOW_STOP_NONE;
+        f->quit = true;
+        return CK_OK;
+    default:
+        return CK_ERR_USAGE;
+    }
 }

@@ -77,6 +77,7 @@ struct Flow {
     AdminLock lock;
     bool lock_broken;
     bool quit;
+    FlowStop stop_asked, stop;
     FlowAdminStats stats;
 
     /* view scratch: pointer arrays the view lends out */
@@ -121,6 +122,7 @@ CkErr flow_on_sign(Flow *f);
 bool flow_admin_locked(Flow *f);
 void flow_admin_log(Flow *f, FlowAdminEvent ev);
 CkErr flow_on_admin_pin(Flow *f);
+CkErr flow_on_admin_stop(Flow *f, const FlowEvent *ev);
 
 /* flow_view.c: the view of the state */
 void flow_view_build(Flow *f);

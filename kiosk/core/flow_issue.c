@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "clock.h"
 
 /* ---- issue ---- */
@@ -16,6 +17,9 @@ flow_on_sign(Flow *f)
 {
     FlowIssueBundle ib[FLOW_MAX_SLOTS * FLOW_MAX_LANGS];
     const char *clause_ids[FLOW_MAX_ITEMS];
+    /* "<bundle_id>#<clause id>": the same clause id ("c1") appears in
+     * several bundles, so a certificate names the bundle with it. */
+    char clause_buf[FLOW_MAX_ITEMS][CERT_CLAUSE_ID_MAX + 1];
     FlowIssueRequest req;
     FlowIssued out;
     size_t n_ib = 0;
@@ -55,8 +59,12 @@ flow_on_sign(Flow *f)
                                   b->contents[l]->language, b->contents[l]->text_sha256_hex};
         }
     }
-    for (size_t i = 0; i < f->n_clauses; i++)
-        clause_ids[i] = f->slots[f->clauses[i].slot]->contents[0]->clauses[f->clauses[i].index].id;
+    for (size_t i = 0; i < f->n_clauses; i++) {
+        const FlowBundle *b = f->slots[f->clauses[i].slot];
+        snprintf(clause_buf[i], sizeof clause_buf[i], "%s#%s", b->bundle_id,
+                 b->contents[0]->clauses[f->clauses[i].index].id);
+        clause_ids[i] = clause_buf[i];
+    }
     req.name = session_field(f->session, SESSION_NAME);
     req.service_number = session_field(f->session, SESSION_SERVICE_NUMBER);
     req.nation = session_field(f->session, SESSION_NATION);

@@ -248,5 +248,7 @@ flow_view_build(Flow *f)
     v->admin_failures = f->lock.failures;
     v->admin_locked = f->lock.failures >= FLOW_ADMIN_MAX_FAILURES &&
                       (f->lock_broken || f->unix_s < f->lock.locked_until);
+    v->admin_confirm = f->stop_asked;
     v->quit = f->quit;
+    v->stop = f->stop;
 }

@@ -13,7 +13,9 @@
 #include "clock.h"
 #include "codec.h"
 #include "fileio.h"
+#include "cert.h"
 #include "jws.h"
+#include "sdjwt.h"
 
 /* "CKST" in the database header: a certkiosk store and nothing else. */
 #define STORE_APPLICATION_ID 0x434b5354
@@ -295,29 +297,27 @@ serial_valid(const char *s)
  * (not verified here: audit checks the signature). */
 static CkErr
 derive_certificate(const char *jws_text, size_t jws_len, json_t *owner, StoreEntry *out,
-                   Jws **jws_out)
+                   SdJwt **jws_out)
 {
     char key[STORE_SUBJECT_KEY_LEN + 1];
-    const json_t *payload, *subject;
+    const json_t *payload;
     const char *nation, *number, *until;
-    Jws *jws = NULL;
+    SdJwt *jws = NULL;
     CkErr err;
 
-    if ((err = jws_parse(jws_text, jws_len, JWS_PAYLOAD_JSON, &jws)) != CK_OK) {
+    /* Every disclosure's digest is checked here (sdjwt_parse), so an entry
+     * whose certificate carries an altered or foreign disclosure is refused. */
+    if ((err = sdjwt_parse(jws_text, jws_len, &jws)) != CK_OK) {
         /* A copy: ck_err() writes the detail it would be reading. */
         char why[256];
         snprintf(why, sizeof why, "%s", ck_err_detail());
         return ck_err(err, "the entry's certificate is malformed: %s", why);
     }
-    payload = jws_payload(jws);
-    subject = json_object_get(payload, "credentialSubject");
-    nation = json_string_value(json_object_get(subject, "nation"));
-    number = json_string_value(json_object_get(subject, "serviceNumber"));
-    until = json_string_value(json_object_get(payload, "validUntil"));
-    if (nation == NULL || number == NULL || until == NULL ||
+    payload = sdjwt_payload(jws);
+    if (cert_index_fields(payload, &nation, &number, &until) != CK_OK || number == NULL ||
         clock_parse(until, &out->expires) != CK_OK) {
         err = ck_err(CK_ERR_FORMAT, "the entry's certificate lacks credentialSubject.nation, "
-                                    ".serviceNumber or a valid validUntil");
+                                    "a disclosed service number or a valid validUntil");
         goto out;
     }
     store_subject_key(nation, number, key);
@@ -333,7 +333,7 @@ derive_certificate(const char *jws_text, size_t jws_len, json_t *owner, StoreEnt
         jws = NULL;
     }
 out:
-    jws_free(jws);
+    sdjwt_free(jws);
     return err;
 }
 
@@ -345,7 +345,7 @@ store_entry_derive(const unsigned char *body, size_t body_len, StoreEntry *out, 
 
 CkErr
 store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *out,
-                        json_t **owner_out, Jws **jws_out)
+                        json_t **owner_out, SdJwt **jws_out)
 {
     json_t *doc = NULL, *owner = NULL, *v;
     char *again = NULL;
@@ -411,7 +411,7 @@ out:
     json_decref(doc);
     json_decref(owner);
     if (err != CK_OK && jws_out != NULL) {
-        jws_free(*jws_out);
+        sdjwt_free(*jws_out);
         *jws_out = NULL;
     }
     if (err != CK_OK) {

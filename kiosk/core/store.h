@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "jws.h"
+#include "sdjwt.h"
 #include "keys.h"
 #include "merkle.h"
 
@@ -63,7 +64,7 @@ CkErr store_begin(Store *st, uint64_t *next_index_out);
 
 /* Appends one entry inside the transaction. body must be a JSON object with
  * "type" (a-z, 0-9, '.', '-', '_') and "time" (RFC 3339); "serial" and "jws"
- * (a compact JWS certificate, from which the nation, subject key and expiry
+ * (the certificate: a full SD-JWT, or a format-1 compact JWS; from which the nation, subject key and expiry
  * are indexed) are optional. The store serialises it canonically (sorted
  * keys, compact) — that exact text is the leaf. Personal data belongs only
  * inside "jws". *index_out (may be NULL) receives the entry's index. */
@@ -131,10 +132,10 @@ CkErr store_check_protection(Store *st);
 
 /* store_entry_derive() that also hands back the certificate it parsed, for a
  * caller that checks it next (audit), so the entry is parsed once:
- * *jws_out (may be NULL) gets the parsed "jws" (free with jws_free()), or NULL
+ * *jws_out (may be NULL) gets the parsed "jws" (free with sdjwt_free()), or NULL
  * when the entry carries none or on error. out->leaf is set even on error. */
 CkErr store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *out,
-                              json_t **owner_out, Jws **jws_out);
+                              json_t **owner_out, SdJwt **jws_out);
 
 /* The columns an entry body implies, as store_append indexes them. Fills the
  * fields of out (type, serial, subject_key, nation, expires, time) with

@@ -45,6 +45,7 @@ struct App {
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
     uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
+    unsigned plugin_timeout_ms;                     /* 0: the plugin host's default */
     char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
     size_t n_loaded;
     char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
@@ -152,6 +153,29 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
 
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
+/* The claims the QR may disclose beyond name, nation, category, validity,
+ * serial and issuer: what the person's nation's bundle lists in
+ * rules.qr_discloses (checked when the bundle loaded); none by default. */
+static unsigned
+app_qr_disclosures(const App *a, const FlowIssueRequest *req)
+{
+    unsigned mask = 0, bit;
+
+    for (size_t i = 0; i < a->n_bundles; i++) {
+        const json_t *list, *v;
+        size_t k;
+        if (req->nation == NULL || strcmp(a->bundles[i].fb.nation, req->nation) != 0)
+            continue;
+        list = json_object_get(bundle_rules(a->bundles[i].b), "qr_discloses");
+        json_array_foreach(list, k, v)
+        {
+            if (json_is_string(v) && cert_claim_bit(json_string_value(v), &bit) == CK_OK)
+                mask |= bit;
+        }
+    }
+    return mask;
+}
+
 static CkErr
 app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
 {
@@ -213,6 +237,20 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
         snprintf(t->date, sizeof t->date, "%s", req->training_date);
     }
     sodium_bin2hex(c->signature_sha256, sizeof c->signature_sha256, req->signature_sha256, 32);
+    /* The number once more, at the last moment: if the nation's worker failed
+     * after it accepted this number, no certificate rests on that answer. */
+    {
+        char reason[256];
+        CkErr chk = plugin_host_validate_service_number(a->host, req->nation,
+                                                        req->service_number, reason, sizeof reason);
+        sodium_memzero(reason, sizeof reason);
+        if (chk != CK_OK && chk != CK_ERR_NOT_FOUND) {
+            err = ck_err(CK_ERR_REFUSED, "issue: the service number no longer passes the rules of "
+                                         "%s",
+                         req->nation);
+            goto out;
+        }
+    }
     if ((err = issue_certificate(a->store, &a->ik, c, NULL, &res)) != CK_OK)
         goto out;
     size_t sl = strnlen(res.serial, sizeof res.serial);
@@ -222,8 +260,11 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     }
     memcpy(out->serial, res.serial, sl + 1);
     out->valid_until = res.valid_until;
-    out->jws = res.jws;
-    res.jws = NULL;
+    /* The log keeps the full certificate; the screen's QR carries a
+     * presentation without the service record or the evidence. */
+    if ((err = cert_present(res.jws, strlen(res.jws), app_qr_disclosures(a, req), &out->jws)) !=
+        CK_OK)
+        goto out;
 out:
     issue_result_clear(&res);
     cert_claims_free(c);
@@ -236,8 +277,9 @@ static void
 app_admin_log(void *ctx, FlowAdminEvent event, unsigned failures)
 {
     App *a = ctx;
-    static const char *const types[] = {"",           "admin.login", "admin.failed", "admin.locked",
-                                        "admin.exit", "admin.quit"};
+    static const char *const types[] = {"",           "admin.login",   "admin.failed",
+                                        "admin.locked", "admin.exit",  "admin.restart",
+                                        "admin.maintenance"};
     json_t *fields = json_pack("{s:i}", "failures", (json_int_t)failures);
 
     if ((unsigned)event < sizeof types / sizeof types[0] && event != 0)
@@ -284,6 +326,19 @@ app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, c
         if ((a->refused_lines[a->n_refused_lines] = strdup(line)) != NULL)
             a->n_refused_lines++;
     }
+}
+
+/* A module's log lines and its worker's sandbox notes go to stderr (the
+ * journal under systemd), never to the signed log: a nation writes nothing there. */
+static void
+app_on_log(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg)
+{
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+
+    (void)ctx;
+    if (level >= CK_PLUGIN_LOG_INFO)
+        fprintf(stderr, "certkiosk: plugin %s: %s: %s\n", bundle_id,
+                level <= CK_PLUGIN_LOG_ERROR ? names[level] : "?", msg);
 }
 
 static void
@@ -349,6 +404,15 @@ app_read_config(App *a)
         json_int_t sec = json_integer_value(v);
         sec = sec < timers[i].min ? timers[i].min : sec > timers[i].max ? timers[i].max : sec;
         *(uint32_t *)((char *)a + timers[i].off) = (uint32_t)sec * 1000u;
+    }
+    if ((v = json_object_get(cfg, "plugin_timeout_ms")) != NULL) {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            err = ck_err(CK_ERR_FORMAT,
+                         "%s: \"plugin_timeout_ms\" is not a positive whole number of ms", path);
+            goto out;
+        }
+        json_int_t ms = json_integer_value(v);
+        a->plugin_timeout_ms = (unsigned)(ms < 10 ? 10 : ms > 10000 ? 10000 : ms);
     }
     if ((v = json_object_get(cfg, "languages")) != NULL) {
         size_t i;
@@ -429,6 +493,8 @@ app_open(const char *home, App **out)
                             .record_seen = true,
                             .on_refused = app_on_refused,
                             .on_loaded = app_on_loaded,
+                            .on_log = app_on_log,
+                            .timeout_ms = a->plugin_timeout_ms,
                             .ctx = a};
     if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
         goto fail;

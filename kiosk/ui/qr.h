@@ -7,7 +7,7 @@
 #include "err.h"
 
 #define QR_QUIET_MODULES 4 /* quiet zone on every side */
-#define QR_MIN_MODULE_PX 6 /* on screen */
+#define QR_MIN_MODULE_PX 7 /* on screen (a phone reads 7 px modules at 1280x800) */
 
 /* Encodes data (len bytes) in byte mode at the lowest version that holds it,
  * with ECC MEDIUM where that fits in the same version as LOW (boosted to the

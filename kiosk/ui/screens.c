@@ -563,7 +563,7 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
 
 /* A modal box of width w centred on the screen, with an icon, a heading and
  * a body; returns the y where its buttons go (bh high) and sets *box. */
-static int
+int
 scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh, SDL_Rect *box)
 {
     const ThemeColors *c = &s->th->c;
@@ -791,7 +791,7 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
         scr_top_bar(s, v, false);
         ui_block_end(s->ui);
         scr_idle_modal(s, v);
-    } else if (s->confirm_cancel || s->lang_menu) {
+    } else if (s->confirm_cancel || s->lang_menu || v->admin_confirm != FLOW_STOP_NONE) {
         if (s->dim == NULL || s->dim_w != s->W || s->dim_h != s->H) {
             if (s->dim != NULL)
                 SDL_DestroyTexture(s->dim);
@@ -802,8 +802,10 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
             SDL_RenderCopy(s->r, s->dim, NULL, NULL);
         if (s->confirm_cancel)
             scr_cancel_modal(s);
-        else
+        else if (s->lang_menu)
             scr_lang_modal(s, v);
+        else
+            scr_admin_stop_modal(s, v);
     } else {
         if (s->dim != NULL) {
             SDL_DestroyTexture(s->dim);

@@ -1,5 +1,5 @@
 /* screens_admin: the admin PIN (never shown, lock-out) and the admin screen (counts, plugin
- * bundles loaded and refused, exit). */
+ * bundles loaded and refused, exit, restart and maintenance stop with a confirmation). */
 #include "screens_int.h"
 
 #include <stdio.h>
@@ -147,9 +147,41 @@ scr_admin(Screens *s, const FlowView *v)
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
                   tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
-    int qw = ui_button_width(s->ui, tr(s, "admin.quit"), false);
+    /* Stopping asks first (scr_admin_stop_modal): the restart and the
+     * maintenance stop each end the kiosk with an exit status of its own. */
+    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
     qw = qw < mm(s, 62) ? mm(s, 62) : qw;
-    if (ui_button(s->ui, "btn-admin-quit", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
-                  tr(s, "admin.quit"), UI_STYLE_SECONDARY, true))
-        scr_emit(s, FLOW_EV_ADMIN_QUIT, 0);
+    if (ui_button(s->ui, "btn-admin-maintenance", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
+                  tr(s, "admin.maintenance"), UI_STYLE_SECONDARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE);
+    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
+    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
+    if (ui_button(s->ui, "btn-admin-restart",
+                  (SDL_Rect){s->col_x + qw + s->gap, s->foot_y, rw, s->btn_h},
+                  tr(s, "admin.restart"), UI_STYLE_SECONDARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART);
+}
+
+void
+scr_admin_stop_modal(Screens *s, const FlowView *v)
+{
+    bool restart = v->admin_confirm == FLOW_STOP_RESTART;
+    const char *confirm = tr(s, restart ? "admin.restart_confirm" : "admin.maintenance_confirm");
+    int pad = mm(s, 10), g = mm(s, 4), bh = mm(s, 20);
+    SDL_Rect box;
+    int y = scr_modal_box(s, DRAW_ICON_ALERT,
+                          tr(s, restart ? "admin.restart_title" : "admin.maintenance_title"),
+                          tr(s, restart ? "admin.restart_body" : "admin.maintenance_body"), bh,
+                          &box);
+    int bw = (box.w - 2 * pad - g) / 2;
+    int h = ui_button_height(s->ui, confirm, false, bw, bh);
+    int h2 = ui_button_height(s->ui, tr(s, "admin.stop_keep"), false, bw, bh);
+    h = h > h2 ? h : h2;
+    /* Keeping the kiosk running is the primary (safe) choice. */
+    if (ui_button(s->ui, "btn-stop-confirm", (SDL_Rect){box.x + pad, y, bw, h}, confirm,
+                  UI_STYLE_SECONDARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_STOP_CONFIRM, 0);
+    if (ui_button(s->ui, "btn-stop-keep", (SDL_Rect){box.x + pad + bw + g, y, bw, h},
+                  tr(s, "admin.stop_keep"), UI_STYLE_PRIMARY, true))
+        scr_emit(s, FLOW_EV_ADMIN_STOP_CANCEL, 0);
 }

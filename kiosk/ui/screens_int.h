@@ -209,5 +209,11 @@ void scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, c
 void scr_admin_pin(Screens *s, const FlowView *v);
 
 void scr_admin(Screens *s, const FlowView *v);
+/* The confirmation of a restart or maintenance stop (view.admin_confirm). */
+void scr_admin_stop_modal(Screens *s, const FlowView *v);
+/* A modal box centred on the screen with an icon, a heading and a body;
+ * returns the y where its buttons (bh high) go and sets *box. */
+int scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh,
+                  SDL_Rect *box);
 
 #endif

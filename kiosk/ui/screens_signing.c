@@ -186,15 +186,19 @@ scr_cert_qr(Screens *s, const FlowView *v)
 
 /* Pixels per QR module that fit the certificate screen, with or without the
  * top bar above the code. The code takes the screen's height; the text
- * column beside it keeps at least 100 mm. */
+ * column beside it keeps at least 100 mm. Without the bar the code may run
+ * to the screen's edges and skip the margin on its side: its own quiet zone
+ * (4 white modules) is the margin a scanner needs, and that is what lets a
+ * presentation of up to 1,000 bytes (a version-22 code, 113 modules with the
+ * quiet zone) keep 7 px modules at 1280x800. */
 static int
 scr_cert_module_px(Screens *s, bool bar)
 {
     if (s->qr == NULL || s->qr_modules <= 0)
         return 0;
-    int edge = mm(s, 4);
+    int edge = bar ? mm(s, 4) : 0;
     int h = s->H - (bar ? s->bar_h : 0) - 2 * edge;
-    int w = s->W - 2 * s->margin - s->gap - mm(s, 100);
+    int w = s->W - (bar ? 2 : 1) * s->margin - s->gap - mm(s, 100);
     int side = h < w ? h : w;
     return side / s->qr_modules;
 }
@@ -214,7 +218,7 @@ scr_certificate(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
     bool bar = !scr_cert_full_height(s);
-    int edge = mm(s, 4), top = (bar ? s->bar_h : 0) + edge;
+    int edge = bar ? mm(s, 4) : 0, top = (bar ? s->bar_h : 0) + edge;
     int m = scr_cert_module_px(s, bar);
     if (m < 1)
         m = 1;

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "replay.h"
 #include "screens.h"
+#include "service.h"
 #include "snap.h"
 #include "text.h"
 #include "theme.h"
@@ -79,11 +80,16 @@ usage(FILE *f)
           "  --fonts DIR       a folder searched first for NotoSans-{Regular,Bold}.ttf\n"
           "  --replay FILE     play a script of timed input (kiosk/ui/REPLAY.md) and exit\n"
           "  --snapshots DIR   where a replay writes its PNG snapshots and layout dumps\n"
+          "  --status-file F   writes the exit status to F on the way out (for a compositor\n"
+          "                    that does not pass it on: cage 0.1.4)\n"
           "  --help            this text\n"
           "Environment: CERTKIOSK_FONT_DIRS=DIR:DIR... replaces the system font folders\n"
           "  (" TEXT_NOTO_DIR ", " TEXT_DEJAVU_DIR ").\n"
-          "Exit codes: 0 ok; 1 a replay expectation failed; 2 usage, set-up or I/O error\n"
-          "  (also a display smaller than 1024x700, or no usable font).\n",
+          "Exit codes: 0 ok (stopped by SIGTERM); 1 a replay expectation failed; 2 usage,\n"
+          "  set-up or I/O error (also a display smaller than 1024x700, or no usable font);\n"
+          "  3 the admin restarted the kiosk; 4 the admin stopped it for maintenance.\n"
+          "Under systemd (certkiosk.service) it sends READY=1 once the start screen is\n"
+          "  shown and WATCHDOG=1 from its main loop.\n",
           f);
 }
 
@@ -415,9 +421,23 @@ on_sigterm(int sig)
     stop_requested = 1;
 }
 
+/* The exit status for how the admin stopped the kiosk (0 if it was not stopped). */
+static int
+kiosk_stop_status(const Kiosk *k)
+{
+    const FlowView *v = flow_view(k->flow);
+
+    if (!v->quit)
+        return SERVICE_EXIT_OK;
+    return v->stop == FLOW_STOP_MAINTENANCE ? SERVICE_EXIT_MAINTENANCE : SERVICE_EXIT_RESTART;
+}
+
 static int
 kiosk_loop(Kiosk *k)
 {
+    bool ready = false;
+
+    service_open();
     while (!flow_view(k->flow)->quit && !stop_requested) {
         SDL_Event e;
         /* Block until input, a UI timer, or the next second (the flow's idle
@@ -433,8 +453,20 @@ kiosk_loop(Kiosk *k)
         if (kiosk_tick(k))
             kiosk_changed(k);
         kiosk_frames(k, false);
+        if (!ready && k->drawn) {
+            service_ready();
+            ready = true;
+        }
+        service_watchdog(SDL_GetTicks64());
     }
-    return 0;
+    if (stop_requested) {
+        service_stopping("stopping (SIGTERM)");
+        return SERVICE_EXIT_OK;
+    }
+    service_stopping(flow_view(k->flow)->stop == FLOW_STOP_MAINTENANCE
+                         ? "stopped for maintenance by the admin"
+                         : "restarting at the admin's request");
+    return kiosk_stop_status(k);
 }
 
 int
@@ -447,10 +479,11 @@ main(int argc, char **argv)
                                          {"replay", required_argument, NULL, 'r'},
                                          {"snapshots", required_argument, NULL, 'S'},
                                          {"fonts", required_argument, NULL, 'f'},
+                                         {"status-file", required_argument, NULL, 'x'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *home = NULL, *assets = CERTKIOSK_ASSETS_DIR, *replay_path = NULL, *snap_dir = NULL,
-               *font_dir = NULL;
+               *font_dir = NULL, *status_file = NULL;
     bool windowed = false;
     int w = 0, h = 0, c, rc = 2;
     Kiosk k = {0};
@@ -485,6 +518,9 @@ main(int argc, char **argv)
         case 'f':
             font_dir = optarg;
             break;
+        case 'x':
+            status_file = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -495,11 +531,11 @@ main(int argc, char **argv)
     }
     if (home == NULL || optind != argc) {
         usage(stderr);
-        return 2;
+        goto out;
     }
     if (sodium_init() < 0) {
         fprintf(stderr, "certkiosk: cannot initialise libsodium\n");
-        return 2;
+        goto out;
     }
     k.replay = replay_path != NULL;
     if (getenv("CERTKIOSK_FRAME_LOG") != NULL &&
@@ -507,7 +543,7 @@ main(int argc, char **argv)
         setvbuf(frame_log, NULL, _IOLBF, 0);
     if (k.replay && replay_load(replay_path, &rp) != CK_OK) {
         fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
-        return 2;
+        goto out;
     }
     if (k.replay && w == 0) {
         w = 1920;
@@ -610,6 +646,9 @@ main(int argc, char **argv)
             goto out;
         }
         rc = replay_run(rp, &host, snap_dir);
+        /* A replay that stopped the kiosk through admin mode ends as the kiosk would. */
+        if (rc == 0)
+            rc = kiosk_stop_status(&k);
     } else {
         kiosk_wait_setup(&k);
         rc = kiosk_loop(&k);
@@ -627,5 +666,7 @@ out:
         SDL_DestroyWindow(k.win);
     app_close(k.app);
     SDL_Quit();
+    if (status_file != NULL)
+        service_write_status(status_file, rc);
     return rc;
 }

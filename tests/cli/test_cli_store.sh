@@ -45,14 +45,23 @@ expect 2 "not a kiosk home" certctl audit --home "$t/nowhere"
 
 # --- a single paper certificate ---------------------------------------------------------------
 out="$(paper H "Kari Nordmann" 123456 2>err.txt)" || fail "issue --paper: $(cat err.txt)"
-grep -qE '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' <<<"$out" || fail "not a JWS: $out"
-grep -qE '^issued DEMO-KIOSK-01-000001, valid until [0-9]{4}-[0-9]{2}-[0-9]{2}$' err.txt \
-    || fail "no 'issued' line: $(cat err.txt)"
-payload="$(cut -d. -f2 <<<"$out" | tr '_-' '/+')"
+grep -qE '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~([A-Za-z0-9_-]+~)+$' <<<"$out" ||
+    fail "not an SD-JWT with disclosures: $out"
+# The issuer-signed part holds no service number, unit or evidence in clear.
+payload="$(cut -d~ -f1 <<<"$out" | cut -d. -f2 | tr '_-' '/+')"
 while [ $(( ${#payload} % 4 )) -ne 0 ]; do payload="$payload="; done
-base64 -d <<<"$payload" | grep -q '"method":"paper"' || fail "the certificate does not say paper"
-base64 -d <<<"$payload" | grep -q '"recordedBy":"Capt. Admin"' || fail "no recordedBy"
-base64 -d <<<"$payload" | grep -q '"logIndex":1' || fail "logIndex is not the log index"
+base64 -d <<<"$payload" | grep -qE '123456|2 Bn|recordedBy' && fail "claims in clear: $(base64 -d <<<"$payload")"
+base64 -d <<<"$payload" | grep -q '"name":"Kari Nordmann"' || fail "the name is not in clear"
+# Its disclosures, processed, say paper, recordedBy and the log index.
+printf '%s\n' "$out" >paper1.sdjwt
+certctl show --json paper1.sdjwt | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["payload"]
+ack = [e for e in p["evidence"] if e["type"] == "CodeOfConductAcknowledgement"][0]
+assert ack["method"] == "paper" and ack["recordedBy"] == "Capt. Admin", ack
+assert ack["logIndex"] == 1, ack
+assert p["credentialSubject"]["serviceRecord"] == {"serviceNumber": "123456", "unit": "2 Bn"}, p
+' || fail "the certificate does not say paper, recordedBy and its log index"
 # An invalid nation is refused and nothing is logged.
 expect 2 "nation" certctl issue --paper --home H --recorded-by A --name A --nation NORWAY \
     --service-number 1 --category military

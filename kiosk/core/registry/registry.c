@@ -663,7 +663,8 @@ registry_find_serial(Registry *reg, const char *serial, char *kiosk_id_out, uint
     *index_out = 0;
     if (jws_out != NULL)
         *jws_out = NULL;
-    if ((err = DRV(reg)->prepare(reg, "SELECT kiosk_id, log_index, jws FROM certs WHERE serial = ?",
+    if ((err = DRV(reg)->prepare(reg, "SELECT c.kiosk_id, c.log_index, t.jws FROM certs c "
+                                 "JOIN cert_texts t ON t.serial = c.serial WHERE c.serial = ?",
                                  "reading certificates", &st)) != CK_OK)
         return err;
     DRV(reg)->bind_text(st, 1, serial, SIZE_MAX);
