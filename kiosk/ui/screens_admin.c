@@ -132,8 +132,28 @@ scr_admin(Screens *s, const FlowView *v)
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
     }
     y += ch + mm(s, 6);
+    /* The three actions: one row where they fit, else "Back to the kiosk"
+     * on the footer row and the two stops on a row above it. */
+    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
+    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
+    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
+    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
+    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
+    int stop_y = s->foot_y, stop_h = s->btn_h;
+    bw = bw > s->col_w ? s->col_w : bw;
+    if (qw + rw + bw + 2 * s->gap > s->col_w) {
+        if (qw + rw + s->gap > s->col_w) {
+            qw = (s->col_w - s->gap) / 2;
+            rw = s->col_w - s->gap - qw;
+        }
+        int hq = ui_button_height(s->ui, tr(s, "admin.maintenance"), false, qw, s->btn_h);
+        int hr = ui_button_height(s->ui, tr(s, "admin.restart"), false, rw, s->btn_h);
+        stop_h = hq > hr ? hq : hr;
+        stop_y = s->foot_y - s->gap - stop_h;
+    }
     /* Which bundles: loaded on the left, refused (with the reason) on the right. */
-    SDL_Rect view = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - y};
+    SDL_Rect view = {s->col_x, y, s->col_w, stop_y - mm(s, 5) - y};
     int off = ui_scroll_begin(s->ui, "plugins", view);
     int half = (s->col_w - s->gap) / 2;
     int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,
@@ -141,24 +161,18 @@ scr_admin(Screens *s, const FlowView *v)
     int y2 = scr_admin_list(s, tr(s, "admin.plugins_refused"), s->admin_refused, s->n_admin_refused,
                             c->error, s->col_x + half + s->gap, y - off, half - mm(s, 5));
     ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + off - y);
-    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
-    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
     if (ui_button(s->ui, "btn-admin-exit",
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
                   tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
     /* Stopping asks first (scr_admin_stop_modal): the restart and the
      * maintenance stop each end the kiosk with an exit status of its own. */
-    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
-    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
-    if (ui_button(s->ui, "btn-admin-maintenance", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
+    if (ui_button(s->ui, "btn-admin-maintenance", (SDL_Rect){s->col_x, stop_y, qw, stop_h},
                   tr(s, "admin.maintenance"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE);
-    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
-    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
     if (ui_button(s->ui, "btn-admin-restart",
-                  (SDL_Rect){s->col_x + qw + s->gap, s->foot_y, rw, s->btn_h},
-                  tr(s, "admin.restart"), UI_STYLE_SECONDARY, true))
+                  (SDL_Rect){s->col_x + qw + s->gap, stop_y, rw, stop_h}, tr(s, "admin.restart"),
+                  UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART);
 }
 
