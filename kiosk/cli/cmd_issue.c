@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "issue.h"
 #include "roster.h"
 #include "store.h"
+#include "utf8.h"
 
 static const char issue_usage[] =
     "usage: certctl issue --paper --home HOME --recorded-by ADMIN\n"
@@ -56,6 +58,22 @@ typedef struct IssueCtx {
     IssueKiosk kiosk;
 } IssueCtx;
 
+/* A text option of a paper certificate: UTF-8 without controls, bidi
+ * controls or invisible characters (the roster rows of --csv are checked by
+ * roster_load the same way). */
+static CkErr
+check_text(const char *what, const char *s)
+{
+    size_t off, len = s ? strlen(s) : 0;
+    Utf8Problem p = s ? utf8_check(s, len, SIZE_MAX, false, NULL, &off) : UTF8_OK;
+    char where[96];
+
+    if (p == UTF8_OK)
+        return CK_OK;
+    return ck_err(CK_ERR_FORMAT, "%s %s (%s)", what, utf8_problem_str(p),
+                  utf8_describe_at(s, len, off, where, sizeof where));
+}
+
 /* Fills, signs and logs one person's certificate; prints it after commit. */
 static CkErr
 issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *number,
@@ -72,6 +90,14 @@ issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *nu
     if (c == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
     from = o->signed_on ? o->signed_on : now;
+    if ((err = check_text("the name", name)) != CK_OK ||
+        (err = check_text("the service number", number)) != CK_OK ||
+        (err = check_text("the rank", rank)) != CK_OK ||
+        (err = check_text("the unit", unit)) != CK_OK ||
+        (err = check_text("--operation", o->operation)) != CK_OK ||
+        (err = check_text("--recorded-by", o->recorded_by)) != CK_OK ||
+        (err = check_text("--form-ref", o->form_ref)) != CK_OK)
+        goto out;
     if ((err = CERT_SET(c, name, name)) != CK_OK || (err = CERT_SET(c, nation, nation)) != CK_OK ||
         (err = CERT_SET(c, service_number, number)) != CK_OK ||
         (err = CERT_SET(c, category, category)) != CK_OK ||

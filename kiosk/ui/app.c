@@ -310,15 +310,26 @@ app_admin_stats(void *ctx, FlowAdminStats *out)
 /* ---- opening ---- */
 
 static void
-app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, const char *reason)
+app_event_refused(App *a, const char *where, const char *bundle_id, CkErr err, const char *reason)
 {
-    App *a = ctx;
     json_t *f = json_pack("{s:s,s:s,s:s}", "where", where, "bundle", bundle_id ? bundle_id : "",
                           "reason", reason ? reason : ck_strerror(err));
 
-    a->refused++;
     (void)issue_event(a->store, &a->ik, "plugin.refused", f, NULL);
     json_decref(f);
+}
+
+/* Bundles are loaded, and their workers started, before the kiosk key and the
+ * store are opened (app_open): those refusals are logged once the store is
+ * open; the ones of a worker failing later, at once. */
+static void
+app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, const char *reason)
+{
+    App *a = ctx;
+
+    a->refused++;
+    if (a->store != NULL)
+        app_event_refused(a, where, bundle_id, err, reason);
     if (a->n_refused_lines < APP_MAX_BUNDLES) {
         char line[512];
         snprintf(line, sizeof line, "%s: %s", bundle_id && *bundle_id ? bundle_id : where,
@@ -342,14 +353,20 @@ app_on_log(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char 
 }
 
 static void
-app_on_loaded(void *ctx, const Bundle *b, bool has_module)
+app_event_loaded(App *a, const Bundle *b, bool has_module)
 {
-    App *a = ctx;
     json_t *f = json_pack("{s:s,s:s,s:s,s:b}", "bundle", bundle_id(b), "version", bundle_version(b),
                           "nation", bundle_nation(b), "module", has_module);
 
     (void)issue_event(a->store, &a->ik, "plugin.loaded", f, NULL);
     json_decref(f);
+}
+
+static void
+app_on_loaded(void *ctx, const Bundle *b, bool has_module)
+{
+    App *a = ctx;
+
     if (a->n_loaded < APP_MAX_BUNDLES) {
         char line[256];
         snprintf(line, sizeof line, "%s %s (%s)", bundle_id(b), bundle_version(b),
@@ -472,10 +489,9 @@ app_open(const char *home, App **out)
         free(a);
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
-    if ((err = home_read(home, &a->kh)) != CK_OK || (err = home_load_key(home, &a->key)) != CK_OK ||
+    if ((err = home_read(home, &a->kh)) != CK_OK ||
         (err = home_load_trust(home, &a->trust)) != CK_OK || (err = app_read_config(a)) != CK_OK)
         goto fail;
-    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
     if ((db = home_file(home, HOME_STORE)) == NULL ||
         (plugins = home_file(home, "plugins")) == NULL ||
         (seen = home_file(home, "plugin-versions.json")) == NULL ||
@@ -483,9 +499,8 @@ app_open(const char *home, App **out)
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if ((err = store_open(db, true, &a->store)) != CK_OK)
-        goto fail;
-    (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);
+    /* The nations' workers start first, while this process holds neither the
+     * kiosk key nor the store: even their exec happens before either exists here. */
     const char *dirs[] = {plugins, NULL};
     PluginHostOptions po = {.dirs = dirs,
                             .trust = a->trust,
@@ -498,6 +513,20 @@ app_open(const char *home, App **out)
                             .ctx = a};
     if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
         goto fail;
+    if ((err = home_load_key(home, &a->key)) != CK_OK)
+        goto fail;
+    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
+    if ((err = store_open(db, true, &a->store)) != CK_OK)
+        goto fail;
+    (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);
+    for (size_t i = 0; i < plugin_host_refusal_count(a->host); i++) {
+        const char *where, *id, *reason;
+        CkErr rerr;
+        plugin_host_refusal(a->host, i, &where, &id, &rerr, &reason);
+        app_event_refused(a, where, id, rerr, reason);
+    }
+    for (size_t i = 0; i < plugin_host_count(a->host); i++)
+        app_event_loaded(a, plugin_host_bundle(a->host, i), plugin_host_has_module(a->host, i));
     const Bundle *base = plugin_host_baseline(a->host);
     if (base == NULL) {
         err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "app.h"
@@ -490,6 +491,9 @@ main(int argc, char **argv)
     Replay *rp = NULL;
     char strings[4096];
 
+    /* Before anything is created: every file and folder the kiosk makes (log,
+     * -wal, -shm, lock file, snapshots) is its user's alone. */
+    umask(077);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'H':
@@ -641,7 +645,7 @@ main(int argc, char **argv)
                            host_settle, host_screen, host_snapshot, host_done,   host_event,
                            host_settings, host_language, langs, nl};
         screens_set_rasterise(k.screens, false);
-        if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0755) != CK_OK) {
+        if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0700) != CK_OK) {
             fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
             goto out;
         }

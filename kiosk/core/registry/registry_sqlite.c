@@ -74,25 +74,29 @@ sq_open(Registry *reg, const char *dir, bool create)
 {
     sqlite3 *db = NULL;
 
+    CkErr err;
+
     if ((reg->where = fileio_join(dir, REGISTRY_DB_NAME)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    if (!fileio_exists(reg->where)) {
-        CkErr err;
-        if (!create)
-            return ck_err(CK_ERR_NOT_FOUND,
-                          "%s: no registry here yet (import a kiosk export first)", dir);
-        if ((err = fileio_mkdir_p(dir, 0700)) != CK_OK)
-            return err;
-    }
+    if (!create && !fileio_exists(reg->where))
+        return ck_err(CK_ERR_NOT_FOUND, "%s: no registry here yet (import a kiosk export first)",
+                      dir);
+    /* The registry holds every contingent's names and ID numbers: its folder
+     * is ours alone (made 0700, an open or foreign one refused), and the file
+     * is made 0600 before SQLite sees it, since SQLite gives -wal and -shm the
+     * file's mode. */
+    if ((err = fileio_private_dir(dir, "registry folder", create)) != CK_OK)
+        return err;
+    if (create && (err = fileio_precreate(reg->where, 0600)) != CK_OK)
+        return err;
     if (sqlite3_open_v2(reg->where, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
-        CkErr err = ck_err(CK_ERR_DB, "%s: cannot open: %s", reg->where,
-                           db ? sqlite3_errmsg(db) : "out of memory");
+        err = ck_err(CK_ERR_DB, "%s: cannot open: %s", reg->where,
+                     db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close_v2(db);
         return err;
     }
     reg->db = db;
-    chmod(reg->where, 0600);
     sqlite3_busy_timeout(db, 10000);
     return CK_OK;
 }
