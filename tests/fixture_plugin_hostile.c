@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #define ACT_NONUL 14    /* a reason without NUL */
 #define ACT_BADUTF8 15  /* a reason that is not UTF-8 */
 #define ACT_HUGESIZE 16 /* a table with struct_size 0x7fffffff */
+#define ACT_LIBM 17     /* not hostile: needs libm, which the worker provides */
 
 #ifndef HOSTILE_ACT
 #error "build with -DHOSTILE_ACT=<ACT_*>"
@@ -187,6 +189,10 @@ check(void *ctx, const char *number, char *reason, size_t reason_len)
     case ACT_LONGCLAIM:
     case ACT_HUGESIZE:
         return CK_PLUGIN_OK;
+    case ACT_LIBM: {
+        volatile double x = (double)strlen(number);
+        return sqrt(x) > 2.0 ? CK_PLUGIN_OK : CK_PLUGIN_INVALID;
+    }
     default:
 #ifdef HOSTILE_IN_CTOR
         return CK_PLUGIN_OK;

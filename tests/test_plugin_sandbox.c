@@ -426,6 +426,25 @@ test_ctor_writes_tmp(void **state)
     check_load("ctor_tmpfile", SYSCALL_KILL);
 }
 
+/* Not an attack: a module linked against libm loads and answers (the worker
+ * loads libm before its sandbox; nothing can be loaded after). */
+static void
+test_module_using_libm_works(void **state)
+{
+    PluginHost *h;
+    char reason[256];
+
+    (void)state;
+    make_home("call_libm");
+    h = open_host();
+    assert_int_equal(n_refusals, 0);
+    assert_int_equal(plugin_host_validate_service_number(h, "EST", "12345678", reason,
+                                                         sizeof reason),
+                     CK_OK);
+    assert_int_equal(n_refusals, 0);
+    plugin_host_close(h);
+}
+
 /* A worker that cannot be started refuses its bundle with the path, not the kiosk. */
 static void
 test_missing_worker_refuses_bundle_only(void **state)
@@ -478,6 +497,7 @@ main(void)
         cmocka_unit_test(test_ctor_forks),
         cmocka_unit_test(test_ctor_execs),
         cmocka_unit_test(test_ctor_writes_tmp),
+        cmocka_unit_test(test_module_using_libm_works),
         cmocka_unit_test(test_missing_worker_refuses_bundle_only),
     };
 

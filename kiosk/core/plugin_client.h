@@ -47,6 +47,14 @@ const char *plugin_client_worker_path(void);
 CkErr plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions *o,
                           PluginClient **client_out);
 
+/* plugin_client_start in two halves, so that several workers can start at
+ * once: spawn returns as soon as the worker runs (its sandbox rising, the
+ * module not yet loaded); finish waits for it, loads and checks the module,
+ * failing as start does (the worker is then gone; stop the client). */
+CkErr plugin_client_spawn(const Bundle *b, const char *who, const PluginClientOptions *o,
+                          PluginClient **client_out);
+CkErr plugin_client_finish(PluginClient *c, const Bundle *b);
+
 /* Stops the worker (closes its socket, SIGKILL, reaps it) and frees. Accepts NULL. */
 void plugin_client_stop(PluginClient *c);
 

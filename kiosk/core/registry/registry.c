@@ -482,6 +482,11 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
         (err = DRV(reg)->bulk(reg, "ck_wanted", "i, nation, sn", 3, n, people_row, &load)) !=
             CK_OK)
         goto out;
+    /* PostgreSQL never analyses temporary tables itself; without numbers it
+     * guessed the roster small and hashed the whole certificate table. */
+    if (DRV(reg) == &registry_pg_driver &&
+        (err = registry_exec(reg, "ANALYZE ck_wanted", "preparing the look-up")) != CK_OK)
+        goto out;
     if ((err = DRV(reg)->prepare(reg, sql, "reading certificates", &st)) != CK_OK)
         goto out;
     while ((err = DRV(reg)->step(st, &row)) == CK_OK && row) {

@@ -101,7 +101,7 @@ verify_item(Work *w, Item *it, CertClaims *c)
     find_cert(it);
     if (it->err != CK_OK || it->jws == NULL)
         return;
-    err = cert_verify(it->jws, it->len, w->trust, w->now, NULL, &it->report);
+    err = cert_verify_into(it->jws, it->len, w->trust, w->now, NULL, &it->report, c);
     /* Expiry is judged by the report, not here: only a certificate the kiosk
      * could not have issued (format, signature, endorsement) is refused. */
     if (err != CK_OK && it->report.steps[CERT_STEP_ENDORSEMENT].outcome != CERT_STEP_PASSED) {
@@ -118,11 +118,6 @@ verify_item(Work *w, Item *it, CertClaims *c)
         snprintf(it->why, sizeof it->why, "certificate %s is from kiosk %s (key %s), not %s",
                  it->report.serial, it->report.kiosk_id, it->report.kid, w->kiosk_id);
         it->err = CK_ERR_TAMPERED;
-        return;
-    }
-    if ((err = cert_decode_into(it->jws, it->len, c)) != CK_OK) {
-        snprintf(it->why, sizeof it->why, "%s", ck_err_detail());
-        it->err = err;
         return;
     }
     /* The registry matches people by nation and service number: it takes the
