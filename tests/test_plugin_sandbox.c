@@ -425,6 +425,34 @@ test_ctor_writes_tmp(void **state)
     check_load("ctor_tmpfile", SYSCALL_KILL);
 }
 
+/* No certificate rests on an answer from a worker that failed afterwards: a
+ * module accepts a number, then crashes when asked for the validity (which
+ * the kiosk asks right before it signs); the number it accepted is no longer
+ * accepted, and the kiosk's last check before signing (app_issue) fails. */
+static void
+test_number_accepted_then_worker_fails(void **state)
+{
+    PluginHost *h;
+    char reason[256];
+    unsigned days = 0;
+
+    (void)state;
+    make_home("call_latecrash");
+    h = open_host();
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason), CK_OK);
+    assert_int_equal(n_refusals, 0);
+    /* The validity falls back to the manifest's (365 days), the bundle is refused... */
+    assert_int_equal(plugin_host_validity_days(h, "EST", CK_PLUGIN_MILITARY, &days), CK_OK);
+    assert_int_equal(days, 365);
+    assert_refused("call_latecrash", "crashed (SEGV)|" SYSCALL_KILL);
+    /* ...and the number the failed worker accepted does not pass any more. */
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason),
+        CK_ERR_INTERNAL);
+    plugin_host_close(h);
+}
+
 /* Not an attack: a module linked against libm loads and answers (the worker
  * loads libm before its sandbox; nothing can be loaded after). */
 static void
@@ -495,6 +523,7 @@ main(void)
         cmocka_unit_test(test_ctor_forks),
         cmocka_unit_test(test_ctor_execs),
         cmocka_unit_test(test_ctor_writes_tmp),
+        cmocka_unit_test(test_number_accepted_then_worker_fails),
         cmocka_unit_test(test_module_using_libm_works),
         cmocka_unit_test(test_missing_worker_refuses_bundle_only),
     };
