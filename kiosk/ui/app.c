@@ -263,13 +263,12 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
      * after it accepted this number, no certificate rests on that answer. */
     {
         char reason[256];
-        CkErr chk = plugin_host_validate_service_number(a->host, req->nation,
-                                                        req->service_number, reason, sizeof reason);
+        CkErr chk = plugin_host_validate_service_number(a->host, req->nation, req->service_number,
+                                                        reason, sizeof reason);
         sodium_memzero(reason, sizeof reason);
         if (chk != CK_OK && chk != CK_ERR_NOT_FOUND) {
-            err = ck_err(CK_ERR_REFUSED, "issue: the service number no longer passes the rules of "
-                                         "%s",
-                         req->nation);
+            err = ck_err(CK_ERR_REFUSED,
+                         "issue: the service number no longer passes the rules of %s", req->nation);
             goto out;
         }
     }
