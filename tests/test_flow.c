@@ -879,6 +879,49 @@ test_admin_lockout_after_five_failures_survives_restart(void **state)
     flow_destroy(f);
 }
 
+/* Issue 11: 5 failures lock for 1 min, each further one for twice as long;
+ * the view counts down; only the right PIN resets the count. */
+static void
+test_admin_lockout_grows_and_counts_down(void **state)
+{
+    Flow *f = new_flow();
+
+    assert_int_equal(flow_admin_lockout_s(4), 0);
+    assert_int_equal(flow_admin_lockout_s(5), 60);
+    assert_int_equal(flow_admin_lockout_s(6), 120);
+    assert_int_equal(flow_admin_lockout_s(7), 240);
+    assert_int_equal(flow_admin_lockout_s(40), FLOW_ADMIN_LOCKOUT_MAX_S);
+    assert_int_equal(flow_admin_lockout_s(4000000), FLOW_ADMIN_LOCKOUT_MAX_S);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    for (int i = 0; i < 5; i++)
+        admin_pin(f, "000000");
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 60);
+    tick(f, 1000);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 59);
+    tick(f, 58000);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 1);
+    tick(f, 1000);
+    assert_false(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 0);
+    /* one try, and a wrong one locks at once for twice as long */
+    if (flow_view(f)->idle_warning)
+        assert_int_equal(send(f, FLOW_EV_MORE_TIME, 0), CK_OK);
+    if (screen(f) != FLOW_SCREEN_ADMIN_PIN)
+        assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "000000");
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 120);
+    assert_int_equal(flow_view(f)->admin_failures, 6);
+    flow_destroy(f);
+    /* the lock and its time survive a restart */
+    f = new_flow();
+    assert_true(flow_view(f)->admin_locked);
+    tick(f, 0);
+    assert_true(flow_view(f)->admin_lock_seconds_left > 100);
+    flow_destroy(f);
+}
+
 static void
 test_admin_login_exit_and_quit_are_logged(void **state)
 {
@@ -1024,6 +1067,7 @@ main(void)
         cmocka_unit_test_setup(test_admin_login_exit_and_quit_are_logged, setup),
         cmocka_unit_test_setup(test_admin_stop_needs_confirmation, setup),
         cmocka_unit_test_setup(test_tampered_lock_file_keeps_admin_locked, setup),
+        cmocka_unit_test_setup(test_admin_lockout_grows_and_counts_down, setup),
         cmocka_unit_test_setup(test_incomplete_config_is_refused, setup),
         cmocka_unit_test(test_every_message_has_an_id_in_the_english_strings),
     };

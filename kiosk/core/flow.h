@@ -66,7 +66,12 @@
 #define FLOW_MIN_WARNING_MS 20000u /* WCAG 2.2.1: at least 20 s to answer */
 #define FLOW_DEFAULT_PASS_MARK 80
 #define FLOW_ADMIN_MAX_FAILURES 5
-#define FLOW_ADMIN_LOCKOUT_S (15 * 60) /* after 5 failures; wall-clock seconds */
+/* The lock-out grows: the 5th wrong PIN in a row locks admin mode for 1 min,
+ * every further one (one try each time the lock runs out) for twice as long
+ * as the last, up to a day; only the right PIN resets the count. Wall-clock
+ * seconds; flow_admin_lockout_s() gives the time after n failures. */
+#define FLOW_ADMIN_LOCKOUT_S 60
+#define FLOW_ADMIN_LOCKOUT_MAX_S (24 * 3600)
 #define FLOW_MAX_QUESTIONS (2 * CONTENT_MAX_ITEMS)
 
 typedef struct Flow Flow;
@@ -430,10 +435,18 @@ typedef struct FlowView {
     FlowAdminStats stats;
     unsigned admin_failures;
     bool admin_locked;
+    /* while admin_locked: seconds until a PIN may be tried again (the live
+     * countdown); 0 when the lock file is unreadable (locked until fixed) */
+    uint32_t admin_lock_seconds_left;
     FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
     bool quit;              /* the admin stopped the kiosk: the UI exits */
     FlowStop stop;          /* how (with quit) */
 } FlowView;
+
+/* How long (seconds) admin mode stays locked after the failures-th wrong PIN
+ * in a row: 0 below FLOW_ADMIN_MAX_FAILURES, then 60, 120, 240, ... up to
+ * FLOW_ADMIN_LOCKOUT_MAX_S. */
+int64_t flow_admin_lockout_s(unsigned failures);
 
 /* Creates a flow on ATTRACT. The config is copied; what it points to is
  * borrowed and must outlive the flow. Reads the admin lock file (a missing

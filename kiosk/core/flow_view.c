@@ -240,6 +240,12 @@ flow_view_build(Flow *f)
     v->admin_failures = f->lock.failures;
     v->admin_locked = f->lock.failures >= FLOW_ADMIN_MAX_FAILURES &&
                       (f->lock_broken || f->unix_s < f->lock.locked_until);
+    v->admin_lock_seconds_left =
+        v->admin_locked && !f->lock_broken
+            ? (uint32_t)(f->lock.locked_until - f->unix_s < UINT32_MAX
+                             ? f->lock.locked_until - f->unix_s
+                             : UINT32_MAX)
+            : 0;
     v->admin_confirm = f->stop_asked;
     v->quit = f->quit;
     v->stop = f->stop;

@@ -20,16 +20,16 @@
 #include "utf8.h"
 
 struct PluginClient {
-    pid_t pid;  /* 0 once reaped */
-    int sock;   /* -1 once closed */
-    char *who;  /* "bundle DIR (ID VERSION)" */
+    pid_t pid; /* 0 once reaped */
+    int sock;  /* -1 once closed */
+    char *who; /* "bundle DIR (ID VERSION)" */
     unsigned timeout_ms;
     unsigned waited_ms; /* the timeout of the exchange under way, for the message */
     unsigned fns;
     char name[PLUGIN_PROTO_INFO_BYTES];
     char version[PLUGIN_PROTO_INFO_BYTES];
     bool failed;
-    int64_t now;     /* the clock and language the entry call sees */
+    int64_t now; /* the clock and language the entry call sees */
     char locale[16];
     void (*on_log)(void *ctx, CkPluginLogLevel level, const char *msg);
     void *ctx;
@@ -625,8 +625,8 @@ plugin_client_validate(PluginClient *c, int64_t now, const char *locale, const c
             plugin_proto_in_free(&in);
             return fail(c, PLUGIN_PROTO_MALFORMED, "a reason without NUL");
         }
-        if (utf8_check((const char *)r, (size_t)(nul - (const char *)r), len, false, NULL,
-                       NULL) != UTF8_OK) {
+        if (utf8_check((const char *)r, (size_t)(nul - (const char *)r), len, false, NULL, NULL) !=
+            UTF8_OK) {
             plugin_proto_in_free(&in);
             return fail(c, PLUGIN_PROTO_MALFORMED, "a reason that is not UTF-8 text");
         }

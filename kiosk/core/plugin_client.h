@@ -75,8 +75,8 @@ CkErr plugin_client_validate(PluginClient *c, int64_t now, const char *locale, c
                              CkPluginStatus *st_out, char *reason);
 CkErr plugin_client_must_certify(PluginClient *c, int64_t now, const char *locale,
                                  CkPluginCategory cat, CkPluginStatus *st_out, int *must_out);
-CkErr plugin_client_validity(PluginClient *c, int64_t now, const char *locale,
-                             CkPluginCategory cat, CkPluginStatus *st_out, uint32_t *days_out);
+CkErr plugin_client_validity(PluginClient *c, int64_t now, const char *locale, CkPluginCategory cat,
+                             CkPluginStatus *st_out, uint32_t *days_out);
 /* claims: PLUGIN_CLIENT_CLAIMS_CAP slots. */
 #define PLUGIN_CLIENT_CLAIMS_CAP 16
 CkErr plugin_client_claims(PluginClient *c, int64_t now, const char *locale, const char *number,

@@ -621,8 +621,7 @@ loaded_must(PluginHost *h, Loaded *l, CkPluginCategory cat)
     int must = 0;
 
     if (l->client != NULL && (plugin_client_functions(l->client) & PLUGIN_PROTO_FN_MUST)) {
-        if (plugin_client_must_certify(l->client, clock_now(), h->locale, cat, &st, &must) !=
-            CK_OK)
+        if (plugin_client_must_certify(l->client, clock_now(), h->locale, cat, &st, &must) != CK_OK)
             refuse_running(h, l);
         else if (st == CK_PLUGIN_OK)
             return must != 0;
@@ -639,8 +638,8 @@ plugin_host_must_certify(PluginHost *h, const char *nation, CkPluginCategory cat
     *must_out = false;
     if (nat == NULL && base == NULL)
         return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
-    *must_out = (base != NULL && loaded_must(h, base, cat)) ||
-                (nat != NULL && loaded_must(h, nat, cat));
+    *must_out =
+        (base != NULL && loaded_must(h, base, cat)) || (nat != NULL && loaded_must(h, nat, cat));
     return CK_OK;
 }
 

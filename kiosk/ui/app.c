@@ -45,7 +45,7 @@ struct App {
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
     uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
-    unsigned plugin_timeout_ms;                     /* 0: the plugin host's default */
+    unsigned plugin_timeout_ms;                    /* 0: the plugin host's default */
     char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
     size_t n_loaded;
     char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
@@ -241,13 +241,12 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
      * after it accepted this number, no certificate rests on that answer. */
     {
         char reason[256];
-        CkErr chk = plugin_host_validate_service_number(a->host, req->nation,
-                                                        req->service_number, reason, sizeof reason);
+        CkErr chk = plugin_host_validate_service_number(a->host, req->nation, req->service_number,
+                                                        reason, sizeof reason);
         sodium_memzero(reason, sizeof reason);
         if (chk != CK_OK && chk != CK_ERR_NOT_FOUND) {
-            err = ck_err(CK_ERR_REFUSED, "issue: the service number no longer passes the rules of "
-                                         "%s",
-                         req->nation);
+            err = ck_err(CK_ERR_REFUSED,
+                         "issue: the service number no longer passes the rules of %s", req->nation);
             goto out;
         }
     }

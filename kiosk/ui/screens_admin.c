@@ -29,6 +29,21 @@ scr_admin_pin(Screens *s, const FlowView *v)
                           tr(s, "error.admin_locked"), lx, y, lw);
         ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0,
                 flow_msg_id(FLOW_MSG_ADMIN_LOCKED));
+        if (v->admin_lock_seconds_left > 0) {
+            /* A live countdown (the view changes every second): H:MM:SS or M:SS. */
+            uint32_t t = v->admin_lock_seconds_left;
+            char when[32], buf[128];
+            if (t >= 3600)
+                snprintf(when, sizeof when, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
+            else
+                snprintf(when, sizeof when, "%u:%02u", t / 60, t % 60);
+            const char *names[] = {"time"}, *vals[] = {when};
+            y += h + mm(s, 3);
+            h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER},
+                          trf(s, "admin.locked_countdown", buf, sizeof buf, 1, names, vals), lx, y,
+                          lw);
+            ui_note(s->ui, "lock-countdown", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0, when);
+        }
     } else {
         y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
                        tr(s, "admin.pin_prompt"), x, y, w);
