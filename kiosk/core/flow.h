@@ -17,7 +17,8 @@
  *
  * Screens, in order (→ means FLOW_EV_NEXT once the screen's condition holds):
  *   ATTRACT   language, text size, contrast; FLOW_EV_START →
- *   PRIVACY   privacy notice; FLOW_EV_PRIVACY_ACK ticks it →
+ *   PRIVACY   privacy notice; FLOW_EV_SECTION_END once it was shown to its end,
+ *             then FLOW_EV_PRIVACY_ACK ticks it (refused before) →
  *   NATION    a nation from the loaded national bundles or "other" (NATO
  *             baseline alone, ISO alpha-3 code typed in FLOW_FIELD_OTHER_NATION),
  *             and a category → (NOT_REQUIRED if that category need not certify)
@@ -147,6 +148,9 @@ typedef enum FlowMsg {
     FLOW_MSG_PIN_WRONG,
     FLOW_MSG_ADMIN_LOCKED,
     FLOW_MSG_ADMIN_UNAVAILABLE, /* no PIN configured, or the lock file cannot be written */
+    FLOW_MSG_DATE_BAD_MONTH,    /* YYYY-MM-DD with a month that does not exist (error_number) */
+    FLOW_MSG_DATE_BAD_DAY,      /* ... with a day that month does not have (error_number) */
+    FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -375,6 +379,9 @@ typedef struct FlowView {
      * language) or NULL */
     FlowMsg error;
     const char *error_detail;
+    /* the number the message names: the field's limit in characters
+     * (TEXT_TOO_LONG), the month or the day (DATE_BAD_MONTH, _DAY); 0 else */
+    unsigned error_number;
 
     /* NATION */
     const FlowBundle *const *nations;
@@ -389,6 +396,7 @@ typedef struct FlowView {
     size_t pin_length;
     const char *service_number_label; /* from the rules, or NULL: use the default message */
     bool privacy_ack;
+    bool privacy_read; /* the notice was shown to its end */
 
     /* CONDUCT / TRAINING / QUIZ: the governing bundle and content */
     const FlowBundle *bundle;         /* bundle of the item shown */
@@ -407,7 +415,9 @@ typedef struct FlowView {
     /* QUIZ_RESULT (and the evidence later) */
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
     bool quiz_passed;
-    const ContentSection *const *missed_sections; /* to revisit after a failure */
+    const ContentSection *const *missed_sections; /* of the wrong answers (to revisit after a
+                                                     failure; shown after a pass too) */
+    const FlowBundle *const *missed_bundles;      /* the bundle of each (NATO or the nation) */
     size_t n_missed_sections;
 
     /* TRAINING_CONFIRM */
