@@ -10,6 +10,10 @@ CK_PACKAGES=(build-essential cmake pkg-config clang
              xvfb xauth zbar-tools sqlite3 libclang-rt-14-dev python3-jsonschema python3-jwcrypto
              libpq-dev postgresql libsystemd-dev)
 
+# What packaging/build-debs and tests/package/test_install.sh need on top (added by them):
+# the package tools, and what runs and checks the installed kiosk.
+CK_PACKAGING_PACKAGES=(dpkg-dev lintian systemd libpam-systemd cage grim xwayland imagemagick)
+
 ck_install_deps() {
     local missing=()
     for p in "${CK_PACKAGES[@]}"; do
