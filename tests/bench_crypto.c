@@ -59,14 +59,17 @@ worker(void *arg)
     return NULL;
 }
 
-/* Fills j from the compact JWS at s (len bytes): the signed part and the decoded signature. */
+/* Fills j from the compact JWS at s (len bytes): the signed part and the decoded signature.
+ * An SD-JWT's signed JWS is the part before its first '~'. */
 static int
 parse_jws(const char *s, size_t len, Job *j)
 {
-    const char *dot = memrchr(s, '.', len);
+    const char *tilde = memchr(s, '~', len), *dot;
     size_t sig_len;
 
-    if (dot == NULL)
+    if (tilde != NULL)
+        len = (size_t)(tilde - s);
+    if ((dot = memrchr(s, '.', len)) == NULL)
         return -1;
     j->msg = (const unsigned char *)s;
     j->msg_len = (size_t)(dot - s);

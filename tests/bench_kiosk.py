@@ -21,6 +21,7 @@ env = dict(os.environ, SDL_VIDEODRIVER="dummy")
 
 NAV = """tap @lang-fr
 tap @btn-start
+scroll @privacy-text end
 tap @privacy-ack
 tap @btn-next
 tap @nation-USA
@@ -84,8 +85,9 @@ for _ in range(5):
     frames, t0, _ = run(first, log)
     starts.append(frames[0][0] - t0)
 start = statistics.median(starts)
-row("kiosk_start", "kiosk start to first frame (3 bundles, median of 5)", "%.1f" % start, "ms",
-    "-", "-", "<= 150 ms", "yes" if start <= 150 else "no", "")
+row("kiosk_start", "kiosk start to first frame (3 bundles, 2 native modules in their sandboxed "
+    "workers, median of 5)", "%.1f" % start, "ms", "-", "-", "<= 50 ms",
+    "yes" if start <= 50 else "no", "")
 
 # Frame time while scrolling.
 nav_frames, _, _ = run(write("nav.txt", NAV), log)

@@ -191,7 +191,7 @@ open_host(const Fixture *f, const char *seen_path, bool record)
 
 /* The good NOR bundle must have loaded and still check numbers with its module. */
 static void
-assert_good_nor_works(const PluginHost *h)
+assert_good_nor_works(PluginHost *h)
 {
     char reason[256];
     const Bundle *b = plugin_host_find(h, "NOR");
@@ -520,6 +520,18 @@ test_schema_invalid_manifest_is_refused_naming_the_field(void **state)
 }
 
 static void
+test_qr_disclosure_of_an_unknown_claim_is_refused(void **state)
+{
+    /* A bundle may let the QR show more than the checkpoint needs, but only claims
+     * a presentation can carry, each once. */
+    edit_manifest(bad_dir, "rules",
+                  "{\"validity_days\":365,\"must_certify\":[],\"pass_mark_percent\":80,"
+                  "\"qr_discloses\":[\"rank\",\"birthDate\"]}",
+                  pub_usa);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "rules.qr_discloses[1]", NULL);
+}
+
+static void
 test_language_listed_but_missing_is_refused(void **state)
 {
     edit_manifest(bad_dir, "languages", "[\"en\",\"fr\"]", pub_usa);
@@ -754,6 +766,7 @@ main(void)
         T(test_schema_invalid_content_is_refused_naming_the_field),
         T(test_schema_invalid_manifest_is_refused_naming_the_field),
         T(test_language_listed_but_missing_is_refused),
+        T(test_qr_disclosure_of_an_unknown_claim_is_refused),
         T(test_absurdly_large_file_is_refused),
         T(test_absurdly_large_manifest_is_refused),
         T(test_second_bundle_for_the_same_nation_is_refused),

@@ -164,7 +164,7 @@ test_encrypted_key_with_altered_kind_byte_is_refused(void **state)
     char *b64;
 
     assert_int_equal(key_generate(KEY_KIND_AUTHORITY, &sk), CK_OK);
-    assert_int_equal(key_save_encrypted(sk, path, "pw", 2), CK_OK);
+    assert_int_equal(key_save_encrypted(sk, path, "twelve chars", 12), CK_OK);
     assert_int_equal(fileio_read(path, 4096, &text, &len), CK_OK);
     nl = strchr((char *)text, '\n');
     assert_int_equal(codec_b64_decode(nl + 1, strcspn(nl + 1, "\n"), &blob, &blob_len), CK_OK);
@@ -175,7 +175,8 @@ test_encrypted_key_with_altered_kind_byte_is_refused(void **state)
     fprintf(f, "certkiosk-secret-key/1 publisher\n%s\n", b64);
     fclose(f);
     chmod(path, 0600);
-    assert_int_not_equal(key_load_encrypted(path, KEY_KIND_PUBLISHER, "pw", 2, &loaded), CK_OK);
+    assert_int_not_equal(
+        key_load_encrypted(path, KEY_KIND_PUBLISHER, "twelve chars", 12, &loaded), CK_OK);
     assert_null(loaded);
     free(b64);
     free(blob);
@@ -262,9 +263,9 @@ test_encrypted_key_round_trip_keeps_the_key(void **state)
     char *path = path_in_dir("enc.key");
 
     assert_int_equal(key_generate(KEY_KIND_PUBLISHER, &sk), CK_OK);
-    assert_int_equal(key_save_encrypted(sk, path, "s3cret", 6), CK_OK);
+    assert_int_equal(key_save_encrypted(sk, path, "s3cret phrase", 13), CK_OK);
     assert_int_equal(key_load_plain(path, KEY_KIND_PUBLISHER, &loaded), CK_ERR_USAGE);
-    assert_int_equal(key_load_encrypted(path, KEY_KIND_PUBLISHER, "s3cret", 6, &loaded), CK_OK);
+    assert_int_equal(key_load_encrypted(path, KEY_KIND_PUBLISHER, "s3cret phrase", 13, &loaded), CK_OK);
     key_public(sk, &a);
     key_public(loaded, &b);
     assert_true(key_public_equal(&a, &b));

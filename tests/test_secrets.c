@@ -166,7 +166,10 @@ test_the_kiosk_key_is_gone_from_memory_after_key_destroy(void **state)
 
     /* What the kiosk does: load the key from its file, sign, destroy. */
     assert_int_equal(key_load_plain(path, KEY_KIND_KIOSK, &sk), CK_OK);
-    assert_true(count_in_memory(&f->seed) >= 1);
+    /* Loaded, the key is PROT_NONE outside a signature (issue 11): a scan of
+     * readable memory does not meet it (test_hardening proves that reading
+     * it faults; the first test here that the scanner is not blind). */
+    assert_int_equal(count_in_memory(&f->seed), 0);
     key_sign(sk, (const unsigned char *)"certificate", 11, sig);
     key_destroy(sk);
     assert_int_equal(count_in_memory(&f->seed), 0);

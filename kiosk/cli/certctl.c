@@ -1,6 +1,7 @@
 /* certctl: the contingent administrator's tool — one binary, one verb per task. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -42,10 +43,17 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+    /* Before anything is created: keys, homes, registries, state and exports
+     * are the administrator's alone, whatever the shell's umask. */
+    umask(077);
+    cli_output_guard();
     if (sodium_init() < 0) {
         fputs("certctl: libsodium could not be initialised\n", stderr);
         return CLI_USAGE;
     }
+    /* The first thing once sodium_malloc works: the passphrase leaves the
+     * environment before any verb runs. */
+    cli_env_take();
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -40,10 +40,16 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True if the error means "verification failed" rather than "could not check". */
 bool cli_err_is_invalid(CkErr err);
 
+/* Takes CERTKIOSK_PASSPHRASE (for automation only) out of the environment:
+ * copies it into sodium_malloc memory for cli_passphrase(), zeroes it where
+ * it was and unsets it, so that /proc/PID/environ and child processes never
+ * see it. main() calls it first, before anything else runs. */
+void cli_env_take(void);
+
 /* Gets a passphrase into sodium_malloc memory (*pass_out, free with
  * sodium_free(); *len_out bytes, NUL-terminated): from the file named by
  * pass_file if not NULL, else from the environment variable
- * CERTKIOSK_PASSPHRASE, else by prompting on the terminal without echo
+ * CERTKIOSK_PASSPHRASE (as cli_env_take() found it), else by prompting on the terminal without echo
  * (twice when confirm is set). With no terminal and no other source it fails
  * with a message that names the two options. */
 CkErr cli_passphrase(const char *pass_file, const char *prompt, bool confirm, char **pass_out,
@@ -58,8 +64,37 @@ CkErr cli_confirm(const char *question, bool yes, const char *yes_option);
 
 /* The default folder for certctl's own state (witness checkpoints, the
  * registry): $CERTKIOSK_STATE_DIR, else $XDG_STATE_HOME/certkiosk, else
- * ~/.local/state/certkiosk. Returns a new string; free with free(). */
-char *cli_state_dir(void);
+ * $HOME/.local/state/certkiosk; never a shared folder (with neither HOME nor
+ * XDG_STATE_HOME it is CK_ERR_USAGE). Made 0700 when missing; one others can
+ * read or that another user owns is CK_ERR_PERMISSION (fileio_private_dir).
+ * *dir_out: a new string, free with free(). */
+CkErr cli_state_dir(char **dir_out);
+
+/* Makes standard output and standard error safe for whoever reads them: from
+ * here on, everything certctl prints passes through utf8_escape() (stream
+ * mode), so a C0 or C1 control, DEL, a bidi control or an invisible
+ * character that came from a certificate, a roster, a log or a bundle
+ * arrives as "\u202E", never raw: no terminal escape sequence, no reordered
+ * line. Newlines, tabs and "\r\n" pass; JSON stays JSON (those characters
+ * appear only inside its strings, where \uXXXX means the same). main() calls
+ * it once, first. */
+void cli_output_guard(void);
+
+/* One field of a line for a terminal: s with every control, newlines and tabs
+ * included, escaped (utf8_escape with UTF8_ESCAPE_NEWLINES), so a value can
+ * never start a line of its own. Returns a new string (free()). */
+char *cli_text(const char *s);
+
+/* cli_text() for printf arguments: printf("%s", cli_tx(name)). The copy is
+ * owned by a ring of 16 per thread: valid until 16 more calls. NULL is "". */
+const char *cli_tx(const char *s);
+
+/* Writes s as one CSV field (RFC 4180: quoted when it holds a comma, quote,
+ * CR or LF, quotes doubled), followed by a comma, or by a line feed when last. A
+ * field that starts with = + - @ TAB or CR, which a spreadsheet would run as
+ * a formula, is written as text: a leading apostrophe, quoted. Every CSV
+ * certctl writes goes through here. */
+void cli_csv_field(FILE *out, const char *s, bool last);
 
 /* True when standard error is a terminal (progress bars go only there). */
 bool cli_progress_enabled(void);

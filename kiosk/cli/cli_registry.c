@@ -8,32 +8,36 @@
 #include "cli.h"
 #include "fileio.h"
 
-char *
-cli_registry_dir(const char *flag)
+CkErr
+cli_registry_dir(const char *flag, char **dir_out)
 {
     const char *env = getenv("CERTKIOSK_REGISTRY");
-    char *state, *dir;
+    char *state;
+    CkErr err;
 
+    *dir_out = NULL;
     if (flag != NULL)
-        return strdup(flag);
-    if (env != NULL && env[0] != '\0')
-        return strdup(env);
-    if ((state = cli_state_dir()) == NULL)
-        return NULL;
-    dir = fileio_join(state, "registry");
-    free(state);
-    return dir;
+        *dir_out = strdup(flag);
+    else if (env != NULL && env[0] != '\0')
+        *dir_out = strdup(env);
+    else if ((err = cli_state_dir(&state)) != CK_OK)
+        return err;
+    else {
+        *dir_out = fileio_join(state, "registry");
+        free(state);
+    }
+    return *dir_out != NULL ? CK_OK : ck_err(CK_ERR_NOMEM, "out of memory");
 }
 
 CkErr
 cli_registry_open(const char *flag, bool create, Registry **reg_out)
 {
-    char *dir = cli_registry_dir(flag);
+    char *dir;
     CkErr err;
 
     *reg_out = NULL;
-    if (dir == NULL)
-        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = cli_registry_dir(flag, &dir)) != CK_OK)
+        return err;
     err = registry_open(dir, create, reg_out);
     free(dir);
     return err;

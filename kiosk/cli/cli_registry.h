@@ -12,8 +12,8 @@
 /* Where the registry is: flag (--registry) if given, else
  * $CERTKIOSK_REGISTRY, else cli_state_dir() + "/registry". A folder (the
  * SQLite registry) or a postgresql:// URL (registry.h).
- * Returns a new string (free()), or NULL when out of memory. */
-char *cli_registry_dir(const char *flag);
+ * *dir_out: a new string (free()). Fails as cli_state_dir() does. */
+CkErr cli_registry_dir(const char *flag, char **dir_out);
 
 /* Opens the registry in cli_registry_dir(flag) (registry_open(), created when
  * create is set). *reg_out: registry_close(). */

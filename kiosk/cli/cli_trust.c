@@ -193,9 +193,10 @@ cli_trust_status_load(const char *path, const Trust *trust, StatusList **list_ou
     *list_out = NULL;
     if ((err = status_load(path, trust, &list)) != CK_OK)
         return err;
-    state = cli_state_dir();
-    dir = state ? fileio_join(state, "status") : NULL;
-    err = dir ? status_remember(dir, list, trust) : ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = cli_state_dir(&state)) == CK_OK) {
+        dir = fileio_join(state, "status");
+        err = dir ? status_remember(dir, list, trust) : ck_err(CK_ERR_NOMEM, "out of memory");
+    }
     free(dir);
     free(state);
     if (err != CK_OK) {

@@ -152,7 +152,11 @@ cmd_audit(int argc, char **argv)
     if ((err = audit_store(st, &pub, kiosk_id, origin, &r)) != CK_OK)
         goto out;
     if (witness) {
-        if ((state_dir = state_arg ? strdup(state_arg) : cli_state_dir()) == NULL) {
+        if (state_arg != NULL)
+            state_dir = strdup(state_arg);
+        else if ((err = cli_state_dir(&state_dir)) != CK_OK)
+            goto out;
+        if (state_dir == NULL) {
             err = ck_err(CK_ERR_NOMEM, "out of memory");
             goto out;
         }

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "issue.h"
 #include "roster.h"
 #include "store.h"
+#include "utf8.h"
 
 static const char issue_usage[] =
     "usage: certctl issue --paper --home HOME --recorded-by ADMIN\n"
@@ -29,10 +31,14 @@ static const char issue_usage[] =
     "certificates of the kiosk at HOME: signed with its key, evidence method \"paper\" and\n"
     "recordedBy ADMIN, serial <kiosk_id>-<log index>, appended to its log with a signed\n"
     "checkpoint in one transaction. A certificate is printed only once it is committed:\n"
-    "its JWS on standard output, and \"issued SERIAL, valid until DATE\" on standard error.\n"
+    "the full SD-JWT on standard output, and \"issued SERIAL, valid until DATE\" on\nstandard error.\n"
     "\n"
-    "--signed-on DATE  the date on the paper form (YYYY-MM-DD; default today); the\n"
-    "                  certificate is valid for --days N (default 365) from that date.\n"
+    "--signed-on DATE  the date on the paper form (YYYY-MM-DD; default today), recorded as\n"
+    "                  its own evidence field, paperSignedOn. validFrom is the time the\n"
+    "                  certificate is recorded, never the form's date: a certificate does\n"
+    "                  not claim to predate its signature (the kiosk key's endorsement is\n"
+    "                  checked at validFrom). validUntil is the form's date + --days N\n"
+    "                  (default 365), so a late recording does not extend the validity.\n"
     "--csv FILE        one certificate per row; columns (any order, header row first):\n"
     "                  name, nation, id (or service_number), category, and optional rank, unit.\n"
     "                  --operation, --signed-on and --form-ref apply to every row. A bad row\n"
@@ -52,6 +58,22 @@ typedef struct IssueCtx {
     IssueKiosk kiosk;
 } IssueCtx;
 
+/* A text option of a paper certificate: UTF-8 without controls, bidi
+ * controls or invisible characters (the roster rows of --csv are checked by
+ * roster_load the same way). */
+static CkErr
+check_text(const char *what, const char *s)
+{
+    size_t off, len = s ? strlen(s) : 0;
+    Utf8Problem p = s ? utf8_check(s, len, SIZE_MAX, false, NULL, &off) : UTF8_OK;
+    char where[96];
+
+    if (p == UTF8_OK)
+        return CK_OK;
+    return ck_err(CK_ERR_FORMAT, "%s %s (%s)", what, utf8_problem_str(p),
+                  utf8_describe_at(s, len, off, where, sizeof where));
+}
+
 /* Fills, signs and logs one person's certificate; prints it after commit. */
 static CkErr
 issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *number,
@@ -68,6 +90,14 @@ issue_person(IssueCtx *ctx, const char *name, const char *nation, const char *nu
     if (c == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
     from = o->signed_on ? o->signed_on : now;
+    if ((err = check_text("the name", name)) != CK_OK ||
+        (err = check_text("the service number", number)) != CK_OK ||
+        (err = check_text("the rank", rank)) != CK_OK ||
+        (err = check_text("the unit", unit)) != CK_OK ||
+        (err = check_text("--operation", o->operation)) != CK_OK ||
+        (err = check_text("--recorded-by", o->recorded_by)) != CK_OK ||
+        (err = check_text("--form-ref", o->form_ref)) != CK_OK)
+        goto out;
     if ((err = CERT_SET(c, name, name)) != CK_OK || (err = CERT_SET(c, nation, nation)) != CK_OK ||
         (err = CERT_SET(c, service_number, number)) != CK_OK ||
         (err = CERT_SET(c, category, category)) != CK_OK ||

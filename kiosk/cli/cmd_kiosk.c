@@ -50,9 +50,10 @@ kiosk_usage(FILE *f)
           "         its ID, now; shows the authority's key ID and, the first time, asks to\n"
           "         trust it (--yes: no question); later ones must come from that authority.\n"
           "         Merges FILE into HOME/trust.jwks and writes HOME/endorsement.jws.\n"
-          "set-pin  sets the admin PIN (4 to 12 digits) that opens the kiosk's admin\n"
+          "set-pin  sets the admin PIN (6 to 12 digits; config.json's\n"
+          "         \"admin_pin_min_digits\" can demand more) that opens the kiosk's admin\n"
           "         mode; without a file it asks on the terminal. Only an Argon2id hash is\n"
-          "         stored, in HOME/config.json.\n",
+          "         stored, in HOME/config.json (about half a second per guess).\n",
           f);
 }
 
@@ -237,7 +238,7 @@ kiosk_endorse(int argc, char **argv)
     {
         size_t n = strlen(jws);
         jws[n] = '\n'; /* write the JWS and a newline; the NUL is not needed */
-        err = fileio_write_atomic(jws_path, jws, n + 1, 0644, false);
+        err = fileio_write_atomic(jws_path, jws, n + 1, 0600, false);
         jws[n] = '\0';
     }
     if (err != CK_OK || (err = trust_save(trust, trust_path)) != CK_OK) {
@@ -274,8 +275,45 @@ static const CliVerb subs[] = {
     {"set-pin", "set the admin PIN", kiosk_set_pin},
 };
 
-#define PIN_MIN 4
+#define PIN_MIN 6
 #define PIN_MAX 12
+
+/* HOME/config.json as an object (a new, empty one when there is none yet). */
+static CkErr
+config_load(const char *path, json_t **cfg_out)
+{
+    json_error_t je;
+
+    if (!fileio_exists(path))
+        *cfg_out = json_object();
+    else if ((*cfg_out = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL ||
+             !json_is_object(*cfg_out)) {
+        CkErr err = ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", path, je.line, je.column,
+                           *cfg_out ? "not a JSON object" : je.text);
+        json_decref(*cfg_out);
+        *cfg_out = NULL;
+        return err;
+    }
+    return *cfg_out != NULL ? CK_OK : ck_err(CK_ERR_NOMEM, "out of memory");
+}
+
+/* The shortest PIN this kiosk accepts: PIN_MIN, or more where config.json's
+ * "admin_pin_min_digits" demands it. */
+static CkErr
+config_pin_min(const json_t *cfg, const char *path, int *min_out)
+{
+    const json_t *v = json_object_get(cfg, "admin_pin_min_digits");
+
+    *min_out = PIN_MIN;
+    if (v == NULL)
+        return CK_OK;
+    if (!json_is_integer(v) || json_integer_value(v) < PIN_MIN ||
+        json_integer_value(v) > PIN_MAX)
+        return ck_err(CK_ERR_FORMAT, "%s: \"admin_pin_min_digits\" must be a whole number from %d to %d",
+                      path, PIN_MIN, PIN_MAX);
+    *min_out = (int)json_integer_value(v);
+    return CK_OK;
+}
 
 /* Stores crypto_pwhash_str(pin) as "admin_pin_hash" in HOME/config.json,
  * keeping every other setting there. The PIN itself is never written. */
@@ -287,14 +325,14 @@ kiosk_set_pin(int argc, char **argv)
                                          {"help", no_argument, NULL, 'H'},
                                          {NULL, 0, NULL, 0}};
     const char *home = NULL, *pin_file = NULL;
-    char hash[crypto_pwhash_STRBYTES], *pin = NULL, *path = NULL;
-    unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE, len = 0;
+    char hash[crypto_pwhash_STRBYTES], *pin = NULL, *path = NULL, prompt[64];
+    unsigned long long ops;
+    size_t mem, len = 0;
     json_t *cfg = NULL;
     char *text = NULL;
     KioskHome kh;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int c, rc = CLI_USAGE, min = PIN_MIN;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -316,35 +354,27 @@ kiosk_set_pin(int argc, char **argv)
         return cli_usage_error("kiosk set-pin needs --home HOME (see certctl kiosk --help)");
     if ((err = home_read(home, &kh)) != CK_OK)
         return cli_fail(err);
-    if ((err = cli_passphrase(pin_file, "Admin PIN (4-12 digits)", pin_file == NULL, &pin, &len)) !=
-        CK_OK)
-        return cli_fail(err);
-    if (len < PIN_MIN || len > PIN_MAX || strspn(pin, "0123456789") != len) {
-        rc = cli_usage_error("the admin PIN must be %d to %d digits", PIN_MIN, PIN_MAX);
-        goto out;
-    }
-    if (getenv("CERTKIOSK_TEST_FAST_KDF") != NULL) {
-        ops = crypto_pwhash_OPSLIMIT_MIN;
-        mem = crypto_pwhash_MEMLIMIT_MIN;
-    }
-    if (crypto_pwhash_str(hash, pin, len, ops, mem) != 0) {
-        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory hashing the PIN"));
-        goto out;
-    }
     if ((path = home_file(home, "config.json")) == NULL) {
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
         goto out;
     }
-    if (fileio_exists(path)) {
-        json_error_t je;
-        if ((cfg = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL ||
-            !json_is_object(cfg)) {
-            rc = cli_fail(ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", path, je.line, je.column,
-                                 cfg ? "not a JSON object" : je.text));
-            goto out;
-        }
-    } else if ((cfg = json_object()) == NULL) {
-        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+    if ((err = config_load(path, &cfg)) != CK_OK || (err = config_pin_min(cfg, path, &min)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    snprintf(prompt, sizeof prompt, "Admin PIN (%d-%d digits)", min, PIN_MAX);
+    if ((err = cli_passphrase(pin_file, prompt, pin_file == NULL, &pin, &len)) != CK_OK) {
+        rc = cli_fail(err);
+        goto out;
+    }
+    if (len < (size_t)min || len > PIN_MAX || strspn(pin, "0123456789") != len) {
+        rc = cli_usage_error("the admin PIN must be %d to %d digits%s", min, PIN_MAX,
+                             min > PIN_MIN ? " (this kiosk's admin_pin_min_digits)" : "");
+        goto out;
+    }
+    key_kdf_limits(KEY_KDF_PIN, path, &ops, &mem);
+    if (crypto_pwhash_str(hash, pin, len, ops, mem) != 0) {
+        rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory hashing the PIN"));
         goto out;
     }
     json_object_set_new(cfg, "admin_pin_hash", json_string(hash));

@@ -58,13 +58,24 @@ list_entry(const StoreEntry *e, void *vctx)
                                         "serial", e->serial, "nation", e->nation, "category",
                                         category, "validUntil", until));
         break;
-    case LIST_CSV:
-        printf("%" PRIu64 ",%s,%s,%s,%s,%s,%s\n", e->index, time, e->type, e->serial, e->nation,
-               category, until);
+    case LIST_CSV: {
+        char index[24];
+        snprintf(index, sizeof index, "%" PRIu64, e->index);
+        cli_csv_field(stdout, index, false);
+        cli_csv_field(stdout, time, false);
+        cli_csv_field(stdout, e->type, false);
+        cli_csv_field(stdout, e->serial, false);
+        cli_csv_field(stdout, e->nation, false);
+        cli_csv_field(stdout, category, false);
+        cli_csv_field(stdout, until, true);
         break;
-    default:
+    }
+    default: {
+        char *cat = cli_text(category); /* signed by the kiosk, but text all the same */
         printf("%6" PRIu64 "  %s  %-11s %-28s %-6s %-10s %.10s\n", e->index, time, e->type,
-               e->serial, e->nation, category, until);
+               e->serial, e->nation, cat, until);
+        free(cat);
+    }
     }
     ctx->n++;
     json_decref(payload);

@@ -40,6 +40,11 @@ const char plugin_usage[] =
     "        KIOSK_HOME/plugins, verifies the copy, and swaps it in atomically in place of\n"
     "        the bundle with the same ID. The kiosk loads it at its next start.\n"
     "\n"
+    "check and list never run a module's code in certctl's own process: each native module\n"
+    "is loaded and asked for its table in the kiosk's sandboxed plugin worker\n"
+    "(certkiosk-plugin-worker: no files, no network, no new processes), exactly as the\n"
+    "kiosk does; a module whose worker fails is refused with the cause.\n"
+    "\n"
     "The passphrase comes from --passphrase-file, else $CERTKIOSK_PASSPHRASE, else a prompt.\n"
     "exit status: 0 ok, 1 a bundle was refused, 2 usage or input/output error\n";
 

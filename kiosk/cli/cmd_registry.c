@@ -81,8 +81,8 @@ cmd_registry(int argc, char **argv)
         return cli_usage_error("registry needs show or bundles");
     }
     sub = argv[optind++];
-    if ((dir = cli_registry_dir(reg_flag)) == NULL)
-        return cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
+    if ((err = cli_registry_dir(reg_flag, &dir)) != CK_OK)
+        return cli_fail(err);
     if (strcmp(sub, "show") == 0 && optind == argc) {
         RegistryCounts n;
         if ((err = registry_open(dir, false, &reg)) != CK_OK ||

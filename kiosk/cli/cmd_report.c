@@ -39,24 +39,6 @@ usage(FILE *f)
           f);
 }
 
-/* Writes s as one RFC 4180 field. */
-static void
-csv_field(FILE *out, const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\r\n") != NULL) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-    fputc(last ? '\n' : ',', out);
-}
-
 static void
 date_of(int64_t t, char buf[CLOCK_RFC3339_LEN + 1])
 {
@@ -80,20 +62,20 @@ print_csv(const Report *rep)
 
         snprintf(line, sizeof line, "%zu", r->person->line);
         date_of(r->valid_until, until);
-        csv_field(stdout, line, false);
-        csv_field(stdout, r->person->nation, false);
-        csv_field(stdout, r->person->id, false);
-        csv_field(stdout, r->person->name, false);
-        csv_field(stdout, r->person->rank, false);
-        csv_field(stdout, r->person->unit, false);
-        csv_field(stdout, r->person->category, false);
-        csv_field(stdout, report_state_name(r->state), false);
-        csv_field(stdout, until, false);
-        csv_field(stdout, r->serial, false);
-        csv_field(stdout, r->kiosk_id, false);
-        csv_field(stdout, r->reason, false);
-        csv_field(stdout, r->note, false);
-        csv_field(stdout, r->detail, true);
+        cli_csv_field(stdout, line, false);
+        cli_csv_field(stdout, r->person->nation, false);
+        cli_csv_field(stdout, r->person->id, false);
+        cli_csv_field(stdout, r->person->name, false);
+        cli_csv_field(stdout, r->person->rank, false);
+        cli_csv_field(stdout, r->person->unit, false);
+        cli_csv_field(stdout, r->person->category, false);
+        cli_csv_field(stdout, report_state_name(r->state), false);
+        cli_csv_field(stdout, until, false);
+        cli_csv_field(stdout, r->serial, false);
+        cli_csv_field(stdout, r->kiosk_id, false);
+        cli_csv_field(stdout, r->reason, false);
+        cli_csv_field(stdout, r->note, false);
+        cli_csv_field(stdout, r->detail, true);
     }
 }
 

@@ -84,42 +84,44 @@ print_claims(const CertClaims *c)
 
     clock_format(c->valid_from, from);
     clock_format(c->valid_until, until);
-    printf("certificate %s\n", c->serial);
+    printf("certificate %s\n", cli_tx(c->serial));
     printf("  form         %s\n", form_name(c->form));
     print_disclosure(c);
-    printf("  issuer       kiosk %s%s%s%s, key %s\n", c->kiosk_id, c->operator_name[0] ? " (" : "",
-           c->operator_name, c->operator_name[0] ? ")" : "", c->kid);
-    printf("  subject      %s, %s", c->name, c->nation);
+    printf("  issuer       kiosk %s%s%s%s, key %s\n", cli_tx(c->kiosk_id),
+           c->operator_name[0] ? " (" : "", cli_tx(c->operator_name),
+           c->operator_name[0] ? ")" : "", cli_tx(c->kid));
+    printf("  subject      %s, %s", cli_tx(c->name), cli_tx(c->nation));
     if (c->disclosed & CERT_CLAIM_SERVICE_NUMBER)
-        printf(", service number %s", c->service_number);
-    printf(", %s", c->category);
+        printf(", service number %s", cli_tx(c->service_number));
+    printf(", %s", cli_tx(c->category));
     if (c->rank[0])
-        printf(", rank %s", c->rank);
+        printf(", rank %s", cli_tx(c->rank));
     if (c->unit[0])
-        printf(", unit %s", c->unit);
+        printf(", unit %s", cli_tx(c->unit));
     if (c->operation[0])
-        printf(", operation %s", c->operation);
+        printf(", operation %s", cli_tx(c->operation));
     printf("\n  valid        %s .. %s\n", from, until);
     if (!(c->disclosed & CERT_CLAIM_EVIDENCE)) {
         if (c->supersedes[0])
-            printf("  supersedes   %s\n", c->supersedes);
+            printf("  supersedes   %s\n", cli_tx(c->supersedes));
         return;
     }
     printf("  method       %s", c->method == CERT_METHOD_PAPER ? "paper acknowledgement" : "kiosk");
     if (c->method == CERT_METHOD_PAPER)
-        printf(", recorded by %s%s%s%s%s", c->recorded_by, c->paper_form_ref[0] ? ", form " : "",
-               c->paper_form_ref, c->paper_signed_on[0] ? ", signed on " : "",
-               c->paper_signed_on);
+        printf(", recorded by %s%s%s%s%s", cli_tx(c->recorded_by),
+               c->paper_form_ref[0] ? ", form " : "", cli_tx(c->paper_form_ref),
+               c->paper_signed_on[0] ? ", signed on " : "", cli_tx(c->paper_signed_on));
     printf("\n");
     for (size_t i = 0; i < c->n_bundles; i++)
-        printf("  bundle       %s %s (manifest %.16s...)\n", c->bundles[i].id,
-               c->bundles[i].version, c->bundles[i].manifest_sha256);
+        printf("  bundle       %s %s (manifest %.16s...)\n", cli_tx(c->bundles[i].id),
+               cli_tx(c->bundles[i].version), cli_tx(c->bundles[i].manifest_sha256));
     for (size_t i = 0; i < c->n_text_hashes; i++)
-        printf("  text %-22s sha256 %.16s...\n", c->text_sha256[i].key, c->text_sha256[i].sha256);
+        printf("  text %-22s sha256 %.16s...\n", cli_tx(c->text_sha256[i].key),
+               cli_tx(c->text_sha256[i].sha256));
     if (c->n_clauses > 0) {
         printf("  clauses     ");
         for (size_t i = 0; i < c->n_clauses; i++)
-            printf(" %s", c->clauses[i]);
+            printf(" %s", cli_tx(c->clauses[i]));
         printf("\n");
     }
     if (c->has_quiz)
@@ -127,12 +129,13 @@ print_claims(const CertClaims *c)
                c->quiz_of, c->quiz_pass_mark, c->quiz_attempts, c->quiz_attempts == 1 ? "" : "s",
                c->n_choice_orders ? ", choice order recorded" : "");
     for (size_t i = 0; i < c->n_training; i++)
-        printf("  training     %s, %s\n", c->training[i].course, c->training[i].date);
+        printf("  training     %s, %s\n", cli_tx(c->training[i].course),
+               cli_tx(c->training[i].date));
     if (c->signature_sha256[0])
-        printf("  signature    strokes sha256 %.16s...\n", c->signature_sha256);
+        printf("  signature    strokes sha256 %.16s...\n", cli_tx(c->signature_sha256));
     printf("  log index    %lld\n", (long long)c->log_index);
     if (c->supersedes[0])
-        printf("  supersedes   %s\n", c->supersedes);
+        printf("  supersedes   %s\n", cli_tx(c->supersedes));
 }
 
 int
@@ -254,7 +257,7 @@ cmd_show(int argc, char **argv)
             printf("steps\n");
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
                 printf("    %s %-18s %s\n", outcome_word(report.steps[i].outcome),
-                       cert_step_name((CertStepId)i), report.steps[i].detail);
+                       cert_step_name((CertStepId)i), cli_tx(report.steps[i].detail));
             printf("%s\n", verr == CK_OK ? "VALID" : "INVALID");
         }
     }

@@ -831,7 +831,7 @@ witness_write(const char *state_dir, const char *path, const char *kiosk_id, con
 
     if ((dir = fileio_join(state_dir, "witness")) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    err = fileio_mkdir_p(dir, 0700);
+    err = fileio_private_dir(dir, "witness folder", true);
     free(dir);
     if (err != CK_OK)
         return err;
@@ -860,8 +860,18 @@ audit_witness(const char *state_dir, const char *kiosk_id, const PublicKey *kios
 
     memset(out, 0, sizeof *out);
     out->new_size = n;
-    if ((err = witness_path(state_dir, kiosk_id, &path)) != CK_OK)
+    /* Whoever can write the witness's folder chooses what it "remembers". */
+    if ((err = fileio_private_dir(state_dir, "state folder", true)) != CK_OK ||
+        (err = witness_path(state_dir, kiosk_id, &path)) != CK_OK)
         return err;
+    {
+        char *dir = fileio_join(state_dir, "witness");
+        err = dir ? (fileio_exists(dir) ? fileio_private_dir(dir, "witness folder", false) : CK_OK)
+                  : ck_err(CK_ERR_NOMEM, "out of memory");
+        free(dir);
+        if (err != CK_OK)
+            goto out;
+    }
     if (latest_note != NULL) {
         if ((err = checkpoint_verify(latest_note, strlen(latest_note), kiosk_pub, NULL, &cur)) !=
             CK_OK)

@@ -99,7 +99,7 @@ bundle_seen_save(const BundleSeen *seen, const char *path)
         json_decref(root);
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
-    err = fileio_write_atomic(path, text, strlen(text), 0644, false);
+    err = fileio_write_atomic(path, text, strlen(text), 0600, false);
     free(text);
     json_decref(root);
     return err;

@@ -270,13 +270,23 @@ CkErr
 cert_verify(const char *text, size_t len, const Trust *trust, int64_t now,
             const CertStatusCheck *status, CertReport *r)
 {
-    SdJwt *sd = NULL;
     /* On the stack, not cert_claims_new(): sodium_malloc costs four system
      * calls that serialise on the address-space lock, which made verifying on
      * all cores slower than on one; calloc still cost a page-touching
      * allocation per certificate. The claims live only for this call and are
      * wiped before it returns. */
-    CertClaims claims, *c = &claims;
+    CertClaims claims;
+    CkErr err = cert_verify_into(text, len, trust, now, status, r, &claims);
+
+    sodium_memzero(&claims, sizeof claims);
+    return err;
+}
+
+CkErr
+cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
+                 const CertStatusCheck *status, CertReport *r, CertClaims *c)
+{
+    SdJwt *sd = NULL;
     PublicKey pub;
     char endorsed_for[TRUST_KIOSK_ID_MAX + 1], t1[CLOCK_RFC3339_LEN + 1], t2[CLOCK_RFC3339_LEN + 1];
     CkErr err;
@@ -373,7 +383,6 @@ cert_verify(const char *text, size_t len, const Trust *trust, int64_t now,
     }
     r->result = CK_OK;
 out:
-    sodium_memzero(c, sizeof *c);
     sdjwt_free(sd);
     return r->result;
 }

@@ -254,6 +254,15 @@ const char *cert_step_name(CertStepId step);
 CK_WUR CkErr cert_verify(const char *jws, size_t len, const Trust *trust, int64_t now,
                          const CertStatusCheck *status, CertReport *report);
 
+/* cert_verify() that also leaves the claims it decoded in *claims (the
+ * caller's, e.g. one sodium_malloc block per thread; overwritten, and
+ * meaningful only as far as the format step passed; the caller wipes them),
+ * so that a caller needing the claims (the registry's import) does not parse
+ * the certificate a second time. */
+CK_WUR CkErr cert_verify_into(const char *jws, size_t len, const Trust *trust, int64_t now,
+                              const CertStatusCheck *status, CertReport *report,
+                              CertClaims *claims);
+
 /* The certificate's payload as JSON with its disclosures applied (for --json
  * output of `show`), or NULL. Returns a new reference; the signature is NOT checked. */
 json_t *cert_payload_json(const char *jws, size_t len);

@@ -91,9 +91,13 @@ get_text(Parser *p, const json_t *obj, const char *path, const char *key, bool r
     if (problem == UTF8_TOO_LONG)
         return ck_err(CK_ERR_TOO_LARGE, "%s: %s%s%s: %zu characters, at most %zu allowed", p->name,
                       path, sep, key, chars, max_chars);
-    if (problem != UTF8_OK)
-        return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: %s (at byte %zu)", p->name, path, sep, key,
-                      utf8_problem_str(problem), off);
+    if (problem != UTF8_OK) {
+        char where[96];
+        return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: %s (%s)", p->name, path, sep, key,
+                      utf8_problem_str(problem),
+                      utf8_describe_at(json_string_value(v), json_string_length(v), off, where,
+                                       sizeof where));
+    }
     if (chars < min_chars)
         return ck_err(CK_ERR_FORMAT, "%s: %s%s%s: must not be empty", p->name, path, sep, key);
     *out = json_string_value(v);
@@ -543,6 +547,20 @@ content_parse(const char *name, const unsigned char *data, size_t len, Content *
     p.c = c;
     p.priv = priv;
 
+    /* Before parsing, on the bytes as the nation's editor shows them, so the
+     * message can say file:line:column even for a "\u202E" escape. */
+    {
+        uint32_t cp;
+        size_t line, col;
+        if (utf8_find_invisible((const char *)data, len, &cp, &line, &col)) {
+            err = ck_err(CK_ERR_FORMAT,
+                         "%s:%zu:%zu: U+%04X %s is not allowed (an invisible or "
+                         "direction-changing character: text that looks the same must be the "
+                         "same)",
+                         name, line, col, (unsigned)cp, utf8_invisible_name(cp));
+            goto out;
+        }
+    }
     priv->root = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (priv->root == NULL) {
         err = ck_err(CK_ERR_FORMAT, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);

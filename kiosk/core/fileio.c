@@ -235,6 +235,51 @@ out:
     return err;
 }
 
+CkErr
+fileio_private_dir(const char *path, const char *what, bool create)
+{
+    struct stat st;
+    CkErr err;
+
+    /* stat, not lstat: a link to a folder is judged by the folder it names. */
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return errno_err("stat", path);
+        if (!create)
+            return ck_err(CK_ERR_NOT_FOUND, "%s: no such %s", path, what);
+        if ((err = fileio_mkdir_p(path, 0700)) != CK_OK)
+            return err;
+        if (stat(path, &st) != 0)
+            return errno_err("stat", path);
+    }
+    if (!S_ISDIR(st.st_mode))
+        return ck_err(CK_ERR_PERMISSION, "%s: the %s is not a folder", path, what);
+    if (st.st_uid != geteuid())
+        return ck_err(CK_ERR_PERMISSION,
+                      "%s: the %s belongs to user %u, not to this user (%u); refusing a folder "
+                      "another user controls (make it this user's: chown %u %s, or use another "
+                      "folder)",
+                      path, what, (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid(),
+                      path);
+    if ((st.st_mode & 077) != 0)
+        return ck_err(CK_ERR_PERMISSION,
+                      "%s: the %s has mode %04o, so group or others can get in; it must be 0700 "
+                      "(chmod 700 %s)",
+                      path, what, (unsigned)(st.st_mode & 07777), path);
+    return CK_OK;
+}
+
+CkErr
+fileio_precreate(const char *path, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+
+    if (fd < 0)
+        return errno == EEXIST ? CK_OK : errno_err("create", path);
+    close(fd);
+    return CK_OK;
+}
+
 bool
 fileio_exists(const char *path)
 {

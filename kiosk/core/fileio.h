@@ -30,6 +30,20 @@ CkErr fileio_write_atomic(const char *path, const void *data, size_t len, mode_t
 /* Creates a directory and its parents (like mkdir -p) with the given mode. */
 CkErr fileio_mkdir_p(const char *path, mode_t mode);
 
+/* Makes sure path is a private folder (a kiosk home, certctl's state, a
+ * registry: they hold keys and personal data): when missing and create is set, it is
+ * made (with its parents) mode 0700; when missing otherwise, CK_ERR_NOT_FOUND.
+ * An existing path must be a folder (a link is judged by its target), owned by the
+ * effective user, that group and others cannot enter, read or write: else
+ * CK_ERR_PERMISSION with a message naming what (e.g. "kiosk home"), the mode
+ * and the fix ("chmod 700 DIR"). */
+CkErr fileio_private_dir(const char *path, const char *what, bool create);
+
+/* Creates path as an empty regular file of the given mode when it does not
+ * exist (so that a program that creates it later, like SQLite, cannot give it
+ * a wider mode); an existing file is left alone. */
+CkErr fileio_precreate(const char *path, mode_t mode);
+
 /* True if path exists (any type). */
 bool fileio_exists(const char *path);
 

@@ -18,6 +18,22 @@ home_file(const char *dir, const char *name)
     return fileio_join(dir, name);
 }
 
+/* The home holds the kiosk key and the log of names and ID numbers: a
+ * folder others can read (mkdir under umask 022, systemd's default
+ * StateDirectory mode) would hand them over. Checked by every way in. */
+static CkErr
+home_check(const char *dir)
+{
+    CkErr err = fileio_private_dir(dir, "kiosk home", false);
+
+    if (err == CK_ERR_NOT_FOUND)
+        return ck_err(CK_ERR_NOT_FOUND,
+                      "%s: not a kiosk home (no such folder; create one with "
+                      "`certctl kiosk init`)",
+                      dir);
+    return err;
+}
+
 static CkErr
 copy_member(const json_t *obj, const char *key, char *dst, size_t cap, bool required,
             const char *path)
@@ -47,6 +63,8 @@ home_read(const char *dir, KioskHome *out)
     memset(out, 0, sizeof *out);
     if (path == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
+    if ((err = home_check(dir)) != CK_OK)
+        goto out;
     if ((err = fileio_read(path, HOME_JSON_MAX, &data, &len)) != CK_OK) {
         if (err == CK_ERR_NOT_FOUND)
             err = ck_err(CK_ERR_NOT_FOUND,
@@ -136,7 +154,7 @@ home_create(const char *dir, const char *kiosk_id, const char *operator_name, in
     snprintf(out->origin, sizeof out->origin, "certkiosk.example/%s", kiosk_id);
     out->created = now;
     clock_format(now, created);
-    if ((err = fileio_mkdir_p(dir, 0700)) != CK_OK)
+    if ((err = fileio_private_dir(dir, "kiosk home", true)) != CK_OK)
         goto out;
     json_path = home_file(dir, HOME_JSON);
     key_path = home_file(dir, HOME_KEY);
@@ -162,7 +180,7 @@ home_create(const char *dir, const char *kiosk_id, const char *operator_name, in
         goto out;
     len = strlen(text);
     text[len] = '\n'; /* replaces the NUL; len + 1 bytes are written */
-    if ((err = fileio_write_atomic(json_path, text, len + 1, 0644, true)) != CK_OK)
+    if ((err = fileio_write_atomic(json_path, text, len + 1, 0600, true)) != CK_OK)
         goto out;
     if (sk_out != NULL) {
         *sk_out = sk;
@@ -185,9 +203,11 @@ home_load_key(const char *dir, SecretKey **sk_out)
     char *path = home_file(dir, HOME_KEY);
     CkErr err;
 
+    *sk_out = NULL;
     if (path == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    err = key_load_plain(path, KEY_KIND_KIOSK, sk_out);
+    if ((err = home_check(dir)) == CK_OK)
+        err = key_load_plain(path, KEY_KIND_KIOSK, sk_out);
     free(path);
     return err;
 }
@@ -216,7 +236,8 @@ home_open_store(const char *dir, bool create, Store **st_out)
     *st_out = NULL;
     if (path == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    err = store_open(path, create, st_out);
+    if ((err = home_check(dir)) == CK_OK)
+        err = store_open(path, create, st_out);
     free(path);
     return err;
 }

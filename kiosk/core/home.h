@@ -31,10 +31,13 @@ typedef struct KioskHome {
 } KioskHome;
 
 /* Reads dir/kiosk.json: CK_ERR_NOT_FOUND ("not a kiosk home") when missing,
- * CK_ERR_FORMAT naming the member when malformed. */
+ * CK_ERR_FORMAT naming the member when malformed. Like home_load_key() and
+ * home_open_store(), it refuses (CK_ERR_PERMISSION, naming the mode and the
+ * fix) a home that group or others can enter or that another user owns. */
 CK_WUR CkErr home_read(const char *dir, KioskHome *out);
 
-/* Creates a new home: the folder (mode 0700), kiosk.json, a new kiosk key in
+/* Creates a new home: the folder (mode 0700; an existing empty one must
+ * already be private), kiosk.json (0600), a new kiosk key in
  * kiosk.key (0600) and its public JWK in kiosk.jwk (with "kiosk_id"). An
  * existing non-empty folder is CK_ERR_EXISTS. operator_name may be NULL.
  * *sk_out (may be NULL) receives the new key (key_destroy()). */

@@ -1,6 +1,9 @@
 /* keys: Ed25519 key pairs in guarded memory, key IDs, and minisign-like key files. */
 #include "keys.h"
 
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +27,45 @@
  * altering the header (kind, salt, limits, nonce) only makes the box fail to
  * open, and the kind outside must agree with the kind inside. */
 
+/* The handle holds what is public; the secret bytes live in their own
+ * sodium_malloc region (guard pages, mlock), kept PROT_NONE except inside
+ * key_open() .. key_close(): a stray read, an over-read of a neighbouring
+ * buffer or a core dump of the running kiosk meets no readable key. */
 struct SecretKey {
     KeyKind kind;
-    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char *sk; /* crypto_sign_SECRETKEYBYTES, sodium_malloc, noaccess when closed */
 };
+
+/* One lock for every key: two threads signing with the same key must not
+ * close it under each other. Signing is rare (one certificate, one
+ * checkpoint), so one lock costs nothing. */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Makes sk's secret readable (writable too when write is set) until key_close(). */
+static unsigned char *
+key_open(const SecretKey *sk, bool write)
+{
+    pthread_mutex_lock(&key_lock);
+    if (write)
+        sodium_mprotect_readwrite(sk->sk);
+    else
+        sodium_mprotect_readonly(sk->sk);
+    return sk->sk;
+}
+
+static void
+key_close(const SecretKey *sk)
+{
+    sodium_mprotect_noaccess(sk->sk);
+    pthread_mutex_unlock(&key_lock);
+}
+
+const void *
+key_guarded_bytes(const SecretKey *sk)
+{
+    return sk->sk;
+}
 
 #define KEY_MAGIC "CKSK"
 #define KEY_MAGIC_LEN 4
@@ -62,11 +100,28 @@ kind_valid(int kind)
 static SecretKey *
 key_alloc(KeyKind kind)
 {
-    SecretKey *sk = sodium_malloc(sizeof *sk);
+    SecretKey *sk = calloc(1, sizeof *sk);
 
-    if (sk != NULL)
-        sk->kind = kind;
+    if (sk == NULL)
+        return NULL;
+    if ((sk->sk = sodium_malloc(crypto_sign_SECRETKEYBYTES)) == NULL) {
+        free(sk);
+        return NULL;
+    }
+    sk->kind = kind;
+    sodium_mprotect_noaccess(sk->sk);
     return sk;
+}
+
+/* Sets the secret of sk (and its public half) from 64 bytes. */
+static void
+key_fill(SecretKey *sk, const unsigned char src[crypto_sign_SECRETKEYBYTES])
+{
+    unsigned char *k = key_open(sk, true);
+
+    memcpy(k, src, crypto_sign_SECRETKEYBYTES);
+    crypto_sign_ed25519_sk_to_pk(sk->pk, k);
+    key_close(sk);
 }
 
 /* A new key pair: from seed, or random when seed is NULL. */
@@ -81,10 +136,15 @@ key_new(KeyKind kind, const unsigned char *seed, SecretKey **sk_out)
         return ck_err(CK_ERR_USAGE, "unknown key kind %d", (int)kind);
     if ((sk = key_alloc(kind)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory for a secret key");
-    if (seed != NULL)
-        crypto_sign_seed_keypair(pk, sk->sk, seed);
-    else
-        crypto_sign_keypair(pk, sk->sk);
+    {
+        unsigned char *k = key_open(sk, true);
+        if (seed != NULL)
+            crypto_sign_seed_keypair(pk, k, seed);
+        else
+            crypto_sign_keypair(pk, k);
+        key_close(sk);
+    }
+    memcpy(sk->pk, pk, sizeof pk);
     *sk_out = sk;
     return CK_OK;
 }
@@ -106,8 +166,9 @@ key_destroy(SecretKey *sk)
 {
     if (sk == NULL)
         return;
+    sodium_free(sk->sk); /* makes it writable, zeroes it, unmaps it */
     sodium_memzero(sk, sizeof *sk);
-    sodium_free(sk);
+    free(sk);
 }
 
 KeyKind
@@ -119,7 +180,7 @@ key_kind(const SecretKey *sk)
 void
 key_public(const SecretKey *sk, PublicKey *pub_out)
 {
-    crypto_sign_ed25519_sk_to_pk(pub_out->pk, sk->sk);
+    memcpy(pub_out->pk, sk->pk, crypto_sign_PUBLICKEYBYTES);
     key_id(pub_out->pk, pub_out->kid);
 }
 
@@ -127,7 +188,8 @@ void
 key_sign(const SecretKey *sk, const unsigned char *msg, size_t len,
          unsigned char sig[crypto_sign_BYTES])
 {
-    crypto_sign_detached(sig, NULL, msg, len, sk->sk);
+    crypto_sign_detached(sig, NULL, msg, len, key_open(sk, false));
+    key_close(sk);
 }
 
 CkErr
@@ -280,7 +342,8 @@ key_save_plain(const SecretKey *sk, const char *path)
     memcpy(blob, KEY_MAGIC, KEY_MAGIC_LEN);
     blob[KEY_MAGIC_LEN] = (unsigned char)sk->kind;
     blob[KEY_MAGIC_LEN + 1] = 0;
-    memcpy(blob + KEY_HEAD_LEN, sk->sk, crypto_sign_SECRETKEYBYTES);
+    memcpy(blob + KEY_HEAD_LEN, key_open(sk, false), crypto_sign_SECRETKEYBYTES);
+    key_close(sk);
     crypto_generichash(blob + KEY_HEAD_LEN + crypto_sign_SECRETKEYBYTES, 32, blob,
                        KEY_HEAD_LEN + crypto_sign_SECRETKEYBYTES, NULL, 0);
     err = file_write(path, sk->kind, blob, KEY_PLAIN_LEN);
@@ -298,10 +361,11 @@ check_pair(const SecretKey *sk, const char *path)
 
     if (full == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    crypto_sign_ed25519_sk_to_seed(seed, sk->sk);
+    crypto_sign_ed25519_sk_to_seed(seed, key_open(sk, false));
     crypto_sign_seed_keypair(pk, full, seed);
     if (sodium_memcmp(full, sk->sk, crypto_sign_SECRETKEYBYTES) != 0)
         err = ck_err(CK_ERR_FORMAT, "%s: damaged key file (public half does not match)", path);
+    key_close(sk);
     sodium_memzero(seed, sizeof seed);
     sodium_free(full);
     return err;
@@ -336,7 +400,7 @@ key_load_plain(const char *path, KeyKind kind, SecretKey **sk_out)
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    memcpy(sk->sk, blob + KEY_HEAD_LEN, crypto_sign_SECRETKEYBYTES);
+    key_fill(sk, blob + KEY_HEAD_LEN);
     if ((err = check_pair(sk, path)) != CK_OK)
         goto out;
     *sk_out = sk;
@@ -347,18 +411,69 @@ out:
     return err;
 }
 
-static void
-kdf_limits(unsigned long long *ops, size_t *mem)
+/* True if the folder path would be written in lies under the system's
+ * temporary folder (/tmp, or $TMPDIR): where tests make their keys. */
+static bool
+in_temp_folder(const char *path)
 {
+    const char *roots[2] = {"/tmp", getenv("TMPDIR")};
+    char *copy = strdup(path), *dir, *real = NULL;
+    bool inside = false;
+
+    if (copy == NULL)
+        return false;
+    dir = dirname(copy);
+    if ((real = realpath(dir, NULL)) == NULL)
+        goto out;
+    for (size_t i = 0; i < 2 && !inside; i++) {
+        char *root = roots[i] && *roots[i] ? realpath(roots[i], NULL) : NULL;
+        size_t n = root ? strlen(root) : 0;
+        inside = root != NULL && n > 1 && strncmp(real, root, n) == 0 && real[n] == '/';
+        free(root);
+    }
+out:
+    free(real);
+    free(copy);
+    return inside;
+}
+
+bool
+key_test_kdf(const char *path)
+{
+#ifdef CK_TEST_FAST_KDF
     const char *fast = getenv("CERTKIOSK_TEST_FAST_KDF");
 
-    if (fast != NULL && strcmp(fast, "1") == 0) {
+    return fast != NULL && strcmp(fast, "1") == 0 && path != NULL && in_temp_folder(path);
+#else
+    (void)path;
+    return false;
+#endif
+}
+
+void
+key_kdf_limits(KeyKdfUse use, const char *path, unsigned long long *ops, size_t *mem)
+{
+    if (key_test_kdf(path)) {
         *ops = crypto_pwhash_OPSLIMIT_MIN;
         *mem = crypto_pwhash_MEMLIMIT_MIN;
+    } else if (use == KEY_KDF_PIN) {
+        *ops = KEY_PIN_OPSLIMIT;
+        *mem = KEY_PIN_MEMLIMIT;
     } else {
         *ops = crypto_pwhash_OPSLIMIT_MODERATE;
         *mem = crypto_pwhash_MEMLIMIT_MODERATE;
     }
+}
+
+size_t
+key_passphrase_chars(const char *pass, size_t len)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)pass[i] & 0xC0) != 0x80)
+            n++;
+    return n;
 }
 
 static CkErr
@@ -387,11 +502,15 @@ key_save_encrypted(const SecretKey *sk, const char *path, const char *pass, size
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (pass_len == 0) {
-        err = ck_err(CK_ERR_USAGE, "the passphrase is empty");
+    if (key_passphrase_chars(pass, pass_len) < KEY_PASSPHRASE_MIN) {
+        err = ck_err(CK_ERR_USAGE,
+                     "the passphrase has %zu characters; a %s key needs at least %d (a few "
+                     "unrelated words are easy to type and hard to guess)",
+                     key_passphrase_chars(pass, pass_len), key_kind_name(sk->kind),
+                     KEY_PASSPHRASE_MIN);
         goto out;
     }
-    kdf_limits(&ops, &mem);
+    key_kdf_limits(KEY_KDF_PASSPHRASE, path, &ops, &mem);
     memcpy(blob, KEY_MAGIC, KEY_MAGIC_LEN);
     blob[KEY_MAGIC_LEN] = (unsigned char)sk->kind;
     blob[KEY_MAGIC_LEN + 1] = 1;
@@ -408,7 +527,8 @@ key_save_encrypted(const SecretKey *sk, const char *path, const char *pass, size
     if ((err = derive(key, pass, pass_len, salt, ops, mem)) != CK_OK)
         goto out;
     plain[0] = (unsigned char)sk->kind;
-    memcpy(plain + 1, sk->sk, crypto_sign_SECRETKEYBYTES);
+    memcpy(plain + 1, key_open(sk, false), crypto_sign_SECRETKEYBYTES);
+    key_close(sk);
     crypto_secretbox_easy(p, plain, KEY_BOX_PLAIN_LEN, nonce, key);
     err = file_write(path, sk->kind, blob, KEY_ENC_LEN);
 out:
@@ -458,6 +578,17 @@ key_load_encrypted(const char *path, KeyKind kind, const char *pass, size_t pass
                      path);
         goto out;
     }
+#ifndef CK_TEST_FAST_KDF
+    /* A key hashed with the test-only limits is as weak as its passphrase is
+     * short: a real build does not use one. */
+    if (ops < crypto_pwhash_OPSLIMIT_MODERATE || mem < crypto_pwhash_MEMLIMIT_MODERATE) {
+        err = ck_err(CK_ERR_KEY,
+                     "%s: the key was written by a test build with the test-only passphrase "
+                     "hash; make a new key (this build refuses to use it)",
+                     path);
+        goto out;
+    }
+#endif
     plain = sodium_malloc(KEY_BOX_PLAIN_LEN);
     key = sodium_malloc(crypto_secretbox_KEYBYTES);
     if (plain == NULL || key == NULL) {
@@ -479,7 +610,7 @@ key_load_encrypted(const char *path, KeyKind kind, const char *pass, size_t pass
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    memcpy(sk->sk, plain + 1, crypto_sign_SECRETKEYBYTES);
+    key_fill(sk, plain + 1);
     if ((err = check_pair(sk, path)) != CK_OK)
         goto out;
     *sk_out = sk;

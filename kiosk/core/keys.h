@@ -19,8 +19,10 @@ typedef struct PublicKey {
     char kid[KEY_ID_LEN + 1];
 } PublicKey;
 
-/* A secret key; only keys.c knows its layout. It lives in sodium_malloc
- * memory (guarded, locked, never swapped) and is zeroed by key_destroy(). */
+/* A secret key; only keys.c knows its layout. Its secret bytes live in
+ * sodium_malloc memory (guarded, locked, never swapped) that is set
+ * sodium_mprotect_noaccess except while key_sign() (or saving it) reads it,
+ * and are zeroed by key_destroy(). */
 typedef struct SecretKey SecretKey;
 
 /* What a key file holds a key for; a file of one kind is refused as another. */
@@ -37,6 +39,10 @@ CkErr key_generate(KeyKind kind, SecretKey **sk_out);
  * vectors and recovery. *sk_out: destroy with key_destroy(). */
 CkErr key_from_seed(KeyKind kind, const unsigned char seed[crypto_sign_SEEDBYTES],
                     SecretKey **sk_out);
+
+/* The address of sk's guarded secret bytes, for the test that reading them
+ * outside a signature faults. Never dereference it. */
+const void *key_guarded_bytes(const SecretKey *sk);
 
 /* Zeroes and frees a secret key. Accepts NULL. */
 void key_destroy(SecretKey *sk);
@@ -77,9 +83,37 @@ CkErr key_save_plain(const SecretKey *sk, const char *path);
  * wider than 0600 (CK_ERR_PERMISSION) or which holds another kind. */
 CkErr key_load_plain(const char *path, KeyKind kind, SecretKey **sk_out);
 
-/* Saves sk encrypted under a passphrase: Argon2id (crypto_pwhash, MODERATE
- * limits by default, lowered by the environment variable
- * CERTKIOSK_TEST_FAST_KDF=1 for tests only) and crypto_secretbox, mode 0600. */
+/* The shortest passphrase (in characters) an encrypted key accepts. */
+#define KEY_PASSPHRASE_MIN 12
+
+/* Argon2id limits of the admin PIN hash: chosen so that one guess costs at
+ * least 0.5 s on the kiosk (measured figure in the README). */
+#define KEY_PIN_OPSLIMIT 6ULL
+#define KEY_PIN_MEMLIMIT ((size_t)256 << 20)
+
+/* What a passphrase hash protects. */
+typedef enum KeyKdfUse {
+    KEY_KDF_PASSPHRASE, /* an authority or publisher key file: MODERATE */
+    KEY_KDF_PIN,        /* the kiosk's admin PIN hash: KEY_PIN_* */
+} KeyKdfUse;
+
+/* True if a secret written to path may use the test-only fast Argon2id
+ * (MIN limits): only in a build configured with CERTKIOSK_TEST_FAST_KDF=ON
+ * (never Release), only when the environment variable CERTKIOSK_TEST_FAST_KDF
+ * is exactly "1", and only when path is inside the temporary folder (/tmp or
+ * $TMPDIR), where tests keep their keys. Anything else gets the real limits. */
+bool key_test_kdf(const char *path);
+
+/* The Argon2id limits for a new secret of the given use written to path
+ * (key_test_kdf() decides whether they are the test ones). */
+void key_kdf_limits(KeyKdfUse use, const char *path, unsigned long long *ops, size_t *mem);
+
+/* The number of characters (UTF-8 code points) in a passphrase of len bytes. */
+size_t key_passphrase_chars(const char *pass, size_t len);
+
+/* Saves sk encrypted under a passphrase of at least KEY_PASSPHRASE_MIN
+ * characters (else CK_ERR_USAGE, saying so): Argon2id (crypto_pwhash with
+ * key_kdf_limits()) and crypto_secretbox, mode 0600. */
 CkErr key_save_encrypted(const SecretKey *sk, const char *path, const char *pass, size_t pass_len);
 
 /* Loads an encrypted key of the given kind. A wrong passphrase is

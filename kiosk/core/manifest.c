@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "cert.h"
 #include "codec.h"
 
 /* A path component: [A-Za-z0-9._-], not starting with '.', at most 100 bytes. */
@@ -130,7 +131,8 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
 {
     static const char *const allowed[] = {"validity_days",         "must_certify",
                                           "pass_mark_percent",     "service_number",
-                                          "training_confirmation", NULL};
+                                          "training_confirmation", "qr_discloses",
+                                          NULL};
     static const char *const sn_allowed[] = {"label", "min_length", "max_length", "charset", NULL};
     static const char *const tc_allowed[] = {"required", "course", NULL};
     char where[600];
@@ -186,6 +188,23 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
         if (cs == NULL || (strcmp(cs, "digits") != 0 && strcmp(cs, "alnum") != 0))
             return ck_err(CK_ERR_FORMAT,
                           "%s.service_number.charset must be \"digits\" or \"alnum\"", where);
+    }
+    /* What the certificate screen's QR may disclose beyond name, nation, category,
+     * validity, serial and issuer (cert_present); nothing unless a bundle says so. */
+    if ((v = json_object_get(rules, "qr_discloses")) != NULL) {
+        unsigned bit, seen = 0;
+        if (!json_is_array(v))
+            return ck_err(CK_ERR_FORMAT, "%s.qr_discloses must be a list of claim names", where);
+        json_array_foreach(v, i, cat)
+        {
+            if (!json_is_string(cat) || cert_claim_bit(json_string_value(cat), &bit) != CK_OK ||
+                (seen & bit))
+                return ck_err(CK_ERR_FORMAT,
+                              "%s.qr_discloses[%zu] must be one of \"rank\", \"unit\", "
+                              "\"operation\", \"evidence\", \"serviceNumber\", each once",
+                              where, i);
+            seen |= bit;
+        }
     }
     if ((tc = json_object_get(rules, "training_confirmation")) != NULL) {
         char w2[700];

@@ -3,7 +3,6 @@
 #include "plugin_host.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,21 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "fileio.h"
+#include "plugin_client.h"
+#include "plugin_proto.h"
 
-/* One loaded bundle and, if it has one, its module's table. Allocated one by
- * one so that the host table's ctx pointer stays put. */
+/* One loaded bundle and, if it has one, the worker that runs its module. */
 typedef struct Loaded {
     Bundle *bundle;
     PluginHost *owner;
-    CkPluginHost host_table;
-    CkPlugin plugin; /* a copy, zero beyond the plugin's struct_size */
-    bool has_module;
+    PluginClient *client; /* NULL: no module, or it failed and is refused */
+    bool has_module;      /* a module was loaded at open (plugin list says "+module") */
 } Loaded;
 
 typedef struct Refusal {
@@ -42,14 +40,18 @@ struct PluginHost {
     size_t n_refusals, cap_refusals;
     char locale[16];
     const PluginHostOptions *opts; /* valid during plugin_host_open only */
+    void (*on_refused)(void *ctx, const char *where, const char *bundle_id, CkErr err,
+                       const char *reason);
     void (*on_log)(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg);
     void *ctx;
+    char *worker_path; /* NULL: plugin_client_worker_path() */
+    unsigned timeout_ms;
 };
 
-/* ---- the host table given to modules ---- */
+/* ---- the module's log, through its worker ---- */
 
 static void
-host_log(void *ctx, CkPluginLogLevel level, const char *msg)
+client_log(void *ctx, CkPluginLogLevel level, const char *msg)
 {
     Loaded *l = ctx;
     char line[512];
@@ -58,32 +60,6 @@ host_log(void *ctx, CkPluginLogLevel level, const char *msg)
         return;
     snprintf(line, sizeof line, "%s", msg);
     l->owner->on_log(l->owner->ctx, bundle_id(l->bundle), level, line);
-}
-
-static CkPluginStatus
-host_asset(void *ctx, const char *name, const unsigned char **data_out, size_t *len_out)
-{
-    Loaded *l = ctx;
-
-    if (name == NULL || data_out == NULL || len_out == NULL)
-        return CK_PLUGIN_INVALID;
-    return bundle_file(l->bundle, name, data_out, len_out) == CK_OK ? CK_PLUGIN_OK
-                                                                    : CK_PLUGIN_INVALID;
-}
-
-static const char *
-host_locale(void *ctx)
-{
-    Loaded *l = ctx;
-
-    return l->owner->locale;
-}
-
-static int64_t
-host_now(void *ctx)
-{
-    (void)ctx;
-    return clock_now();
 }
 
 /* ---- refusals ---- */
@@ -113,9 +89,23 @@ refuse(PluginHost *h, const char *where, const char *id, CkErr err, const char *
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
     h->n_refusals++;
-    if (h->opts->on_refused != NULL)
-        h->opts->on_refused(h->opts->ctx, where, id, err, reason);
+    if (h->on_refused != NULL)
+        h->on_refused(h->ctx, where, id, err, reason);
     return CK_OK;
+}
+
+/* A worker that failed during a call: its bundle's native rules are refused
+ * for the rest of the run, the refusal goes where the others go, and the
+ * bundle's data rules stay. The kiosk goes on if even this cannot be recorded. */
+static void
+refuse_running(PluginHost *h, Loaded *l)
+{
+    char reason[600];
+
+    snprintf(reason, sizeof reason, "%s", ck_err_detail());
+    plugin_client_stop(l->client);
+    l->client = NULL;
+    (void)refuse(h, bundle_dir(l->bundle), bundle_id(l->bundle), CK_ERR_REFUSED, reason);
 }
 
 /* ---- native modules ---- */
@@ -169,89 +159,62 @@ plugin_host_check_elf(const unsigned char *data, size_t len, const char *what)
     return CK_OK;
 }
 
-/* Loads the verified bytes through a sealed memfd, so what runs is exactly
- * what was checked: nobody can swap the file between check and load. */
+/* Spawns the module's worker (plugin_client.c): the module's code runs only
+ * there, sandboxed, never in this process. finish_modules() completes the
+ * load once every bundle is read, so the workers start side by side. */
 static CkErr
-load_module(Loaded *l, const char *who)
+spawn_module(Loaded *l, const char *who)
 {
+    const PluginHost *h = l->owner;
     const char *name;
     const unsigned char *data;
-    size_t len, done = 0;
-    char path[64], what[600], errbuf[256] = "";
-    CkPluginEntryFn entry;
-    const CkPlugin *p = NULL;
-    CkPluginStatus st;
-    void *handle;
-    int fd;
+    size_t len;
+    char what[600];
+    PluginClientOptions co = {.worker_path = h->worker_path,
+                              .timeout_ms = h->timeout_ms,
+                              .now = clock_now(),
+                              .locale = h->locale,
+                              .on_log = client_log,
+                              .ctx = l};
 
     if (!bundle_module(l->bundle, &name, &data, &len))
         return CK_OK;
     snprintf(what, sizeof what, "%s: module %s", who, name);
     if (plugin_host_check_elf(data, len, what) != CK_OK)
         return CK_ERR_REFUSED;
-    if ((fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
-        return ck_err(CK_ERR_IO, "%s: memfd_create: %s", what, strerror(errno));
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return ck_err(CK_ERR_IO, "%s: writing to memfd: %s", what, strerror(errno));
-        }
-        done += (size_t)n;
-    }
-    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-        close(fd);
-        return ck_err(CK_ERR_IO, "%s: sealing memfd: %s", what, strerror(errno));
-    }
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    /* The dynamic loader knows objects by name: if a module were ever loaded
-     * under this fd path before, dlopen would hand back that one. The fd of
-     * every loaded module stays open for good, so its number (and name) is
-     * never reused; check anyway rather than run the wrong code. */
-    if ((handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) != NULL) {
-        close(fd);
-        return ck_err(CK_ERR_INTERNAL, "%s: %s already names another loaded module", what, path);
-    }
-    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        const char *e = dlerror();
-        close(fd);
-        return ck_err(CK_ERR_REFUSED, "%s: cannot be loaded: %s", what, e ? e : "dlopen failed");
-    }
-    /* fd is deliberately never closed (see above); it is close-on-exec. */
-    /* Never dlclose: thread-local and atexit destructors would point into
-     * unmapped code. A refused module stays mapped and is never called again. */
-    *(void **)&entry = dlsym(handle, CK_PLUGIN_ENTRY_NAME);
-    if (entry == NULL)
-        return ck_err(CK_ERR_REFUSED,
-                      "%s: has no entry symbol %s (built for another plugin ABI major?)", what,
-                      CK_PLUGIN_ENTRY_NAME);
-    st = entry(&l->host_table, &p, errbuf, sizeof errbuf);
-    errbuf[sizeof errbuf - 1] = '\0';
-    if (st != CK_PLUGIN_OK)
-        return ck_err(CK_ERR_REFUSED, "%s: its entry failed (status %d): %s", what, (int)st,
-                      errbuf[0] ? errbuf : "no reason given");
-    if (p == NULL)
-        return ck_err(CK_ERR_REFUSED, "%s: its entry returned no plugin table", what);
-    if (p->abi_major != CK_PLUGIN_ABI_MAJOR)
-        return ck_err(CK_ERR_REFUSED, "%s: its table is for plugin ABI %u.%u; this kiosk has %d.%d",
-                      what, p->abi_major, p->abi_minor, CK_PLUGIN_ABI_MAJOR, CK_PLUGIN_ABI_MINOR);
-    if (p->abi_minor > CK_PLUGIN_ABI_MINOR)
-        return ck_err(CK_ERR_REFUSED,
-                      "%s: its table needs plugin ABI %u.%u, newer than this kiosk's %d.%d", what,
-                      p->abi_major, p->abi_minor, CK_PLUGIN_ABI_MAJOR, CK_PLUGIN_ABI_MINOR);
-    if (p->struct_size < offsetof(CkPlugin, reserved) || p->struct_size > 64 * 1024)
-        return ck_err(CK_ERR_REFUSED, "%s: its table has an impossible struct_size %u", what,
-                      (unsigned)p->struct_size);
-    memset(&l->plugin, 0, sizeof l->plugin);
-    memcpy(&l->plugin, p, p->struct_size < sizeof l->plugin ? p->struct_size : sizeof l->plugin);
-    if (l->plugin.nation == NULL || strcmp(l->plugin.nation, bundle_nation(l->bundle)) != 0)
-        return ck_err(CK_ERR_REFUSED, "%s: the module is for nation %.8s, the bundle for %s", what,
-                      l->plugin.nation ? l->plugin.nation : "(none)", bundle_nation(l->bundle));
-    l->has_module = true;
+    if (plugin_client_spawn(l->bundle, who, &co, &l->client) != CK_OK)
+        return CK_ERR_REFUSED;
     return CK_OK;
+}
+
+/* Waits for each spawned worker to load its module; a bundle whose module
+ * or worker fails is refused and dropped. Then reports every bundle loaded. */
+static CkErr
+finish_modules(PluginHost *h)
+{
+    const PluginHostOptions *o = h->opts;
+    CkErr err = CK_OK;
+    size_t i = 0;
+
+    while (i < h->n_loaded && err == CK_OK) {
+        Loaded *l = h->loaded[i];
+        char reason[700];
+        if (l->client == NULL || plugin_client_finish(l->client, l->bundle) == CK_OK) {
+            l->has_module = l->client != NULL;
+            i++;
+            continue;
+        }
+        snprintf(reason, sizeof reason, "%s", ck_err_detail());
+        plugin_client_stop(l->client);
+        err = refuse(h, bundle_dir(l->bundle), bundle_id(l->bundle), CK_ERR_REFUSED, reason);
+        bundle_free(l->bundle);
+        free(l);
+        memmove(h->loaded + i, h->loaded + i + 1, (h->n_loaded - i - 1) * sizeof *h->loaded);
+        h->n_loaded--;
+    }
+    for (i = 0; i < h->n_loaded && err == CK_OK && o->on_loaded != NULL; i++)
+        o->on_loaded(o->ctx, h->loaded[i]->bundle, h->loaded[i]->has_module);
+    return err;
 }
 
 /* ---- discovery ---- */
@@ -302,17 +265,7 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
     }
     l->bundle = b;
     l->owner = h;
-    l->host_table = (CkPluginHost){
-        .struct_size = sizeof(CkPluginHost),
-        .abi_major = CK_PLUGIN_ABI_MAJOR,
-        .abi_minor = CK_PLUGIN_ABI_MINOR,
-        .ctx = l,
-        .log = host_log,
-        .asset = host_asset,
-        .locale = host_locale,
-        .now = host_now,
-    };
-    if ((err = load_module(l, who)) != CK_OK) {
+    if ((err = spawn_module(l, who)) != CK_OK) {
         char reason[512];
         snprintf(reason, sizeof reason, "%s", ck_err_detail());
         err = refuse(h, dir, bundle_id(b), err, reason);
@@ -324,6 +277,7 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
         size_t ncap = h->cap_loaded ? h->cap_loaded * 2 : 8;
         Loaded **nv = realloc(h->loaded, ncap * sizeof *nv);
         if (nv == NULL) {
+            plugin_client_stop(l->client);
             bundle_free(b);
             free(l);
             return ck_err(CK_ERR_NOMEM, "out of memory");
@@ -339,8 +293,6 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
         h->loaded[h->n_loaded] = l;
     }
     h->n_loaded++;
-    if (o->on_loaded != NULL)
-        o->on_loaded(o->ctx, b, l->has_module);
     return CK_OK;
 }
 
@@ -390,8 +342,14 @@ plugin_host_open(const PluginHostOptions *opts, PluginHost **host_out)
         return ck_err(CK_ERR_USAGE, "plugin host: no trust set given");
     }
     h->opts = opts;
+    h->on_refused = opts->on_refused;
     h->on_log = opts->on_log;
     h->ctx = opts->ctx;
+    h->timeout_ms = opts->timeout_ms;
+    if (opts->worker_path != NULL && (h->worker_path = strdup(opts->worker_path)) == NULL) {
+        free(h);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
     snprintf(h->locale, sizeof h->locale, "en");
     if (opts->seen_path != NULL && (err = bundle_seen_load(opts->seen_path, &seen)) != CK_OK)
         goto out;
@@ -399,6 +357,8 @@ plugin_host_open(const PluginHostOptions *opts, PluginHost **host_out)
         err = scan_dir(h, opts->dirs[i], seen);
     for (size_t i = 0; opts->bundles != NULL && opts->bundles[i] != NULL && err == CK_OK; i++)
         err = try_bundle(h, opts->bundles[i], seen);
+    if (err == CK_OK)
+        err = finish_modules(h);
     if (err != CK_OK)
         goto out;
     if (seen != NULL && opts->record_seen) {
@@ -428,6 +388,7 @@ plugin_host_close(PluginHost *h)
     if (h == NULL)
         return;
     for (size_t i = 0; i < h->n_loaded; i++) {
+        plugin_client_stop(h->loaded[i]->client);
         bundle_free(h->loaded[i]->bundle);
         free(h->loaded[i]);
     }
@@ -438,6 +399,7 @@ plugin_host_close(PluginHost *h)
         free(h->refusals[i].reason);
     }
     free(h->refusals);
+    free(h->worker_path);
     free(h);
 }
 
@@ -568,14 +530,32 @@ manifest_rule(const json_t *sn, const char *lang, const char *number, char *reas
     return CK_OK;
 }
 
+/* The manifest asks for a native check of service numbers: without its module,
+ * the bundle's numbers cannot be checked at all. */
+static bool
+needs_native_check(const Bundle *b)
+{
+    const json_t *list = json_object_get(bundle_manifest(b), "requires");
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        if (json_is_string(v) && (strcmp(json_string_value(v), "service-number-check") == 0 ||
+                                  strcmp(json_string_value(v), "native-module") == 0))
+            return true;
+    }
+    return false;
+}
+
 CkErr
-plugin_host_validate_service_number(const PluginHost *h, const char *nation, const char *number,
+plugin_host_validate_service_number(PluginHost *h, const char *nation, const char *number,
                                     char *reason, size_t reason_len)
 {
-    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
+    Loaded *nat = nation ? (Loaded *)find_nation(h, nation) : NULL;
     const Loaded *base = find_nation(h, "NATO");
     const json_t *sn = NULL;
-    char buf[256];
+    char buf[PLUGIN_CLIENT_REASON];
     CkPluginStatus st;
     CkErr err;
 
@@ -584,20 +564,28 @@ plugin_host_validate_service_number(const PluginHost *h, const char *nation, con
         snprintf(reason, reason_len, "no service number was given");
         return ck_err(CK_ERR_REFUSED, "no service number was given");
     }
+    if (nat != NULL && nat->has_module && nat->client == NULL && needs_native_check(nat->bundle)) {
+        /* Its worker failed earlier: fail closed, nobody is certified on a guess. */
+        snprintf(reason, reason_len, "the number could not be checked; please ask the staff");
+        return ck_err(CK_ERR_INTERNAL, "the %s module was refused earlier in this run", nation);
+    }
     if (nat != NULL)
         sn = json_object_get(bundle_rules(nat->bundle), "service_number");
-    if (sn == NULL && (nat == NULL || !nat->has_module) && base != NULL)
+    if (sn == NULL && (nat == NULL || nat->client == NULL) && base != NULL)
         sn = json_object_get(bundle_rules(base->bundle), "service_number");
-    if (sn == NULL && (nat == NULL || !nat->has_module))
+    if (sn == NULL && (nat == NULL || nat->client == NULL))
         return ck_err(CK_ERR_NOT_FOUND, "no rule for service numbers of %s",
                       nation ? nation : "(no nation)");
     if (sn != NULL && (err = manifest_rule(sn, h->locale, number, reason, reason_len)) != CK_OK)
         return err;
-    if (nat == NULL || !nat->has_module || nat->plugin.validate_service_number == NULL)
+    if (nat == NULL || nat->client == NULL ||
+        !(plugin_client_functions(nat->client) & PLUGIN_PROTO_FN_VALIDATE))
         return CK_OK;
-    memset(buf, 0, sizeof buf);
-    st = nat->plugin.validate_service_number(nat->plugin.ctx, number, buf, sizeof buf);
-    buf[sizeof buf - 1] = '\0';
+    if (plugin_client_validate(nat->client, clock_now(), h->locale, number, &st, buf) != CK_OK) {
+        refuse_running(h, nat);
+        snprintf(reason, reason_len, "the number could not be checked; please ask the staff");
+        return ck_err(CK_ERR_INTERNAL, "the %s module failed and is refused", nation);
+    }
     if (st == CK_PLUGIN_OK)
         return CK_OK;
     if (st == CK_PLUGIN_INVALID) {
@@ -627,56 +615,63 @@ manifest_must(const Bundle *b, CkPluginCategory cat)
 }
 
 static bool
-loaded_must(const Loaded *l, CkPluginCategory cat)
+loaded_must(PluginHost *h, Loaded *l, CkPluginCategory cat)
 {
+    CkPluginStatus st;
     int must = 0;
 
-    if (l->has_module && l->plugin.must_certify != NULL &&
-        l->plugin.must_certify(l->plugin.ctx, cat, &must) == CK_PLUGIN_OK)
-        return must != 0;
+    if (l->client != NULL && (plugin_client_functions(l->client) & PLUGIN_PROTO_FN_MUST)) {
+        if (plugin_client_must_certify(l->client, clock_now(), h->locale, cat, &st, &must) != CK_OK)
+            refuse_running(h, l);
+        else if (st == CK_PLUGIN_OK)
+            return must != 0;
+    }
     return manifest_must(l->bundle, cat);
 }
 
 CkErr
-plugin_host_must_certify(const PluginHost *h, const char *nation, CkPluginCategory cat,
-                         bool *must_out)
+plugin_host_must_certify(PluginHost *h, const char *nation, CkPluginCategory cat, bool *must_out)
 {
-    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
-    const Loaded *base = find_nation(h, "NATO");
+    Loaded *nat = nation ? (Loaded *)find_nation(h, nation) : NULL;
+    Loaded *base = (Loaded *)find_nation(h, "NATO");
 
     *must_out = false;
     if (nat == NULL && base == NULL)
         return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
-    *must_out = (base != NULL && loaded_must(base, cat)) || (nat != NULL && loaded_must(nat, cat));
+    *must_out =
+        (base != NULL && loaded_must(h, base, cat)) || (nat != NULL && loaded_must(h, nat, cat));
     return CK_OK;
 }
 
 static unsigned
-loaded_validity(const Loaded *l, CkPluginCategory cat)
+loaded_validity(PluginHost *h, Loaded *l, CkPluginCategory cat)
 {
+    CkPluginStatus st;
     uint32_t days = 0;
 
-    if (l->has_module && l->plugin.validity_days != NULL &&
-        l->plugin.validity_days(l->plugin.ctx, cat, &days) == CK_PLUGIN_OK && days >= 1 &&
-        days <= 3660)
-        return days;
+    if (l->client != NULL && (plugin_client_functions(l->client) & PLUGIN_PROTO_FN_VALIDITY)) {
+        if (plugin_client_validity(l->client, clock_now(), h->locale, cat, &st, &days) != CK_OK)
+            refuse_running(h, l);
+        else if (st == CK_PLUGIN_OK && days >= 1 && days <= 3660)
+            return days;
+    }
     return (unsigned)json_integer_value(json_object_get(bundle_rules(l->bundle), "validity_days"));
 }
 
 CkErr
-plugin_host_validity_days(const PluginHost *h, const char *nation, CkPluginCategory cat,
+plugin_host_validity_days(PluginHost *h, const char *nation, CkPluginCategory cat,
                           unsigned *days_out)
 {
-    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
-    const Loaded *base = find_nation(h, "NATO");
+    Loaded *nat = nation ? (Loaded *)find_nation(h, nation) : NULL;
+    Loaded *base = (Loaded *)find_nation(h, "NATO");
     unsigned d = 0;
 
     if (nat == NULL && base == NULL)
         return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
     if (base != NULL)
-        d = loaded_validity(base, cat);
+        d = loaded_validity(h, base, cat);
     if (nat != NULL) {
-        unsigned n = loaded_validity(nat, cat);
+        unsigned n = loaded_validity(h, nat, cat);
         if (d == 0 || n < d)
             d = n;
     }
@@ -706,24 +701,12 @@ plugin_host_pass_mark(const PluginHost *h, const char *nation, unsigned *percent
     return CK_OK;
 }
 
-static bool
-claim_key_valid(const char *k)
-{
-    if (k[0] == '\0')
-        return false;
-    for (; *k; k++)
-        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
-              *k == '.' || *k == '_' || *k == '-'))
-            return false;
-    return true;
-}
-
 CkErr
-plugin_host_extra_claims(const PluginHost *h, const char *nation, const char *number,
+plugin_host_extra_claims(PluginHost *h, const char *nation, const char *number,
                          CkPluginCategory cat, json_t **claims_out)
 {
-    const Loaded *nat = nation ? find_nation(h, nation) : NULL;
-    CkPluginClaim claims[16];
+    Loaded *nat = nation ? (Loaded *)find_nation(h, nation) : NULL;
+    CkPluginClaim claims[PLUGIN_CLIENT_CLAIMS_CAP];
     size_t count = 0;
     json_t *obj = json_object();
     CkPluginStatus st;
@@ -731,26 +714,34 @@ plugin_host_extra_claims(const PluginHost *h, const char *nation, const char *nu
     *claims_out = NULL;
     if (obj == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
-    if (nat == NULL || !nat->has_module || nat->plugin.extra_claims == NULL) {
+    if (nat != NULL && nat->has_module && nat->client == NULL) {
+        json_decref(obj);
+        return ck_err(CK_ERR_INTERNAL, "the %s module was refused earlier in this run", nation);
+    }
+    if (nat == NULL || nat->client == NULL ||
+        !(plugin_client_functions(nat->client) & PLUGIN_PROTO_FN_CLAIMS)) {
         *claims_out = obj;
         return CK_OK;
     }
     memset(claims, 0, sizeof claims);
-    st = nat->plugin.extra_claims(nat->plugin.ctx, number, cat, claims, 16, &count);
-    if (st != CK_PLUGIN_OK || count > 16) {
+    if (plugin_client_claims(nat->client, clock_now(), h->locale, number, cat, &st, claims,
+                             &count) != CK_OK) {
+        refuse_running(h, nat);
+        json_decref(obj);
+        return ck_err(CK_ERR_INTERNAL, "the %s module failed and is refused", nation);
+    }
+    if (st != CK_PLUGIN_OK) {
         json_decref(obj);
         return ck_err(CK_ERR_INTERNAL, "the %s module gave no extra claims (status %d)", nation,
                       (int)st);
     }
+    /* plugin_client checked each claim: NUL-terminated, key charset, UTF-8. */
     for (size_t i = 0; i < count; i++) {
-        json_t *v;
-        claims[i].key[sizeof claims[i].key - 1] = '\0';
-        claims[i].value[sizeof claims[i].value - 1] = '\0';
-        if (!claim_key_valid(claims[i].key) || (v = json_string(claims[i].value)) == NULL) {
+        json_t *v = json_string(claims[i].value);
+        if (v == NULL || json_object_set_new(obj, claims[i].key, v) != 0) {
             json_decref(obj);
-            return ck_err(CK_ERR_INTERNAL, "the %s module gave a malformed claim %zu", nation, i);
+            return ck_err(CK_ERR_NOMEM, "out of memory");
         }
-        json_object_set_new(obj, claims[i].key, v);
     }
     *claims_out = obj;
     return CK_OK;

@@ -27,12 +27,21 @@
  *   service number = the nation's module if it has one, else the nation's
  *                    manifest rule, else the baseline's manifest rule.
  *
- * Native modules are loaded from the verified bytes: memfd_create, write,
- * seal (no write, grow, shrink), dlopen("/proc/self/fd/N",
- * RTLD_NOW|RTLD_LOCAL), never dlclose. A module that is not an ELF shared
- * object for this machine, lacks CK_PLUGIN_ENTRY_NAME, fails its entry call,
- * returns a table of another ABI major, a newer minor, a too small
- * struct_size, or another nation, is refused with its bundle. */
+ * Native modules never run in this process. Each bundle with one gets its
+ * own sandboxed worker (kiosk/worker, plugin_client.h), which loads the
+ * verified bytes from a sealed memfd (dlopen RTLD_NOW|RTLD_LOCAL, never
+ * dlclose) and answers the calls below over a socket. A module that is not an
+ * ELF shared object for this machine, lacks CK_PLUGIN_ENTRY_NAME, fails its
+ * entry call, returns a table of another ABI major, a newer minor, a too
+ * small struct_size, or another nation, or whose worker fails while loading,
+ * is refused with its bundle.
+ *
+ * A worker that fails later — no answer within the per-call timeout, a
+ * malformed answer, killed by its sandbox, crashed — has its bundle's native
+ * rules refused for the rest of the run (on_refused again, with the cause);
+ * the bundle's manifest rules still apply, except that a bundle whose
+ * manifest requires "service-number-check" or "native-module" then has no
+ * service number accepted at all (fail closed). Other bundles are unaffected. */
 
 typedef struct PluginHost PluginHost;
 
@@ -58,6 +67,10 @@ typedef struct PluginHostOptions {
     /* A native module's log line, tagged with its bundle ID. */
     void (*on_log)(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg);
     void *ctx;
+    /* The worker executable; NULL: plugin_client_worker_path(). */
+    const char *worker_path;
+    /* Per-call timeout of a worker in ms; 0: PLUGIN_CLIENT_TIMEOUT_MS (250). */
+    unsigned timeout_ms;
 } PluginHostOptions;
 
 /* Finds and loads every bundle. Per-bundle failures are refusals, not
@@ -98,24 +111,24 @@ const char *plugin_host_category_name(CkPluginCategory cat);
  * can) written to reason (at least CK_PLUGIN_REASON_MIN bytes) if not;
  * CK_ERR_NOT_FOUND if neither the nation nor the baseline has a rule. The
  * number is personal data: it is never logged, not even in the detail. */
-CkErr plugin_host_validate_service_number(const PluginHost *host, const char *nation,
-                                          const char *number, char *reason, size_t reason_len);
+CkErr plugin_host_validate_service_number(PluginHost *host, const char *nation, const char *number,
+                                          char *reason, size_t reason_len);
 
 /* Whether category must certify for nation (see the combination above).
  * CK_ERR_NOT_FOUND if no bundle applies. */
-CkErr plugin_host_must_certify(const PluginHost *host, const char *nation,
-                               CkPluginCategory category, bool *must_out);
+CkErr plugin_host_must_certify(PluginHost *host, const char *nation, CkPluginCategory category,
+                               bool *must_out);
 
 /* Days a certificate for category of nation stays valid. */
-CkErr plugin_host_validity_days(const PluginHost *host, const char *nation,
-                                CkPluginCategory category, unsigned *days_out);
+CkErr plugin_host_validity_days(PluginHost *host, const char *nation, CkPluginCategory category,
+                                unsigned *days_out);
 
 /* The quiz pass mark in percent for nation. */
 CkErr plugin_host_pass_mark(const PluginHost *host, const char *nation, unsigned *percent_out);
 
 /* The extra claims of nation's module for a person, as a new JSON object
  * {"key":"value"} (json_decref()); empty when the nation has none. */
-CkErr plugin_host_extra_claims(const PluginHost *host, const char *nation, const char *number,
+CkErr plugin_host_extra_claims(PluginHost *host, const char *nation, const char *number,
                                CkPluginCategory category, json_t **claims_out);
 
 /* Checks that module bytes are an ELF shared object for this machine:

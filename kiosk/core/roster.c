@@ -319,6 +319,7 @@ take_row(Roster *r, Parser *ps, size_t line, int quote, const int col[COL_COUNT_
     for (int c = 0; c < COL_COUNT_; c++) {
         Field *f;
         Utf8Problem tp;
+        size_t off;
 
         if (col[c] < 0) {
             v[c] = "";
@@ -331,10 +332,13 @@ take_row(Roster *r, Parser *ps, size_t line, int quote, const int col[COL_COUNT_
         /* A quoted line break is fine in a display column (a space in reports),
          * never in an id, nation or category. */
         if ((tp = utf8_check(f->s, f->len, SIZE_MAX, c >= COL_NAME && c != COL_CATEGORY, NULL,
-                             NULL)) != UTF8_OK)
-            return add_problem(r, line, ROSTER_BAD_TEXT, "column \"%s\": %s", col_names[c],
+                             &off)) != UTF8_OK) {
+            char where[96];
+            return add_problem(r, line, ROSTER_BAD_TEXT, "column \"%s\": %s (%s)", col_names[c],
                                tp == UTF8_BAD ? "not valid UTF-8 (save the file as UTF-8)"
-                                              : utf8_problem_str(tp));
+                                              : utf8_problem_str(tp),
+                               utf8_describe_at(f->s, f->len, off, where, sizeof where));
+        }
         for (size_t i = 0; i < f->len; i++)
             if (f->s[i] == '\n')
                 f->s[i] = ' ';

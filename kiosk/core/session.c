@@ -99,14 +99,16 @@ session_field_max_chars(SessionField f)
 static CkErr
 check_text(SessionField f, const char *text, size_t len, size_t already_chars)
 {
-    size_t chars;
+    size_t chars, off;
     Utf8Problem problem;
+    char where[96];
 
     if ((unsigned)f >= SESSION_FIELD_COUNT_ || (text == NULL && len > 0))
         return ck_err(CK_ERR_USAGE, "session: bad field or text");
-    problem = utf8_check(text, len, (size_t)-1, specs[f].newline, &chars, NULL);
+    problem = utf8_check(text, len, (size_t)-1, specs[f].newline, &chars, &off);
     if (problem != UTF8_OK)
-        return ck_err(CK_ERR_FORMAT, "typed text %s", utf8_problem_str(problem));
+        return ck_err(CK_ERR_FORMAT, "typed text %s (%s)", utf8_problem_str(problem),
+                      utf8_describe_at(text, len, off, where, sizeof where));
     if (already_chars + chars > specs[f].max_chars)
         return ck_err(CK_ERR_TOO_LARGE, "at most %zu characters", specs[f].max_chars);
     return CK_OK;

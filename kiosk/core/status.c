@@ -512,6 +512,9 @@ status_remember(const char *dir, const StatusList *list, const Trust *trust)
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
+    /* The folder decides which list is "newest seen": it must be ours alone. */
+    if ((err = fileio_private_dir(dir, "status folder", true)) != CK_OK)
+        goto out;
     if (fileio_exists(path)) {
         if ((err = status_load(path, trust, &held)) != CK_OK)
             goto out;
@@ -519,8 +522,6 @@ status_remember(const char *dir, const StatusList *list, const Trust *trust)
             goto out;
         if (held->version == list->version)
             goto out;
-    } else if ((err = fileio_mkdir_p(dir, 0700)) != CK_OK) {
-        goto out;
     }
     if (asprintf(&text, "%s\n", list->jws) < 0) {
         text = NULL;

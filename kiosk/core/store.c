@@ -173,6 +173,10 @@ store_open(const char *path, bool create, Store **store_out)
         free(st);
         return ck_err(CK_ERR_NOMEM, "out of memory opening %s", path);
     }
+    /* SQLite would create the file 0644 (less the umask) and gives its -wal and
+     * -shm the file's mode: made 0600 first, the log and its journal stay private. */
+    if (create && (err = fileio_precreate(path, 0600)) != CK_OK)
+        goto fail;
     rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
                          NULL);
     if (rc != SQLITE_OK) {

@@ -41,7 +41,7 @@ CK_WUR CkErr trust_jwk_to_public(const json_t *jwk, const char *what, PublicKey 
  * NULL, receives the parsed JSON (json_decref()). */
 CK_WUR CkErr trust_jwk_load(const char *path, KeyKind role, PublicKey *pub_out, json_t **jwk_out);
 
-/* Writes a JWK to path (pretty JSON, mode 0644); exclusive refuses an existing file. */
+/* Writes a JWK to path (pretty JSON, mode 0600); exclusive refuses an existing file. */
 CkErr trust_jwk_save(const json_t *jwk, const char *path, bool exclusive);
 
 /* ---- Endorsements ---- */
@@ -107,7 +107,7 @@ CK_WUR CkErr trust_from_json(const json_t *jwks, const char *what, Trust **trust
  * Returns a new reference (json_decref()), or NULL when out of memory. */
 json_t *trust_to_json(const Trust *trust);
 
-/* Writes the JWKS to path atomically (mode 0644). */
+/* Writes the JWKS to path atomically (mode 0600). */
 CkErr trust_save(const Trust *trust, const char *path);
 
 /* Pins an authority key (a no-op if already pinned). name may be NULL. */

@@ -159,7 +159,7 @@ trust_jwk_save(const json_t *jwk, const char *path, bool exclusive)
         return ck_err(CK_ERR_NOMEM, "out of memory");
     len = strlen(text);
     text[len] = '\n'; /* json_dumps leaves room: overwrite the NUL, write len + 1 */
-    err = fileio_write_atomic(path, text, len + 1, 0644, exclusive);
+    err = fileio_write_atomic(path, text, len + 1, 0600, exclusive);
     free(text);
     return err;
 }

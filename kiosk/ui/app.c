@@ -45,6 +45,7 @@ struct App {
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
     uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
+    unsigned plugin_timeout_ms;                    /* 0: the plugin host's default */
     char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
     size_t n_loaded;
     char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
@@ -152,14 +153,27 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
 
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
-/* The claims the QR may disclose beyond the checkpoint's: none for now
- * (a bundle rule may widen it). */
+/* The claims the QR may disclose beyond name, nation, category, validity,
+ * serial and issuer: what the person's nation's bundle lists in
+ * rules.qr_discloses (checked when the bundle loaded); none by default. */
 static unsigned
 app_qr_disclosures(const App *a, const FlowIssueRequest *req)
 {
-    (void)a;
-    (void)req;
-    return 0;
+    unsigned mask = 0, bit;
+
+    for (size_t i = 0; i < a->n_bundles; i++) {
+        const json_t *list, *v;
+        size_t k;
+        if (req->nation == NULL || strcmp(a->bundles[i].fb.nation, req->nation) != 0)
+            continue;
+        list = json_object_get(bundle_rules(a->bundles[i].b), "qr_discloses");
+        json_array_foreach(list, k, v)
+        {
+            if (json_is_string(v) && cert_claim_bit(json_string_value(v), &bit) == CK_OK)
+                mask |= bit;
+        }
+    }
+    return mask;
 }
 
 static CkErr
@@ -223,6 +237,19 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
         snprintf(t->date, sizeof t->date, "%s", req->training_date);
     }
     sodium_bin2hex(c->signature_sha256, sizeof c->signature_sha256, req->signature_sha256, 32);
+    /* The number once more, at the last moment: if the nation's worker failed
+     * after it accepted this number, no certificate rests on that answer. */
+    {
+        char reason[256];
+        CkErr chk = plugin_host_validate_service_number(a->host, req->nation, req->service_number,
+                                                        reason, sizeof reason);
+        sodium_memzero(reason, sizeof reason);
+        if (chk != CK_OK && chk != CK_ERR_NOT_FOUND) {
+            err = ck_err(CK_ERR_REFUSED,
+                         "issue: the service number no longer passes the rules of %s", req->nation);
+            goto out;
+        }
+    }
     if ((err = issue_certificate(a->store, &a->ik, c, NULL, &res)) != CK_OK)
         goto out;
     size_t sl = strnlen(res.serial, sizeof res.serial);
@@ -282,15 +309,26 @@ app_admin_stats(void *ctx, FlowAdminStats *out)
 /* ---- opening ---- */
 
 static void
-app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, const char *reason)
+app_event_refused(App *a, const char *where, const char *bundle_id, CkErr err, const char *reason)
 {
-    App *a = ctx;
     json_t *f = json_pack("{s:s,s:s,s:s}", "where", where, "bundle", bundle_id ? bundle_id : "",
                           "reason", reason ? reason : ck_strerror(err));
 
-    a->refused++;
     (void)issue_event(a->store, &a->ik, "plugin.refused", f, NULL);
     json_decref(f);
+}
+
+/* Bundles are loaded, and their workers started, before the kiosk key and the
+ * store are opened (app_open): those refusals are logged once the store is
+ * open; the ones of a worker failing later, at once. */
+static void
+app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, const char *reason)
+{
+    App *a = ctx;
+
+    a->refused++;
+    if (a->store != NULL)
+        app_event_refused(a, where, bundle_id, err, reason);
     if (a->n_refused_lines < APP_MAX_BUNDLES) {
         char line[512];
         snprintf(line, sizeof line, "%s: %s", bundle_id && *bundle_id ? bundle_id : where,
@@ -300,15 +338,34 @@ app_on_refused(void *ctx, const char *where, const char *bundle_id, CkErr err, c
     }
 }
 
+/* A module's log lines and its worker's sandbox notes go to stderr (the
+ * journal under systemd), never to the signed log: a nation writes nothing there. */
 static void
-app_on_loaded(void *ctx, const Bundle *b, bool has_module)
+app_on_log(void *ctx, const char *bundle_id, CkPluginLogLevel level, const char *msg)
 {
-    App *a = ctx;
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+
+    (void)ctx;
+    if (level >= CK_PLUGIN_LOG_INFO)
+        fprintf(stderr, "certkiosk: plugin %s: %s: %s\n", bundle_id,
+                level <= CK_PLUGIN_LOG_ERROR ? names[level] : "?", msg);
+}
+
+static void
+app_event_loaded(App *a, const Bundle *b, bool has_module)
+{
     json_t *f = json_pack("{s:s,s:s,s:s,s:b}", "bundle", bundle_id(b), "version", bundle_version(b),
                           "nation", bundle_nation(b), "module", has_module);
 
     (void)issue_event(a->store, &a->ik, "plugin.loaded", f, NULL);
     json_decref(f);
+}
+
+static void
+app_on_loaded(void *ctx, const Bundle *b, bool has_module)
+{
+    App *a = ctx;
+
     if (a->n_loaded < APP_MAX_BUNDLES) {
         char line[256];
         snprintf(line, sizeof line, "%s %s (%s)", bundle_id(b), bundle_version(b),
@@ -363,6 +420,15 @@ app_read_config(App *a)
         json_int_t sec = json_integer_value(v);
         sec = sec < timers[i].min ? timers[i].min : sec > timers[i].max ? timers[i].max : sec;
         *(uint32_t *)((char *)a + timers[i].off) = (uint32_t)sec * 1000u;
+    }
+    if ((v = json_object_get(cfg, "plugin_timeout_ms")) != NULL) {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            err = ck_err(CK_ERR_FORMAT,
+                         "%s: \"plugin_timeout_ms\" is not a positive whole number of ms", path);
+            goto out;
+        }
+        json_int_t ms = json_integer_value(v);
+        a->plugin_timeout_ms = (unsigned)(ms < 10 ? 10 : ms > 10000 ? 10000 : ms);
     }
     if ((v = json_object_get(cfg, "languages")) != NULL) {
         size_t i;
@@ -422,10 +488,9 @@ app_open(const char *home, App **out)
         free(a);
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
-    if ((err = home_read(home, &a->kh)) != CK_OK || (err = home_load_key(home, &a->key)) != CK_OK ||
+    if ((err = home_read(home, &a->kh)) != CK_OK ||
         (err = home_load_trust(home, &a->trust)) != CK_OK || (err = app_read_config(a)) != CK_OK)
         goto fail;
-    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
     if ((db = home_file(home, HOME_STORE)) == NULL ||
         (plugins = home_file(home, "plugins")) == NULL ||
         (seen = home_file(home, "plugin-versions.json")) == NULL ||
@@ -433,9 +498,8 @@ app_open(const char *home, App **out)
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if ((err = store_open(db, true, &a->store)) != CK_OK)
-        goto fail;
-    (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);
+    /* The nations' workers start first, while this process holds neither the
+     * kiosk key nor the store: even their exec happens before either exists here. */
     const char *dirs[] = {plugins, NULL};
     PluginHostOptions po = {.dirs = dirs,
                             .trust = a->trust,
@@ -443,9 +507,25 @@ app_open(const char *home, App **out)
                             .record_seen = true,
                             .on_refused = app_on_refused,
                             .on_loaded = app_on_loaded,
+                            .on_log = app_on_log,
+                            .timeout_ms = a->plugin_timeout_ms,
                             .ctx = a};
     if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
         goto fail;
+    if ((err = home_load_key(home, &a->key)) != CK_OK)
+        goto fail;
+    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
+    if ((err = store_open(db, true, &a->store)) != CK_OK)
+        goto fail;
+    (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);
+    for (size_t i = 0; i < plugin_host_refusal_count(a->host); i++) {
+        const char *where, *id, *reason;
+        CkErr rerr;
+        plugin_host_refusal(a->host, i, &where, &id, &rerr, &reason);
+        app_event_refused(a, where, id, rerr, reason);
+    }
+    for (size_t i = 0; i < plugin_host_count(a->host); i++)
+        app_event_loaded(a, plugin_host_bundle(a->host, i), plugin_host_has_module(a->host, i));
     const Bundle *base = plugin_host_baseline(a->host);
     if (base == NULL) {
         err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run",

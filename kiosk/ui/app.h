@@ -13,11 +13,13 @@ typedef struct App App;
 /* HOME/config.json, owned by the kiosk (all members optional):
  *   {"admin_pin_hash": "<crypto_pwhash_str of the PIN>",
  *    "languages": ["en","fr","nb","el"],          UI languages, [0] the default
- *    "idle_seconds": 60, "reading_idle_seconds": 180, "warning_seconds": 30}
+ *    "idle_seconds": 60, "reading_idle_seconds": 180, "warning_seconds": 30,
+ *    "plugin_timeout_ms": 250}                    per call to a nation's worker
  * Without a PIN hash, admin mode is unavailable. The timers are whole
  * seconds (anything else is CK_ERR_FORMAT naming the member), clamped to
  * APP_IDLE_MIN_S..APP_IDLE_MAX_S; the warning to 20 s (WCAG 2.2.1: time to
- * answer) .. APP_WARNING_MAX_S. Absent: the flow's defaults (60, 180, 30). */
+ * answer) .. APP_WARNING_MAX_S. Absent: the flow's defaults (60, 180, 30).
+ * plugin_timeout_ms: whole milliseconds, clamped to 10..10000; absent: 250. */
 #define APP_IDLE_MIN_S 15
 #define APP_IDLE_MAX_S 3600
 #define APP_WARNING_MAX_S 600

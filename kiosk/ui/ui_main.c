@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "app.h"
@@ -109,6 +110,7 @@ kiosk_tick(Kiosk *k)
     bool warn = v->idle_warning;
     uint32_t left = v->idle_seconds_left;
     unsigned wipes = v->wipe_count;
+    uint32_t lock_left = v->admin_lock_seconds_left;
     uint64_t now = kiosk_now(k);
     int64_t wall = clock_now();
     /* A replay's wall clock moves with the script but never past the real
@@ -120,7 +122,7 @@ kiosk_tick(Kiosk *k)
     flow_handle(k->flow, &ev);
     v = flow_view(k->flow);
     return v->screen != screen || v->idle_warning != warn || v->idle_seconds_left != left ||
-           v->wipe_count != wipes;
+           v->wipe_count != wipes || v->admin_lock_seconds_left != lock_left;
 }
 
 static uint64_t
@@ -490,6 +492,9 @@ main(int argc, char **argv)
     Replay *rp = NULL;
     char strings[4096];
 
+    /* Before anything is created: every file and folder the kiosk makes (log,
+     * -wal, -shm, lock file, snapshots) is its user's alone. */
+    umask(077);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'H':
@@ -641,7 +646,7 @@ main(int argc, char **argv)
                            host_settle, host_screen, host_snapshot, host_done,   host_event,
                            host_settings, host_language, langs, nl};
         screens_set_rasterise(k.screens, false);
-        if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0755) != CK_OK) {
+        if (snap_dir != NULL && fileio_mkdir_p(snap_dir, 0700) != CK_OK) {
             fprintf(stderr, "certkiosk: %s\n", ck_err_detail());
             goto out;
         }

@@ -51,7 +51,7 @@ pg_psql postgres -c "CREATE ROLE certkiosk_owner LOGIN" 2>/dev/null || true
 pg_psql postgres -c "ALTER DATABASE $PG_DB OWNER TO certkiosk_owner"
 export CERTKIOSK_REGISTRY="$(url certkiosk_owner)"
 expect 2 "no registry here yet" certctl report --roster kA-1000.csv
-expect 0 "schema 0 -> 2" certctl registry migrate --registry "$(url certkiosk_owner)"
+expect 0 "schema 0 -> 3" certctl registry migrate --registry "$(url certkiosk_owner)"
 expect 0 "already current" certctl registry migrate --registry "$(url certkiosk_owner)"
 pg_psql "$PG_DB" -f "$CK_SRC/kiosk/core/registry/pg_roles.sql"
 export CERTKIOSK_REGISTRY="$(url certkiosk_import)"
@@ -127,7 +127,9 @@ expect 0 "1 certificates, 1 new" certctl import --trust trust.jwks kA-2.json
 # (The reader's revoke above signed version 1 into auth/ before the registry refused it.)
 expect 0 "version 2 with 2 revoked" certctl revoke KIOSK-A-000002 --reason misconduct --authority auth
 expect 0 "1 status lists" certctl registry show
-expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "UPDATE certs SET jws = 'x'"
+expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "UPDATE cert_texts SET jws = 'x'"
 expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "DELETE FROM certs"
+expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "DELETE FROM cert_texts"
+expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "UPDATE certs SET valid_until = 0"
 expect 1 "permission denied" pg_psql "$PG_DB" -U certkiosk_import -c "CREATE TABLE t(x int)"
 echo ok

@@ -34,7 +34,7 @@ vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=def
 run_one() {
     local name
     name="$(basename "$1" .txt)"
-    mkdir -p "$tmp/snap-$name" "$tmp/home-$name"
+    mkdir -p "$tmp/snap-$name" && mkdir -m 700 "$tmp/home-$name"
     cp -r "$home/." "$tmp/home-$name/"
     rm -f "$tmp/home-$name/admin-lock.json"
     # 1024x700, the smallest the kiosk accepts: memcheck runs the software renderer ~30x slower.

@@ -6,7 +6,8 @@
 # are root: PostgreSQL refuses to run as root), then a server listening on a
 # Unix socket in DIR only (no TCP), trust authentication for local
 # connections (roles are what the tests check, not passwords), fsync off (a
-# test server). Connect with postgresql://ckpg@/postgres?host=DIR.
+# test server; CK_PG_DURABLE=1 keeps fsync on, as tests/bench does).
+# Connect with postgresql://ckpg@/postgres?host=DIR.
 # stop: stops it and removes DIR. Fails loudly: the PostgreSQL tests are never
 # skipped.
 set -euo pipefail
@@ -39,9 +40,9 @@ start)
         cat "$dir/initdb.log" >&2
         exit 1
     fi
-    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c max_connections=60" \
-        start >/dev/null; then
+    opts="-c listen_addresses='' -k $dir -c max_connections=60"
+    [ "${CK_PG_DURABLE:-0}" = 1 ] || opts="$opts -c fsync=off -c synchronous_commit=off"
+    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null; then
         cat "$dir/server.log" >&2
         exit 1
     fi

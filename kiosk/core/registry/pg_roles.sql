@@ -24,9 +24,9 @@ END
 $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO certkiosk_import, certkiosk_read;
-GRANT SELECT ON certkiosk_registry, kiosks, certs, status, bundles
+GRANT SELECT ON certkiosk_registry, kiosks, certs, cert_texts, status, bundles
     TO certkiosk_read, certkiosk_import;
 -- Certificates: insert only. Witnessed checkpoints, status lists, bundles:
 -- insert and update (the newer one replaces the older; the checks are certctl's).
-GRANT INSERT ON certs TO certkiosk_import;
+GRANT INSERT ON certs, cert_texts TO certkiosk_import;
 GRANT INSERT, UPDATE ON kiosks, status, bundles TO certkiosk_import;

@@ -482,6 +482,11 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
         (err = DRV(reg)->bulk(reg, "ck_wanted", "i, nation, sn", 3, n, people_row, &load)) !=
             CK_OK)
         goto out;
+    /* PostgreSQL never analyses temporary tables itself; without numbers it
+     * guessed the roster small and hashed the whole certificate table. */
+    if (DRV(reg) == &registry_pg_driver &&
+        (err = registry_exec(reg, "ANALYZE ck_wanted", "preparing the look-up")) != CK_OK)
+        goto out;
     if ((err = DRV(reg)->prepare(reg, sql, "reading certificates", &st)) != CK_OK)
         goto out;
     while ((err = DRV(reg)->step(st, &row)) == CK_OK && row) {
@@ -663,7 +668,8 @@ registry_find_serial(Registry *reg, const char *serial, char *kiosk_id_out, uint
     *index_out = 0;
     if (jws_out != NULL)
         *jws_out = NULL;
-    if ((err = DRV(reg)->prepare(reg, "SELECT kiosk_id, log_index, jws FROM certs WHERE serial = ?",
+    if ((err = DRV(reg)->prepare(reg, "SELECT c.kiosk_id, c.log_index, t.jws FROM certs c "
+                                 "JOIN cert_texts t ON t.serial = c.serial WHERE c.serial = ?",
                                  "reading certificates", &st)) != CK_OK)
         return err;
     DRV(reg)->bind_text(st, 1, serial, SIZE_MAX);

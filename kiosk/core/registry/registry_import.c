@@ -89,17 +89,19 @@ find_cert(Item *it)
     json_decref(doc);
 }
 
+/* c: the thread's scratch claims (one sodium_malloc per thread, not per
+ * certificate: mprotect per certificate serialised the threads on the
+ * address-space lock). */
 static void
-verify_item(Work *w, Item *it)
+verify_item(Work *w, Item *it, CertClaims *c)
 {
-    CertClaims *c = NULL;
     CkErr err;
 
     merkle_leaf_hash((const unsigned char *)it->body, it->body_len, w->leaves[it->index]);
     find_cert(it);
     if (it->err != CK_OK || it->jws == NULL)
         return;
-    err = cert_verify(it->jws, it->len, w->trust, w->now, NULL, &it->report);
+    err = cert_verify_into(it->jws, it->len, w->trust, w->now, NULL, &it->report, c);
     /* Expiry is judged by the report, not here: only a certificate the kiosk
      * could not have issued (format, signature, endorsement) is refused. */
     if (err != CK_OK && it->report.steps[CERT_STEP_ENDORSEMENT].outcome != CERT_STEP_PASSED) {
@@ -118,11 +120,6 @@ verify_item(Work *w, Item *it)
         it->err = CK_ERR_TAMPERED;
         return;
     }
-    if ((err = cert_decode(it->jws, it->len, &c)) != CK_OK) {
-        snprintf(it->why, sizeof it->why, "%s", ck_err_detail());
-        it->err = err;
-        return;
-    }
     /* The registry matches people by nation and service number: it takes the
      * full certificate the kiosk logged, never a presentation. */
     if (c->form == CERT_FORM_PRESENTATION) {
@@ -130,7 +127,6 @@ verify_item(Work *w, Item *it)
                  "certificate %s is a presentation (claims withheld), not the full certificate",
                  c->serial);
         it->err = CK_ERR_TAMPERED;
-        cert_claims_free(c);
         return;
     }
     memcpy(it->service_number, c->service_number, sizeof it->service_number);
@@ -139,30 +135,53 @@ verify_item(Work *w, Item *it)
         snprintf(it->why, sizeof it->why, "out of memory");
         it->err = CK_ERR_NOMEM;
     }
+}
+
+/* Entries are handed out in chunks: one lock per chunk, not two per entry. */
+#define CHUNK 64
+
+/* Works through chunks until none is left; the thread that reports
+ * progress passes progress (others NULL). */
+static void
+work_chunks(Work *w, RegistryProgressFn progress, void *ctx)
+{
+    CertClaims *c = cert_claims_new();
+
+    for (;;) {
+        size_t first, done;
+        pthread_mutex_lock(&w->lock);
+        first = w->next;
+        w->next += CHUNK;
+        done = w->done;
+        pthread_mutex_unlock(&w->lock);
+        if (progress != NULL)
+            progress(ctx, done, w->n);
+        if (first >= w->n)
+            break;
+        for (size_t i = first; i < first + CHUNK && i < w->n; i++) {
+            if (c == NULL) {
+                w->items[i].err = CK_ERR_NOMEM;
+                snprintf(w->items[i].why, sizeof w->items[i].why, "out of memory");
+            } else {
+                verify_item(w, &w->items[i], c);
+            }
+        }
+        pthread_mutex_lock(&w->lock);
+        w->done += first + CHUNK < w->n ? CHUNK : w->n - first;
+        pthread_mutex_unlock(&w->lock);
+    }
     cert_claims_free(c);
 }
 
 static void *
 worker(void *arg)
 {
-    Work *w = arg;
-
-    for (;;) {
-        size_t i;
-        pthread_mutex_lock(&w->lock);
-        i = w->next++;
-        pthread_mutex_unlock(&w->lock);
-        if (i >= w->n)
-            break;
-        verify_item(w, &w->items[i]);
-        pthread_mutex_lock(&w->lock);
-        w->done++;
-        pthread_mutex_unlock(&w->lock);
-    }
+    work_chunks(arg, NULL, NULL);
     return NULL;
 }
 
-/* Verifies every item on all cores; progress is reported from this thread. */
+/* Hashes every entry and verifies every certificate on all cores; progress
+ * is reported from this thread, which works too. */
 static void
 verify_all(Work *w, RegistryProgressFn progress, void *ctx)
 {
@@ -173,28 +192,13 @@ verify_all(Work *w, RegistryProgressFn progress, void *ctx)
 
     if (nthreads > 64)
         nthreads = 64;
-    if (nthreads > w->n / 32 + 1)
-        nthreads = w->n / 32 + 1;
+    if (nthreads > w->n / CHUNK + 1)
+        nthreads = w->n / CHUNK + 1;
     pthread_mutex_init(&w->lock, NULL);
     for (size_t t = 1; t < nthreads; t++)
         if (pthread_create(&threads[started], NULL, worker, w) == 0)
             started++;
-    /* This thread works too, reporting progress between certificates. */
-    for (;;) {
-        size_t i, done;
-        pthread_mutex_lock(&w->lock);
-        i = w->next++;
-        done = w->done;
-        pthread_mutex_unlock(&w->lock);
-        if (progress != NULL)
-            progress(ctx, done, w->n);
-        if (i >= w->n)
-            break;
-        verify_item(w, &w->items[i]);
-        pthread_mutex_lock(&w->lock);
-        w->done++;
-        pthread_mutex_unlock(&w->lock);
-    }
+    work_chunks(w, progress, ctx);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&w->lock);
@@ -490,6 +494,8 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
 {
     static const char cols[] = "serial, kiosk_id, jws, nation, service_number, valid_from, "
                                "valid_until, bundles, supersedes, log_index";
+    static const char cert_cols[] = "serial, kiosk_id, nation, service_number, valid_from, "
+                                    "valid_until, bundles, supersedes, log_index";
     const RegistryDriver *d = reg->drv;
     Incoming in = {certs, kiosk_id};
     RegStmt *st = NULL;
@@ -518,7 +524,7 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     snprintf(sql, sizeof sql,
              "INSERT INTO certs(%s) SELECT %s FROM ck_incoming WHERE true "
              "ON CONFLICT(serial) DO NOTHING",
-             cols, cols);
+             cert_cols, cert_cols);
     if ((err = d->prepare(reg, sql, "storing certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
@@ -526,8 +532,15 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     stats->known = n - stats->added;
     d->finalize(st);
     if ((err = d->prepare(reg,
-                          "SELECT i.serial FROM ck_incoming i JOIN certs c ON c.serial = i.serial "
-                          "WHERE c.jws <> i.jws LIMIT 1",
+                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
+                          "WHERE true ON CONFLICT(serial) DO NOTHING",
+                          "storing certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
+        goto out;
+    d->finalize(st);
+    if ((err = d->prepare(reg,
+                          "SELECT i.serial FROM ck_incoming i JOIN cert_texts c ON c.serial = "
+                          "i.serial WHERE c.jws <> i.jws LIMIT 1",
                           "checking certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;

@@ -19,7 +19,7 @@
 
 /* The schema version this build writes. Each back end has migrations
  * 0 -> 1 -> ... -> REGISTRY_SCHEMA, each one transaction. */
-#define REGISTRY_SCHEMA 2
+#define REGISTRY_SCHEMA 3
 
 typedef struct RegStmt RegStmt;
 

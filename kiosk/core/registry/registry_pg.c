@@ -34,6 +34,12 @@ static const char *const migrations[REGISTRY_SCHEMA] = {
     " material_since TEXT NOT NULL);",
     "ALTER TABLE certs ADD COLUMN log_index BIGINT;"
     "ALTER TABLE kiosks ADD COLUMN leaves BYTEA;",
+    /* 3: the certificates' text in a table of its own, so that the rows a
+     * report reads (one per certificate) stay narrow: a report of 100,000
+     * people read 200 MB of certificate text through the page cache. */
+    "CREATE TABLE cert_texts(serial TEXT PRIMARY KEY, jws TEXT NOT NULL);"
+    "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM certs;"
+    "ALTER TABLE certs DROP COLUMN jws;",
 };
 
 struct RegStmt {
