@@ -104,6 +104,7 @@ kid="$(sed -n 's/.*key ID \([0-9a-f]*\).*/\1/p' "$tmp/request.log")"
 (cd "$tmp/authority" && certctl kiosk endorse --authority auth --request "$usb/request.json" \
     --out "$usb/endorsement.json" --trust contingent.jwks --kid "$kid" --passphrase-file pass) >"$tmp/endorse.log"
 grep -q "kiosk     $kiosk_id" "$tmp/endorse.log" || fail "endorse did not show the kiosk ID"
+chown -R certkiosk: "$usb" # the stick, handed to the kiosk's user
 as_kiosk certctl kiosk install-endorsement --home "$home" --yes "$usb/endorsement.json" >/dev/null
 for code in nato nor usa; do
     cp -r "$build/plugins/$code" "$usb/"
