@@ -110,9 +110,10 @@ main(int argc, char **argv)
     qsort(t, N, sizeof t[0], cmp);
     qsort(d, N, sizeof d[0], cmp);
     /* row ID WHAT FIGURE UNIT BASELINE BASELINE_WHAT GOAL MET NOTE (tests/bench) */
-    printf("plugin_rt_p50\tservice-number check through the NOR worker, round trip, p50 of %d\t%.3f\t"
-           "ms\t%.4f\tthe same check called in-process, p50\t-\t-\t\n",
-           N, pct(t, N, 50) / 1e3, pct(d, N, 50) / 1e3);
+    printf(
+        "plugin_rt_p50\tservice-number check through the NOR worker, round trip, p50 of %d\t%.3f\t"
+        "ms\t%.4f\tthe same check called in-process, p50\t-\t-\t\n",
+        N, pct(t, N, 50) / 1e3, pct(d, N, 50) / 1e3);
     printf("plugin_rt_p99\tservice-number check through the NOR worker, round trip, p99\t%.3f\tms\t"
            "%.4f\tthe same check called in-process, p99\tp99 <= 2 ms\t%s\t\n",
            pct(t, N, 99) / 1e3, pct(d, N, 99) / 1e3, pct(t, N, 99) <= 2000 ? "yes" : "no");

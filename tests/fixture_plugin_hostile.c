@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,22 +25,24 @@
 
 #include <certkiosk/plugin.h>
 
-#define ACT_KEY 1       /* open HOME/kiosk.key */
-#define ACT_STORE 2     /* open HOME/store.db */
-#define ACT_PROCMEM 3   /* open /proc/<kiosk>/mem */
-#define ACT_VMREAD 4    /* process_vm_readv on the kiosk */
-#define ACT_PTRACE 5    /* ptrace(PTRACE_ATTACH) the kiosk */
-#define ACT_CONNECT 6   /* socket + connect 127.0.0.1 */
-#define ACT_FORK 7      /* fork */
-#define ACT_EXEC 8      /* execve /bin/sh */
-#define ACT_TMPFILE 9   /* create a file in /tmp */
-#define ACT_SPIN 10     /* never return */
-#define ACT_ALLOC 11    /* allocate and touch 8 GiB */
-#define ACT_SEGV 12     /* write through NULL */
+#define ACT_KEY 1        /* open HOME/kiosk.key */
+#define ACT_STORE 2      /* open HOME/store.db */
+#define ACT_PROCMEM 3    /* open /proc/<kiosk>/mem */
+#define ACT_VMREAD 4     /* process_vm_readv on the kiosk */
+#define ACT_PTRACE 5     /* ptrace(PTRACE_ATTACH) the kiosk */
+#define ACT_CONNECT 6    /* socket + connect 127.0.0.1 */
+#define ACT_FORK 7       /* fork */
+#define ACT_EXEC 8       /* execve /bin/sh */
+#define ACT_TMPFILE 9    /* create a file in /tmp */
+#define ACT_SPIN 10      /* never return */
+#define ACT_ALLOC 11     /* allocate and touch 8 GiB */
+#define ACT_SEGV 12      /* write through NULL */
 #define ACT_LONGCLAIM 13 /* a claim key without NUL */
-#define ACT_NONUL 14    /* a reason without NUL */
-#define ACT_BADUTF8 15  /* a reason that is not UTF-8 */
-#define ACT_HUGESIZE 16 /* a table with struct_size 0x7fffffff */
+#define ACT_NONUL 14     /* a reason without NUL */
+#define ACT_BADUTF8 15   /* a reason that is not UTF-8 */
+#define ACT_HUGESIZE 16  /* a table with struct_size 0x7fffffff */
+#define ACT_LIBM 17      /* not hostile: needs libm, which the worker provides */
+#define ACT_LATECRASH 18 /* accepts every number, then crashes in validity_days */
 
 #ifndef HOSTILE_ACT
 #error "build with -DHOSTILE_ACT=<ACT_*>"
@@ -186,7 +189,12 @@ check(void *ctx, const char *number, char *reason, size_t reason_len)
         return CK_PLUGIN_INVALID;
     case ACT_LONGCLAIM:
     case ACT_HUGESIZE:
+    case ACT_LATECRASH:
         return CK_PLUGIN_OK;
+    case ACT_LIBM: {
+        volatile double x = (double)strlen(number);
+        return sqrt(x) > 2.0 ? CK_PLUGIN_OK : CK_PLUGIN_INVALID;
+    }
     default:
 #ifdef HOSTILE_IN_CTOR
         return CK_PLUGIN_OK;
@@ -217,6 +225,16 @@ claims(void *ctx, const char *number, CkPluginCategory category, CkPluginClaim *
     return CK_PLUGIN_OK;
 }
 
+static CkPluginStatus
+validity(void *ctx, CkPluginCategory category, uint32_t *days_out)
+{
+    (void)ctx;
+    (void)category;
+    (void)days_out;
+    raise(SIGSEGV);
+    return CK_PLUGIN_FAILED;
+}
+
 static const CkPlugin table = {
     .struct_size = HOSTILE_ACT == ACT_HUGESIZE ? 0x7fffffffu : sizeof(CkPlugin),
     .abi_major = CK_PLUGIN_ABI_MAJOR,
@@ -226,6 +244,7 @@ static const CkPlugin table = {
     .version = "1",
     .validate_service_number = check,
     .extra_claims = claims,
+    .validity_days = HOSTILE_ACT == ACT_LATECRASH ? validity : NULL,
 };
 
 CK_PLUGIN_EXPORT CkPluginStatus

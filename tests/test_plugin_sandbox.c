@@ -96,15 +96,16 @@ make_home(const char *fixture)
     json_error_t je;
     json_t *man;
 
-    snprintf(cmd, sizeof cmd,
-             "rm -rf '%s' && mkdir -p '%s/plugins' && printf %s > '%s/kiosk.key' && "
-             "printf 'SQLite format 3' > '%s/store.db' && chmod 600 '%s/kiosk.key' && "
-             "cp -r '%s/plugins/nor' '%s/plugins/nor' && rm -f '%s/plugins/nor/manifest.sig' && "
-             "mkdir -p '%s/plugins/est' && cp -r '%s/plugins/template/content' '%s/plugins/est/' && "
-             "cp '%s/ck_hostile_%s.so' '%s/plugins/est/hostile.so' && rm -f " BREACH_FILE,
-             HOSTILE_HOME, HOSTILE_HOME, KEY_TEXT, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME,
-             CK_BINARY_DIR, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME, CK_SOURCE_DIR, HOSTILE_HOME,
-             HOSTILE_MODULES, fixture, HOSTILE_HOME);
+    snprintf(
+        cmd, sizeof cmd,
+        "rm -rf '%s' && mkdir -p '%s/plugins' && printf %s > '%s/kiosk.key' && "
+        "printf 'SQLite format 3' > '%s/store.db' && chmod 600 '%s/kiosk.key' && "
+        "cp -r '%s/plugins/nor' '%s/plugins/nor' && rm -f '%s/plugins/nor/manifest.sig' && "
+        "mkdir -p '%s/plugins/est' && cp -r '%s/plugins/template/content' '%s/plugins/est/' && "
+        "cp '%s/ck_hostile_%s.so' '%s/plugins/est/hostile.so' && rm -f " BREACH_FILE,
+        HOSTILE_HOME, HOSTILE_HOME, KEY_TEXT, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME,
+        CK_BINARY_DIR, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME, CK_SOURCE_DIR, HOSTILE_HOME,
+        HOSTILE_MODULES, fixture, HOSTILE_HOME);
     run(cmd);
     snprintf(dir, sizeof dir, "%s/plugins/nor", HOSTILE_HOME);
     assert_int_equal(bundle_sign(dir, pub_nor), CK_OK);
@@ -166,12 +167,11 @@ assert_nor_works(PluginHost *h)
 {
     char reason[256];
 
-    assert_int_equal(plugin_host_validate_service_number(h, "NOR", "15038510190", reason,
-                                                         sizeof reason),
-                     CK_OK);
-    assert_int_equal(plugin_host_validate_service_number(h, "NOR", "15038510191", reason,
-                                                         sizeof reason),
-                     CK_ERR_REFUSED);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "NOR", "15038510190", reason, sizeof reason), CK_OK);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "NOR", "15038510191", reason, sizeof reason),
+        CK_ERR_REFUSED);
     assert_non_null(strstr(reason, "heck digit 2"));
 }
 
@@ -187,15 +187,15 @@ check_call(const char *fixture, const char *causes)
     make_home(fixture);
     h = open_host();
     assert_int_equal(n_refusals, 0);
-    assert_int_equal(plugin_host_validate_service_number(h, "EST", "12345678", reason,
-                                                         sizeof reason),
-                     CK_ERR_INTERNAL);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason),
+        CK_ERR_INTERNAL);
     assert_string_equal(reason, "the number could not be checked; please ask the staff");
     assert_refused(fixture, causes);
     assert_nor_works(h);
-    assert_int_equal(plugin_host_validate_service_number(h, "EST", "12345678", reason,
-                                                         sizeof reason),
-                     CK_ERR_INTERNAL);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason),
+        CK_ERR_INTERNAL);
     assert_int_equal(n_refusals, 1); /* refused once, not again at every call */
     plugin_host_close(h);
 }
@@ -338,18 +338,17 @@ test_claim_too_long(void **state)
     (void)state;
     make_home("call_longclaim");
     h = open_host();
-    assert_int_equal(plugin_host_validate_service_number(h, "EST", "12345678", reason,
-                                                         sizeof reason),
-                     CK_OK);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason), CK_OK);
     assert_int_equal(plugin_host_extra_claims(h, "EST", "12345678", CK_PLUGIN_MILITARY, &claims),
                      CK_ERR_INTERNAL);
     assert_null(claims);
     assert_refused("call_longclaim", "an over-long claim");
     assert_nor_works(h);
     /* A number it accepted before it failed is not accepted any more. */
-    assert_int_equal(plugin_host_validate_service_number(h, "EST", "12345678", reason,
-                                                         sizeof reason),
-                     CK_ERR_INTERNAL);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason),
+        CK_ERR_INTERNAL);
     plugin_host_close(h);
 }
 
@@ -426,6 +425,52 @@ test_ctor_writes_tmp(void **state)
     check_load("ctor_tmpfile", SYSCALL_KILL);
 }
 
+/* No certificate rests on an answer from a worker that failed afterwards: a
+ * module accepts a number, then crashes when asked for the validity (which
+ * the kiosk asks right before it signs); the number it accepted is no longer
+ * accepted, and the kiosk's last check before signing (app_issue) fails. */
+static void
+test_number_accepted_then_worker_fails(void **state)
+{
+    PluginHost *h;
+    char reason[256];
+    unsigned days = 0;
+
+    (void)state;
+    make_home("call_latecrash");
+    h = open_host();
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason), CK_OK);
+    assert_int_equal(n_refusals, 0);
+    /* The validity falls back to the manifest's (365 days), the bundle is refused... */
+    assert_int_equal(plugin_host_validity_days(h, "EST", CK_PLUGIN_MILITARY, &days), CK_OK);
+    assert_int_equal(days, 365);
+    assert_refused("call_latecrash", "crashed (SEGV)|" SYSCALL_KILL);
+    /* ...and the number the failed worker accepted does not pass any more. */
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason),
+        CK_ERR_INTERNAL);
+    plugin_host_close(h);
+}
+
+/* Not an attack: a module linked against libm loads and answers (the worker
+ * loads libm before its sandbox; nothing can be loaded after). */
+static void
+test_module_using_libm_works(void **state)
+{
+    PluginHost *h;
+    char reason[256];
+
+    (void)state;
+    make_home("call_libm");
+    h = open_host();
+    assert_int_equal(n_refusals, 0);
+    assert_int_equal(
+        plugin_host_validate_service_number(h, "EST", "12345678", reason, sizeof reason), CK_OK);
+    assert_int_equal(n_refusals, 0);
+    plugin_host_close(h);
+}
+
 /* A worker that cannot be started refuses its bundle with the path, not the kiosk. */
 static void
 test_missing_worker_refuses_bundle_only(void **state)
@@ -478,6 +523,8 @@ main(void)
         cmocka_unit_test(test_ctor_forks),
         cmocka_unit_test(test_ctor_execs),
         cmocka_unit_test(test_ctor_writes_tmp),
+        cmocka_unit_test(test_number_accepted_then_worker_fails),
+        cmocka_unit_test(test_module_using_libm_works),
         cmocka_unit_test(test_missing_worker_refuses_bundle_only),
     };
 

@@ -20,15 +20,17 @@
 #include "utf8.h"
 
 struct PluginClient {
-    pid_t pid;  /* 0 once reaped */
-    int sock;   /* -1 once closed */
-    char *who;  /* "bundle DIR (ID VERSION)" */
+    pid_t pid; /* 0 once reaped */
+    int sock;  /* -1 once closed */
+    char *who; /* "bundle DIR (ID VERSION)" */
     unsigned timeout_ms;
     unsigned waited_ms; /* the timeout of the exchange under way, for the message */
     unsigned fns;
     char name[PLUGIN_PROTO_INFO_BYTES];
     char version[PLUGIN_PROTO_INFO_BYTES];
     bool failed;
+    int64_t now; /* the clock and language the entry call sees */
+    char locale[16];
     void (*on_log)(void *ctx, CkPluginLogLevel level, const char *msg);
     void *ctx;
 };
@@ -449,7 +451,7 @@ out:
 }
 
 CkErr
-plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions *o,
+plugin_client_spawn(const Bundle *b, const char *who, const PluginClientOptions *o,
                     PluginClient **client_out)
 {
     const char *name, *path = o->worker_path ? o->worker_path : plugin_client_worker_path();
@@ -457,7 +459,6 @@ plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions 
     size_t len;
     char what[600];
     PluginClient *c;
-    PluginProtoIn in = {0};
     int fd;
     CkErr err;
 
@@ -471,21 +472,59 @@ plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions 
     }
     c->sock = -1;
     c->timeout_ms = o->timeout_ms ? o->timeout_ms : PLUGIN_CLIENT_TIMEOUT_MS;
+    c->now = o->now;
+    snprintf(c->locale, sizeof c->locale, "%s", o->locale ? o->locale : "en");
     c->on_log = o->on_log;
     c->ctx = o->ctx;
     if ((fd = module_memfd(name, data, len)) < 0) {
         err = ck_err(CK_ERR_IO, "%s: memfd: %s", what, strerror(errno));
-        goto out;
+        plugin_client_stop(c);
+        return err;
     }
     err = spawn(c, path, fd);
     close(fd);
-    if (err != CK_OK || (err = read_hello(c)) != CK_OK ||
-        (err = send_load(c, b, name, o->now, o->locale, &in)) != CK_OK ||
-        (err = check_loaded(c, b, what, &in)) != CK_OK)
-        goto out;
-out:
+    if (err != CK_OK) {
+        plugin_client_stop(c);
+        return err;
+    }
+    *client_out = c;
+    return CK_OK;
+}
+
+CkErr
+plugin_client_finish(PluginClient *c, const Bundle *b)
+{
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+    PluginProtoIn in = {0};
+    CkErr err;
+
+    if (!bundle_module(b, &name, &data, &len))
+        return ck_err(CK_ERR_USAGE, "%s: no module", c->who);
+    if ((err = read_hello(c)) == CK_OK &&
+        (err = send_load(c, b, name, c->now, c->locale, &in)) == CK_OK)
+        err = check_loaded(c, b, c->who, &in);
     plugin_proto_in_free(&in);
     if (err != CK_OK) {
+        int status;
+        c->failed = true;
+        reap(c, true, &status);
+    }
+    return err;
+}
+
+CkErr
+plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions *o,
+                    PluginClient **client_out)
+{
+    PluginClient *c;
+    CkErr err;
+
+    *client_out = NULL;
+    if ((err = plugin_client_spawn(b, who, o, &c)) != CK_OK)
+        return err;
+    if ((err = plugin_client_finish(c, b)) != CK_OK) {
         plugin_client_stop(c);
         return err;
     }
@@ -586,8 +625,8 @@ plugin_client_validate(PluginClient *c, int64_t now, const char *locale, const c
             plugin_proto_in_free(&in);
             return fail(c, PLUGIN_PROTO_MALFORMED, "a reason without NUL");
         }
-        if (utf8_check((const char *)r, (size_t)(nul - (const char *)r), len, false, NULL,
-                       NULL) != UTF8_OK) {
+        if (utf8_check((const char *)r, (size_t)(nul - (const char *)r), len, false, NULL, NULL) !=
+            UTF8_OK) {
             plugin_proto_in_free(&in);
             return fail(c, PLUGIN_PROTO_MALFORMED, "a reason that is not UTF-8 text");
         }

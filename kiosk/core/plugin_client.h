@@ -47,6 +47,14 @@ const char *plugin_client_worker_path(void);
 CkErr plugin_client_start(const Bundle *b, const char *who, const PluginClientOptions *o,
                           PluginClient **client_out);
 
+/* plugin_client_start in two halves, so that several workers can start at
+ * once: spawn returns as soon as the worker runs (its sandbox rising, the
+ * module not yet loaded); finish waits for it, loads and checks the module,
+ * failing as start does (the worker is then gone; stop the client). */
+CkErr plugin_client_spawn(const Bundle *b, const char *who, const PluginClientOptions *o,
+                          PluginClient **client_out);
+CkErr plugin_client_finish(PluginClient *c, const Bundle *b);
+
 /* Stops the worker (closes its socket, SIGKILL, reaps it) and frees. Accepts NULL. */
 void plugin_client_stop(PluginClient *c);
 
@@ -67,8 +75,8 @@ CkErr plugin_client_validate(PluginClient *c, int64_t now, const char *locale, c
                              CkPluginStatus *st_out, char *reason);
 CkErr plugin_client_must_certify(PluginClient *c, int64_t now, const char *locale,
                                  CkPluginCategory cat, CkPluginStatus *st_out, int *must_out);
-CkErr plugin_client_validity(PluginClient *c, int64_t now, const char *locale,
-                             CkPluginCategory cat, CkPluginStatus *st_out, uint32_t *days_out);
+CkErr plugin_client_validity(PluginClient *c, int64_t now, const char *locale, CkPluginCategory cat,
+                             CkPluginStatus *st_out, uint32_t *days_out);
 /* claims: PLUGIN_CLIENT_CLAIMS_CAP slots. */
 #define PLUGIN_CLIENT_CLAIMS_CAP 16
 CkErr plugin_client_claims(PluginClient *c, int64_t now, const char *locale, const char *number,

@@ -159,10 +159,11 @@ plugin_host_check_elf(const unsigned char *data, size_t len, const char *what)
     return CK_OK;
 }
 
-/* Starts the module's worker (plugin_client.c): the module's code runs only
- * there, sandboxed, never in this process. */
+/* Spawns the module's worker (plugin_client.c): the module's code runs only
+ * there, sandboxed, never in this process. finish_modules() completes the
+ * load once every bundle is read, so the workers start side by side. */
 static CkErr
-load_module(Loaded *l, const char *who)
+spawn_module(Loaded *l, const char *who)
 {
     const PluginHost *h = l->owner;
     const char *name;
@@ -181,10 +182,39 @@ load_module(Loaded *l, const char *who)
     snprintf(what, sizeof what, "%s: module %s", who, name);
     if (plugin_host_check_elf(data, len, what) != CK_OK)
         return CK_ERR_REFUSED;
-    if (plugin_client_start(l->bundle, who, &co, &l->client) != CK_OK)
+    if (plugin_client_spawn(l->bundle, who, &co, &l->client) != CK_OK)
         return CK_ERR_REFUSED;
-    l->has_module = true;
     return CK_OK;
+}
+
+/* Waits for each spawned worker to load its module; a bundle whose module
+ * or worker fails is refused and dropped. Then reports every bundle loaded. */
+static CkErr
+finish_modules(PluginHost *h)
+{
+    const PluginHostOptions *o = h->opts;
+    CkErr err = CK_OK;
+    size_t i = 0;
+
+    while (i < h->n_loaded && err == CK_OK) {
+        Loaded *l = h->loaded[i];
+        char reason[700];
+        if (l->client == NULL || plugin_client_finish(l->client, l->bundle) == CK_OK) {
+            l->has_module = l->client != NULL;
+            i++;
+            continue;
+        }
+        snprintf(reason, sizeof reason, "%s", ck_err_detail());
+        plugin_client_stop(l->client);
+        err = refuse(h, bundle_dir(l->bundle), bundle_id(l->bundle), CK_ERR_REFUSED, reason);
+        bundle_free(l->bundle);
+        free(l);
+        memmove(h->loaded + i, h->loaded + i + 1, (h->n_loaded - i - 1) * sizeof *h->loaded);
+        h->n_loaded--;
+    }
+    for (i = 0; i < h->n_loaded && err == CK_OK && o->on_loaded != NULL; i++)
+        o->on_loaded(o->ctx, h->loaded[i]->bundle, h->loaded[i]->has_module);
+    return err;
 }
 
 /* ---- discovery ---- */
@@ -229,13 +259,23 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
             return err;
         }
     }
+    if (o->refuse_drafts && bundle_draft(b)) {
+        char reason[800];
+        snprintf(reason, sizeof reason,
+                 "%s: draft content (no \"review\" by an authority in the manifest); this kiosk "
+                 "shows drafts only with \"allow_draft_content\": true in its config.json",
+                 who);
+        err = refuse(h, dir, bundle_id(b), CK_ERR_REFUSED, reason);
+        bundle_free(b);
+        return err;
+    }
     if ((l = calloc(1, sizeof *l)) == NULL) {
         bundle_free(b);
         return ck_err(CK_ERR_NOMEM, "out of memory");
     }
     l->bundle = b;
     l->owner = h;
-    if ((err = load_module(l, who)) != CK_OK) {
+    if ((err = spawn_module(l, who)) != CK_OK) {
         char reason[512];
         snprintf(reason, sizeof reason, "%s", ck_err_detail());
         err = refuse(h, dir, bundle_id(b), err, reason);
@@ -263,8 +303,6 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
         h->loaded[h->n_loaded] = l;
     }
     h->n_loaded++;
-    if (o->on_loaded != NULL)
-        o->on_loaded(o->ctx, b, l->has_module);
     return CK_OK;
 }
 
@@ -329,6 +367,8 @@ plugin_host_open(const PluginHostOptions *opts, PluginHost **host_out)
         err = scan_dir(h, opts->dirs[i], seen);
     for (size_t i = 0; opts->bundles != NULL && opts->bundles[i] != NULL && err == CK_OK; i++)
         err = try_bundle(h, opts->bundles[i], seen);
+    if (err == CK_OK)
+        err = finish_modules(h);
     if (err != CK_OK)
         goto out;
     if (seen != NULL && opts->record_seen) {
@@ -591,8 +631,7 @@ loaded_must(PluginHost *h, Loaded *l, CkPluginCategory cat)
     int must = 0;
 
     if (l->client != NULL && (plugin_client_functions(l->client) & PLUGIN_PROTO_FN_MUST)) {
-        if (plugin_client_must_certify(l->client, clock_now(), h->locale, cat, &st, &must) !=
-            CK_OK)
+        if (plugin_client_must_certify(l->client, clock_now(), h->locale, cat, &st, &must) != CK_OK)
             refuse_running(h, l);
         else if (st == CK_PLUGIN_OK)
             return must != 0;
@@ -609,8 +648,8 @@ plugin_host_must_certify(PluginHost *h, const char *nation, CkPluginCategory cat
     *must_out = false;
     if (nat == NULL && base == NULL)
         return ck_err(CK_ERR_NOT_FOUND, "no bundle applies to %s", nation ? nation : "anyone");
-    *must_out = (base != NULL && loaded_must(h, base, cat)) ||
-                (nat != NULL && loaded_must(h, nat, cat));
+    *must_out =
+        (base != NULL && loaded_must(h, base, cat)) || (nat != NULL && loaded_must(h, nat, cat));
     return CK_OK;
 }
 

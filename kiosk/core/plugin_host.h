@@ -71,6 +71,9 @@ typedef struct PluginHostOptions {
     const char *worker_path;
     /* Per-call timeout of a worker in ms; 0: PLUGIN_CLIENT_TIMEOUT_MS (250). */
     unsigned timeout_ms;
+    /* Refuse draft bundles (bundle_draft()): a deployed kiosk does, unless its
+     * config allows draft content; the DEMO kiosk and `certctl plugin` do not. */
+    bool refuse_drafts;
 } PluginHostOptions;
 
 /* Finds and loads every bundle. Per-bundle failures are refusals, not
@@ -111,17 +114,17 @@ const char *plugin_host_category_name(CkPluginCategory cat);
  * can) written to reason (at least CK_PLUGIN_REASON_MIN bytes) if not;
  * CK_ERR_NOT_FOUND if neither the nation nor the baseline has a rule. The
  * number is personal data: it is never logged, not even in the detail. */
-CkErr plugin_host_validate_service_number(PluginHost *host, const char *nation,
-                                          const char *number, char *reason, size_t reason_len);
+CkErr plugin_host_validate_service_number(PluginHost *host, const char *nation, const char *number,
+                                          char *reason, size_t reason_len);
 
 /* Whether category must certify for nation (see the combination above).
  * CK_ERR_NOT_FOUND if no bundle applies. */
-CkErr plugin_host_must_certify(PluginHost *host, const char *nation,
-                               CkPluginCategory category, bool *must_out);
+CkErr plugin_host_must_certify(PluginHost *host, const char *nation, CkPluginCategory category,
+                               bool *must_out);
 
 /* Days a certificate for category of nation stays valid. */
-CkErr plugin_host_validity_days(PluginHost *host, const char *nation,
-                                CkPluginCategory category, unsigned *days_out);
+CkErr plugin_host_validity_days(PluginHost *host, const char *nation, CkPluginCategory category,
+                                unsigned *days_out);
 
 /* The quiz pass mark in percent for nation. */
 CkErr plugin_host_pass_mark(const PluginHost *host, const char *nation, unsigned *percent_out);

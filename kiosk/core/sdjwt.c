@@ -30,7 +30,9 @@ struct SdJwt {
     Digest digest[SDJWT_MAX_DISCLOSURES];
     bool used[SDJWT_MAX_DISCLOSURES];
     size_t n_seen;
-    Digest seen[SDJWT_MAX_DIGESTS];
+    /* Every digest met so far: pointers into the payload and the disclosures,
+     * which live as long as the SdJwt. */
+    const char *seen[SDJWT_MAX_DIGESTS];
 };
 
 static void
@@ -228,7 +230,7 @@ see_digest(SdJwt *sd, const char *digest)
         return ck_err(CK_ERR_TOO_LARGE, "more than %d digests", SDJWT_MAX_DIGESTS);
     if (strlen(digest) != SDJWT_DIGEST_LEN)
         return ck_err(CK_ERR_FORMAT, "a digest is not a base64url SHA-256");
-    memcpy(sd->seen[sd->n_seen++], digest, sizeof(Digest));
+    sd->seen[sd->n_seen++] = digest;
     return CK_OK;
 }
 
@@ -255,7 +257,7 @@ process_object(SdJwt *sd, const json_t *in, int parent, const char *path, bool t
 {
     const json_t *sds = NULL, *v;
     const char *key;
-    char sub[SDJWT_PATH_MAX];
+    char sub[SDJWT_PATH_MAX] = "";
     json_t *pv;
     CkErr err;
 
@@ -270,7 +272,9 @@ process_object(SdJwt *sd, const json_t *in, int parent, const char *path, bool t
         if (strcmp(key, "...") == 0)
             return ck_err(CK_ERR_FORMAT, "\"...\" outside an array element at %s",
                           path[0] ? path : "top level");
-        join_path(sub, path, key);
+        /* Only containers can hold digests: a path is built for them alone. */
+        if (json_is_object(v) || json_is_array(v))
+            join_path(sub, path, key);
         if ((err = process(sd, v, parent, sub, false, &pv)) != CK_OK)
             return err;
         if (json_object_set_new(obj, key, pv) != 0)

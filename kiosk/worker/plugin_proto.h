@@ -43,12 +43,12 @@ typedef enum PluginProtoType {
 } PluginProtoType;
 
 /* HELLO flags: which layers of the sandbox are in place. */
-#define PLUGIN_PROTO_SB_UID 0x01      /* started as root and switched to an unprivileged uid */
-#define PLUGIN_PROTO_SB_USERNS 0x02   /* a new user namespace */
-#define PLUGIN_PROTO_SB_NETNS 0x04    /* a new network namespace */
+#define PLUGIN_PROTO_SB_UID 0x01       /* started as root and switched to an unprivileged uid */
+#define PLUGIN_PROTO_SB_USERNS 0x02    /* a new user namespace */
+#define PLUGIN_PROTO_SB_NETNS 0x04     /* a new network namespace */
 #define PLUGIN_PROTO_SB_RLIMIT_AS 0x08 /* an address-space limit (not under AddressSanitizer) */
-#define PLUGIN_PROTO_SB_LANDLOCK 0x10 /* Landlock denies every file system access */
-#define PLUGIN_PROTO_SB_SECCOMP 0x20  /* the seccomp allow-list is loaded */
+#define PLUGIN_PROTO_SB_LANDLOCK 0x10  /* Landlock denies every file system access */
+#define PLUGIN_PROTO_SB_SECCOMP 0x20   /* the seccomp allow-list is loaded */
 
 /* LOAD reply stages: how far loading got. */
 typedef enum PluginProtoStage {

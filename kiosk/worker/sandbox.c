@@ -43,11 +43,11 @@
 
 /* Landlock rights newer than Debian 12's kernel headers (ABI 2), by ABI. */
 #define SB_LL_FS_ABI1 ((UINT64_C(1) << 13) - 1)
-#define SB_LL_FS_REFER (UINT64_C(1) << 13)    /* ABI 2 */
-#define SB_LL_FS_TRUNCATE (UINT64_C(1) << 14) /* ABI 3 */
+#define SB_LL_FS_REFER (UINT64_C(1) << 13)     /* ABI 2 */
+#define SB_LL_FS_TRUNCATE (UINT64_C(1) << 14)  /* ABI 3 */
 #define SB_LL_FS_IOCTL_DEV (UINT64_C(1) << 15) /* ABI 5 */
-#define SB_LL_NET_TCP (UINT64_C(3))           /* ABI 4: bind and connect */
-#define SB_LL_SCOPE_ALL (UINT64_C(3))         /* ABI 6: abstract unix sockets, signals */
+#define SB_LL_NET_TCP (UINT64_C(3))            /* ABI 4: bind and connect */
+#define SB_LL_SCOPE_ALL (UINT64_C(3))          /* ABI 6: abstract unix sockets, signals */
 
 /* The limits: enough for libc, the loader and a module that checks numbers. */
 #define SB_AS_BYTES (512u * 1024 * 1024)
@@ -109,8 +109,12 @@ set_limits(SandboxReport *r)
         int resource;
         rlim_t value;
     } limits[] = {
-        {RLIMIT_CPU, SB_CPU_SECONDS}, {RLIMIT_NPROC, 0}, {RLIMIT_NOFILE, SB_NOFILE},
-        {RLIMIT_FSIZE, 0},            {RLIMIT_CORE, 0},  {RLIMIT_MEMLOCK, 0},
+        {RLIMIT_CPU, SB_CPU_SECONDS},
+        {RLIMIT_NPROC, 0},
+        {RLIMIT_NOFILE, SB_NOFILE},
+        {RLIMIT_FSIZE, 0},
+        {RLIMIT_CORE, 0},
+        {RLIMIT_MEMLOCK, 0},
         {RLIMIT_MSGQUEUE, 0},
     };
 
@@ -186,16 +190,20 @@ static int
 load_filter(void)
 {
     static const int allowed[] = {
-        SCMP_SYS(read),         SCMP_SYS(pread64),       SCMP_SYS(close),
-        SCMP_SYS(fstat),        SCMP_SYS(newfstatat),    SCMP_SYS(lseek),
-        SCMP_SYS(mmap),         SCMP_SYS(munmap),        SCMP_SYS(mprotect),
-        SCMP_SYS(mremap),       SCMP_SYS(madvise),       SCMP_SYS(brk),
-        SCMP_SYS(futex),        SCMP_SYS(exit),          SCMP_SYS(exit_group),
-        SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(clock_gettime),
-        SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),  SCMP_SYS(getrandom),
-        SCMP_SYS(sched_yield),  SCMP_SYS(getpid),        SCMP_SYS(gettid),
-        SCMP_SYS(getppid),
-        SCMP_SYS(restart_syscall), SCMP_SYS(seccomp),
+        SCMP_SYS(read),           SCMP_SYS(pread64),
+        SCMP_SYS(close),          SCMP_SYS(fstat),
+        SCMP_SYS(newfstatat),     SCMP_SYS(lseek),
+        SCMP_SYS(mmap),           SCMP_SYS(munmap),
+        SCMP_SYS(mprotect),       SCMP_SYS(mremap),
+        SCMP_SYS(madvise),        SCMP_SYS(brk),
+        SCMP_SYS(futex),          SCMP_SYS(exit),
+        SCMP_SYS(exit_group),     SCMP_SYS(rt_sigreturn),
+        SCMP_SYS(rt_sigprocmask), SCMP_SYS(clock_gettime),
+        SCMP_SYS(clock_getres),   SCMP_SYS(gettimeofday),
+        SCMP_SYS(getrandom),      SCMP_SYS(sched_yield),
+        SCMP_SYS(getpid),         SCMP_SYS(gettid),
+        SCMP_SYS(getppid),        SCMP_SYS(restart_syscall),
+        SCMP_SYS(seccomp),
     };
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     int rc = 0;

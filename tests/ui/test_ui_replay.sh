@@ -16,6 +16,14 @@
 #                           disclosures), <= 1000 bytes, 7 px modules at 1280x800
 #                           and 8 px at 1920x1080; certctl verify accepts it
 #   # expect-attempts N     ... and its evidence records N quiz attempts
+#   # expect-clauses IDS    ... and its evidence lists exactly these clauses
+#                           ("<bundle_id>#<id>", comma-separated, in order)
+#   # expect-choice-orders N  ... and records the order the choices of N questions
+#                           were shown in (each a permutation of its choices)
+#   # qr-discloses CODE JSON  the bundle plugins/CODE re-signed (demo publisher key) with
+#                           rules.qr_discloses = JSON before the replay; with
+#                           expect-issued, the QR then discloses those claims and
+#                           withholds the rest (size and module checks skipped)
 #   # expect-not-issued     no new cert.issued entry
 #   # expect-exit N         the kiosk exits with status N (the admin stopped it:
 #                           3 restart, 4 maintenance); otherwise it must exit 0
@@ -104,6 +112,16 @@ if [ -n "$config" ]; then
         "$home/config.json" "$config"
 fi
 
+qr_rule="$(sed -n 's/^# qr-discloses //p' "$script")"
+if [ -n "$qr_rule" ]; then
+    code="${qr_rule%% *}"
+    python3 -c 'import json,sys; p=sys.argv[1]; m=json.load(open(p)); m["rules"]["qr_discloses"]=json.loads(sys.argv[2]); json.dump(m, open(p, "w"), indent=2)' \
+        "$home/plugins/$code/manifest.json" "${qr_rule#* }"
+    certctl plugin sign --key "$CK_BIN/demo-keys/demo-publisher-$code.key" \
+        --passphrase-file "$CK_BIN/demo-keys/demo-passphrase.txt" "$home/plugins/$code" >/dev/null ||
+        fail "$name: could not re-sign plugins/$code with qr_discloses"
+fi
+
 runner=(certkiosk)
 if grep -q '^# full-disk$' "$script"; then
     # The disk fills once the kiosk has started: find how many writes its
@@ -160,8 +178,18 @@ if grep -q '^# expect-issued$' "$script"; then
     want="${jws%%~*}~"
     # An ordinary QR decoder reads it from the screen.
     qr="$(zbarimg --raw -q "$out/certificate.png" 2>/dev/null)" || fail "$name: zbarimg read no QR code"
+    if [ -n "$qr_rule" ]; then
+        # The bundle lets the QR disclose more: the same issuer-signed JWT, plus
+        # exactly the disclosures the rule names (and the ones they sit in).
+        [ "${qr%%~*}~" = "$want" ] || fail "$name: the QR code is not a presentation of the stored certificate"
+        want="$qr"
+        shown="$(certctl show - <<<"$qr")" || fail "$name: certctl show refused the QR"
+        while read -r line; do
+            grep -qF -- "$line" <<<"$shown" || fail "$name: show does not say \"$line\": $shown"
+        done < <(sed -n 's/^# expect-qr-shows //p' "$script")
+    fi
     [ "$qr" = "$want" ] || fail "$name: the QR code is not the presentation of the stored certificate"
-    [ "${#qr}" -le 1000 ] || fail "$name: the QR holds ${#qr} bytes, more than 1000"
+    [ -n "$qr_rule" ] || [ "${#qr}" -le 1000 ] || fail "$name: the QR holds ${#qr} bytes, more than 1000"
     # ... and after what a phone's camera does to it: half the size, a blur,
     # a 5 degree tilt, JPEG at quality 50.
     convert "$out/certificate.png" -resize 50% -gaussian-blur 0x1 -background white -rotate 5 \
@@ -171,18 +199,31 @@ if grep -q '^# expect-issued$' "$script"; then
     certctl trust export --home "$home" --out "$tmp/trust.jwks" >/dev/null
     verified="$(certctl verify --trust "$tmp/trust.jwks" <<<"$qr")" || fail "$name: certctl verify refused the QR's presentation"
     grep -qF "[presentation: claims withheld]" <<<"$verified" || fail "$name: verify does not call the QR a presentation: $verified"
-    shown="$(certctl show - <<<"$qr")" || fail "$name: certctl show refused the QR"
-    grep -qE '^  withheld +serviceNumber, rank, unit, operation, evidence' <<<"$shown" ||
-        fail "$name: show does not list the withheld claims: $shown"
-    # Scannable from the screen: at least 7 px a module at 1280x800, 8 px at 1920x1080.
-    min=8
-    [ "${size#*x}" -ge 1080 ] || min=7
-    px="$(awk -F'\t' '$1=="qr" {print $8}' "$out/certificate.tsv")"
-    [ "${px:-0}" -ge "$min" ] || fail "$name: the QR code has ${px:-0} px a module at $size, expected >= $min"
+    if [ -z "$qr_rule" ]; then
+        shown="$(certctl show - <<<"$qr")" || fail "$name: certctl show refused the QR"
+        grep -qE '^  withheld +serviceNumber, rank, unit, operation, evidence' <<<"$shown" ||
+            fail "$name: show does not list the withheld claims: $shown"
+        # Scannable from the screen: at least 7 px a module at 1280x800, 8 px at 1920x1080.
+        min=8
+        [ "${size#*x}" -ge 1080 ] || min=7
+        px="$(awk -F'\t' '$1=="qr" {print $8}' "$out/certificate.tsv")"
+        [ "${px:-0}" -ge "$min" ] || fail "$name: the QR code has ${px:-0} px a module at $size, expected >= $min"
+    fi
     attempts="$(sed -n 's/^# expect-attempts \([0-9]*\)$/\1/p' "$script")"
     if [ -n "$attempts" ]; then
         got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; print([x for x in e if x["type"]=="QuizResult"][0]["attempts"])')"
         [ "$got" = "$attempts" ] || fail "$name: the certificate records $got quiz attempts, expected $attempts"
+    fi
+    clauses="$(sed -n 's/^# expect-clauses //p' "$script")"
+    if [ -n "$clauses" ]; then
+        got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; print(",".join(c.split(":")[-1] for x in e if x["type"]=="CodeOfConductAcknowledgement" for c in x["clauses"]))')"
+        [ "$got" = "$clauses" ] || fail "$name: the certificate records clauses $got, expected $clauses"
+    fi
+    orders="$(sed -n 's/^# expect-choice-orders \([0-9]*\)$/\1/p' "$script")"
+    if [ -n "$orders" ]; then
+        got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; o=[x for x in e if x["type"]=="QuizResult"][0]["choiceOrder"]; assert all(sorted(q["order"])==list(range(len(q["order"]))) and len(q["order"])>=3 for q in o); print(len(o))')" ||
+            fail "$name: the choice orders are not permutations of 3 or more choices"
+        [ "$got" = "$orders" ] || fail "$name: the certificate records $got choice orders, expected $orders"
     fi
 fi
 if grep -q '^# expect-not-issued$' "$script"; then
