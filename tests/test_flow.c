@@ -94,10 +94,12 @@ fake_validity(void *ctx, const FlowBundle *b, FlowCategory c, uint32_t *days)
     return FLOW_CHECK_OK;
 }
 
+static unsigned fake_pass = 80;
+
 static unsigned
 fake_pass_mark(void *ctx, const FlowBundle *b)
 {
-    return 80;
+    return fake_pass;
 }
 
 static const char *
@@ -265,6 +267,11 @@ to_nation_done(Flow *f, int nation, FlowCategory cat)
     assert_int_equal(screen(f), FLOW_SCREEN_PRIVACY);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_REQUIRED);
+    /* "I have read" only after the notice was shown to its end (issue 14). */
+    assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_NOT_READ);
+    assert_false(flow_view(f)->privacy_ack);
+    assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_int_equal(screen(f), FLOW_SCREEN_NATION);
@@ -330,7 +337,7 @@ confirm_training(Flow *f)
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
     assert_int_equal(type_text(f, "2025-02-30"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_INVALID);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_DAY);
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
     assert_int_equal(type_text(f, "2025-11-20"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
@@ -470,6 +477,47 @@ test_sections_not_shown_to_the_end_block_signing(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: "2026-13-45" got "write as YYYY-MM-DD"; now the message names
+ * what does not exist, and a full field names its limit. */
+static void
+test_impossible_date_and_full_field_say_what_is_wrong(void **state)
+{
+    Flow *f = new_flow();
+
+    to_conduct(f);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_TRAINING_CONFIRM);
+    assert_int_equal(send(f, FLOW_EV_TRAINING_CONFIRM, 0), CK_OK);
+    assert_int_equal(type_text(f, "2026-13-45"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_MONTH);
+    assert_int_equal(flow_view(f)->error_number, 13);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.date_bad_month");
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2025-02-29"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_DATE_BAD_DAY);
+    assert_int_equal(flow_view(f)->error_number, 29);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    assert_int_equal(type_text(f, "2024-02-29"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    flow_destroy(f);
+
+    f = new_flow();
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_RANK), CK_OK);
+    for (int i = 0; i < 32; i++)
+        assert_int_equal(type_text(f, "x"), CK_OK);
+    assert_int_equal(type_text(f, "x"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
+    assert_int_equal(flow_view(f)->error_number, 32);
+    flow_destroy(f);
+}
+
 static void
 test_unticked_clause_blocks_signing(void **state)
 {
@@ -556,6 +604,30 @@ test_issuer_failure_shows_error_and_no_certificate(void **state)
     assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_ISSUE_FAILED);
     assert_string_equal(flow_msg_id(flow_view(f)->error), "error.issue_failed");
+    flow_destroy(f);
+}
+
+/* Issue 14: a pass with a wrong answer said nothing of it; now the result
+ * names the section (and its bundle: NATO or the nation) it came from. */
+static void
+test_pass_with_a_wrong_answer_names_its_section(void **state)
+{
+    Flow *f;
+
+    fake_pass = 60;
+    f = new_flow();
+    to_conduct(f);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, "q2");
+    fake_pass = 80;
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ_RESULT);
+    assert_true(flow_view(f)->quiz_passed);
+    assert_int_equal(flow_view(f)->quiz_score, 2);
+    assert_int_equal(flow_view(f)->n_missed_sections, 1);
+    assert_string_equal(flow_view(f)->missed_sections[0]->id, "reporting");
+    assert_non_null(flow_view(f)->missed_bundles[0]);
+    assert_non_null(flow_view(f)->missed_bundles[0]->nation);
     flow_destroy(f);
 }
 
@@ -879,6 +951,49 @@ test_admin_lockout_after_five_failures_survives_restart(void **state)
     flow_destroy(f);
 }
 
+/* Issue 11: 5 failures lock for 1 min, each further one for twice as long;
+ * the view counts down; only the right PIN resets the count. */
+static void
+test_admin_lockout_grows_and_counts_down(void **state)
+{
+    Flow *f = new_flow();
+
+    assert_int_equal(flow_admin_lockout_s(4), 0);
+    assert_int_equal(flow_admin_lockout_s(5), 60);
+    assert_int_equal(flow_admin_lockout_s(6), 120);
+    assert_int_equal(flow_admin_lockout_s(7), 240);
+    assert_int_equal(flow_admin_lockout_s(40), FLOW_ADMIN_LOCKOUT_MAX_S);
+    assert_int_equal(flow_admin_lockout_s(4000000), FLOW_ADMIN_LOCKOUT_MAX_S);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    for (int i = 0; i < 5; i++)
+        admin_pin(f, "000000");
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 60);
+    tick(f, 1000);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 59);
+    tick(f, 58000);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 1);
+    tick(f, 1000);
+    assert_false(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 0);
+    /* one try, and a wrong one locks at once for twice as long */
+    if (flow_view(f)->idle_warning)
+        assert_int_equal(send(f, FLOW_EV_MORE_TIME, 0), CK_OK);
+    if (screen(f) != FLOW_SCREEN_ADMIN_PIN)
+        assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "000000");
+    assert_true(flow_view(f)->admin_locked);
+    assert_int_equal(flow_view(f)->admin_lock_seconds_left, 120);
+    assert_int_equal(flow_view(f)->admin_failures, 6);
+    flow_destroy(f);
+    /* the lock and its time survive a restart */
+    f = new_flow();
+    assert_true(flow_view(f)->admin_locked);
+    tick(f, 0);
+    assert_true(flow_view(f)->admin_lock_seconds_left > 100);
+    flow_destroy(f);
+}
+
 static void
 test_admin_login_exit_and_quit_are_logged(void **state)
 {
@@ -1010,6 +1125,8 @@ main(void)
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),
+        cmocka_unit_test_setup(test_pass_with_a_wrong_answer_names_its_section, setup),
+        cmocka_unit_test_setup(test_impossible_date_and_full_field_say_what_is_wrong, setup),
         cmocka_unit_test_setup(test_unticked_clause_blocks_signing, setup),
         cmocka_unit_test_setup(test_tap_is_not_a_signature, setup),
         cmocka_unit_test_setup(test_issuer_failure_shows_error_and_no_certificate, setup),
@@ -1024,6 +1141,7 @@ main(void)
         cmocka_unit_test_setup(test_admin_login_exit_and_quit_are_logged, setup),
         cmocka_unit_test_setup(test_admin_stop_needs_confirmation, setup),
         cmocka_unit_test_setup(test_tampered_lock_file_keeps_admin_locked, setup),
+        cmocka_unit_test_setup(test_admin_lockout_grows_and_counts_down, setup),
         cmocka_unit_test_setup(test_incomplete_config_is_refused, setup),
         cmocka_unit_test(test_every_message_has_an_id_in_the_english_strings),
     };

@@ -70,6 +70,7 @@ flow_clear_person(Flow *f)
     f->nation_index = -1;
     f->category = FLOW_CATEGORY_NONE;
     f->privacy_ack = false;
+    f->privacy_read = false;
     f->focus = FLOW_FIELD_NONE;
     f->n_slots = 0;
     memset(f->langs_shown, 0, sizeof f->langs_shown);
@@ -416,8 +417,10 @@ on_text(Flow *f, const char *text)
         return CK_ERR_USAGE;
     err = session_field_append(f->session, sf, text, strlen(text));
     ck_err_clear();
-    if (err == CK_ERR_TOO_LARGE)
+    if (err == CK_ERR_TOO_LARGE) {
+        f->error_number = (unsigned)session_field_max_chars(sf);
         return flow_refuse(f, FLOW_MSG_TEXT_TOO_LONG);
+    }
     if (err != CK_OK)
         return flow_refuse(f, FLOW_MSG_TEXT_INVALID);
     return CK_OK;
@@ -561,6 +564,10 @@ dispatch(Flow *f, const FlowEvent *ev)
     case FLOW_EV_PRIVACY_ACK:
         if (f->screen != FLOW_SCREEN_PRIVACY)
             return CK_ERR_USAGE;
+        /* "I have read" only once the notice was shown to its end, as the
+         * conduct sections are. */
+        if (!f->privacy_ack && !f->privacy_read)
+            return flow_refuse(f, FLOW_MSG_PRIVACY_NOT_READ);
         f->privacy_ack = !f->privacy_ack;
         return CK_OK;
     case FLOW_EV_SELECT_NATION:
@@ -580,6 +587,10 @@ dispatch(Flow *f, const FlowEvent *ev)
         f->category = (FlowCategory)ev->index;
         return CK_OK;
     case FLOW_EV_SECTION_END:
+        if (f->screen == FLOW_SCREEN_PRIVACY) {
+            f->privacy_read = true;
+            return CK_OK;
+        }
         if (f->screen != FLOW_SCREEN_CONDUCT)
             return f->screen == FLOW_SCREEN_TRAINING ? CK_OK : CK_ERR_USAGE;
         if (f->reviewing)
@@ -672,6 +683,7 @@ flow_handle(Flow *flow, const FlowEvent *ev)
     if (ev->type != FLOW_EV_SIG_POINT) { /* a stroke keeps the message it began with */
         flow->error = FLOW_MSG_NONE;
         flow->error_detail[0] = '\0';
+        flow->error_number = 0;
     }
     err = dispatch(flow, ev);
     if (err != CK_ERR_USAGE)

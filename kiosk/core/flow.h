@@ -17,7 +17,8 @@
  *
  * Screens, in order (→ means FLOW_EV_NEXT once the screen's condition holds):
  *   ATTRACT   language, text size, contrast; FLOW_EV_START →
- *   PRIVACY   privacy notice; FLOW_EV_PRIVACY_ACK ticks it →
+ *   PRIVACY   privacy notice; FLOW_EV_SECTION_END once it was shown to its end,
+ *             then FLOW_EV_PRIVACY_ACK ticks it (refused before) →
  *   NATION    a nation from the loaded national bundles or "other" (NATO
  *             baseline alone, ISO alpha-3 code typed in FLOW_FIELD_OTHER_NATION),
  *             and a category → (NOT_REQUIRED if that category need not certify)
@@ -66,7 +67,12 @@
 #define FLOW_MIN_WARNING_MS 20000u /* WCAG 2.2.1: at least 20 s to answer */
 #define FLOW_DEFAULT_PASS_MARK 80
 #define FLOW_ADMIN_MAX_FAILURES 5
-#define FLOW_ADMIN_LOCKOUT_S (15 * 60) /* after 5 failures; wall-clock seconds */
+/* The lock-out grows: the 5th wrong PIN in a row locks admin mode for 1 min,
+ * every further one (one try each time the lock runs out) for twice as long
+ * as the last, up to a day; only the right PIN resets the count. Wall-clock
+ * seconds; flow_admin_lockout_s() gives the time after n failures. */
+#define FLOW_ADMIN_LOCKOUT_S 60
+#define FLOW_ADMIN_LOCKOUT_MAX_S (24 * 3600)
 #define FLOW_MAX_QUESTIONS (2 * CONTENT_MAX_ITEMS)
 
 typedef struct Flow Flow;
@@ -142,6 +148,9 @@ typedef enum FlowMsg {
     FLOW_MSG_PIN_WRONG,
     FLOW_MSG_ADMIN_LOCKED,
     FLOW_MSG_ADMIN_UNAVAILABLE, /* no PIN configured, or the lock file cannot be written */
+    FLOW_MSG_DATE_BAD_MONTH,    /* YYYY-MM-DD with a month that does not exist (error_number) */
+    FLOW_MSG_DATE_BAD_DAY,      /* ... with a day that month does not have (error_number) */
+    FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -370,6 +379,9 @@ typedef struct FlowView {
      * language) or NULL */
     FlowMsg error;
     const char *error_detail;
+    /* the number the message names: the field's limit in characters
+     * (TEXT_TOO_LONG), the month or the day (DATE_BAD_MONTH, _DAY); 0 else */
+    unsigned error_number;
 
     /* NATION */
     const FlowBundle *const *nations;
@@ -384,6 +396,7 @@ typedef struct FlowView {
     size_t pin_length;
     const char *service_number_label; /* from the rules, or NULL: use the default message */
     bool privacy_ack;
+    bool privacy_read; /* the notice was shown to its end */
 
     /* CONDUCT / TRAINING / QUIZ: the governing bundle and content */
     const FlowBundle *bundle;         /* bundle of the item shown */
@@ -402,7 +415,9 @@ typedef struct FlowView {
     /* QUIZ_RESULT (and the evidence later) */
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
     bool quiz_passed;
-    const ContentSection *const *missed_sections; /* to revisit after a failure */
+    const ContentSection *const *missed_sections; /* of the wrong answers (to revisit after a
+                                                     failure; shown after a pass too) */
+    const FlowBundle *const *missed_bundles;      /* the bundle of each (NATO or the nation) */
     size_t n_missed_sections;
 
     /* TRAINING_CONFIRM */
@@ -430,10 +445,18 @@ typedef struct FlowView {
     FlowAdminStats stats;
     unsigned admin_failures;
     bool admin_locked;
+    /* while admin_locked: seconds until a PIN may be tried again (the live
+     * countdown); 0 when the lock file is unreadable (locked until fixed) */
+    uint32_t admin_lock_seconds_left;
     FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
     bool quit;              /* the admin stopped the kiosk: the UI exits */
     FlowStop stop;          /* how (with quit) */
 } FlowView;
+
+/* How long (seconds) admin mode stays locked after the failures-th wrong PIN
+ * in a row: 0 below FLOW_ADMIN_MAX_FAILURES, then 60, 120, 240, ... up to
+ * FLOW_ADMIN_LOCKOUT_MAX_S. */
+int64_t flow_admin_lockout_s(unsigned failures);
 
 /* Creates a flow on ATTRACT. The config is copied; what it points to is
  * borrowed and must outlive the flow. Reads the admin lock file (a missing

@@ -18,16 +18,26 @@ flow_admin_log(Flow *f, FlowAdminEvent ev)
         f->cfg.admin.log(f->cfg.admin.ctx, ev, f->lock.failures);
 }
 
+int64_t
+flow_admin_lockout_s(unsigned failures)
+{
+    int64_t s = FLOW_ADMIN_LOCKOUT_S;
+
+    if (failures < FLOW_ADMIN_MAX_FAILURES)
+        return 0;
+    for (unsigned n = FLOW_ADMIN_MAX_FAILURES; n < failures && s < FLOW_ADMIN_LOCKOUT_MAX_S; n++)
+        s *= 2;
+    return s < FLOW_ADMIN_LOCKOUT_MAX_S ? s : FLOW_ADMIN_LOCKOUT_MAX_S;
+}
+
+/* When the lock-out has run out the count stays: the next wrong PIN locks at
+ * once, for twice as long (an online guesser gets one try per lock-out). */
 bool
 flow_admin_locked(Flow *f)
 {
     if (f->lock.failures < FLOW_ADMIN_MAX_FAILURES)
         return false;
-    if (f->lock_broken || f->unix_s < f->lock.locked_until)
-        return true;
-    f->lock.failures = 0; /* the lock-out has run out: five more tries */
-    f->lock.locked_until = 0;
-    return false;
+    return f->lock_broken || f->unix_s < f->lock.locked_until;
 }
 
 CkErr
@@ -49,7 +59,7 @@ flow_on_admin_pin(Flow *f)
     counted = f->lock;
     counted.failures++;
     if (counted.failures >= FLOW_ADMIN_MAX_FAILURES)
-        counted.locked_until = f->unix_s + FLOW_ADMIN_LOCKOUT_S;
+        counted.locked_until = f->unix_s + flow_admin_lockout_s(counted.failures);
     if (adminlock_save(f->cfg.admin.lock_path, &counted) != CK_OK) {
         ck_err_clear();
         session_field_clear(f->session, SESSION_PIN);

@@ -42,6 +42,7 @@ struct Flow {
     int nation_index; /* -1 none, n_nations = other */
     FlowCategory category;
     bool privacy_ack;
+    bool privacy_read; /* the notice was shown to its end (FLOW_EV_SECTION_END) */
     FlowField focus;
     const FlowBundle *slots[FLOW_MAX_SLOTS];
     size_t n_slots;
@@ -70,6 +71,7 @@ struct Flow {
 
     FlowMsg error;
     char error_detail[256];
+    unsigned error_number; /* FlowView.error_number */
 
     /* admin */
     AdminLock lock;
@@ -80,6 +82,7 @@ struct Flow {
 
     /* view scratch: pointer arrays the view lends out */
     const ContentSection *missed_ptrs[FLOW_MAX_ITEMS];
+    const FlowBundle *missed_bundle_ptrs[FLOW_MAX_ITEMS];
     const ContentClause *clause_ptrs[FLOW_MAX_ITEMS];
     const FlowBundle *bundle_ptrs[FLOW_MAX_SLOTS];
 };

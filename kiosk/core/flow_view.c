@@ -25,6 +25,9 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_SECTION_NOT_SHOWN] = "error.section_not_shown",
     [FLOW_MSG_ANSWER_REQUIRED] = "error.answer_required",
     [FLOW_MSG_DATE_INVALID] = "error.date_invalid",
+    [FLOW_MSG_DATE_BAD_MONTH] = "error.date_bad_month",
+    [FLOW_MSG_DATE_BAD_DAY] = "error.date_bad_day",
+    [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -144,6 +147,7 @@ flow_view_build(Flow *f)
     v->can_sign = flow_can_sign(f);
     v->error = f->error;
     v->error_detail = f->error_detail[0] != '\0' ? f->error_detail : NULL;
+    v->error_number = f->error_number;
 
     v->nations = f->cfg.nations;
     v->n_nations = f->cfg.n_nations;
@@ -157,6 +161,7 @@ flow_view_build(Flow *f)
     v->fields[FLOW_FIELD_NONE] = "";
     v->pin_length = session_field_len(f->session, SESSION_PIN);
     v->privacy_ack = f->privacy_ack;
+    v->privacy_read = f->privacy_read;
     if (f->n_slots > 0)
         v->service_number_label =
             f->cfg.rules.service_number_label(f->cfg.rules.ctx, flow_governing(f), f->language);
@@ -205,12 +210,15 @@ flow_view_build(Flow *f)
     v->pass_mark_percent = f->pass_mark;
     v->quiz_attempts = f->quiz_attempts;
     v->quiz_passed = f->quiz_passed;
-    if (f->quiz_done && !f->quiz_passed) {
+    /* A pass with wrong answers shows which sections they came from too. */
+    if (f->quiz_done) {
         for (size_t r = 0; r < f->n_review; r++) {
             FlowItem it = f->sections[f->review[r]];
             f->missed_ptrs[r] = &flow_slot_content(f, it.slot)->sections[it.index];
+            f->missed_bundle_ptrs[r] = f->slots[it.slot];
         }
         v->missed_sections = f->missed_ptrs;
+        v->missed_bundles = f->missed_bundle_ptrs;
         v->n_missed_sections = f->n_review;
     }
     if (f->training_required) {
@@ -240,6 +248,12 @@ flow_view_build(Flow *f)
     v->admin_failures = f->lock.failures;
     v->admin_locked = f->lock.failures >= FLOW_ADMIN_MAX_FAILURES &&
                       (f->lock_broken || f->unix_s < f->lock.locked_until);
+    v->admin_lock_seconds_left =
+        v->admin_locked && !f->lock_broken
+            ? (uint32_t)(f->lock.locked_until - f->unix_s < UINT32_MAX
+                             ? f->lock.locked_until - f->unix_s
+                             : UINT32_MAX)
+            : 0;
     v->admin_confirm = f->stop_asked;
     v->quit = f->quit;
     v->stop = f->stop;

@@ -88,7 +88,7 @@ CkErr key_load_plain(const char *path, KeyKind kind, SecretKey **sk_out);
 
 /* Argon2id limits of the admin PIN hash: chosen so that one guess costs at
  * least 0.5 s on the kiosk (measured figure in the README). */
-#define KEY_PIN_OPSLIMIT 4ULL
+#define KEY_PIN_OPSLIMIT 6ULL
 #define KEY_PIN_MEMLIMIT ((size_t)256 << 20)
 
 /* What a passphrase hash protects. */

@@ -110,6 +110,7 @@ kiosk_tick(Kiosk *k)
     bool warn = v->idle_warning;
     uint32_t left = v->idle_seconds_left;
     unsigned wipes = v->wipe_count;
+    uint32_t lock_left = v->admin_lock_seconds_left;
     uint64_t now = kiosk_now(k);
     int64_t wall = clock_now();
     /* A replay's wall clock moves with the script but never past the real
@@ -121,7 +122,7 @@ kiosk_tick(Kiosk *k)
     flow_handle(k->flow, &ev);
     v = flow_view(k->flow);
     return v->screen != screen || v->idle_warning != warn || v->idle_seconds_left != left ||
-           v->wipe_count != wipes;
+           v->wipe_count != wipes || v->admin_lock_seconds_left != lock_left;
 }
 
 static uint64_t

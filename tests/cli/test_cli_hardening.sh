@@ -153,6 +153,26 @@ grep -q "^CERTKIOSK_PASSPHRASE=." environ.txt && fail "CERTKIOSK_PASSPHRASE stil
 CERTKIOSK_PASSPHRASE="a long enough test passphrase" certctl kiosk endorse --authority A \
     --home H --days 30 >/dev/null 2>err.txt || fail "endorse with CERTKIOSK_PASSPHRASE: $(cat err.txt)"
 
+# --- "Admin PIN: 4 digits allowed, 83 ms per guess": at least 6 digits (config can demand more),
+# --- hashed with Argon2id t=6, m=256 MiB unless this is a test build's test home ----------------
+for pin in 1234 12345 12345a 1234567890123; do
+    echo "$pin" >pin.txt
+    expect 2 "6 to 12 digits" certctl kiosk set-pin --home H --pin-file pin.txt
+done
+echo 246810 >pin.txt
+CERTKIOSK_TEST_FAST_KDF=0 certctl kiosk set-pin --home H --pin-file pin.txt >/dev/null 2>err.txt ||
+    fail "set-pin: $(cat err.txt)"
+grep -qF '$argon2id$v=19$m=262144,t=6,p=1$' H/config.json ||
+    fail "the PIN hash is not Argon2id t=6 m=256 MiB: $(grep hash H/config.json)"
+python3 - H/config.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["admin_pin_min_digits"] = 8
+json.dump(c, open(sys.argv[1], "w"))
+PY
+expect 2 "8 to 12 digits" certctl kiosk set-pin --home H --pin-file pin.txt
+echo 24681012 >pin.txt
+certctl kiosk set-pin --home H --pin-file pin.txt >/dev/null 2>err.txt || fail "8 digits: $(cat err.txt)"
+
 # --- "Terminal escapes": a presented certificate cannot repaint the terminal -----------------
 # A certificate signed by a genuine kiosk key whose name carries an escape sequence, a line
 # break that fakes a verdict, and a right-to-left override.

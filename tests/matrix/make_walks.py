@@ -14,13 +14,17 @@ CONDUCT_PAGES = 14
 TRAINING_PAGES = 13
 
 
+def wrong(a):
+    return 1 if a == 0 else 0
+
+
 def V(name, png=False):
     return f"variants {name}" + (" png 150 normal" if png else "")
 
 
 def intake(out, name, number, shots=True):
     out += ["expect screen attract", V("attract", shots), "tap @btn-start",
-            "expect screen privacy", V("privacy", shots), "tap @privacy-ack",
+            "expect screen privacy", V("privacy", shots), "scroll @privacy-text end", "tap @privacy-ack",
             "tap @btn-next", "expect screen nation", V("nation", shots)]
     if shots:
         out += ["tap @nation-other", "tap @field-other-nation", "keys \"SWE\"",
@@ -51,8 +55,9 @@ def walk_certify():
         out += ["expect screen training", V(f"training-{i + 1}", i == 0), "scroll @reading end",
                 "expect-widget @reading-status checked", "tap @btn-next"]
     for i, a in enumerate(NOR_ANSWERS):
-        pick = (a + 1) % 4 if i == 3 else a  # one wrong answer: still a pass
-        out += ["expect screen quiz", f"tap @choice-{pick}", V(f"quiz-{i + 1}", i == 0),
+        pick = wrong(a) if i == 3 else a  # one wrong answer: still a pass
+        out += ["expect screen quiz", f"reveal @choice-{pick}", f"tap @choice-{pick}",
+                V(f"quiz-{i + 1}", i == 0),
                 "tap @btn-next"]
     out += ["expect screen quiz_result", V("quiz-passed", True), "tap @btn-next",
             "expect screen training_confirm", V("training-confirm", True),
@@ -83,7 +88,8 @@ def walk_fail():
     for _ in range(TRAINING_PAGES):
         out += ["expect screen training", "scroll @reading end", "tap @btn-next"]
     for a in NOR_ANSWERS:
-        out += ["expect screen quiz", f"tap @choice-{(a + 1) % 4}", "tap @btn-next"]
+        out += ["expect screen quiz", f"reveal @choice-{wrong(a)}", f"tap @choice-{wrong(a)}",
+                "tap @btn-next"]
     out += ["expect screen quiz_result", V("quiz-failed", True), "tap @btn-next",
             "expect screen conduct", V("review-1", True), "tap @btn-cancel",
             "tap @btn-cancel-confirm", "expect screen attract"]
