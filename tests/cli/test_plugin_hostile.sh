@@ -82,6 +82,8 @@ est_prefix() {
     cat <<'EOF'
 expect screen attract
 tap @btn-start
+expect screen privacy
+scroll @privacy-text end
 tap @privacy-ack
 tap @btn-next
 expect screen nation
