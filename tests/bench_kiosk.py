@@ -21,6 +21,7 @@ env = dict(os.environ, SDL_VIDEODRIVER="dummy")
 
 NAV = """tap @lang-fr
 tap @btn-start
+scroll @privacy-text end
 tap @privacy-ack
 tap @btn-next
 tap @nation-USA

@@ -70,6 +70,7 @@ flow_clear_person(Flow *f)
     f->nation_index = -1;
     f->category = FLOW_CATEGORY_NONE;
     f->privacy_ack = false;
+    f->privacy_read = false;
     f->focus = FLOW_FIELD_NONE;
     f->n_slots = 0;
     memset(f->langs_shown, 0, sizeof f->langs_shown);
@@ -125,8 +126,15 @@ flow_build_lists(Flow *f)
             f->pages[f->n_pages++] = (FlowItem){(uint8_t)s, (uint16_t)i};
         for (size_t i = 0; i < c->n_questions && f->n_questions < FLOW_MAX_ITEMS; i++)
             f->questions[f->n_questions++] = (FlowItem){(uint8_t)s, (uint16_t)i};
-        for (size_t i = 0; i < c->n_clauses && f->n_clauses < FLOW_MAX_ITEMS; i++)
+        for (size_t i = 0; i < c->n_clauses && f->n_clauses < FLOW_MAX_ITEMS; i++) {
+            /* A clause the manifest marks for other categories is not this
+             * person's to attest (a contractor does not swear to the UCMJ). */
+            if (f->cfg.rules.clause_applies != NULL &&
+                !f->cfg.rules.clause_applies(f->cfg.rules.ctx, f->slots[s], c->clauses[i].id,
+                                             f->category))
+                continue;
             f->clauses[f->n_clauses++] = (FlowItem){(uint8_t)s, (uint16_t)i};
+        }
     }
     memset(f->shown, 0, sizeof f->shown);
     memset(f->ticked, 0, sizeof f->ticked);
@@ -416,8 +424,10 @@ on_text(Flow *f, const char *text)
         return CK_ERR_USAGE;
     err = session_field_append(f->session, sf, text, strlen(text));
     ck_err_clear();
-    if (err == CK_ERR_TOO_LARGE)
+    if (err == CK_ERR_TOO_LARGE) {
+        f->error_number = (unsigned)session_field_max_chars(sf);
         return flow_refuse(f, FLOW_MSG_TEXT_TOO_LONG);
+    }
     if (err != CK_OK)
         return flow_refuse(f, FLOW_MSG_TEXT_INVALID);
     return CK_OK;
@@ -561,6 +571,10 @@ dispatch(Flow *f, const FlowEvent *ev)
     case FLOW_EV_PRIVACY_ACK:
         if (f->screen != FLOW_SCREEN_PRIVACY)
             return CK_ERR_USAGE;
+        /* "I have read" only once the notice was shown to its end, as the
+         * conduct sections are. */
+        if (!f->privacy_ack && !f->privacy_read)
+            return flow_refuse(f, FLOW_MSG_PRIVACY_NOT_READ);
         f->privacy_ack = !f->privacy_ack;
         return CK_OK;
     case FLOW_EV_SELECT_NATION:
@@ -580,6 +594,10 @@ dispatch(Flow *f, const FlowEvent *ev)
         f->category = (FlowCategory)ev->index;
         return CK_OK;
     case FLOW_EV_SECTION_END:
+        if (f->screen == FLOW_SCREEN_PRIVACY) {
+            f->privacy_read = true;
+            return CK_OK;
+        }
         if (f->screen != FLOW_SCREEN_CONDUCT)
             return f->screen == FLOW_SCREEN_TRAINING ? CK_OK : CK_ERR_USAGE;
         if (f->reviewing)
@@ -592,10 +610,12 @@ dispatch(Flow *f, const FlowEvent *ev)
     case FLOW_EV_SCROLL:
         return is_reading(f->screen) ? CK_OK : CK_ERR_USAGE;
     case FLOW_EV_ANSWER:
+        /* index is the position shown; the session keeps the content index. */
         if (f->screen != FLOW_SCREEN_QUIZ || ev->index < 0 ||
             (size_t)ev->index >= flow_question_at(f, f->cur_question)->n_choices)
             return CK_ERR_USAGE;
-        return session_set_answer(f->session, f->cur_question, ev->index);
+        return session_set_answer(f->session, f->cur_question,
+                                  f->order[f->cur_question][ev->index]);
     case FLOW_EV_TRAINING_CONFIRM:
         if (f->screen != FLOW_SCREEN_TRAINING_CONFIRM)
             return CK_ERR_USAGE;
@@ -672,6 +692,7 @@ flow_handle(Flow *flow, const FlowEvent *ev)
     if (ev->type != FLOW_EV_SIG_POINT) { /* a stroke keeps the message it began with */
         flow->error = FLOW_MSG_NONE;
         flow->error_detail[0] = '\0';
+        flow->error_number = 0;
     }
     err = dispatch(flow, ev);
     if (err != CK_ERR_USAGE)
@@ -735,6 +756,12 @@ flow_create(const FlowConfig *config, Flow **flow_out)
     flow_view_build(f);
     *flow_out = f;
     return CK_OK;
+}
+
+void
+flow_set_quiz_seed(Flow *flow, uint64_t seed)
+{
+    flow->quiz_seed = seed;
 }
 
 void

@@ -104,6 +104,30 @@ flow_next_from_training_confirm(Flow *f)
     int64_t t;
 
     session_field_trim(f->session, SESSION_TRAINING_DATE);
+    /* A well-formed date that does not exist says what is wrong with it
+     * ("2026-13-45": there is no month 13), not only the format. */
+    if (session_field_len(f->session, SESSION_TRAINING_DATE) == 10 && date[4] == '-' &&
+        date[7] == '-') {
+        bool digits = true;
+        for (int i = 0; i < 10; i++)
+            digits = digits && (i == 4 || i == 7 || (date[i] >= '0' && date[i] <= '9'));
+        if (digits) {
+            static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            int year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+                       (date[3] - '0');
+            int month = (date[5] - '0') * 10 + (date[6] - '0');
+            int day = (date[8] - '0') * 10 + (date[9] - '0');
+            bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            if (month < 1 || month > 12) {
+                f->error_number = (unsigned)month;
+                return flow_refuse(f, FLOW_MSG_DATE_BAD_MONTH);
+            }
+            if (day < 1 || day > mdays[month - 1] || (month == 2 && day == 29 && !leap)) {
+                f->error_number = (unsigned)day;
+                return flow_refuse(f, FLOW_MSG_DATE_BAD_DAY);
+            }
+        }
+    }
     if (session_field_len(f->session, SESSION_TRAINING_DATE) != 10 ||
         clock_parse(date, &t) != CK_OK) {
         ck_err_clear();

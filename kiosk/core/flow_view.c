@@ -25,6 +25,9 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_SECTION_NOT_SHOWN] = "error.section_not_shown",
     [FLOW_MSG_ANSWER_REQUIRED] = "error.answer_required",
     [FLOW_MSG_DATE_INVALID] = "error.date_invalid",
+    [FLOW_MSG_DATE_BAD_MONTH] = "error.date_bad_month",
+    [FLOW_MSG_DATE_BAD_DAY] = "error.date_bad_day",
+    [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -144,6 +147,7 @@ flow_view_build(Flow *f)
     v->can_sign = flow_can_sign(f);
     v->error = f->error;
     v->error_detail = f->error_detail[0] != '\0' ? f->error_detail : NULL;
+    v->error_number = f->error_number;
 
     v->nations = f->cfg.nations;
     v->n_nations = f->cfg.n_nations;
@@ -157,6 +161,7 @@ flow_view_build(Flow *f)
     v->fields[FLOW_FIELD_NONE] = "";
     v->pin_length = session_field_len(f->session, SESSION_PIN);
     v->privacy_ack = f->privacy_ack;
+    v->privacy_read = f->privacy_read;
     if (f->n_slots > 0)
         v->service_number_label =
             f->cfg.rules.service_number_label(f->cfg.rules.ctx, flow_governing(f), f->language);
@@ -164,6 +169,9 @@ flow_view_build(Flow *f)
     if (f->n_slots > 0) {
         v->bundles = f->slots;
         v->n_bundles = f->n_slots;
+        for (size_t b = 0; b < f->n_slots; b++)
+            f->bundle_titles[b] = flow_slot_content(f, b)->title;
+        v->bundle_titles = f->bundle_titles;
         v->n_sections = f->reviewing ? f->n_review : f->n_sections;
         v->n_pages = f->n_pages;
         v->n_questions = f->n_questions;
@@ -184,7 +192,7 @@ flow_view_build(Flow *f)
         } else {
             it = f->questions[f->cur_question];
             v->question_index = f->cur_question;
-            v->selected_choice = session_answer(f->session, f->cur_question);
+            v->selected_choice = -1;
         }
         v->bundle = f->slots[it.slot];
         v->content = flow_slot_content(f, it.slot);
@@ -196,6 +204,21 @@ flow_view_build(Flow *f)
             v->page = &v->content->pages[it.index];
         else
             v->question = &v->content->questions[it.index];
+        v->draft_content = v->bundle->draft;
+    }
+    if (v->question != NULL) {
+        /* The choices in the order drawn for this attempt (flow_quiz.c). */
+        int answer = session_answer(f->session, f->cur_question);
+        v->n_choices = v->question->n_choices;
+        for (size_t k = 0; k < v->n_choices; k++) {
+            int ci = f->order[f->cur_question][k];
+            f->choice_ptrs[k] = v->question->choices[ci];
+            f->choice_ids[k] = ci;
+            if (ci == answer)
+                v->selected_choice = (int)k;
+        }
+        v->choices = f->choice_ptrs;
+        v->choice_ids = f->choice_ids;
     }
     if (f->screen != FLOW_SCREEN_QUIZ)
         v->selected_choice = -1;
@@ -205,12 +228,15 @@ flow_view_build(Flow *f)
     v->pass_mark_percent = f->pass_mark;
     v->quiz_attempts = f->quiz_attempts;
     v->quiz_passed = f->quiz_passed;
-    if (f->quiz_done && !f->quiz_passed) {
+    /* A pass with wrong answers shows which sections they came from too. */
+    if (f->quiz_done) {
         for (size_t r = 0; r < f->n_review; r++) {
             FlowItem it = f->sections[f->review[r]];
             f->missed_ptrs[r] = &flow_slot_content(f, it.slot)->sections[it.index];
+            f->missed_bundle_ptrs[r] = f->slots[it.slot];
         }
         v->missed_sections = f->missed_ptrs;
+        v->missed_bundles = f->missed_bundle_ptrs;
         v->n_missed_sections = f->n_review;
     }
     if (f->training_required) {

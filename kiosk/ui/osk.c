@@ -65,21 +65,47 @@ static const char *const osk_code[3][10] = {
 };
 
 void
-osk_reset(Osk *k, OskLayout layout, bool names)
+osk_reset(Osk *k, OskLayout layout, bool names, const char *lang)
 {
     memset(k, 0, sizeof *k);
     k->layout = k->base = layout;
     k->auto_shift = names;
     k->shift = names;
+    k->last_len = (size_t)-1; /* not told yet */
+    snprintf(k->lang, sizeof k->lang, "%s", lang != NULL ? lang : "");
 }
 
 void
 osk_field_changed(Osk *k, const char *value)
 {
-    if (!k->auto_shift || k->caps)
-        return;
     size_t n = strlen(value);
-    k->shift = n == 0 || value[n - 1] == ' ' || value[n - 1] == '-';
+
+    /* Only the start of the field suggests a capital, and only once per
+     * time it is empty: the person's Shift is never recomputed. */
+    if (k->last_len == (size_t)-1) {
+        if (k->auto_shift && !k->caps)
+            k->shift = n == 0; /* focused with a value: no capital mid-name */
+    } else if (k->auto_shift && !k->caps && n == 0 && k->last_len != 0) {
+        k->shift = true;
+    }
+    k->last_len = n;
+}
+
+/* The UI language's own letters, on the main layer's last row (slots 7-10). */
+static const char *const *
+osk_extra(const Osk *k, bool upper)
+{
+    static const char *const nb[2][4] = {{"/", "\xC3\xA6", "\xC3\xB8", "\xC3\xA5"},
+                                         {"/", "\xC3\x86", "\xC3\x98", "\xC3\x85"}};
+    static const char *const fr[2][4] = {{"\xC3\xA0", "\xC3\xA9", "\xC3\xA8", "\xC3\xA7"},
+                                         {"\xC3\x80", "\xC3\x89", "\xC3\x88", "\xC3\x87"}};
+    static const char *const none[2][4] = {{"/", "", "", ""}, {"/", "", "", ""}};
+
+    if (strcmp(k->lang, "nb") == 0 || strcmp(k->lang, "nn") == 0 || strcmp(k->lang, "da") == 0)
+        return nb[upper];
+    if (strcmp(k->lang, "fr") == 0)
+        return fr[upper];
+    return none[upper];
 }
 
 static bool
@@ -186,26 +212,26 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
     for (int row = 0; row < OSK_ROWS; row++)
         for (int col = 0; col < OSK_COLS; col++) {
             const char *t = rows[row][col];
-            SDL_Rect kr = {r.x + col * (kw + gap), r.y + row * (key_h + gap), kw, key_h};
-            if (!*t)
-                continue;
             /* IDs stay those of the lower-case key, so a script's "tap
              * @key-a" works in either case. */
             const char *const(*lower)[OSK_COLS] = k->layout == OSK_ACCENTS    ? osk_accents
                                                   : k->layout == OSK_GREEK    ? osk_greek
                                                   : k->layout == OSK_CYRILLIC ? osk_cyrillic
                                                                               : osk_latin;
-            if (osk_key(ui, kr, t, false, lower[row][col]))
+            const char *id = lower[row][col];
+            if (k->layout == OSK_LETTERS && row == 3 && col >= 7) {
+                t = osk_extra(k, k->shift)[col - 7];
+                id = osk_extra(k, false)[col - 7];
+            }
+            SDL_Rect kr = {r.x + col * (kw + gap), r.y + row * (key_h + gap), kw, key_h};
+            if (!*t)
+                continue;
+            if (osk_key(ui, kr, t, false, id))
                 a = osk_type(k, t);
         }
-    /* Row 4 of the letter rows has free slots on the right for backspace. */
-    int y3 = r.y + 3 * (key_h + gap);
-    if (k->layout == OSK_LETTERS) {
-        SDL_Rect br = {r.x + 8 * (kw + gap), y3, 3 * kw + 2 * gap, key_h};
-        if (osk_key(ui, br, "\xE2\x8C\xAB", true, "back"))
-            a = OSK_BACKSPACE;
-    }
-    /* Bottom row: shift, layouts, space, backspace (where row 4 is full). */
+    /* Bottom row, the same in every layout so that a finger finds its keys
+     * where they were: Shift, the layouts (the current one marked, inert),
+     * space, backspace at the right. */
     int y4 = r.y + 4 * (key_h + gap);
     int x = r.x;
     int wide = 2 * kw + gap;
@@ -230,22 +256,26 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
                    {OSK_GREEK, "\xCE\x91\xCE\x92\xCE\x93", "layout-greek"},
                    {OSK_CYRILLIC, "\xD0\x90\xD0\x91\xD0\x92", "layout-cyrillic"}};
     for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        if (layouts[i].l == k->layout)
+        SDL_Rect lr = {x, y4, kw, key_h};
+        x += kw + gap;
+        if (layouts[i].l == k->layout) {
+            /* Shown, not a key: tapping where it is does nothing. */
+            char nid[UI_ID_MAX];
+            snprintf(nid, sizeof nid, "key-%s", layouts[i].id);
+            ui_note(ui, nid, UI_KIND_TEXT, lr, UI_STATE_CHECKED, layouts[i].label);
             continue;
-        if (osk_key(ui, (SDL_Rect){x, y4, kw + kw / 2, key_h}, layouts[i].label, true,
-                    layouts[i].id)) {
+        }
+        if (osk_key(ui, lr, layouts[i].label, true, layouts[i].id)) {
             k->layout = layouts[i].l;
             ui_invalidate(ui);
         }
-        x += kw + kw / 2 + gap;
     }
     int right = r.x + r.w;
-    int back_w = k->layout == OSK_LETTERS ? 0 : wide;
-    SDL_Rect sp = {x, y4, right - x - (back_w ? back_w + gap : 0), key_h};
+    int back_w = wide;
+    SDL_Rect sp = {x, y4, right - x - back_w - gap, key_h};
     if (osk_key(ui, sp, " ", false, "space"))
         a = osk_type(k, " ");
-    if (back_w &&
-        osk_key(ui, (SDL_Rect){right - back_w, y4, back_w, key_h}, "\xE2\x8C\xAB", true, "back"))
+    if (osk_key(ui, (SDL_Rect){right - back_w, y4, back_w, key_h}, "\xE2\x8C\xAB", true, "back"))
         a = OSK_BACKSPACE;
     return a;
 }

@@ -24,17 +24,22 @@ typedef enum OskAction { OSK_NONE, OSK_TEXT, OSK_BACKSPACE } OskAction;
 typedef struct Osk {
     OskLayout layout;
     OskLayout base;  /* the layout the field asked for */
-    bool shift;      /* next letter upper case */
-    bool caps;       /* shift locked */
-    bool auto_shift; /* capitalise after a space (names) */
+    bool shift;      /* next letter upper case (one shot: off after a letter) */
+    bool caps;       /* shift locked (a second tap on Shift; a third unlocks) */
+    bool auto_shift; /* suggest a capital at the start of the field (names) */
+    size_t last_len; /* the field's length when last told */
+    char lang[8];    /* the UI language: its letters join the main layer */
     char out[8];     /* the key's text after OSK_TEXT */
 } Osk;
 
 /* Starts a keyboard of the given layout (on focusing a field). With names,
- * the first letter of each word is upper case. */
-void osk_reset(Osk *k, OskLayout layout, bool names);
+ * a capital is suggested at the start of the field — only there, and never
+ * forced: Shift is the person's (O'Brien, McDonald, van der Berg). lang (may
+ * be NULL) puts its letters on the main layer: nb æ ø å, fr é è ç à. */
+void osk_reset(Osk *k, OskLayout layout, bool names, const char *lang);
 
-/* Tells the keyboard what the field now ends with (for the automatic shift). */
+/* Tells the keyboard the field's value: when it becomes empty again the
+ * capital is suggested again; nothing else changes Shift. */
 void osk_field_changed(Osk *k, const char *value);
 
 /* The height a keyboard of this layout needs for keys of key_h pixels. */

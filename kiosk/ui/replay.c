@@ -642,6 +642,19 @@ replay_run(Replay *r, const ReplayHost *h, const char *snap_dir)
                 if (w == NULL)
                     return replay_fail(r, st, "no on-screen key \"%s\" on screen %s", id,
                                        h->screen(h->ctx));
+                /* A capital the keyboard does not show: Shift first, as a
+                 * person would (Shift is one-shot). */
+                const UiWidget *sh = ui_widget_find(h->ui, "key-shift");
+                if (*p >= 'A' && *p <= 'Z' && w->label[0] != *p && sh != NULL) {
+                    float sx = (float)sh->rect.x + (float)sh->rect.w / 2;
+                    float sy = (float)sh->rect.y + (float)sh->rect.h / 2;
+                    replay_push(h, SDL_FINGERDOWN, sx, sy);
+                    replay_advance(h, REPLAY_TAP_MS);
+                    replay_push(h, SDL_FINGERUP, sx, sy);
+                    replay_advance(h, 40);
+                    if ((w = ui_widget_find(h->ui, id)) == NULL)
+                        return replay_fail(r, st, "no on-screen key \"%s\"", id);
+                }
                 x = (float)w->rect.x + (float)w->rect.w / 2;
                 y = (float)w->rect.y + (float)w->rect.h / 2;
                 replay_push(h, SDL_FINGERDOWN, x, y);

@@ -89,6 +89,19 @@ scr_lang_name(const Screens *s, const char *code)
     return strcmp(v, key) != 0 ? v : scr_lang_name_builtin(code);
 }
 
+/* A language as named in the UI language, for running text ("shown in
+ * English" is "vises på engelsk"): the strings file's "language_in.<code>",
+ * else the language's own name. */
+const char *
+scr_lang_name_in_ui(const Screens *s, const char *code)
+{
+    char key[32];
+
+    snprintf(key, sizeof key, "language_in.%s", code);
+    const char *v = tr(s, key);
+    return strcmp(v, key) != 0 ? v : scr_lang_name(s, code);
+}
+
 static void
 scr_sync_language(Screens *s, const char *lang)
 {
@@ -151,9 +164,10 @@ scr_forget_personal(Screens *s)
         SDL_DestroyTexture(s->dim);
     s->dim = NULL;
     text_purge(s->text);
-    osk_reset(&s->osk, OSK_LETTERS, false);
+    osk_reset(&s->osk, OSK_LETTERS, false, NULL);
     s->osk_field = FLOW_FIELD_NONE;
     s->read_key[0] = '\0';
+    s->lang_menu = false;
     ui_reset(s->ui);
 }
 
@@ -210,19 +224,98 @@ screens_current(const Screens *s)
 
 /* ---------- layout helpers ---------- */
 
+/* The width a button with an icon needs for the longest word of label. */
+static int
+scr_word_width(Screens *s, const char *label)
+{
+    char word[128];
+    int best = 0;
+
+    for (const char *p = label; *p;) {
+        size_t n = strcspn(p, " ");
+        snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+        int w = ui_button_width(s->ui, word, true);
+        best = w > best ? w : best;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return best;
+}
+
 static void
 scr_geometry(Screens *s)
 {
     s->W = s->th->width;
     s->H = s->th->height;
-    s->bar_h = mm(s, 17);
+    /* The bar's settings are touch targets: 15 mm buttons in a 19 mm bar. */
+    s->bar_h = mm(s, 19);
     s->gap = mm(s, 4);
     s->btn_h = mm(s, 18);
     s->margin = mm(s, 10);
     int maxw = mm(s, 320);
     s->col_w = s->W - 2 * s->margin < maxw ? s->W - 2 * s->margin : maxw;
     s->col_x = (s->W - s->col_w) / 2;
+    /* The footer's buttons fit their labels (every primary label a screen
+     * uses); where the three cannot fit in one row at this text size, they
+     * share it and their labels wrap onto two lines. */
+    const char *prim[] = {"button.next", "sign.button", "quiz.retry", "button.done"};
+    int pw = mm(s, 62);
+    for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) {
+        int w = ui_button_width(s->ui, tr(s, prim[i]), true);
+        pw = w > pw ? w : pw;
+    }
+    int bw = ui_button_width(s->ui, tr(s, "button.back"), true);
+    int cw = ui_button_width(s->ui, tr(s, "button.cancel"), true);
+    bw = bw < mm(s, 44) ? mm(s, 44) : bw;
+    cw = cw < mm(s, 44) ? mm(s, 44) : cw;
+    int room = s->col_w - 2 * s->gap;
+    if (pw + bw + cw > room) {
+        /* Each gets at least its longest word (a label wraps between words,
+         * never inside one); what is left goes by what each lacks. */
+        int pmin = 0;
+        for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++) {
+            int w = scr_word_width(s, tr(s, prim[i]));
+            pmin = w > pmin ? w : pmin;
+        }
+        int bmin = scr_word_width(s, tr(s, "button.back"));
+        int cmin = scr_word_width(s, tr(s, "button.cancel"));
+        int extra = room - pmin - bmin - cmin, lack = (pw - pmin) + (bw - bmin) + (cw - cmin);
+        if (extra > 0 && lack > 0) {
+            pw = pmin + (int)((long)extra * (pw - pmin) / lack);
+            bw = bmin + (int)((long)extra * (bw - bmin) / lack);
+            cw = room - pw - bw;
+        } else {
+            pw = pmin;
+            bw = bmin;
+            cw = room - pw - bw;
+        }
+        for (size_t i = 0; i < sizeof prim / sizeof prim[0]; i++)
+            s->btn_h = ui_button_height(s->ui, tr(s, prim[i]), true, pw, s->btn_h);
+        s->btn_h = ui_button_height(s->ui, tr(s, "button.back"), true, bw, s->btn_h);
+        s->btn_h = ui_button_height(s->ui, tr(s, "button.cancel"), true, cw, s->btn_h);
+    }
+    s->foot_pw = pw;
+    s->foot_bw = bw;
+    s->foot_cw = cw;
     s->foot_y = s->H - s->btn_h - mm(s, 7);
+}
+
+int
+scr_body_begin(Screens *s, const FlowView *v, int y, const char *id)
+{
+    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+    SDL_Rect view = {s->col_x - mm(s, 2), y, s->col_w + mm(s, 4), bottom - y};
+    int off = ui_scroll_begin(s->ui, id, view);
+
+    s->body_top = y - off;
+    return y - off;
+}
+
+void
+scr_body_end(Screens *s, int y_end)
+{
+    ui_scroll_end(s->ui, y_end - s->body_top + mm(s, 2));
 }
 
 int
@@ -241,46 +334,122 @@ scr_heading(Screens *s, const char *eyebrow, const char *title, int y)
     return y + mm(s, 4);
 }
 
+/* The settings every screen offers (the top bar, or beside the certificate's
+ * code): language, text size, contrast. Their labels stay at the 100 %
+ * label size so that they fit at every text size. Buttons of bh pixels,
+ * right-aligned to x_right on row y (or stacked from y when stack). Returns
+ * the x left of them (or the y below them when stacked). */
+int
+scr_settings(Screens *s, const FlowView *v, int x_right, int y, int bh, UiStyle style, bool stack,
+             int min_x)
+{
+    char size_label[64], code[8];
+    int g = mm(s, 3);
+
+    ui_set_label_px(s->ui, mm(s, 7));
+    snprintf(size_label, sizeof size_label, "%s %d %%", tr(s, "attract.text_size"),
+             v->text_size_percent);
+    const char *lang = scr_lang_name(s, v->language ? v->language : s->lang);
+    int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
+    int tw = ui_button_width(s->ui, size_label, false);
+    int lw = ui_button_width(s->ui, lang, false);
+    lw = lw < mm(s, 30) ? mm(s, 30) : lw;
+    /* Where the row is short (1024 px, a long language): "Aa 150 %", then
+     * the language's code. */
+    if (!stack && x_right - cw - tw - lw - 2 * g < min_x) {
+        snprintf(size_label, sizeof size_label, "Aa %d %%", v->text_size_percent);
+        tw = ui_button_width(s->ui, size_label, false);
+    }
+    if (!stack && x_right - cw - tw - lw - 2 * g < min_x) {
+        const char *l = v->language ? v->language : s->lang;
+        size_t i = 0;
+        for (; l[i] && i < sizeof code - 1; i++)
+            code[i] = (char)(l[i] >= 'a' && l[i] <= 'z' ? l[i] - 32 : l[i]);
+        code[i] = '\0';
+        lang = code;
+        lw = ui_button_width(s->ui, lang, false);
+        lw = lw < mm(s, 20) ? mm(s, 20) : lw;
+    }
+    SDL_Rect cr, tr_, lr;
+    if (stack) {
+        lr = (SDL_Rect){x_right, y, lw, bh};
+        tr_ = (SDL_Rect){x_right, y + bh + g, tw, bh};
+        cr = (SDL_Rect){x_right, y + 2 * (bh + g), cw, bh};
+    } else {
+        cr = (SDL_Rect){x_right - cw, y, cw, bh};
+        tr_ = (SDL_Rect){cr.x - g - tw, y, tw, bh};
+        lr = (SDL_Rect){tr_.x - g - lw, y, lw, bh};
+    }
+    if (ui_button(s->ui, "bar-language", lr, lang, style, true)) {
+        s->lang_menu = true;
+        ui_invalidate(s->ui);
+    }
+    if (ui_button(s->ui, "bar-text-size", tr_, size_label, style, true))
+        scr_emit(s, FLOW_EV_SET_TEXT_SIZE,
+                 v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25);
+    if (ui_button_icon(s->ui, "bar-contrast", cr, DRAW_ICON_CONTRAST, tr(s, "attract.contrast"),
+                       style, true))
+        scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
+    ui_set_label_px(s->ui, 0);
+    return stack ? cr.y + bh : lr.x;
+}
+
+/* The DEMO badge of a demonstration kiosk, at x on the bar; returns its width. */
+static int
+scr_demo_badge(Screens *s, int x)
+{
+    const ThemeColors *c = &s->th->c;
+    int px = mm(s, 5), pad = mm(s, 2);
+    const char *label = "DEMO";
+    int w = text_width(s->text, px, true, label) + 2 * pad;
+    int h = text_line_height(s->text, px, true) + pad;
+
+    draw_round(s->draw, (SDL_Rect){x, (s->bar_h - h) / 2, w, h}, mm(s, 1), c->on_bar);
+    text_line(s->text, &(TextStyle){px, true, c->bar, TEXT_CENTER}, label, x, (s->bar_h - h) / 2 +
+              pad / 2, w);
+    ui_note(s->ui, "demo-badge", UI_KIND_TEXT, (SDL_Rect){x, (s->bar_h - h) / 2, w, h}, 0, label);
+    return w;
+}
+
 static void
 scr_top_bar(Screens *s, const FlowView *v, bool settings)
 {
     const ThemeColors *c = &s->th->c;
-    int h = s->bar_h, pad = mm(s, 5);
-    int px = fpx(s, THEME_FONT_LABEL);
+    int h = s->bar_h, pad = mm(s, 4);
 
     draw_rect(s->draw, (SDL_Rect){0, 0, s->W, h}, c->bar);
     if (s->th->high_contrast)
         draw_rect(s->draw, (SDL_Rect){0, h - 2, s->W, 2}, c->on_bar);
     int is = mm(s, 9);
     draw_icon(s->draw, DRAW_ICON_SHIELD, s->margin, (h - is) / 2, is, c->on_bar);
-    int bh = h - mm(s, 4);
-    int bw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
-    int x = s->W - s->margin - bw;
-    int title_w = x - (s->margin + is + pad) - pad;
+    int x = s->margin + is + pad;
+    if (s->demo)
+        x += scr_demo_badge(s, x) + pad;
+    int right = s->W - s->margin;
     if (settings) {
-        /* Text size and contrast, on every screen. */
-        char label[64];
-        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"), v->text_size_percent);
-        if (ui_button_icon(s->ui, "bar-contrast", (SDL_Rect){x, (h - bh) / 2, bw, bh},
-                           DRAW_ICON_CONTRAST, tr(s, "attract.contrast"), UI_STYLE_BAR, true))
-            scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
-        int tw = ui_button_width(s->ui, label, false);
-        x -= tw + mm(s, 3);
-        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){x, (h - bh) / 2, tw, bh}, label,
-                      UI_STYLE_BAR, true)) {
-            int next = v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25;
-            scr_emit(s, FLOW_EV_SET_TEXT_SIZE, next);
-        }
-        title_w = x - (s->margin + is + pad) - pad;
+        int bh = h - mm(s, 4);
+        right = scr_settings(s, v, right, (h - bh) / 2, bh, UI_STYLE_BAR, false, x);
     }
-    /* The title never shows clipped: a smaller size, else the shield alone. */
+    int title_w = right - pad - x;
+    /* The title never shows clipped: one line at the label size or the
+     * small size, else two lines at the small size, else it gives way. */
     const char *title = tr(s, "app.title");
-    if (text_width(s->text, px, true, title) > title_w)
-        px = fpx(s, THEME_FONT_SMALL);
+    int px = mm(s, 7), spx = mm(s, 5);
+    if (title_w <= 0)
+        return;
     if (text_width(s->text, px, true, title) <= title_w) {
         int lh = text_line_height(s->text, px, true);
-        text_line(s->text, &(TextStyle){px, true, c->on_bar, TEXT_LEFT}, title,
-                  s->margin + is + pad, (h - lh) / 2, title_w);
+        text_line(s->text, &(TextStyle){px, true, c->on_bar, TEXT_LEFT}, title, x, (h - lh) / 2,
+                  title_w);
+    } else if (text_width(s->text, spx, true, title) <= title_w) {
+        int lh = text_line_height(s->text, spx, true);
+        text_line(s->text, &(TextStyle){spx, true, c->on_bar, TEXT_LEFT}, title, x, (h - lh) / 2,
+                  title_w);
+    } else {
+        int th = text_para_height(s->text, spx, true, title, title_w);
+        if (th <= h - mm(s, 2) && th <= 2 * text_line_height(s->text, spx, true))
+            text_para(s->text, &(TextStyle){spx, true, c->on_bar, TEXT_LEFT}, title, x,
+                      (h - th) / 2, title_w);
     }
 }
 
@@ -319,7 +488,11 @@ scr_steps(Screens *s, const FlowView *v)
 static const char *
 scr_banner_text(Screens *s, const FlowView *v, char *buf, size_t cap)
 {
-    int n = snprintf(buf, cap, "%s", tr(s, flow_msg_id(v->error)));
+    char num[16];
+    snprintf(num, sizeof num, "%u", v->error_number);
+    const char *names[] = {"n"}, *vals[] = {num};
+    i18n_expand(tr(s, flow_msg_id(v->error)), names, vals, 1, buf, cap);
+    int n = (int)strlen(buf);
     if (v->error_detail != NULL && *v->error_detail && n >= 0 && (size_t)n + 2 < cap) {
         snprintf(buf + n, cap - (size_t)n, "\n%s", v->error_detail);
         if (buf[n + 1] >= 'a' && buf[n + 1] <= 'z')
@@ -374,25 +547,26 @@ void
 scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primary_enabled,
            FlowEventType primary_ev)
 {
-    int bw = mm(s, 62), y = s->foot_y;
-    int x = s->col_x + s->col_w - bw;
+    int y = s->foot_y;
+    int x = s->col_x + s->col_w - s->foot_pw;
 
     if (primary_label != NULL &&
-        ui_button_icon(s->ui, "btn-next", (SDL_Rect){x, y, bw, s->btn_h}, DRAW_ICON_CHEVRON_RIGHT,
-                       primary_label, UI_STYLE_PRIMARY, primary_enabled))
+        ui_button_icon(s->ui, "btn-next", (SDL_Rect){x, y, s->foot_pw, s->btn_h},
+                       DRAW_ICON_CHEVRON_RIGHT, primary_label, UI_STYLE_PRIMARY, primary_enabled))
         scr_emit(s, primary_ev, 0);
-    int bbw = ui_button_width(s->ui, tr(s, "button.back"), true);
-    bbw = bbw < mm(s, 44) ? mm(s, 44) : bbw;
-    int cbw = ui_button_width(s->ui, tr(s, "button.cancel"), true);
-    cbw = cbw < mm(s, 44) ? mm(s, 44) : cbw;
+    /* A tap on the disabled primary asks the flow anyway: it refuses with
+     * the reason (scroll to the end, tick every clause...), shown above. */
+    if (primary_label != NULL && !primary_enabled && ui_tapped_disabled(s->ui, "btn-next"))
+        scr_emit(s, primary_ev, 0);
     if (v->can_back &&
-        ui_button_icon(s->ui, "btn-back", (SDL_Rect){x - s->gap - bbw, y, bbw, s->btn_h},
+        ui_button_icon(s->ui, "btn-back",
+                       (SDL_Rect){x - s->gap - s->foot_bw, y, s->foot_bw, s->btn_h},
                        DRAW_ICON_CHEVRON_LEFT, tr(s, "button.back"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_BACK, 0);
     /* "Cancel and erase" asks first (scr_cancel_modal): a slip of the
-     * finger must not erase a person's work. */
-    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, cbw, s->btn_h}, DRAW_ICON_CROSS,
-                       tr(s, "button.cancel"), UI_STYLE_QUIET, true)) {
+     * finger must not erase a person's work. Outlined: it is a button. */
+    if (ui_button_icon(s->ui, "btn-cancel", (SDL_Rect){s->col_x, y, s->foot_cw, s->btn_h},
+                       DRAW_ICON_CROSS, tr(s, "button.cancel"), UI_STYLE_SECONDARY, true)) {
         s->confirm_cancel = true;
         ui_invalidate(s->ui);
     }
@@ -467,6 +641,36 @@ scr_idle_modal(Screens *s, const FlowView *v)
     if (ui_button(s->ui, "btn-more-time", (SDL_Rect){box.x + pad, y, box.w - 2 * pad, bh},
                   tr(s, "idle.more_time"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_MORE_TIME, 0);
+}
+
+/* ---------- language chooser (the top bar's language button) ---------- */
+
+static void
+scr_lang_modal(Screens *s, const FlowView *v)
+{
+    int pad = mm(s, 10), g = mm(s, 3), bh = mm(s, 16);
+    int n = (int)s->n_languages;
+    SDL_Rect box;
+    /* Every language in its own name, the current one ticked; the person's
+     * progress stays as it is (the flow takes the language on any screen). */
+    int y = scr_modal_box(s, DRAW_ICON_CHEVRON_RIGHT, tr(s, "attract.language"), "",
+                          n * (bh + g) + bh, &box);
+    for (int i = 0; i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "menu-lang-%s", s->languages[i]);
+        bool sel = v->language != NULL && strcmp(v->language, s->languages[i]) == 0;
+        if (ui_choice(s->ui, id, (SDL_Rect){box.x + pad, y, box.w - 2 * pad, bh},
+                      scr_lang_name(s, s->languages[i]), NULL, sel)) {
+            scr_emit_text(s, FLOW_EV_SET_LANGUAGE, s->languages[i]);
+            s->lang_menu = false;
+        }
+        y += bh + g;
+    }
+    if (ui_button(s->ui, "btn-lang-close", (SDL_Rect){box.x + pad, y, box.w - 2 * pad, bh},
+                  tr(s, "button.close"), UI_STYLE_SECONDARY, true)) {
+        s->lang_menu = false;
+        ui_invalidate(s->ui);
+    }
 }
 
 /* ---------- frame ---------- */
@@ -590,7 +794,17 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
         v->screen == FLOW_SCREEN_ADMIN_PIN || v->screen == FLOW_SCREEN_ADMIN)
         s->confirm_cancel = false;
     s->confirm_screen = v->screen;
-    if (v->idle_warning || s->confirm_cancel || v->admin_confirm != FLOW_STOP_NONE) {
+    if (v->idle_warning) {
+        /* The person may have walked away: nothing of their screen (name,
+         * national ID number) shows under the warning, only the bar. */
+        if (s->dim != NULL)
+            SDL_DestroyTexture(s->dim);
+        s->dim = NULL;
+        ui_block_begin(s->ui);
+        scr_top_bar(s, v, false);
+        ui_block_end(s->ui);
+        scr_idle_modal(s, v);
+    } else if (s->confirm_cancel || s->lang_menu || v->admin_confirm != FLOW_STOP_NONE) {
         if (s->dim == NULL || s->dim_w != s->W || s->dim_h != s->H) {
             if (s->dim != NULL)
                 SDL_DestroyTexture(s->dim);
@@ -599,10 +813,10 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
         }
         if (s->dim != NULL)
             SDL_RenderCopy(s->r, s->dim, NULL, NULL);
-        if (v->idle_warning)
-            scr_idle_modal(s, v);
-        else if (s->confirm_cancel)
+        if (s->confirm_cancel)
             scr_cancel_modal(s);
+        else if (s->lang_menu)
+            scr_lang_modal(s, v);
         else
             scr_admin_stop_modal(s, v);
     } else {

@@ -45,6 +45,10 @@ scr_admin_pin(Screens *s, const FlowView *v)
             ui_note(s->ui, "lock-countdown", UI_KIND_TEXT, (SDL_Rect){lx, y, lw, h}, 0, when);
         }
     } else {
+        /* Below the heading the prompt, the dots and the keypad scroll
+         * above the footer where they do not fit (150 % on 1024x768). */
+        int body_y = y;
+        y = scr_body_begin(s, v, y, "pin-body");
         y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
                        tr(s, "admin.pin_prompt"), x, y, w);
         y += mm(s, 3);
@@ -57,23 +61,24 @@ scr_admin_pin(Screens *s, const FlowView *v)
         for (int i = 0; i < n; i++)
             draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
                       c->text);
-        ui_note(s->ui, "pin-dots", UI_KIND_FIELD, box, 0, "");
+        ui_note(s->ui, "pin-dots", UI_KIND_TEXT, box, 0, "");
         y += box.h + mm(s, 3);
         if (v->focus != FLOW_FIELD_PIN)
             scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
-        int count_h = v->admin_failures > 0 ? text_line_height(s->text, spx, true) + mm(s, 3) : 0;
-        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v) - count_h;
-        int kh = scr_key_h(s, bottom - y, 4);
-        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
-        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        /* The count of wrong PINs above the keypad: under it, it met the footer. */
         if (v->admin_failures > 0) {
             char buf[128], cnt[16];
             snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
             const char *names[] = {"count"}, *vals[] = {cnt};
-            text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                      trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x,
-                      y + kb + mm(s, 3), w);
+            y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
+                           trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x, y, w) +
+                 mm(s, 2);
         }
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+        int kh = scr_key_h(s, bottom - (y - s->body_top + body_y), 4);
+        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+        scr_body_end(s, y + kb);
         scr_error_banner(s, v);
     }
     int bw = mm(s, 62);
@@ -121,8 +126,11 @@ scr_admin(Screens *s, const FlowView *v)
                 {"admin.plugins_loaded", v->stats.plugins_loaded},
                 {"admin.plugins_refused", v->stats.plugins_refused}};
     int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
+    /* The label goes under the number's whole line (not under 2 em: the
+     * number's line is taller at 150 %). */
+    int num_h = text_line_height(s->text, hpx * 3 / 2, true);
     for (int i = 0; i < 3; i++) {
-        int h = mm(s, 9) + hpx * 2 +
+        int h = mm(s, 9) + num_h +
                 text_para_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
         ch = h > ch ? h : ch;
     }
@@ -133,14 +141,34 @@ scr_admin(Screens *s, const FlowView *v)
         text_line(s->text, &(TextStyle){hpx * 3 / 2, true, c->heading, TEXT_LEFT}, num,
                   r.x + mm(s, 6), r.y + mm(s, 4), r.w - mm(s, 12));
         text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, rows[i].key),
-                  r.x + mm(s, 6), r.y + mm(s, 4) + hpx * 2, r.w - mm(s, 12));
+                  r.x + mm(s, 6), r.y + mm(s, 4) + num_h, r.w - mm(s, 12));
         char id[32];
         snprintf(id, sizeof id, "stat-%d", i);
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
     }
     y += ch + mm(s, 6);
+    /* The three actions: one row where they fit, else "Back to the kiosk"
+     * on the footer row and the two stops on a row above it. */
+    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
+    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
+    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
+    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
+    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
+    int stop_y = s->foot_y, stop_h = s->btn_h;
+    bw = bw > s->col_w ? s->col_w : bw;
+    if (qw + rw + bw + 2 * s->gap > s->col_w) {
+        if (qw + rw + s->gap > s->col_w) {
+            qw = (s->col_w - s->gap) / 2;
+            rw = s->col_w - s->gap - qw;
+        }
+        int hq = ui_button_height(s->ui, tr(s, "admin.maintenance"), false, qw, s->btn_h);
+        int hr = ui_button_height(s->ui, tr(s, "admin.restart"), false, rw, s->btn_h);
+        stop_h = hq > hr ? hq : hr;
+        stop_y = s->foot_y - s->gap - stop_h;
+    }
     /* Which bundles: loaded on the left, refused (with the reason) on the right. */
-    SDL_Rect view = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - y};
+    SDL_Rect view = {s->col_x, y, s->col_w, stop_y - mm(s, 5) - y};
     int off = ui_scroll_begin(s->ui, "plugins", view);
     int half = (s->col_w - s->gap) / 2;
     int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,
@@ -148,24 +176,18 @@ scr_admin(Screens *s, const FlowView *v)
     int y2 = scr_admin_list(s, tr(s, "admin.plugins_refused"), s->admin_refused, s->n_admin_refused,
                             c->error, s->col_x + half + s->gap, y - off, half - mm(s, 5));
     ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + off - y);
-    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
-    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
     if (ui_button(s->ui, "btn-admin-exit",
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
                   tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_ADMIN_EXIT, 0);
     /* Stopping asks first (scr_admin_stop_modal): the restart and the
      * maintenance stop each end the kiosk with an exit status of its own. */
-    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
-    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
-    if (ui_button(s->ui, "btn-admin-maintenance", (SDL_Rect){s->col_x, s->foot_y, qw, s->btn_h},
+    if (ui_button(s->ui, "btn-admin-maintenance", (SDL_Rect){s->col_x, stop_y, qw, stop_h},
                   tr(s, "admin.maintenance"), UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_MAINTENANCE);
-    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
-    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
     if (ui_button(s->ui, "btn-admin-restart",
-                  (SDL_Rect){s->col_x + qw + s->gap, s->foot_y, rw, s->btn_h},
-                  tr(s, "admin.restart"), UI_STYLE_SECONDARY, true))
+                  (SDL_Rect){s->col_x + qw + s->gap, stop_y, rw, stop_h}, tr(s, "admin.restart"),
+                  UI_STYLE_SECONDARY, true))
         scr_emit(s, FLOW_EV_ADMIN_STOP, FLOW_STOP_RESTART);
 }
 

@@ -54,6 +54,8 @@ struct Screens {
     int read_offset;
     bool read_end_sent;  /* FLOW_EV_SECTION_END sent for read_key */
     bool confirm_cancel; /* "Cancel and erase" was tapped: ask before erasing */
+    bool lang_menu;      /* the top bar's language button was tapped: the chooser is up */
+    int body_top;        /* where the scrolled body's content starts (scr_body_begin) */
     bool raster_off;     /* lay frames out without drawing pixels (replays) */
     FlowScreen confirm_screen;
     FlowScreen screen;
@@ -68,6 +70,7 @@ struct Screens {
 
     /* frame geometry */
     int W, H, bar_h, margin, col_x, col_w, foot_y, btn_h, gap;
+    int foot_cw, foot_bw, foot_pw; /* footer buttons: cancel, back, primary */
 };
 
 static inline const char *
@@ -109,6 +112,7 @@ void scr_emit_ev(void *ctx, const FlowEvent *ev);
 /* A language in its own name: the strings file's "language.<code>", else a
  * built-in list of endonyms, else the code. */
 const char *scr_lang_name(const Screens *s, const char *code);
+const char *scr_lang_name_in_ui(const Screens *s, const char *code);
 
 /* An eyebrow line (may be NULL) and a heading at y; returns the y below. */
 int scr_heading(Screens *s, const char *eyebrow, const char *title, int y);
@@ -122,6 +126,20 @@ int scr_banner_h(Screens *s, const FlowView *v);
 
 /* The error banner for view.error, just above the footer. */
 void scr_error_banner(Screens *s, const FlowView *v);
+
+/* The settings every screen offers: language (a chooser), text size,
+ * contrast; buttons bh high right-aligned to x_right on row y, or stacked
+ * from (x_right, y) when stack. Returns the x left of them (the y below
+ * them when stacked). In a row that would reach left of min_x, the labels
+ * get shorter. */
+int scr_settings(Screens *s, const FlowView *v, int x_right, int y, int bh, UiStyle style,
+                 bool stack, int min_x);
+
+/* The screen's body between y and the footer (and error banner) as a scroll
+ * view: what does not fit scrolls, the footer never lies over it. Returns
+ * the y to draw the content at; scr_body_end() takes the y below it. */
+int scr_body_begin(Screens *s, const FlowView *v, int y, const char *id);
+void scr_body_end(Screens *s, int y_end);
 
 /* Bottom row: Cancel on the left, Back and the primary action on the right. */
 void scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primary_enabled,

@@ -54,7 +54,10 @@ scr_attract(Screens *s, const FlowView *v)
     int cap_h = text_para_height(s->text, spx, true, tr(s, "attract.language"), s->col_w);
     int cap2_h = text_para_height(s->text, spx, true, tr(s, "attract.text_size"), s->col_w);
     int help_h = text_para_height(s->text, spx, false, tr(s, "help.staff"), s->col_w);
-    int demo_h = s->demo ? text_line_height(s->text, spx, true) + mm(s, 2) : 0;
+    int demo_h =
+        s->demo ? text_para_height(s->text, spx, true, tr(s, "app.demo_notice"), s->W - 2 * s->margin) +
+                      mm(s, 2)
+                : 0;
     int top = s->bar_h, bottom = s->H - demo_h - help_h - mm(s, 3);
     int avail = bottom - top;
     /* gaps: above the title, title-intro, before languages, between the
@@ -88,11 +91,17 @@ scr_attract(Screens *s, const FlowView *v)
         if (need + sum <= avail)
             break;
     }
-    /* What is left over goes above the title (a third) and below Start. */
+    /* What is left over goes above the title (a third) and below Start;
+     * what still does not fit (Greek at 150 % on 1024x768) scrolls above
+     * the help line. */
     int spare = avail - need - sum;
     if (spare > 0)
         gaps[0] += spare / 3;
-    int y = top + gaps[0];
+    bool scrolls = spare < 0;
+    int off = scrolls ? ui_scroll_begin(s->ui, "attract-body",
+                                        (SDL_Rect){0, top, s->W, bottom - mm(s, 1) - top})
+                      : 0;
+    int y = top + gaps[0] - off;
 
     y += text_para(s->text, &(TextStyle){tpx, true, c->heading, TEXT_CENTER},
                    tr(s, "attract.headline"), s->col_x, y, s->col_w);
@@ -154,13 +163,15 @@ scr_attract(Screens *s, const FlowView *v)
     if (ui_button_icon(s->ui, "btn-start", (SDL_Rect){(s->W - bw) / 2, y, bw, bh},
                        DRAW_ICON_CHEVRON_RIGHT, tr(s, "attract.start"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_START, 0);
+    if (scrolls)
+        ui_scroll_end(s->ui, y + bh + gaps[5] + off - top);
     text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_CENTER}, tr(s, "help.staff"),
               s->col_x, s->H - demo_h - help_h - mm(s, 2), s->col_w);
     if (s->demo) {
         /* A demonstration kiosk says so where nobody can miss it. */
         draw_rect(s->draw, (SDL_Rect){0, s->H - demo_h, s->W, demo_h}, c->heading);
-        text_line(s->text, &(TextStyle){spx, true, c->surface, TEXT_CENTER},
-                  tr(s, "app.demo_notice"), 0, s->H - demo_h + mm(s, 1), s->W);
+        text_para(s->text, &(TextStyle){spx, true, c->surface, TEXT_CENTER},
+                  tr(s, "app.demo_notice"), s->margin, s->H - demo_h + mm(s, 1), s->W - 2 * s->margin);
     }
 }
 
@@ -179,9 +190,17 @@ scr_privacy(Screens *s, const FlowView *v)
     SDL_Rect view = {s->col_x, y, s->col_w, bottom - y};
     int off = ui_scroll_begin(s->ui, "privacy-text", view);
     int cy = view.y - off;
+    if (strcmp(s->read_key, "privacy") != 0) {
+        snprintf(s->read_key, sizeof s->read_key, "privacy");
+        s->read_end_sent = false;
+    }
     int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, "privacy.body"),
                       view.x, cy, view.w - mm(s, 6));
-    ui_scroll_end(s->ui, h);
+    /* Shown to its end (once per visit): the flow then takes "I have read". */
+    if (ui_scroll_end(s->ui, h) && !v->privacy_read && !s->read_end_sent) {
+        scr_emit(s, FLOW_EV_SECTION_END, 0);
+        s->read_end_sent = true;
+    }
     if (ui_check_row(s->ui, "privacy-ack", (SDL_Rect){s->col_x, bottom + mm(s, 4), s->col_w, ack_h},
                      tr(s, "privacy.ack"), v->privacy_ack))
         scr_emit(s, FLOW_EV_PRIVACY_ACK, 0);
@@ -211,13 +230,17 @@ scr_field_layout(FlowField f)
 void
 scr_osk_sync(Screens *s, const FlowView *v)
 {
-    if (v->focus != s->osk_field || v->screen != s->osk_screen) {
+    /* A new field, a new screen or a new UI language (its letters on the
+     * main layer) starts the keyboard afresh. */
+    if (v->focus != s->osk_field || v->screen != s->osk_screen ||
+        (v->language != NULL && strcmp(v->language, s->osk.lang) != 0)) {
         OskLayout l = scr_field_layout(v->focus);
         if (l == OSK_LETTERS && v->language != NULL)
             l = strcmp(v->language, "el") == 0   ? OSK_GREEK
                 : strcmp(v->language, "bg") == 0 ? OSK_CYRILLIC
                                                  : OSK_LETTERS;
-        osk_reset(&s->osk, l, v->focus == FLOW_FIELD_NAME || v->focus == FLOW_FIELD_UNIT);
+        osk_reset(&s->osk, l, v->focus == FLOW_FIELD_NAME || v->focus == FLOW_FIELD_UNIT,
+                  v->language);
         s->osk_field = v->focus;
         s->osk_screen = v->screen;
     }
@@ -314,22 +337,20 @@ void
 scr_nation(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, 5); /* where scr_steps() starts */
     int spx = fpx(s, THEME_FONT_SMALL);
     int g = mm(s, 3);
 
-    int n = (int)v->n_nations + 1;
-    int per_row = n <= 4 ? n : 4;
+    /* The nations with a bundle in rows of tiles; "other" on a row of its
+     * own (its label is long in every language: never broken inside). */
+    int n = (int)v->n_nations;
+    int per_row = n < 1 ? 1 : n <= 4 ? n : 4;
     int tw = (s->col_w - (per_row - 1) * g) / per_row, th = mm(s, 19);
-    /* Every tile as tall as the tallest label needs (long names wrap). */
     for (int i = 0; i < n; i++) {
         char name[96];
-        th = i < (int)v->n_nations
-                 ? ui_choice_height(s->ui,
-                                    scr_nation_name(s, v->nations[i]->nation, name, sizeof name),
-                                    v->nations[i]->nation, tw, th)
-                 : ui_choice_height(s->ui, tr(s, "nation.other"), NULL, tw, th);
+        th = ui_choice_height(s->ui, scr_nation_name(s, v->nations[i]->nation, name, sizeof name),
+                              v->nations[i]->nation, tw, th);
     }
+    int oh = ui_choice_height(s->ui, tr(s, "nation.other"), NULL, s->col_w, mm(s, 15));
     static const FlowCategory cats[] = {FLOW_CATEGORY_MILITARY, FLOW_CATEGORY_CIVILIAN,
                                         FLOW_CATEGORY_CONTRACTOR};
     int cw = (s->col_w - 2 * g) / 3, ch = mm(s, 19);
@@ -338,71 +359,46 @@ scr_nation(Screens *s, const FlowView *v)
         snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
         ch = ui_choice_height(s->ui, tr(s, key), NULL, cw, ch);
     }
+    bool other = v->nation_index == n;
 
-    /* Measure first: with "other" and its keyboard open on a short display
-     * the heading goes, then the keys shrink (never under 10 mm), so that
-     * the category row stays clear of the footer and of an error banner. */
-    bool other = v->nation_index == (int)v->n_nations;
-    int fw = mm(s, 70), kg = mm(s, 1.5f), kh = mm(s, 13);
-    int title_h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true, tr(s, "nation.title"),
-                                   s->col_w) +
-                  mm(s, 4);
-    int rest = text_para_height(s->text, spx, true, tr(s, "nation.prompt"), s->col_w) +
-               mm(s, 1.5f) + ((n + per_row - 1) / per_row) * (th + g) + mm(s, 3) +
-               text_para_height(s->text, spx, true, tr(s, "category.title"), s->col_w) +
-               mm(s, 1.5f) + ch;
-    int field_h = 0;
-    if (other)
-        field_h = scr_label_h(s, tr(s, "nation.other_code"), fw) + mm(s, 1) + mm(s, 15);
-    int bottom = s->foot_y - mm(s, 3) - scr_banner_h(s, v);
-    bool keys = other && v->focus == FLOW_FIELD_OTHER_NATION;
-    int other_h =
-        other ? (keys && 3 * kh + 2 * kg > field_h ? 3 * kh + 2 * kg : field_h) + mm(s, 4) : 0;
-    int steps_h = v->n_steps > 0 ? text_line_height(s->text, spx, true) + mm(s, 4) : 0;
-    bool heading = y + steps_h + title_h + rest + other_h <= bottom, steps = true;
-    if (!heading && keys) {
-        int room = bottom - y - steps_h - rest - mm(s, 4);
-        int k = (room - 2 * kg) / 3;
-        kh = k > kh ? kh : k < mm(s, 10) ? mm(s, 10) : k;
-        /* Last resort (an error at 150 % on 1280x800): the step counter goes too. */
-        steps = room >= 3 * kh + 2 * kg;
-    }
-    if (steps)
-        y = scr_steps(s, v);
-    if (heading)
-        y = scr_heading(s, NULL, tr(s, "nation.title"), y);
+    int y = scr_steps(s, v);
+    y = scr_heading(s, NULL, tr(s, "nation.title"), y);
+    /* Below the heading everything scrolls above the footer: with "other"
+     * and its keyboard open at 150 % the keys keep their size. */
+    y = scr_body_begin(s, v, y, "nation-body");
     y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "nation.prompt"),
                    s->col_x, y, s->col_w);
     y += mm(s, 1.5f);
     for (int i = 0; i < n; i++) {
         SDL_Rect r = {s->col_x + (i % per_row) * (tw + g), y + (i / per_row) * (th + g), tw, th};
         char id[32], name[96];
-        const char *label, *sub;
-        if (i < (int)v->n_nations) {
-            snprintf(id, sizeof id, "nation-%s", v->nations[i]->nation);
-            label = scr_nation_name(s, v->nations[i]->nation, name, sizeof name);
-            sub = v->nations[i]->nation;
-        } else {
-            snprintf(id, sizeof id, "nation-other");
-            label = tr(s, "nation.other");
-            sub = NULL;
-        }
-        if (ui_choice(s->ui, id, r, label, sub, v->nation_index == i))
+        snprintf(id, sizeof id, "nation-%s", v->nations[i]->nation);
+        if (ui_choice(s->ui, id, r, scr_nation_name(s, v->nations[i]->nation, name, sizeof name),
+                      v->nations[i]->nation, v->nation_index == i))
             scr_emit(s, FLOW_EV_SELECT_NATION, i);
     }
-    y += ((n + per_row - 1) / per_row) * (th + g) + mm(s, 3);
+    y += ((n + per_row - 1) / per_row) * (th + g);
+    if (ui_choice(s->ui, "nation-other", (SDL_Rect){s->col_x, y, s->col_w, oh},
+                  tr(s, "nation.other"), NULL, other))
+        scr_emit(s, FLOW_EV_SELECT_NATION, n);
+    y += oh + mm(s, 3);
 
     if (other) {
+        int fw = mm(s, 70), kg = mm(s, 1.5f), kh = mm(s, 13);
+        bool keys = v->focus == FLOW_FIELD_OTHER_NATION;
+        int kx = s->col_x + fw + mm(s, 8);
+        /* The keyboard beside the field where it has room for 10 keys of
+         * 15 mm, else under it. */
+        bool side = s->col_x + s->col_w - kx >= 10 * mm(s, 15) + 9 * kg;
         int fy = scr_labeled_field(s, v, FLOW_FIELD_OTHER_NATION, "field-other-nation",
                                    tr(s, "nation.other_code"), s->col_x, y, fw, 0,
                                    v->error == FLOW_MSG_NATION_CODE_INVALID ||
                                        v->error == FLOW_MSG_NATION_HAS_BUNDLE);
-        if (v->focus == FLOW_FIELD_OTHER_NATION) {
-            int kx = s->col_x + fw + mm(s, 8);
-            SDL_Rect kr = {kx, y, s->col_x + s->col_w - kx, 3 * kh + 2 * kg};
+        if (keys) {
+            SDL_Rect kr = side ? (SDL_Rect){kx, y, s->col_x + s->col_w - kx, 3 * kh + 2 * kg}
+                               : (SDL_Rect){s->col_x, fy + mm(s, 3), s->col_w, 3 * kh + 2 * kg};
             scr_keyboard(s, v, kr, kh);
-            int ky = y + kr.h;
-            fy = fy > ky ? fy : ky;
+            fy = fy > kr.y + kr.h ? fy : kr.y + kr.h;
         }
         y = fy + mm(s, 4);
     }
@@ -418,6 +414,7 @@ scr_nation(Screens *s, const FlowView *v)
                       v->category == cats[i]))
             scr_emit(s, FLOW_EV_SELECT_CATEGORY, (int)cats[i]);
     }
+    scr_body_end(s, y + ch);
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }

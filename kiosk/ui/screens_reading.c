@@ -5,6 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A bundle no authority has reviewed says so on every screen that shows its
+ * text, in words, not colour alone (a deployed kiosk shows drafts only when
+ * its config allows them). Returns the y below the mark. */
+static int
+scr_draft_mark(Screens *s, const FlowView *v, int y)
+{
+    const ThemeColors *c = &s->th->c;
+
+    if (!v->draft_content)
+        return y;
+    int spx = fpx(s, THEME_FONT_SMALL);
+    const char *mark = tr(s, "conduct.draft_content");
+    int tx = s->col_x + spx + mm(s, 2), tw = s->col_w - spx - mm(s, 2);
+    draw_icon(s->draw, DRAW_ICON_ALERT, s->col_x, y, spx, c->error);
+    /* Wrapped, not cut: the mark is long in some languages at 150 %. */
+    int h = text_para(s->text, &(TextStyle){spx, true, c->error, TEXT_LEFT}, mark, tx, y, tw);
+    ui_note(s->ui, "draft-content", UI_KIND_TEXT, (SDL_Rect){tx, y, tw, h}, 0, mark);
+    return y + h + mm(s, 1);
+}
+
 /* ---------- reading: code of conduct and training ---------- */
 
 /* gated: the flow enables Next only once the text was shown to its end
@@ -24,13 +44,14 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         s->read_offset = 0;
         s->read_end_sent = false;
     }
+    y = scr_draft_mark(s, v, y);
     y = scr_heading(s, eyebrow, title, y);
     if (v->content_fallback || (v->content != NULL && v->content->draft)) {
         int spx = fpx(s, THEME_FONT_SMALL);
         char fb[512];
         const char *ln[] = {"language"};
-        const char *lv[] = {
-            scr_lang_name(s, v->content && v->content->language ? v->content->language : "en")};
+        const char *lv[] = {scr_lang_name_in_ui(
+            s, v->content && v->content->language ? v->content->language : "en")};
         const char *note = v->content_fallback
                                ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
                                : tr(s, "conduct.draft_notice");
@@ -141,30 +162,39 @@ scr_quiz(Screens *s, const FlowView *v)
 
     if (v->question == NULL)
         return;
-    int y = scr_steps(s, v);
+    int y = scr_draft_mark(s, v, scr_steps(s, v));
     snprintf(i, sizeof i, "%zu", v->question_index + 1);
     snprintf(n, sizeof n, "%zu", v->n_questions);
     const char *names[] = {"index", "total"}, *vals[] = {i, n};
     y = scr_heading(s, trf(s, "quiz.question_of", eyebrow, sizeof eyebrow, 2, names, vals),
                     tr(s, "quiz.title"), y);
+    /* The question and its answers scroll between the heading and the
+     * footer; each answer tile is as tall as its text needs. */
     int px = fpx(s, THEME_FONT_BODY);
+    char qkey[64];
+    snprintf(qkey, sizeof qkey, "q/%zu/%u", v->question_index, v->quiz_attempts);
+    if (strcmp(qkey, s->read_key) != 0) {
+        snprintf(s->read_key, sizeof s->read_key, "%s", qkey);
+        ui_scroll_forget(s->ui, "quiz-body");
+    }
+    y = scr_body_begin(s, v, y, "quiz-body");
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, v->question->text, s->col_x,
                    y, s->col_w);
     y += mm(s, 5);
-    int avail = s->foot_y - mm(s, 6) - y;
-    avail -= scr_banner_h(s, v);
-    int nch = (int)v->question->n_choices;
+    int nch = (int)v->n_choices;
     int g = mm(s, 3);
-    int ch = (avail - (nch - 1) * g) / (nch > 0 ? nch : 1);
-    int maxh = mm(s, 22), minh = mm(s, 15);
-    ch = ch > maxh ? maxh : ch < minh ? minh : ch;
     for (int k = 0; k < nch; k++) {
         char id[32];
-        snprintf(id, sizeof id, "choice-%d", k);
-        SDL_Rect r = {s->col_x, y + k * (ch + g), s->col_w, ch};
-        if (ui_choice(s->ui, id, r, v->question->choices[k], NULL, v->selected_choice == k))
+        /* Shown shuffled; named by the choice's index in the content file, so
+         * a replay taps the same answer whatever order was drawn. */
+        snprintf(id, sizeof id, "choice-%d", v->choice_ids[k]);
+        int ch = ui_choice_height(s->ui, v->choices[k], NULL, s->col_w, mm(s, 15));
+        SDL_Rect r = {s->col_x, y, s->col_w, ch};
+        if (ui_choice(s->ui, id, r, v->choices[k], NULL, v->selected_choice == k))
             scr_emit(s, FLOW_EV_ANSWER, k);
+        y += ch + g;
     }
+    scr_body_end(s, y);
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }
@@ -224,6 +254,29 @@ scr_score_card(Screens *s, const FlowView *v, int y)
     return y + h;
 }
 
+/* The sections of the wrong answers, each with whose it is (NATO or the
+ * nation: both may have a "Zero tolerance"). Returns the y below. */
+static int
+scr_missed_list(Screens *s, const FlowView *v, int y)
+{
+    const ThemeColors *c = &s->th->c;
+    int px = fpx(s, THEME_FONT_BODY);
+
+    for (size_t i = 0; i < v->n_missed_sections; i++) {
+        char who[96], line[512];
+        const FlowBundle *b = v->missed_bundles != NULL ? v->missed_bundles[i] : NULL;
+        const char *nation = b != NULL && b->nation != NULL ? b->nation : "";
+        const char *who_s = strcmp(nation, "NATO") == 0 ? tr(s, "nation.nato")
+                                                        : scr_nation_name(s, nation, who, sizeof who);
+        snprintf(line, sizeof line, "%s \xC2\xB7 %s", who_s, v->missed_sections[i]->title);
+        draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, y + px / 4, px, c->primary);
+        y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, line,
+                       s->col_x + px + mm(s, 3), y, s->col_w - px - mm(s, 3));
+        y += mm(s, 2);
+    }
+    return y;
+}
+
 void
 scr_quiz_result(Screens *s, const FlowView *v)
 {
@@ -233,6 +286,7 @@ scr_quiz_result(Screens *s, const FlowView *v)
     int px = fpx(s, THEME_FONT_BODY), spx = fpx(s, THEME_FONT_SMALL);
 
     y = scr_heading(s, NULL, tr(s, v->quiz_passed ? "quiz.passed_title" : "quiz.failed_title"), y);
+    y = scr_body_begin(s, v, y, "result-body");
     y = scr_score_card(s, v, y) + mm(s, 6);
     if (v->quiz_passed) {
         if (v->quiz_attempts > 1) {
@@ -266,18 +320,21 @@ scr_quiz_result(Screens *s, const FlowView *v)
                               s->col_x + ds + mm(s, 4), y, s->col_w - ds - mm(s, 4));
             y += (h > ds ? h : ds) + mm(s, 2);
         }
+        /* A pass with wrong answers says where they came from. */
+        if (v->n_missed_sections > 0) {
+            y += mm(s, 4);
+            y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                           tr(s, "quiz.missed_title"), s->col_x, y, s->col_w);
+            y += mm(s, 2);
+            y = scr_missed_list(s, v, y);
+        }
     } else {
         y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
                        tr(s, "quiz.review_intro"), s->col_x, y, s->col_w);
         y += mm(s, 3);
-        for (size_t i = 0; i < v->n_missed_sections; i++) {
-            draw_icon(s->draw, DRAW_ICON_CHEVRON_RIGHT, s->col_x, y + px / 4, px, c->primary);
-            y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
-                           v->missed_sections[i]->title, s->col_x + px + mm(s, 3), y,
-                           s->col_w - px - mm(s, 3));
-            y += mm(s, 2);
-        }
+        y = scr_missed_list(s, v, y);
     }
+    scr_body_end(s, y);
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, v->quiz_passed ? "button.next" : "quiz.retry"), v->can_next,
                FLOW_EV_NEXT);

@@ -18,27 +18,44 @@ scr_training_confirm(Screens *s, const FlowView *v)
     int px = fpx(s, THEME_FONT_BODY), spx = fpx(s, THEME_FONT_SMALL);
 
     y = scr_heading(s, NULL, tr(s, "confirm.title"), y);
+    /* Everything below the heading scrolls above the footer: at 150 % on
+     * 1280x800 the tick row no longer lies over "Cancel and erase". */
+    int top = y;
+    y = scr_body_begin(s, v, y, "confirm-body");
     y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, tr(s, "confirm.intro"),
                    s->col_x, y, s->col_w);
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
                    v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
     y += mm(s, 6);
-    /* The date and the tick on the left, the keypad on the right. */
+    /* The date and the tick on the left, the keypad on the right (below
+     * them where the column is too narrow for both). */
+    bool keys = v->focus == FLOW_FIELD_TRAINING_DATE;
     int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
+    bool side = lw >= mm(s, 90);
+    if (!side)
+        lw = s->col_w;
     int fy =
         scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
                           tr(s, "confirm.date"), s->col_x, y, mm(s, 80) < lw ? mm(s, 80) : lw, 0,
                           v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
+    int ky = side ? y : fy + mm(s, 4);
+    int kh = 0, kb = 0;
+    if (keys) {
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+        kh = scr_key_h(s, bottom - (side ? top : top + mm(s, 30)), 4);
+        kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        int kx = side ? s->col_x + s->col_w - kw : s->col_x;
+        scr_keyboard(s, v, (SDL_Rect){kx, ky, kw, kb}, kh);
+    }
+    int ay = side || !keys ? fy + mm(s, 6) : ky + kb + mm(s, 6);
     int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), lw);
-    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, fy + mm(s, 6), lw, ack_h},
+    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, ay, lw, ack_h},
                      tr(s, "confirm.attended"), v->training_confirmed))
         scr_emit(s, FLOW_EV_TRAINING_CONFIRM, 0);
-    if (v->focus == FLOW_FIELD_TRAINING_DATE) {
-        int kx = s->col_x + s->col_w - kw;
-        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
-        int kh = scr_key_h(s, bottom - y, 4);
-        scr_keyboard(s, v, (SDL_Rect){kx, y, kw, osk_height(&s->osk, kh, mm(s, 1.5f))}, kh);
-    }
+    int end = ay + ack_h;
+    if (keys && side && ky + kb > end)
+        end = ky + kb;
+    scr_body_end(s, end + mm(s, 2));
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }
@@ -127,7 +144,9 @@ scr_sign(Screens *s, const FlowView *v)
     }
     ui_scroll_end(s->ui, cy + off - y);
     y += avail + mm(s, 4);
-    int cw = mm(s, 44);
+    /* "Clear" as wide as its label needs (Greek "Καθαρισμός" at 150 %). */
+    int cw = ui_button_width(s->ui, tr(s, "button.clear"), true);
+    cw = cw < mm(s, 44) ? mm(s, 44) : cw > s->col_w / 3 ? s->col_w / 3 : cw;
     SDL_Rect pad = {s->col_x, y, s->col_w - cw - s->gap, pad_h};
     sigpad_do(s->pad, s->ui, scr_emit_ev, s, v, pad, tr(s, "sign.pad_hint"));
     if (ui_button_icon(s->ui, "btn-clear", (SDL_Rect){pad.x + pad.w + s->gap, y, cw, s->btn_h},
@@ -135,10 +154,13 @@ scr_sign(Screens *s, const FlowView *v)
                        v->signature_points > 0))
         scr_emit(s, FLOW_EV_SIG_CLEAR, 0);
     if (v->signature_ok) {
-        draw_icon(s->draw, DRAW_ICON_CHECK, pad.x + pad.w + s->gap, y + s->btn_h + mm(s, 4), spx,
-                  c->success);
+        /* Said in words as well as with the tick. */
+        int ox = pad.x + pad.w + s->gap, oy = y + s->btn_h + mm(s, 4);
+        draw_icon(s->draw, DRAW_ICON_CHECK, ox, oy, spx, c->success);
+        int oh = text_para(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT},
+                           tr(s, "sign.ok"), ox + spx + mm(s, 2), oy, cw - spx - mm(s, 2));
         ui_note(s->ui, "signature-ok", UI_KIND_TEXT,
-                (SDL_Rect){pad.x + pad.w + s->gap, y + s->btn_h + mm(s, 4), spx, spx}, 0, "");
+                (SDL_Rect){ox, oy, cw, oh > spx ? oh : spx}, 0, tr(s, "sign.ok"));
     }
     scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "sign.button"), v->can_sign, FLOW_EV_SIGN);
@@ -217,29 +239,30 @@ scr_certificate(Screens *s, const FlowView *v)
     int tx = qx + qside + 2 * s->gap, tw = text_w;
     int y = qy;
     if (!bar) {
-        /* The top bar's settings, kept reachable on this screen too (one
-         * row if they fit, else one above the other). */
-        char label[64];
-        snprintf(label, sizeof label, "%s %d %%", tr(s, "attract.text_size"), v->text_size_percent);
-        int bh = mm(s, 13), sw = ui_button_width(s->ui, label, false);
-        int cw = ui_button_width(s->ui, tr(s, "attract.contrast"), true);
-        bool one_row = sw + mm(s, 3) + cw <= tw;
-        if (ui_button(s->ui, "bar-text-size", (SDL_Rect){tx, y, sw, bh}, label, UI_STYLE_SECONDARY,
-                      true))
-            scr_emit(s, FLOW_EV_SET_TEXT_SIZE,
-                     v->text_size_percent >= 150 ? 100 : v->text_size_percent + 25);
-        SDL_Rect cr = one_row ? (SDL_Rect){tx + sw + mm(s, 3), y, cw, bh}
-                              : (SDL_Rect){tx, y + bh + mm(s, 2), cw, bh};
-        if (ui_button_icon(s->ui, "bar-contrast", cr, DRAW_ICON_CONTRAST, tr(s, "attract.contrast"),
-                           UI_STYLE_SECONDARY, true))
-            scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
-        y = cr.y + bh + mm(s, 6);
+        /* The top bar's settings, kept reachable on this screen too. */
+        y = scr_settings(s, v, tx, y, mm(s, 15), UI_STYLE_SECONDARY, true, 0) + mm(s, 6);
     }
+    /* "Finish" at the foot of the text column, level with the code's
+     * bottom; the text above it scrolls if it needs more room than that
+     * (150 %: it no longer lies over the date and the number). */
+    int bw = ui_button_width(s->ui, tr(s, "cert.done"), true);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw > tw ? tw : bw;
+    int bh = ui_button_height(s->ui, tr(s, "cert.done"), true, bw, s->btn_h);
+    int by = qside > 0 ? qy + qside - bh : s->foot_y;
+    if (by + bh > s->H - edge)
+        by = s->H - edge - bh;
+    if (by < y + mm(s, 20))
+        by = s->H - edge - bh;
+    SDL_Rect view = {tx - mm(s, 1), y, tw + mm(s, 2), by - mm(s, 4) - y};
+    int off = ui_scroll_begin(s->ui, "cert-text", view);
+    y -= off;
+    int text_top = y;
     int is = mm(s, 12);
     draw_disc(s->draw, tx + is / 2, y + is / 2, is / 2, c->success);
     draw_icon(s->draw, DRAW_ICON_CHECK, tx + is / 5, y + is / 5, is * 3 / 5, c->surface);
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY),
         spx = fpx(s, THEME_FONT_SMALL);
+    tw -= mm(s, 3); /* room for the scroll bar */
     int ty = y + text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT},
                            tr(s, "cert.title"), tx + is + mm(s, 4), y, tw - is - mm(s, 4));
     ty = (ty > y + is ? ty : y + is) + mm(s, 6);
@@ -259,13 +282,9 @@ scr_certificate(Screens *s, const FlowView *v)
         ty += mm(s, 3);
     }
     ty += mm(s, 2);
-    text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, tr(s, "cert.scan"), tx, ty,
-              tw);
-    /* "Finish" at the foot of the text column, level with the code's bottom. */
-    int bw = ui_button_width(s->ui, tr(s, "cert.done"), true);
-    bw = bw < mm(s, 62) ? mm(s, 62) : bw > tw ? tw : bw;
-    int bh = ui_button_height(s->ui, tr(s, "cert.done"), true, bw, s->btn_h);
-    int by = qside > 0 ? qy + qside - bh : s->foot_y;
+    ty += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT}, tr(s, "cert.scan"), tx,
+                    ty, tw);
+    ui_scroll_end(s->ui, ty - text_top + mm(s, 2));
     if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){tx, by, bw, bh}, DRAW_ICON_CHECK,
                        tr(s, "cert.done"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_DONE, 0);

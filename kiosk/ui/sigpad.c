@@ -214,8 +214,10 @@ sigpad_do(Sigpad *p, Ui *ui, void (*emit)(void *ctx, const FlowEvent *ev), void 
               c->muted);
     if (p->npts == 0 && hint != NULL) {
         int px = theme_font_px(th, THEME_FONT_SMALL);
-        text_line(ui_text(ui), &(TextStyle){px, false, c->muted, TEXT_CENTER}, hint, r.x,
-                  base + theme_mm(th, 2.0f), r.w);
+        text_set_owner(ui_text(ui), "sign-pad");
+        text_para(ui_text(ui), &(TextStyle){px, false, c->muted, TEXT_CENTER}, hint, r.x + m,
+                  base + theme_mm(th, 2.0f), r.w - 2 * m);
+        text_set_owner(ui_text(ui), NULL);
     }
     if (!sigpad_surface(p, r.w, r.h, c->ink))
         return false;

@@ -370,6 +370,8 @@ ui_begin(Ui *ui, uint64_t now_ms)
     }
     ui->nentries = 0;
     ui->block = 0;
+    ui->label_px = 0;
+    ui->disabled_tap[0] = '\0';
     ui->cur_scroll = -1;
     text_set_clip(ui->text, NULL);
     text_frame_begin(ui->text);
@@ -425,20 +427,28 @@ ui_interact(Ui *ui, const char *id, SDL_Rect r, bool enabled, bool *pressed_out)
     bool fire = false;
 
     *pressed_out = false;
-    if (ui->block > 0 || !enabled)
+    if (ui->block > 0)
         return false;
+    /* A disabled widget takes its tap too (it must not fall through to
+     * what lies under it), and says so through ui_tapped_disabled(). */
     if (ui->pressed && ui_point_in(ui, r, ui->down_x, ui->down_y))
         snprintf(ui->cand, sizeof ui->cand, "%s", id);
     if (strcmp(ui->active, id) == 0) {
         bool inside = ui_point_in(ui, r, ui->px, ui->py);
         if (ui->released) {
-            fire = inside && !ui->moved_far;
+            bool hit = inside && !ui->moved_far;
             ui->active[0] = '\0';
             ui->invalid = true;
+            if (enabled)
+                fire = hit;
+            else if (hit)
+                snprintf(ui->disabled_tap, sizeof ui->disabled_tap, "%s", id);
         } else if (ui->down) {
-            *pressed_out = inside && !ui->moved_far;
+            *pressed_out = enabled && inside && !ui->moved_far;
         }
     }
+    if (!enabled)
+        return false;
     if (ui->activate && ui->focus_visible && strcmp(ui->focus, id) == 0) {
         fire = true;
         ui->activate = false;
@@ -448,6 +458,12 @@ ui_interact(Ui *ui, const char *id, SDL_Rect r, bool enabled, bool *pressed_out)
         ui->invalid = true;
     }
     return fire;
+}
+
+bool
+ui_tapped_disabled(const Ui *ui, const char *id)
+{
+    return strcmp(ui->disabled_tap, id) == 0;
 }
 
 void

@@ -113,9 +113,18 @@ void ui_block_end(Ui *ui);
 
 bool ui_button(Ui *ui, const char *id, SDL_Rect r, const char *label, UiStyle style, bool enabled);
 
+/* True in the frame a disabled widget was tapped (released inside without a
+ * drag): the screen can say why it is disabled. */
+bool ui_tapped_disabled(const Ui *ui, const char *id);
+
 /* A button with an icon left of its label. */
 bool ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *label,
                     UiStyle style, bool enabled);
+
+/* Button labels drawn from now on at px (0: the theme's label size, which
+ * follows the text size). The top bar keeps its settings at one size so
+ * that they fit at every text size. */
+void ui_set_label_px(Ui *ui, int px);
 
 /* The width a button needs to show label on one line (with an icon if asked). */
 int ui_button_width(Ui *ui, const char *label, bool icon);

@@ -23,6 +23,18 @@ ui_label(Ui *ui, SDL_Rect r, const char *label, int px, bool bold, SDL_Color c, 
 }
 
 static int
+ui_label_px(Ui *ui)
+{
+    return ui->label_px > 0 ? ui->label_px : theme_font_px(ui->theme, THEME_FONT_LABEL);
+}
+
+void
+ui_set_label_px(Ui *ui, int px)
+{
+    ui->label_px = px;
+}
+
+static int
 ui_radius(Ui *ui)
 {
     return theme_mm(ui->theme, 2.0f);
@@ -72,7 +84,7 @@ ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *la
     bool pressed;
     bool fire = ui_interact(ui, id, r, enabled, &pressed);
     SDL_Color fg;
-    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int px = ui_label_px(ui);
 
     ui_add(ui, id, UI_KIND_BUTTON, r,
            (enabled ? 0 : UI_STATE_DISABLED) | (pressed ? UI_STATE_PRESSED : 0), label, true);
@@ -108,7 +120,7 @@ ui_button_icon(Ui *ui, const char *id, SDL_Rect r, DrawIcon icon, const char *la
 int
 ui_button_width(Ui *ui, const char *label, bool icon)
 {
-    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int px = ui_label_px(ui);
     int w = text_width(ui->text, px, true, label) + 2 * theme_mm(ui->theme, 3.0f) + 4;
 
     return icon ? w + px * 11 / 10 + px / 3 : w;
@@ -117,7 +129,7 @@ ui_button_width(Ui *ui, const char *label, bool icon)
 int
 ui_button_height(Ui *ui, const char *label, bool icon, int w, int min_h)
 {
-    int px = theme_font_px(ui->theme, THEME_FONT_LABEL);
+    int px = ui_label_px(ui);
     int in = w - 2 * theme_mm(ui->theme, 3.0f) - (icon ? px * 11 / 10 + px / 3 : 0);
     int h = in > 0 ? text_para_height(ui->text, px, true, label, in) : 0;
 
@@ -252,6 +264,14 @@ ui_key(Ui *ui, const char *id, SDL_Rect r, const char *label, bool special)
         draw_icon(ui->draw, DRAW_ICON_BACKSPACE, r.x + (r.w - is) / 2, r.y + (r.h - is) / 2, is,
                   fg);
     } else {
+        /* A key's label fits its key (keys shrink on short displays before
+         * the text size would push them off the screen). */
+        int lh = text_line_height(ui->text, px, !special);
+        if (lh > r.h - 2)
+            px = px * (r.h - 2) / lh;
+        int lw = text_width(ui->text, px, !special, label);
+        if (lw > r.w - 4 && lw > 0)
+            px = px * (r.w - 4) / lw;
         text_set_owner(ui->text, id);
         ui_label(ui, r, label, px, !special, fg, TEXT_CENTER);
         text_set_owner(ui->text, NULL);

@@ -66,6 +66,7 @@ struct Ui {
     char active[UI_ID_MAX]; /* widget the pointer went down on */
     char cand[UI_ID_MAX];   /* topmost widget under a press this frame */
     char scroll_cand[UI_ID_MAX];
+    char disabled_tap[UI_ID_MAX]; /* a disabled widget tapped this frame */
     int drag_scroll; /* scroll view being dragged, -1 none */
     bool hold_fired;
     char focus[UI_ID_MAX];
@@ -89,6 +90,7 @@ struct Ui {
     int ndone;
 
     int block;
+    int label_px; /* ui_set_label_px(); 0: the theme's label size */
     bool invalid;
     int wake_ms;
 };

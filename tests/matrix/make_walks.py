@@ -6,12 +6,28 @@ for the contact sheets). Run it after changing the walks:
     python3 tests/matrix/make_walks.py"""
 import os
 
+import json
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The right answers of the Norwegian walk (NATO baseline then Norway), as in
-# tests/replays/certify_nor.txt.
-NOR_ANSWERS = [1, 2, 0, 3, 1, 2, 2, 0, 1, 2, 0, 1, 2, 0, 3, 1, 0, 1]
-CONDUCT_PAGES = 14
-TRAINING_PAGES = 13
+PLUGINS = os.path.join(HERE, "..", "..", "plugins")
+
+
+def _content(code):
+    with open(os.path.join(PLUGINS, code, "content", "en.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+# The Norwegian walk reads the NATO baseline then Norway's rules; counts and
+# right answers come from the shipped content (choice-<i> names the content's
+# i-th choice, whatever order the quiz shows them in).
+_NATO, _NOR = _content("nato"), _content("nor")
+NOR_ANSWERS = [q["answer"] for c in (_NATO, _NOR) for q in c["quiz"]["questions"]]
+CONDUCT_PAGES = sum(len(c["code_of_conduct"]["sections"]) for c in (_NATO, _NOR))
+TRAINING_PAGES = sum(len(c["training"]["pages"]) for c in (_NATO, _NOR))
+
+
+def wrong(a):
+    return 1 if a == 0 else 0
 
 
 def V(name, png=False):
@@ -20,7 +36,7 @@ def V(name, png=False):
 
 def intake(out, name, number, shots=True):
     out += ["expect screen attract", V("attract", shots), "tap @btn-start",
-            "expect screen privacy", V("privacy", shots), "tap @privacy-ack",
+            "expect screen privacy", V("privacy", shots), "scroll @privacy-text end", "tap @privacy-ack",
             "tap @btn-next", "expect screen nation", V("nation", shots)]
     if shots:
         out += ["tap @nation-other", "tap @field-other-nation", "keys \"SWE\"",
@@ -51,8 +67,9 @@ def walk_certify():
         out += ["expect screen training", V(f"training-{i + 1}", i == 0), "scroll @reading end",
                 "expect-widget @reading-status checked", "tap @btn-next"]
     for i, a in enumerate(NOR_ANSWERS):
-        pick = (a + 1) % 4 if i == 3 else a  # one wrong answer: still a pass
-        out += ["expect screen quiz", f"tap @choice-{pick}", V(f"quiz-{i + 1}", i == 0),
+        pick = wrong(a) if i == 3 else a  # one wrong answer: still a pass
+        out += ["expect screen quiz", f"reveal @choice-{pick}", f"tap @choice-{pick}",
+                V(f"quiz-{i + 1}", i == 0),
                 "tap @btn-next"]
     out += ["expect screen quiz_result", V("quiz-passed", True), "tap @btn-next",
             "expect screen training_confirm", V("training-confirm", True),
@@ -83,7 +100,8 @@ def walk_fail():
     for _ in range(TRAINING_PAGES):
         out += ["expect screen training", "scroll @reading end", "tap @btn-next"]
     for a in NOR_ANSWERS:
-        out += ["expect screen quiz", f"tap @choice-{(a + 1) % 4}", "tap @btn-next"]
+        out += ["expect screen quiz", f"reveal @choice-{wrong(a)}", f"tap @choice-{wrong(a)}",
+                "tap @btn-next"]
     out += ["expect screen quiz_result", V("quiz-failed", True), "tap @btn-next",
             "expect screen conduct", V("review-1", True), "tap @btn-cancel",
             "tap @btn-cancel-confirm", "expect screen attract"]

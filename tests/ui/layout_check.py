@@ -123,7 +123,10 @@ def check(path):
             o = byid.get(r["owner"])
             if o is not None:
                 f = full(o)
-                if not inside(r["ink"], f):
+                # A widget that shows its text through a window of its own
+                # (a text field scrolling a long value) is judged by that window.
+                ink = vis if r["clip"] is not None and inside(r["clip"], f) else r["ink"]
+                if not inside(ink, f):
                     out.append(f"spill: {what} ({r['ink']}) runs out of {r['owner']} ({f})")
                 if "broken" in r["flags"]:
                     out.append(f"broken: a word of {what} is broken inside {r['owner']}")

@@ -36,9 +36,11 @@ sheets="$CK_BIN/ui-matrix"
 mkdir -p "$sheets"
 if command -v montage >/dev/null; then
     langs="$(find "$out" -name '*@*-150-normal.png' | sed 's/.*@\(.*\)-150-normal.png/\1/' | sort -u)"
+    font=/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
+    [ -f "$font" ] || font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
     for lang in $langs; do
         mapfile -t pngs < <(find "$out" -name "*@$lang-150-normal.png" | sort)
-        montage -label '%t' -pointsize 14 -geometry 480x+6+6 -tile 5x "${pngs[@]}" \
+        montage -font "$font" -label '%t' -pointsize 14 -geometry 480x+6+6 -tile 5x "${pngs[@]}" \
             "$sheets/contact-$lang-$size.png" ||
             fail "montage of $lang at $size"
     done
