@@ -72,6 +72,8 @@ expect 2 "unknown reason" certctl kiosk revoke --authority A --kiosk-id BOUND-01
 sleep 1
 expect 0 "its 2 entries the registry witnessed stay valid" certctl kiosk revoke --authority A \
     --kiosk-id BOUND-01 --since now --reason key_compromise --registry "$t/reg" "${pass[@]}"
+expect 0 "kiosk BOUND-01 key" certctl status show A/status.jws
+grep -qF "its first 2 log entries stay valid" <<<"$out" || fail "status show: $out"
 sleep 1
 after="$(iso "$(date -u +%s)")"
 # Signed after the revocation: refused with or without a registry.
