@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_cli_compat: the log, export and certificates of the first release (format 1: compact JWS
 # "vc+jwt", tests/fixtures/v1-store, made by tests/fixtures/make_v1_store.sh with that release)
-# still audit, verify, import and report with this one.
+# still audit, verify, import and report with this one; and a kiosk upgraded in place goes on
+# issuing format-2 certificates into the same log, which still audits, exports and imports.
 set -uo pipefail
 t="$(mktemp -d)"
 trap 'rm -rf "$t"' EXIT
@@ -46,4 +47,22 @@ i = len(p) // 2
 print(h + "." + p[:i] + ("A" if p[i] != "A" else "B") + p[i + 1:] + "." + s)
 PY
 expect 1 "INVALID" certctl verify --trust home/trust.jwks bad.jws
-echo "ok: format-1 store, export and certificates"
+
+# --- the kiosk upgraded in place: its log goes on with format-2 certificates -------------------
+certctl issue --paper --home home --recorded-by "Capt. Admin" --name "Per Hansen" --nation NOR \
+    --service-number 02029912345 --category civilian >new.sdjwt 2>/dev/null || fail "issue on the v1 home"
+grep -q '~$' new.sdjwt || fail "the upgraded kiosk did not issue an SD-JWT"
+expect 0 "audit ok: kiosk DEMO-KIOSK-01, 9 entries, 4 certificates" certctl audit --home home
+expect 0 "exported DEMO-KIOSK-01: 4 certificate(s)" certctl export --home home --out mixed.json
+python3 -c 'import json,sys; [print(c["jws"]) for c in json.load(open(sys.argv[1]))["certificates"]]' \
+    mixed.json >mixed.txt
+expect 0 "4 valid, 0 invalid" certctl verify --trust home/trust.jwks mixed.txt
+[ "$(grep -c '\[certificate, format 1\]' <<<"$out")" = 3 ] || fail "mixed log: not 3 format-1: $out"
+[ "$(grep -c '\[full certificate\]' <<<"$out")" = 1 ] || fail "mixed log: no full SD-JWT: $out"
+# The registry that witnessed the v1 log takes its continuation, and reports the new person.
+expect 0 "1 new" certctl import --trust home/trust.jwks --registry reg mixed.json
+grep -qF "consistent with what the registry witnessed" <<<"$out" || fail "import: $out"
+printf 'id,nation,name\n02029912345,NOR,Per Hansen\n01017012345,NOR,Kari Nordmann\n' >roster2.csv
+expect 0 "certified NOR    02029912345" certctl report --roster roster2.csv --registry reg
+grep -qE '^certified NOR +01017012345 ' <<<"$out" || fail "the v1 person is no longer certified: $out"
+echo "ok: format-1 store, export and certificates, and the same log continued in format 2"
