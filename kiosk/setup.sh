@@ -14,6 +14,10 @@ CK_PACKAGES=(build-essential cmake pkg-config clang
 # with Debian's npm package, so it is only asked for where no npm exists.
 command -v npm >/dev/null 2>&1 || CK_PACKAGES+=(npm)
 
+# What packaging/build-debs and tests/package/test_install.sh need on top (added by them):
+# the package tools, and what runs and checks the installed kiosk.
+CK_PACKAGING_PACKAGES=(dpkg-dev lintian systemd libpam-systemd cage grim xwayland imagemagick)
+
 ck_install_deps() {
     local missing=()
     for p in "${CK_PACKAGES[@]}"; do

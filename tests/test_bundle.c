@@ -61,7 +61,7 @@ content_json(const char *lang)
     static char buf[1024];
 
     snprintf(buf, sizeof buf,
-             "{\"language\":\"%s\",\"draft\":false,\"title\":\"Code of conduct\","
+             "{\"language\":\"%s\",\"draft\":true,\"title\":\"Code of conduct\","
              "\"publisher\":\"Test publisher\",\"sources\":[\"test\"],"
              "\"code_of_conduct\":{\"sections\":[{\"id\":\"zero-tolerance\",\"title\":\"Zero "
              "tolerance\",\"paragraphs\":[\"Trafficking is never tolerated.\"]}]},"
@@ -71,6 +71,17 @@ content_json(const char *lang)
              "\"clauses\":[{\"id\":\"c1\",\"text\":\"I will report.\"}],"
              "\"attestation\":\"I, {name}, read {bundle} version {version}.\"}",
              lang);
+    return buf;
+}
+
+/* content_json() marked "draft": false, as a reviewed text says. */
+static char *
+undrafted(const char *lang)
+{
+    static char buf[1100];
+    char *c = content_json(lang), *at = strstr(c, "\"draft\":true");
+
+    snprintf(buf, sizeof buf, "%.*s\"draft\":false%s", (int)(at - c), c, at + 12);
     return buf;
 }
 
@@ -511,6 +522,108 @@ test_schema_invalid_content_is_refused_naming_the_field(void **state)
     assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "content/en.json", "answer");
 }
 
+/* Only a named reviewer takes a text out of draft: a publisher cannot clear
+ * its own text by flipping the flag. */
+static void
+test_content_out_of_draft_without_review_is_refused(void **state)
+{
+    char *c = undrafted("en");
+
+    write_text(bad_dir, "content/en.json", c);
+    assert_int_equal(bundle_sign(bad_dir, pub_usa), CK_OK);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "content/en.json",
+                               "names no \"review\"");
+}
+
+static void
+test_review_of_another_language_does_not_clear_a_draft(void **state)
+{
+    char *c = undrafted("en");
+
+    write_text(bad_dir, "content/en.json", c);
+    edit_manifest(bad_dir, "languages", "[\"en\",\"fr\"]", pub_usa);
+    write_text(bad_dir, "content/fr.json", content_json("fr"));
+    edit_manifest(bad_dir, "rules",
+                  "{\"validity_days\":365,\"must_certify\":[\"military\"],"
+                  "\"pass_mark_percent\":80}",
+                  pub_usa);
+    edit_manifest(bad_dir, "review",
+                  "{\"by\":\"A. Reviewer\",\"role\":\"Legal adviser\",\"date\":\"2026-05-01\","
+                  "\"languages\":[\"fr\"]}",
+                  pub_usa);
+    assert_int_equal(bundle_sign(bad_dir, pub_usa), CK_OK);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "content/en.json",
+                               "names no \"review\"");
+}
+
+static void
+test_malformed_review_is_refused(void **state)
+{
+    edit_manifest(bad_dir, "review", "{\"by\":\"A. Reviewer\",\"role\":\"\",\"date\":\"2026-05-01\"}",
+                  pub_usa);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "review.role", NULL);
+    edit_manifest(bad_dir, "review",
+                  "{\"by\":\"A. Reviewer\",\"role\":\"Legal adviser\",\"date\":\"2026-13-45\"}",
+                  pub_usa);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "review.date", NULL);
+}
+
+static void
+test_clause_for_an_unknown_category_is_refused(void **state)
+{
+    edit_manifest(bad_dir, "rules",
+                  "{\"validity_days\":365,\"must_certify\":[\"military\"],"
+                  "\"pass_mark_percent\":80,\"clause_categories\":{\"c1\":[\"officer\"]}}",
+                  pub_usa);
+    assert_refused_beside_good(*state, NULL, CK_ERR_FORMAT, "clause_categories.c1[0]", NULL);
+}
+
+/* A reviewed bundle is not a draft; a deployed kiosk refuses drafts and says
+ * how to allow them; clause categories are read from the manifest. */
+static void
+test_deployed_kiosk_refuses_draft_bundles(void **state)
+{
+    const Fixture *f = *state;
+    char *c = undrafted("en");
+    const char *dirs[] = {f->plugins, NULL};
+    PluginHostOptions o = {.dirs = dirs, .trust = trust, .now = NOW, .refuse_drafts = true};
+    PluginHost *h = NULL;
+    const char *where, *id, *reason;
+    CkErr err;
+
+    write_text(bad_dir, "content/en.json", c);
+    edit_manifest(bad_dir, "rules",
+                  "{\"validity_days\":365,\"must_certify\":[\"military\"],"
+                  "\"pass_mark_percent\":80,\"clause_categories\":{\"c1\":[\"military\"]}}",
+                  pub_usa);
+    edit_manifest(bad_dir, "review",
+                  "{\"by\":\"A. Reviewer\",\"role\":\"Legal adviser\",\"date\":\"2026-05-01\"}",
+                  pub_usa);
+    assert_int_equal(bundle_sign(bad_dir, pub_usa), CK_OK);
+
+    assert_int_equal(plugin_host_open(&o, &h), CK_OK);
+    /* the good NOR bundle is a draft: refused; the reviewed USA one loads */
+    assert_int_equal(plugin_host_refusal_count(h), 1);
+    plugin_host_refusal(h, 0, &where, &id, &err, &reason);
+    assert_string_equal(id, "no.test.cthb");
+    assert_int_equal(err, CK_ERR_REFUSED);
+    assert_non_null(strstr(reason, "allow_draft_content"));
+    const Bundle *usa = plugin_host_find(h, "USA");
+    assert_non_null(usa);
+    assert_false(bundle_draft(usa));
+    assert_true(bundle_clause_applies(usa, "c1", "military"));
+    assert_false(bundle_clause_applies(usa, "c1", "contractor"));
+    assert_true(bundle_clause_applies(usa, "c2", "contractor"));
+    plugin_host_close(h);
+
+    /* the DEMO kiosk and certctl load drafts */
+    o.refuse_drafts = false;
+    assert_int_equal(plugin_host_open(&o, &h), CK_OK);
+    assert_int_equal(plugin_host_refusal_count(h), 0);
+    assert_true(bundle_draft(plugin_host_find(h, "NOR")));
+    plugin_host_close(h);
+}
+
 static void
 test_schema_invalid_manifest_is_refused_naming_the_field(void **state)
 {
@@ -765,6 +878,11 @@ main(void)
         T(test_malformed_manifest_is_refused_with_line_and_column),
         T(test_schema_invalid_content_is_refused_naming_the_field),
         T(test_schema_invalid_manifest_is_refused_naming_the_field),
+        T(test_content_out_of_draft_without_review_is_refused),
+        T(test_review_of_another_language_does_not_clear_a_draft),
+        T(test_malformed_review_is_refused),
+        T(test_clause_for_an_unknown_category_is_refused),
+        T(test_deployed_kiosk_refuses_draft_bundles),
         T(test_language_listed_but_missing_is_refused),
         T(test_qr_disclosure_of_an_unknown_claim_is_refused),
         T(test_absurdly_large_file_is_refused),

@@ -114,6 +114,13 @@ fake_label(void *ctx, const FlowBundle *b, const char *lang)
     return b == &nor ? "Fødselsnummer" : NULL;
 }
 
+/* The Norwegian clause nor-c1 is marked for military personnel only. */
+static bool
+fake_clause_applies(void *ctx, const FlowBundle *b, const char *clause_id, FlowCategory c)
+{
+    return !(b == &nor && strcmp(clause_id, "nor-c1") == 0 && c != FLOW_CATEGORY_MILITARY);
+}
+
 /* ---- fake issuer: records what it was asked ---- */
 
 typedef struct Issued {
@@ -125,6 +132,7 @@ typedef struct Issued {
     size_t n_bundles, n_clauses;
     char bundle_lang[4][8], bundle_id[4][40], text_sha[4][65];
     char clause0[32];
+    char quiz_order[64];
     unsigned char sig[32];
     uint32_t days;
 } Issued;
@@ -156,6 +164,17 @@ fake_issue(void *ctx, const FlowIssueRequest *r, FlowIssued *out)
     }
     issued.n_clauses = r->n_clauses;
     snprintf(issued.clause0, sizeof issued.clause0, "%s", r->n_clauses ? r->clause_ids[0] : "");
+    /* the choice orders as "2013.120": content indices as shown, '.' between questions */
+    issued.quiz_order[0] = '\0';
+    for (size_t q = 0; q < r->n_choice_orders; q++) {
+        assert_non_null(strchr(r->choice_orders[q].question, '#'));
+        if (q > 0)
+            strcat(issued.quiz_order, ".");
+        for (size_t k = 0; k < r->choice_orders[q].n; k++) {
+            char d[2] = {(char)('0' + r->choice_orders[q].order[k]), '\0'};
+            strcat(issued.quiz_order, d);
+        }
+    }
     memcpy(issued.sig, r->signature_sha256, 32);
     issued.days = r->validity_days;
     snprintf(out->serial, sizeof out->serial, "DEMO-KIOSK-01-%06d", issued.calls);
@@ -195,7 +214,7 @@ config(void)
     c.nations = nations;
     c.n_nations = 1;
     c.rules = (FlowRules){NULL,           fake_validate, fake_must_certify, fake_validity,
-                          fake_pass_mark, fake_course,   fake_label};
+                          fake_pass_mark, fake_course,   fake_label,        fake_clause_applies};
     c.issuer = (FlowIssuer){NULL, fake_issue};
     c.admin = (FlowAdmin){pin_hash, lock_path, NULL, fake_admin_log, fake_stats};
     c.languages = languages;
@@ -309,7 +328,21 @@ read_pages(Flow *f)
         assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
 }
 
-/* Answers every question correctly, except the one whose id is wrong_id. */
+/* The position on screen of the choice with this content index. */
+static int
+position_of(const Flow *f, int choice_id)
+{
+    const FlowView *v = flow_view(f);
+
+    for (size_t k = 0; k < v->n_choices; k++)
+        if (v->choice_ids[k] == choice_id)
+            return (int)k;
+    fail_msg("choice %d is not shown", choice_id);
+    return -1;
+}
+
+/* Answers every question correctly, except the one whose id is wrong_id,
+ * tapping the choice where it is shown (the order is shuffled). */
 static void
 answer_quiz(Flow *f, const char *wrong_id)
 {
@@ -320,7 +353,8 @@ answer_quiz(Flow *f, const char *wrong_id)
             choice = (choice + 1) % (int)q->n_choices;
         assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
         assert_int_equal(flow_view(f)->error, FLOW_MSG_ANSWER_REQUIRED);
-        assert_int_equal(send(f, FLOW_EV_ANSWER, choice), CK_OK);
+        assert_int_equal(send(f, FLOW_EV_ANSWER, position_of(f, choice)), CK_OK);
+        assert_int_equal(flow_view(f)->selected_choice, position_of(f, choice));
         assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     }
 }
@@ -805,6 +839,143 @@ test_other_nation_certifies_against_the_baseline_alone(void **state)
     flow_destroy(f);
 }
 
+/* Everyone sees every choice once, in an order drawn per person: the
+ * position of the right answer tells nothing, the order shown goes into the
+ * evidence, and answers are scored by choice, not by position. */
+static void
+test_quiz_choices_are_shuffled_per_person_and_recorded(void **state)
+{
+    char seen[16][64];
+    size_t n_seen = 0;
+
+    for (int person = 0; person < 12; person++) {
+        Flow *f = new_flow();
+        char order[64] = "";
+        to_conduct(f);
+        read_sections(f);
+        read_pages(f);
+        while (screen(f) == FLOW_SCREEN_QUIZ) {
+            const FlowView *v = flow_view(f);
+            bool used[8] = {false};
+            assert_int_equal(v->n_choices, v->question->n_choices);
+            if (order[0] != '\0')
+                strcat(order, ".");
+            for (size_t k = 0; k < v->n_choices; k++) {
+                int id = v->choice_ids[k];
+                assert_true(id >= 0 && (size_t)id < v->n_choices && !used[id]);
+                used[id] = true;
+                assert_string_equal(v->choices[k], v->question->choices[id]);
+                char d[2] = {(char)('0' + id), '\0'};
+                strcat(order, d);
+            }
+            assert_int_equal(send(f, FLOW_EV_ANSWER, (int)v->n_choices), CK_ERR_USAGE);
+            assert_int_equal(send(f, FLOW_EV_ANSWER, position_of(f, (int)v->question->answer)),
+                             CK_OK);
+            assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+        }
+        assert_true(flow_view(f)->quiz_passed);
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+        confirm_training(f);
+        tick_clauses(f);
+        draw_signature(f);
+        assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+        assert_string_equal(issued.quiz_order, order);
+        snprintf(seen[n_seen++], sizeof seen[0], "%s", order);
+        flow_destroy(f);
+    }
+    /* 2 x 6 x 2 = 24 orders: twelve people all seeing the same one would
+     * happen with probability 24^-11 if the draw were fair. */
+    bool differ = false;
+    for (size_t i = 1; i < n_seen; i++)
+        differ = differ || strcmp(seen[i], seen[0]) != 0;
+    assert_true(differ);
+}
+
+/* A replay fixes the draw: the same seed gives the same order every run. */
+static void
+test_quiz_seed_gives_the_same_order_every_run(void **state)
+{
+    char first[64] = "";
+
+    for (int run = 0; run < 2; run++) {
+        Flow *f = new_flow();
+        flow_set_quiz_seed(f, 7);
+        run_to_sign(f);
+        draw_signature(f);
+        assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+        if (run == 0)
+            snprintf(first, sizeof first, "%s", issued.quiz_order);
+        else
+            assert_string_equal(issued.quiz_order, first);
+        flow_destroy(f);
+    }
+    assert_int_equal(strlen(first), strlen("01.012.01"));
+}
+
+/* A clause the manifest marks for some categories is neither shown to nor
+ * recorded for anyone else (a contractor does not swear to the UCMJ). */
+static void
+test_clause_for_other_categories_is_not_shown(void **state)
+{
+    Flow *f = new_flow();
+
+    to_nation_done(f, 0, FLOW_CATEGORY_CIVILIAN);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Kari Nordmann", "01017012345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    read_sections(f);
+    read_pages(f);
+    answer_quiz(f, NULL);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    confirm_training(f);
+    assert_int_equal(screen(f), FLOW_SCREEN_ACKNOWLEDGE);
+    assert_int_equal(flow_view(f)->n_clauses, 2);
+    for (size_t i = 0; i < flow_view(f)->n_clauses; i++)
+        assert_string_not_equal(flow_view(f)->clauses[i]->id, "nor-c1");
+    tick_clauses(f);
+    draw_signature(f);
+    assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
+    assert_int_equal(issued.n_clauses, 2);
+    flow_destroy(f);
+}
+
+/* A bundle no authority reviewed is marked on every reading screen. */
+static void
+test_draft_bundle_is_marked_on_reading_screens(void **state)
+{
+    Flow *f = new_flow();
+
+    nor.draft = true;
+    to_conduct(f);
+    assert_false(flow_view(f)->draft_content); /* the NATO baseline comes first */
+    while (screen(f) == FLOW_SCREEN_CONDUCT && flow_view(f)->bundle == &nato) {
+        assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    }
+    assert_true(flow_view(f)->bundle == &nor);
+    assert_true(flow_view(f)->draft_content);
+    read_sections(f);
+    read_pages(f);
+    assert_int_equal(screen(f), FLOW_SCREEN_QUIZ);
+    assert_false(flow_view(f)->draft_content);
+    nor.draft = false;
+    flow_destroy(f);
+}
+
+/* The signing screen can name every document by its title and version. */
+static void
+test_sign_names_every_bundle_by_title(void **state)
+{
+    Flow *f = new_flow();
+
+    run_to_sign(f);
+    assert_int_equal(flow_view(f)->n_bundles, 2);
+    assert_string_equal(flow_view(f)->bundle_titles[0], "NATO baseline");
+    assert_string_equal(flow_view(f)->bundles[0]->version, "2026.1.0");
+    assert_string_equal(flow_view(f)->bundle_titles[1], "Norway");
+    flow_destroy(f);
+}
+
 static void
 test_complete_certification(void **state)
 {
@@ -1145,6 +1316,11 @@ main(void)
         cmocka_unit_test_setup(test_idle_warning_then_reset_wipes_the_session, setup),
         cmocka_unit_test_setup(test_more_time_extends_and_reading_screens_wait_longer, setup),
         cmocka_unit_test_setup(test_other_nation_certifies_against_the_baseline_alone, setup),
+        cmocka_unit_test_setup(test_quiz_choices_are_shuffled_per_person_and_recorded, setup),
+        cmocka_unit_test_setup(test_quiz_seed_gives_the_same_order_every_run, setup),
+        cmocka_unit_test_setup(test_clause_for_other_categories_is_not_shown, setup),
+        cmocka_unit_test_setup(test_draft_bundle_is_marked_on_reading_screens, setup),
+        cmocka_unit_test_setup(test_sign_names_every_bundle_by_title, setup),
         cmocka_unit_test_setup(test_complete_certification, setup),
         cmocka_unit_test_setup(test_languages_shown_are_all_in_the_evidence, setup),
         cmocka_unit_test_setup(test_admin_lockout_after_five_failures_survives_restart, setup),
@@ -1174,8 +1350,8 @@ main(void)
     nato_contents[0] = c_nato_en;
     nato_contents[1] = c_nato_fr;
     nor_contents[0] = c_nor_en;
-    nato = (FlowBundle){"NATO", "nato.cthb", "2026.1.0", "aa", nato_contents, 2};
-    nor = (FlowBundle){"NOR", "no.forsvaret.cthb", "2026.1.0", "bb", nor_contents, 1};
+    nato = (FlowBundle){"NATO", "nato.cthb", "2026.1.0", "aa", nato_contents, 2, false};
+    nor = (FlowBundle){"NOR", "no.forsvaret.cthb", "2026.1.0", "bb", nor_contents, 1, false};
     nations[0] = &nor;
 
     rc = cmocka_run_group_tests(tests, NULL, NULL);

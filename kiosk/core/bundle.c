@@ -161,6 +161,27 @@ has_feature(const char *const *features, const char *f)
     return false;
 }
 
+/* True if the manifest's "review" covers lang (all languages when it lists none). */
+static bool
+review_covers(const Bundle *b, const char *lang)
+{
+    const json_t *review = json_object_get(b->manifest, "review");
+    const json_t *langs = json_object_get(review, "languages");
+    json_t *l;
+    size_t i;
+
+    if (!json_is_object(review))
+        return false;
+    if (langs == NULL)
+        return true;
+    json_array_foreach(langs, i, l)
+    {
+        if (strcmp(json_string_value(l), lang) == 0)
+            return true;
+    }
+    return false;
+}
+
 static CkErr
 load_contents(Bundle *b, const char *who)
 {
@@ -197,6 +218,13 @@ load_contents(Bundle *b, const char *who)
             snprintf(detail, sizeof detail, "%s", ck_err_detail());
             return ck_err(err, "%s: %s", who, detail);
         }
+        /* Only a named reviewer can take a text out of draft: a publisher
+         * cannot clear its own text by flipping a flag. */
+        if (!b->contents[i]->draft && !review_covers(b, b->languages[i]))
+            return ck_err(CK_ERR_FORMAT,
+                          "%s: %s says \"draft\": false but the manifest names no \"review\" "
+                          "of that language (by, role, date)",
+                          who, name);
     }
     /* A content file for a language not listed would be shown to nobody:
      * likely a mistake in the manifest, so say so. */
@@ -463,6 +491,30 @@ const json_t *
 bundle_rules(const Bundle *b)
 {
     return json_object_get(b->manifest, "rules");
+}
+
+bool
+bundle_draft(const Bundle *b)
+{
+    return !review_covers(b, b->languages[0]) || b->contents[0]->draft;
+}
+
+bool
+bundle_clause_applies(const Bundle *b, const char *clause_id, const char *category)
+{
+    const json_t *cats =
+        json_object_get(json_object_get(bundle_rules(b), "clause_categories"), clause_id);
+    json_t *c;
+    size_t i;
+
+    if (cats == NULL)
+        return true;
+    json_array_foreach(cats, i, c)
+    {
+        if (strcmp(json_string_value(c), category) == 0)
+            return true;
+    }
+    return false;
 }
 
 size_t

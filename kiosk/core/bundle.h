@@ -36,7 +36,9 @@
  *      symbolic links and special files are refused;
  *   8. every listed language has content/<lang>.json and every content file
  *      parses and validates (content.h; CK_ERR_FORMAT with file, line and
- *      column, or the JSON path), all languages with the same ids. */
+ *      column, or the JSON path), all languages with the same ids;
+ *   9. a content file says "draft": false only where the manifest's "review"
+ *      names who cleared that language (CK_ERR_FORMAT). */
 
 #define BUNDLE_FORMAT "certkiosk-bundle/1"
 #define BUNDLE_SIG_DOMAIN "certkiosk-bundle/1\n"
@@ -85,6 +87,15 @@ const json_t *bundle_manifest(const Bundle *b);
 const json_t *bundle_rules(const Bundle *b);
 size_t bundle_language_count(const Bundle *b);
 const char *bundle_language(const Bundle *b, size_t i);
+/* True if the bundle is a draft: its manifest names no "review" of its
+ * reference language (the first), or that language's content says "draft":
+ * true. A deployed kiosk refuses drafts unless told to show them (plugin_host.h). */
+bool bundle_draft(const Bundle *b);
+
+/* True if the manifest's rules.clause_categories does not restrict clause_id,
+ * or lists category ("military", "civilian", "contractor") for it. */
+bool bundle_clause_applies(const Bundle *b, const char *clause_id, const char *category);
+
 /* The parsed content of a language, or NULL if the bundle has none. */
 const Content *bundle_content(const Bundle *b, const char *lang);
 

@@ -126,8 +126,15 @@ flow_build_lists(Flow *f)
             f->pages[f->n_pages++] = (FlowItem){(uint8_t)s, (uint16_t)i};
         for (size_t i = 0; i < c->n_questions && f->n_questions < FLOW_MAX_ITEMS; i++)
             f->questions[f->n_questions++] = (FlowItem){(uint8_t)s, (uint16_t)i};
-        for (size_t i = 0; i < c->n_clauses && f->n_clauses < FLOW_MAX_ITEMS; i++)
+        for (size_t i = 0; i < c->n_clauses && f->n_clauses < FLOW_MAX_ITEMS; i++) {
+            /* A clause the manifest marks for other categories is not this
+             * person's to attest (a contractor does not swear to the UCMJ). */
+            if (f->cfg.rules.clause_applies != NULL &&
+                !f->cfg.rules.clause_applies(f->cfg.rules.ctx, f->slots[s], c->clauses[i].id,
+                                             f->category))
+                continue;
             f->clauses[f->n_clauses++] = (FlowItem){(uint8_t)s, (uint16_t)i};
+        }
     }
     memset(f->shown, 0, sizeof f->shown);
     memset(f->ticked, 0, sizeof f->ticked);
@@ -606,10 +613,12 @@ dispatch(Flow *f, const FlowEvent *ev)
     case FLOW_EV_SCROLL:
         return is_reading(f->screen) ? CK_OK : CK_ERR_USAGE;
     case FLOW_EV_ANSWER:
+        /* index is the position shown; the session keeps the content index. */
         if (f->screen != FLOW_SCREEN_QUIZ || ev->index < 0 ||
             (size_t)ev->index >= flow_question_at(f, f->cur_question)->n_choices)
             return CK_ERR_USAGE;
-        return session_set_answer(f->session, f->cur_question, ev->index);
+        return session_set_answer(f->session, f->cur_question,
+                                  f->order[f->cur_question][ev->index]);
     case FLOW_EV_TRAINING_CONFIRM:
         if (f->screen != FLOW_SCREEN_TRAINING_CONFIRM)
             return CK_ERR_USAGE;
@@ -750,6 +759,12 @@ flow_create(const FlowConfig *config, Flow **flow_out)
     flow_view_build(f);
     *flow_out = f;
     return CK_OK;
+}
+
+void
+flow_set_quiz_seed(Flow *flow, uint64_t seed)
+{
+    flow->quiz_seed = seed;
 }
 
 void

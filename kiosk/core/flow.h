@@ -237,6 +237,7 @@ typedef struct FlowBundle {
     const char *manifest_sha256;    /* hex of the manifest bytes */
     const Content *const *contents; /* one per language, ids checked equal; [0] is the fallback */
     size_t n_contents;
+    bool draft; /* no authority has reviewed it: every reading screen says DRAFT CONTENT */
 } FlowBundle;
 
 /* Result of a rule check. */
@@ -269,6 +270,11 @@ typedef struct FlowRules {
     const char *(*training_course)(void *ctx, const FlowBundle *bundle, const char *lang);
     /* The label of the service number field in lang, or NULL for the default. Borrowed. */
     const char *(*service_number_label)(void *ctx, const FlowBundle *bundle, const char *lang);
+    /* Whether the clause with this id is for this category (a manifest may
+     * mark a clause for some categories only: the UCMJ clause is not for
+     * contractors). May be NULL: every clause applies to everyone. */
+    bool (*clause_applies)(void *ctx, const FlowBundle *bundle, const char *clause_id,
+                           FlowCategory category);
 } FlowRules;
 
 /* One bundle's evidence for the certificate. */
@@ -279,6 +285,14 @@ typedef struct FlowIssueBundle {
     const char *language;        /* the language of the text shown */
     const char *text_sha256;     /* hex: SHA-256 of that content file (content.h) */
 } FlowIssueBundle;
+
+/* The order one question's choices were shown in: order[k] is the index, in
+ * the content, of the choice shown k-th. */
+typedef struct FlowChoiceOrder {
+    const char *question; /* "<bundle_id>#<question id>" */
+    size_t n;
+    uint8_t order[CONTENT_MAX_CHOICES];
+} FlowChoiceOrder;
 
 /* Everything the issuer needs. All borrowed for the call; the personal data
  * points into the session's protected memory: copy it only into memory you
@@ -295,6 +309,10 @@ typedef struct FlowIssueRequest {
     const char *const *clause_ids; /* every acknowledged clause, in order */
     size_t n_clauses;
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
+    /* The order each question's choices were shown in on the passing
+     * attempt (they are shuffled per person and attempt), in quiz order. */
+    const FlowChoiceOrder *choice_orders;
+    size_t n_choice_orders;
     const char *training_course;        /* NULL when none was required */
     const char *training_date;          /* YYYY-MM-DD, NULL when none */
     unsigned char signature_sha256[32]; /* session_sig_sha256() */
@@ -358,6 +376,11 @@ typedef struct FlowConfig {
     uint32_t warning_ms;      /* 0: FLOW_DEFAULT_WARNING_MS; raised to FLOW_MIN_WARNING_MS */
 } FlowConfig;
 
+/* Quiz choices are shuffled for every attempt from the system's random
+ * source. A non-zero seed makes the order a function of (seed, person,
+ * attempt) instead, for replays that must give the same pixels every run. */
+void flow_set_quiz_seed(Flow *flow, uint64_t seed);
+
 /* The read-only view the UI draws. Pointers are borrowed and valid until the
  * next flow_handle() or flow_destroy(); strings are UTF-8. */
 typedef struct FlowView {
@@ -416,7 +439,18 @@ typedef struct FlowView {
     size_t page_index, n_pages;
     const ContentQuestion *question; /* QUIZ */
     size_t question_index, n_questions;
-    int selected_choice; /* -1 none */
+    /* QUIZ: the question's choices in the order shown to this person (drawn
+     * afresh per attempt; draw these, not question->choices). choice_ids[k] is
+     * the index in the content file of the choice shown k-th: a stable name
+     * for it (widget "choice-<id>"). FLOW_EV_ANSWER takes the position k. */
+    const char *const *choices;
+    const int *choice_ids;
+    size_t n_choices;
+    int selected_choice; /* position shown, -1 none */
+    /* CONDUCT / TRAINING / QUIZ: the bundle shown has had no authority review;
+     * the UI says DRAFT CONTENT on the screen (a deployed kiosk loads drafts
+     * only when its config allows them) */
+    bool draft_content;
 
     /* QUIZ_RESULT (and the evidence later) */
     unsigned quiz_score, quiz_of, pass_mark_percent, quiz_attempts;
@@ -438,6 +472,7 @@ typedef struct FlowView {
     /* SIGN */
     const char *statement;            /* attestation with name, bundle, version filled in */
     const FlowBundle *const *bundles; /* every bundle signed for: baseline, then the nation's */
+    const char *const *bundle_titles; /* bundles[i]'s title in the language shown */
     size_t n_bundles;
     size_t signature_points; /* 0 when the pad is empty */
     bool signature_ok;       /* the strokes pass the "not a tap" thresholds */

@@ -61,6 +61,11 @@ struct Flow {
     size_t n_questions, cur_question;
     unsigned quiz_score, quiz_attempts, pass_mark;
     bool quiz_done, quiz_passed;
+    /* The order the choices are shown in, per question of this attempt:
+     * order[q][k] is the content index of the choice shown k-th. Drawn afresh
+     * for every attempt, so position tells nothing; recorded in the evidence. */
+    uint8_t order[FLOW_MAX_ITEMS][CONTENT_MAX_CHOICES];
+    uint64_t quiz_seed; /* 0: random; else a fixed seed (replays), see flow_set_quiz_seed */
 
     /* confirm, acknowledge, sign */
     bool training_required, training_confirmed;
@@ -84,6 +89,9 @@ struct Flow {
     const ContentSection *missed_ptrs[FLOW_MAX_ITEMS];
     const FlowBundle *missed_bundle_ptrs[FLOW_MAX_ITEMS];
     const ContentClause *clause_ptrs[FLOW_MAX_ITEMS];
+    const char *choice_ptrs[CONTENT_MAX_CHOICES];
+    int choice_ids[CONTENT_MAX_CHOICES];
+    const char *bundle_titles[FLOW_MAX_SLOTS];
     const FlowBundle *bundle_ptrs[FLOW_MAX_SLOTS];
 };
 

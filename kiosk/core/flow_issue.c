@@ -20,6 +20,9 @@ flow_on_sign(Flow *f)
     /* "<bundle_id>#<clause id>": the same clause id ("c1") appears in
      * several bundles, so a certificate names the bundle with it. */
     char clause_buf[FLOW_MAX_ITEMS][CERT_CLAUSE_ID_MAX + 1];
+    /* The same for the questions whose choice order is recorded. */
+    char question_buf[FLOW_MAX_ITEMS][CERT_CLAUSE_ID_MAX + 1];
+    FlowChoiceOrder orders[FLOW_MAX_ITEMS];
     FlowIssueRequest req;
     FlowIssued out;
     size_t n_ib = 0;
@@ -79,6 +82,17 @@ flow_on_sign(Flow *f)
     req.quiz_of = (unsigned)f->n_questions;
     req.pass_mark_percent = f->pass_mark;
     req.quiz_attempts = f->quiz_attempts;
+    /* The order each question's choices were shown in on the passing attempt. */
+    for (size_t q = 0; q < f->n_questions; q++) {
+        const FlowBundle *b = f->slots[f->questions[q].slot];
+        const ContentQuestion *cq = &b->contents[0]->questions[f->questions[q].index];
+        snprintf(question_buf[q], sizeof question_buf[q], "%s#%s", b->bundle_id, cq->id);
+        orders[q].question = question_buf[q];
+        orders[q].n = cq->n_choices;
+        memcpy(orders[q].order, f->order[q], sizeof orders[q].order);
+    }
+    req.choice_orders = orders;
+    req.n_choice_orders = f->n_questions;
     if (f->training_required) {
         req.training_course =
             f->cfg.rules.training_course(f->cfg.rules.ctx, flow_governing(f), f->language);

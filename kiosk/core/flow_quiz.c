@@ -17,10 +17,44 @@ flow_after_quiz(Flow *f)
         flow_enter(f, FLOW_SCREEN_ACKNOWLEDGE);
 }
 
+/* Fisher-Yates over each question's choices from a stream of bytes: random
+ * for every attempt, or derived from the fixed seed, the person (wipe count)
+ * and the attempt so that a replay shows the same order every run. */
+static void
+shuffle_choices(Flow *f)
+{
+    unsigned char seed[randombytes_SEEDBYTES];
+    unsigned char stream[FLOW_MAX_ITEMS * CONTENT_MAX_CHOICES];
+
+    if (f->quiz_seed != 0) {
+        uint64_t in[3] = {f->quiz_seed, f->wipe_count, f->quiz_attempts};
+        crypto_generichash(seed, sizeof seed, (const unsigned char *)in, sizeof in, NULL, 0);
+    } else {
+        randombytes_buf(seed, sizeof seed);
+    }
+    randombytes_buf_deterministic(stream, sizeof stream, seed);
+    for (size_t q = 0; q < f->n_questions; q++) {
+        size_t n = flow_question_at(f, q)->n_choices;
+        uint8_t *o = f->order[q];
+        for (size_t k = 0; k < CONTENT_MAX_CHOICES; k++)
+            o[k] = (uint8_t)k;
+        /* n <= 8, so a byte modulo k+1 is biased by at most 3/256: fine for
+         * hiding the position, and it needs no rejection loop. */
+        for (size_t k = n; k > 1; k--) {
+            size_t j = stream[q * CONTENT_MAX_CHOICES + k - 1] % k;
+            uint8_t t = o[k - 1];
+            o[k - 1] = o[j];
+            o[j] = t;
+        }
+    }
+    sodium_memzero(seed, sizeof seed);
+}
+
 void
 flow_start_quiz(Flow *f)
 {
     session_clear_answers(f->session);
+    shuffle_choices(f);
     f->cur_question = 0;
     f->reviewing = false;
     if (f->n_questions == 0) {

@@ -210,6 +210,9 @@ flow_view_build(Flow *f)
     if (f->n_slots > 0) {
         v->bundles = f->slots;
         v->n_bundles = f->n_slots;
+        for (size_t b = 0; b < f->n_slots; b++)
+            f->bundle_titles[b] = flow_slot_content(f, b)->title;
+        v->bundle_titles = f->bundle_titles;
         v->n_sections = f->reviewing ? f->n_review : f->n_sections;
         v->n_pages = f->n_pages;
         v->n_questions = f->n_questions;
@@ -230,7 +233,7 @@ flow_view_build(Flow *f)
         } else {
             it = f->questions[f->cur_question];
             v->question_index = f->cur_question;
-            v->selected_choice = session_answer(f->session, f->cur_question);
+            v->selected_choice = -1;
         }
         v->bundle = f->slots[it.slot];
         v->content = flow_slot_content(f, it.slot);
@@ -242,6 +245,21 @@ flow_view_build(Flow *f)
             v->page = &v->content->pages[it.index];
         else
             v->question = &v->content->questions[it.index];
+        v->draft_content = v->bundle->draft;
+    }
+    if (v->question != NULL) {
+        /* The choices in the order drawn for this attempt (flow_quiz.c). */
+        int answer = session_answer(f->session, f->cur_question);
+        v->n_choices = v->question->n_choices;
+        for (size_t k = 0; k < v->n_choices; k++) {
+            int ci = f->order[f->cur_question][k];
+            f->choice_ptrs[k] = v->question->choices[ci];
+            f->choice_ids[k] = ci;
+            if (ci == answer)
+                v->selected_choice = (int)k;
+        }
+        v->choices = f->choice_ptrs;
+        v->choice_ids = f->choice_ids;
     }
     if (f->screen != FLOW_SCREEN_QUIZ)
         v->selected_choice = -1;

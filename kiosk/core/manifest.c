@@ -132,11 +132,12 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
     static const char *const allowed[] = {"validity_days",         "must_certify",
                                           "pass_mark_percent",     "service_number",
                                           "training_confirmation", "qr_discloses",
+                                          "clause_categories",
                                           NULL};
     static const char *const sn_allowed[] = {"label", "min_length", "max_length", "charset", NULL};
     static const char *const tc_allowed[] = {"required", "course", NULL};
     char where[600];
-    const json_t *v, *sn, *tc;
+    const json_t *v, *sn, *tc, *cc;
     json_t *cat;
     size_t i;
     CkErr err;
@@ -217,6 +218,88 @@ check_rules(const json_t *rules, const json_t *languages, const char *m)
         if ((err = check_localized(json_object_get(tc, "course"), languages, w2)) != CK_OK)
             return err;
     }
+    if ((cc = json_object_get(rules, "clause_categories")) != NULL) {
+        const char *id;
+        json_t *cats;
+        if (!json_is_object(cc))
+            return ck_err(CK_ERR_FORMAT,
+                          "%s.clause_categories must map clause ids to lists of categories", where);
+        json_object_foreach((json_t *)cc, id, cats)
+        {
+            if (!json_is_array(cats) || json_array_size(cats) == 0)
+                return ck_err(CK_ERR_FORMAT,
+                              "%s.clause_categories.%s must list at least one category", where,
+                              id);
+            json_array_foreach(cats, i, cat)
+            {
+                if (!json_is_string(cat) || !category_valid(json_string_value(cat)))
+                    return ck_err(CK_ERR_FORMAT,
+                                  "%s.clause_categories.%s[%zu] must be \"military\", "
+                                  "\"civilian\" or \"contractor\"",
+                                  where, id, i);
+            }
+        }
+    }
+    return CK_OK;
+}
+
+/* A date written YYYY-MM-DD with a month 01-12 and a day 01-31. */
+static bool
+date_valid(const char *s)
+{
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/* "review": who, in which role, cleared the text for service, and when. Only
+ * a bundle with a review may mark a language "draft": false (bundle.c). */
+static CkErr
+check_review(const json_t *review, const json_t *languages, const char *m)
+{
+    static const char *const allowed[] = {"by", "role", "date", "languages", NULL};
+    static const char *const texts[] = {"by", "role"};
+    char where[600];
+    const json_t *v;
+    json_t *item;
+    size_t i;
+    CkErr err;
+
+    snprintf(where, sizeof where, "%s: review", m);
+    if (!json_is_object(review))
+        return ck_err(CK_ERR_FORMAT, "%s must be an object {\"by\", \"role\", \"date\"}", where);
+    if ((err = only_members(review, allowed, where)) != CK_OK)
+        return err;
+    for (size_t t = 0; t < 2; t++) {
+        v = json_object_get(review, texts[t]);
+        if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 200)
+            return ck_err(CK_ERR_FORMAT, "%s.%s must name the reviewer's %s (1 to 200 bytes)",
+                          where, texts[t], t == 0 ? "name" : "role or authority");
+    }
+    if (!date_valid(json_string_value(json_object_get(review, "date"))))
+        return ck_err(CK_ERR_FORMAT, "%s.date must be the date of the review, YYYY-MM-DD", where);
+    if ((v = json_object_get(review, "languages")) != NULL) {
+        if (!json_is_array(v) || json_array_size(v) == 0)
+            return ck_err(CK_ERR_FORMAT, "%s.languages must list the languages reviewed", where);
+        json_array_foreach(v, i, item)
+        {
+            bool listed = false;
+            size_t j;
+            json_t *lang;
+            json_array_foreach(languages, j, lang)
+            {
+                listed = listed || json_equal(item, lang);
+            }
+            if (!listed)
+                return ck_err(CK_ERR_FORMAT,
+                              "%s.languages[%zu] is not one of the bundle's \"languages\"", where,
+                              i);
+        }
+    }
     return CK_OK;
 }
 
@@ -225,7 +308,8 @@ manifest_check(const json_t *man, const char *m, bool for_signing)
 {
     static const char *const allowed[] = {"format",         "nation", "bundle_id", "version",
                                           "material_since", "abi",    "languages", "rules",
-                                          "requires",       "module", "files",     NULL};
+                                          "requires",       "module", "files",     "review",
+                                          NULL};
     const json_t *v, *abi, *langs, *files;
     const char *s, *key;
     json_t *item;
@@ -281,6 +365,9 @@ manifest_check(const json_t *man, const char *m, bool for_signing)
                               json_string_value(item));
     }
     if ((err = check_rules(json_object_get(man, "rules"), langs, m)) != CK_OK)
+        return err;
+    if ((v = json_object_get(man, "review")) != NULL &&
+        (err = check_review(v, langs, m)) != CK_OK)
         return err;
     v = json_object_get(man, "requires");
     if (v != NULL && !json_is_array(v))

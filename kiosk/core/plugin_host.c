@@ -259,6 +259,16 @@ try_bundle(PluginHost *h, const char *dir, const BundleSeen *seen)
             return err;
         }
     }
+    if (o->refuse_drafts && bundle_draft(b)) {
+        char reason[800];
+        snprintf(reason, sizeof reason,
+                 "%s: draft content (no \"review\" by an authority in the manifest); this kiosk "
+                 "shows drafts only with \"allow_draft_content\": true in its config.json",
+                 who);
+        err = refuse(h, dir, bundle_id(b), CK_ERR_REFUSED, reason);
+        bundle_free(b);
+        return err;
+    }
     if ((l = calloc(1, sizeof *l)) == NULL) {
         bundle_free(b);
         return ck_err(CK_ERR_NOMEM, "out of memory");

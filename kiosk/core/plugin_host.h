@@ -71,6 +71,9 @@ typedef struct PluginHostOptions {
     const char *worker_path;
     /* Per-call timeout of a worker in ms; 0: PLUGIN_CLIENT_TIMEOUT_MS (250). */
     unsigned timeout_ms;
+    /* Refuse draft bundles (bundle_draft()): a deployed kiosk does, unless its
+     * config allows draft content; the DEMO kiosk and `certctl plugin` do not. */
+    bool refuse_drafts;
 } PluginHostOptions;
 
 /* Finds and loads every bundle. Per-bundle failures are refusals, not

@@ -45,7 +45,8 @@ struct App {
     char *languages[APP_MAX_LANGUAGES];
     size_t n_languages;
     uint32_t idle_ms, reading_idle_ms, warning_ms; /* 0: the flow's defaults */
-    unsigned plugin_timeout_ms;                    /* 0: the plugin host's default */
+    bool allow_draft_content; /* config: show draft bundles, marked DRAFT CONTENT */
+    unsigned plugin_timeout_ms;                     /* 0: the plugin host's default */
     char *loaded[APP_MAX_BUNDLES]; /* "<id> <version> (<nation>)" for the admin screen */
     size_t n_loaded;
     char *refused_lines[APP_MAX_BUNDLES]; /* "<bundle or folder>: <reason>" */
@@ -151,6 +152,15 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
     return sn ? app_localized(json_object_get(sn, "label"), lang) : NULL;
 }
 
+static bool
+app_clause_applies(void *ctx, const FlowBundle *bundle, const char *clause_id,
+                   FlowCategory category)
+{
+    const Bundle *b = app_bundle_of(ctx, bundle);
+
+    return b == NULL || bundle_clause_applies(b, clause_id, flow_category_name(category));
+}
+
 /* ---- issuer: certificate signed and committed in one transaction ---- */
 
 /* The claims the QR may disclose beyond name, nation, category, validity,
@@ -231,6 +241,18 @@ app_issue(void *ctx, const FlowIssueRequest *req, FlowIssued *out)
     c->quiz_of = (int)req->quiz_of;
     c->quiz_pass_mark = (int)req->pass_mark_percent;
     c->quiz_attempts = (int)req->quiz_attempts;
+    for (size_t i = 0; i < req->n_choice_orders && i < CERT_MAX_CHOICE_ORDERS; i++) {
+        CertChoiceOrder *co = &c->choice_orders[c->n_choice_orders];
+        const FlowChoiceOrder *fo = &req->choice_orders[i];
+        if (fo->n == 0 || fo->n > CERT_MAX_CHOICES ||
+            CERT_SET(c, choice_orders[c->n_choice_orders].question, fo->question) != CK_OK) {
+            ck_err_clear();
+            continue;
+        }
+        co->n = fo->n;
+        memcpy(co->order, fo->order, fo->n);
+        c->n_choice_orders++;
+    }
     if (req->training_course != NULL && req->training_date != NULL) {
         CertTraining *t = &c->training[c->n_training++];
         snprintf(t->course, sizeof t->course, "%s", req->training_course);
@@ -430,6 +452,13 @@ app_read_config(App *a)
         json_int_t ms = json_integer_value(v);
         a->plugin_timeout_ms = (unsigned)(ms < 10 ? 10 : ms > 10000 ? 10000 : ms);
     }
+    if ((v = json_object_get(cfg, "allow_draft_content")) != NULL) {
+        if (!json_is_boolean(v)) {
+            err = ck_err(CK_ERR_FORMAT, "%s: \"allow_draft_content\" must be true or false", path);
+            goto out;
+        }
+        a->allow_draft_content = json_is_true(v);
+    }
     if ((v = json_object_get(cfg, "languages")) != NULL) {
         size_t i;
         json_t *l;
@@ -473,6 +502,7 @@ app_add_bundle(App *a, const Bundle *b)
     ab->fb.manifest_sha256 = bundle_manifest_sha256(b);
     ab->fb.contents = ab->contents;
     ab->fb.n_contents = n;
+    ab->fb.draft = bundle_draft(b);
     a->n_bundles++;
 }
 
@@ -509,7 +539,10 @@ app_open(const char *home, App **out)
                             .on_loaded = app_on_loaded,
                             .on_log = app_on_log,
                             .timeout_ms = a->plugin_timeout_ms,
-                            .ctx = a};
+                            .ctx = a,
+                            /* A deployed kiosk shows only reviewed content unless its
+                             * config says otherwise; the DEMO kiosk shows drafts. */
+                            .refuse_drafts = !app_is_demo(a) && !a->allow_draft_content};
     if ((err = plugin_host_open(&po, &a->host)) != CK_OK)
         goto fail;
     if ((err = home_load_key(home, &a->key)) != CK_OK)
@@ -528,8 +561,11 @@ app_open(const char *home, App **out)
         app_event_loaded(a, plugin_host_bundle(a->host, i), plugin_host_has_module(a->host, i));
     const Bundle *base = plugin_host_baseline(a->host);
     if (base == NULL) {
-        err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run",
-                     plugins);
+        err = ck_err(CK_ERR_NOT_FOUND, "%s: no verified NATO baseline bundle; the kiosk cannot run%s",
+                     plugins,
+                     po.refuse_drafts ? " (draft bundles are refused here unless config.json says "
+                                        "\"allow_draft_content\": true)"
+                                      : "");
         goto fail;
     }
     app_add_bundle(a, base);
@@ -550,7 +586,7 @@ app_open(const char *home, App **out)
         .nations = a->nations,
         .n_nations = a->n_nations,
         .rules = {a, app_validate, app_must_certify, app_validity, app_pass_mark,
-                  app_training_course, app_number_label},
+                  app_training_course, app_number_label, app_clause_applies},
         .issuer = {a, app_issue},
         .admin = {a->pin_hash, a->lock_path, a, app_admin_log, app_admin_stats},
         .languages = (const char *const *)a->languages,

@@ -89,6 +89,19 @@ scr_lang_name(const Screens *s, const char *code)
     return strcmp(v, key) != 0 ? v : scr_lang_name_builtin(code);
 }
 
+/* A language as named in the UI language, for running text ("shown in
+ * English" is "vises på engelsk"): the strings file's "language_in.<code>",
+ * else the language's own name. */
+const char *
+scr_lang_name_in_ui(const Screens *s, const char *code)
+{
+    char key[32];
+
+    snprintf(key, sizeof key, "language_in.%s", code);
+    const char *v = tr(s, key);
+    return strcmp(v, key) != 0 ? v : scr_lang_name(s, code);
+}
+
 static void
 scr_sync_language(Screens *s, const char *lang)
 {

@@ -112,6 +112,7 @@ void scr_emit_ev(void *ctx, const FlowEvent *ev);
 /* A language in its own name: the strings file's "language.<code>", else a
  * built-in list of endonyms, else the code. */
 const char *scr_lang_name(const Screens *s, const char *code);
+const char *scr_lang_name_in_ui(const Screens *s, const char *code);
 
 /* An eyebrow line (may be NULL) and a heading at y; returns the y below. */
 int scr_heading(Screens *s, const char *eyebrow, const char *title, int y);

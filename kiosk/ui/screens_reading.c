@@ -5,6 +5,26 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A bundle no authority has reviewed says so on every screen that shows its
+ * text, in words, not colour alone (a deployed kiosk shows drafts only when
+ * its config allows them). Returns the y below the mark. */
+static int
+scr_draft_mark(Screens *s, const FlowView *v, int y)
+{
+    const ThemeColors *c = &s->th->c;
+
+    if (!v->draft_content)
+        return y;
+    int spx = fpx(s, THEME_FONT_SMALL);
+    const char *mark = tr(s, "conduct.draft_content");
+    int tx = s->col_x + spx + mm(s, 2), tw = s->col_w - spx - mm(s, 2);
+    draw_icon(s->draw, DRAW_ICON_ALERT, s->col_x, y, spx, c->error);
+    /* Wrapped, not cut: the mark is long in some languages at 150 %. */
+    int h = text_para(s->text, &(TextStyle){spx, true, c->error, TEXT_LEFT}, mark, tx, y, tw);
+    ui_note(s->ui, "draft-content", UI_KIND_TEXT, (SDL_Rect){tx, y, tw, h}, 0, mark);
+    return y + h + mm(s, 1);
+}
+
 /* ---------- reading: code of conduct and training ---------- */
 
 /* gated: the flow enables Next only once the text was shown to its end
@@ -24,13 +44,14 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         s->read_offset = 0;
         s->read_end_sent = false;
     }
+    y = scr_draft_mark(s, v, y);
     y = scr_heading(s, eyebrow, title, y);
     if (v->content_fallback || (v->content != NULL && v->content->draft)) {
         int spx = fpx(s, THEME_FONT_SMALL);
         char fb[512];
         const char *ln[] = {"language"};
-        const char *lv[] = {
-            scr_lang_name(s, v->content && v->content->language ? v->content->language : "en")};
+        const char *lv[] = {scr_lang_name_in_ui(
+            s, v->content && v->content->language ? v->content->language : "en")};
         const char *note = v->content_fallback
                                ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
                                : tr(s, "conduct.draft_notice");
@@ -141,7 +162,7 @@ scr_quiz(Screens *s, const FlowView *v)
 
     if (v->question == NULL)
         return;
-    int y = scr_steps(s, v);
+    int y = scr_draft_mark(s, v, scr_steps(s, v));
     snprintf(i, sizeof i, "%zu", v->question_index + 1);
     snprintf(n, sizeof n, "%zu", v->n_questions);
     const char *names[] = {"index", "total"}, *vals[] = {i, n};
@@ -160,14 +181,16 @@ scr_quiz(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, v->question->text, s->col_x,
                    y, s->col_w);
     y += mm(s, 5);
-    int nch = (int)v->question->n_choices;
+    int nch = (int)v->n_choices;
     int g = mm(s, 3);
     for (int k = 0; k < nch; k++) {
         char id[32];
-        snprintf(id, sizeof id, "choice-%d", k);
-        int ch = ui_choice_height(s->ui, v->question->choices[k], NULL, s->col_w, mm(s, 15));
+        /* Shown shuffled; named by the choice's index in the content file, so
+         * a replay taps the same answer whatever order was drawn. */
+        snprintf(id, sizeof id, "choice-%d", v->choice_ids[k]);
+        int ch = ui_choice_height(s->ui, v->choices[k], NULL, s->col_w, mm(s, 15));
         SDL_Rect r = {s->col_x, y, s->col_w, ch};
-        if (ui_choice(s->ui, id, r, v->question->choices[k], NULL, v->selected_choice == k))
+        if (ui_choice(s->ui, id, r, v->choices[k], NULL, v->selected_choice == k))
             scr_emit(s, FLOW_EV_ANSWER, k);
         y += ch + g;
     }

@@ -579,6 +579,10 @@ main(int argc, char **argv)
         goto out;
     }
     k.flow = app_flow(k.app);
+    /* Quiz choices are shuffled per person; a replay fixes the draw so that
+     * its snapshots are the same every run (its taps name choices by id). */
+    if (k.replay)
+        flow_set_quiz_seed(k.flow, 1);
     Uint32 flags = SDL_WINDOW_SHOWN;
     int pos = SDL_WINDOWPOS_CENTERED;
     if (!windowed && !k.replay) {

@@ -27,6 +27,7 @@ fi
 
 # The same with pkg-config and a plain compiler.
 PKG_CONFIG_PATH=$(dirname "$pc") cc -shared $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags certkiosk-plugin) \
+    $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --variable=module_cflags certkiosk-plugin) \
     -o "$tmp/pc.so" "$tmp/mynation/template.c"
 nm -D --defined-only "$tmp/pc.so" | grep -q ' T certkiosk_plugin_entry_v1$' \
     || { echo "FAIL: pkg-config build has no entry symbol"; exit 1; }

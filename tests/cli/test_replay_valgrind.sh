@@ -26,6 +26,9 @@ for code in nato nor usa; do
     mkdir -p "$home/plugins"
     cp -r "$CK_BIN/plugins/$code" "$home/plugins/$code"
 done
+# Not a DEMO kiosk: it loads the shipped bundles, all drafts, only when told to.
+printf '{"allow_draft_content": true}\n' >"$home/config.json"
+chmod 600 "$home/config.json"
 
 vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
     --errors-for-leak-kinds=definite --track-origins=no --num-callers=30

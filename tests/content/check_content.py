@@ -7,8 +7,12 @@ every training page and quiz question at a section that exists. The languages of
 one bundle must carry the same ids in the same order, the same correct answers
 and the same number of choices and reporting channels, and match the manifest's
 "languages" when a manifest is present. The NATO baseline needs at least 8 quiz
-questions and 4-8 sections, every nation at least 5 questions, 3-6 sections and
-3-6 clauses; the template is exempt from the counts.
+questions and 4-10 sections, every nation at least 5 questions, 3-6 sections and
+3-6 clauses, and every section at least one question; the template is exempt
+from these counts. A quiz is unfair, and refused, when a question has fewer
+than 3 choices or names no section, or when the correct choice is the longest
+in more than 40 % of its questions. The manifest is checked against its schema;
+a language may say "draft": false only with a "review" of it in the manifest.
 
     check_content.py [--root DIR]     check the tree at DIR (default: this repo)
     check_content.py --self-test      show that broken content is refused
@@ -31,9 +35,13 @@ except ImportError:  # pragma: no cover - depends on the machine
     sys.exit(2)
 
 SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "content.schema.json")
+MANIFEST_SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "manifest.schema.json")
+ROOT_FOR_SCHEMAS = ["."]  # the tree whose schemas apply (set by check_tree)
 TEMPLATE = "template"
 # (min sections, max sections, min questions, min clauses, max clauses)
-LIMITS_NATO = (4, 8, 8, 3, 6)
+LIMITS_NATO = (4, 10, 8, 3, 6)
+MIN_CHOICES = 3
+MAX_LONGEST_SHARE = 0.4
 LIMITS_NATION = (3, 6, 5, 3, 6)
 
 
@@ -91,7 +99,24 @@ def check_file(path, doc, validator, problems):
         if q["answer"] >= len(q["choices"]):
             problems.append("%s: quiz/questions/%s: answer %d but only %d choices"
                             % (path, q["id"], q["answer"], len(q["choices"])))
+        if len(q["choices"]) < MIN_CHOICES:
+            problems.append("%s: quiz/questions/%s: %d choices; a fair question has at least %d"
+                            % (path, q["id"], len(q["choices"]), MIN_CHOICES))
+    check_guessable(path, doc["quiz"]["questions"], problems)
     return True
+
+
+def check_guessable(path, questions, problems):
+    """A quiz passed by always picking the longest answer teaches nothing: the
+    correct choice may be the longest (ties included) in at most
+    MAX_LONGEST_SHARE of the questions."""
+    longest = [q["id"] for q in questions
+               if q["answer"] < len(q["choices"]) and
+               len(q["choices"][q["answer"]]) >= max(len(c) for c in q["choices"])]
+    if questions and len(longest) > MAX_LONGEST_SHARE * len(questions):
+        problems.append("%s: quiz: the correct choice is the longest in %d of %d questions (%s); "
+                        "at most %d%% may be" % (path, len(longest), len(questions),
+                                                 ", ".join(longest), MAX_LONGEST_SHARE * 100))
 
 
 def shape(doc):
@@ -111,6 +136,11 @@ def shape(doc):
 def check_counts(code, path, doc, problems):
     if code == TEMPLATE:
         return
+    asked = {q["section"] for q in doc["quiz"]["questions"]}
+    for sec in doc["code_of_conduct"]["sections"]:
+        if sec["id"] not in asked:
+            problems.append("%s: section \"%s\" has no quiz question; every section that "
+                            "teaches a rule needs at least one" % (path, sec["id"]))
     smin, smax, qmin, cmin, cmax = LIMITS_NATO if code == "nato" else LIMITS_NATION
     n = len(doc["code_of_conduct"]["sections"])
     if not smin <= n <= smax:
@@ -122,6 +152,36 @@ def check_counts(code, path, doc, problems):
     n = len(doc["clauses"])
     if not cmin <= n <= cmax:
         problems.append("%s: %d clauses; bundle \"%s\" needs %d-%d" % (path, n, code, cmin, cmax))
+
+
+def check_manifest(path, manifest, docs, problems):
+    """The manifest against its schema ("files" is written when signing), and
+    what it says about the content: a language is out of draft only with a
+    review of it, and clause_categories names clauses that exist."""
+    schema_path = os.path.join(ROOT_FOR_SCHEMAS[0], MANIFEST_SCHEMA_PATH)
+    with open(schema_path, encoding="utf-8") as f:
+        schema = json.load(f)
+    schema["required"] = [r for r in schema["required"] if r != "files"]
+    for e in sorted(jsonschema.Draft202012Validator(schema).iter_errors(manifest),
+                    key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        problems.append("%s: %s: %s" % (path, where, e.message))
+    review = manifest.get("review")
+    reviewed = set()
+    if isinstance(review, dict):
+        reviewed = set(review.get("languages") or manifest.get("languages") or [])
+    for cpath, doc in sorted(docs.items()):
+        if doc.get("draft") is False and doc.get("language") not in reviewed:
+            problems.append("%s: \"draft\": false but %s names no review of \"%s\" "
+                            "(review: {by, role, date})" % (cpath, path, doc.get("language")))
+    cats = (manifest.get("rules") or {}).get("clause_categories") or {}
+    for doc in docs.values():
+        known = set(ids(doc["clauses"]))
+        for cid in sorted(cats):
+            if cid not in known:
+                problems.append("%s: rules/clause_categories: no clause \"%s\" in content/%s.json"
+                                % (path, cid, doc["language"]))
+        break
 
 
 def check_bundle(bundle_dir, validator, problems):
@@ -151,6 +211,8 @@ def check_bundle(bundle_dir, validator, problems):
     manifest_path = os.path.join(bundle_dir, "manifest.json")
     if os.path.exists(manifest_path):
         manifest = load_json(manifest_path, problems)
+        if isinstance(manifest, dict):
+            check_manifest(manifest_path, manifest, docs, problems)
         langs = manifest.get("languages") if isinstance(manifest, dict) else None
         if isinstance(langs, list):
             have = {os.path.splitext(n)[0] for n in names}
@@ -174,6 +236,8 @@ def make_validator(root):
 def check_tree(root, validator=None):
     """All problems found under root/plugins, and how many content files were read."""
     validator = validator or make_validator(root)
+    if os.path.exists(os.path.join(root, MANIFEST_SCHEMA_PATH)):
+        ROOT_FOR_SCHEMAS[0] = root
     problems = []
     count = 0
     plugins = os.path.join(root, "plugins")
@@ -189,10 +253,13 @@ def check_tree(root, validator=None):
 def self_test(root):
     """Each deliberately broken bundle must be refused with its own message."""
     validator = make_validator(root)
+    ROOT_FOR_SCHEMAS[0] = root
     with open(os.path.join(root, "plugins", "nato", "content", "en.json"), encoding="utf-8") as f:
         good = json.load(f)
+    with open(os.path.join(root, "plugins", "nato", "manifest.json"), encoding="utf-8") as f:
+        good_manifest = json.load(f)
 
-    def run(mutate, lang2=None, raw=None):
+    def run(mutate, lang2=None, raw=None, manifest=None):
         with tempfile.TemporaryDirectory() as tmp:
             content = os.path.join(tmp, "plugins", "nato", "content")
             os.makedirs(content)
@@ -201,6 +268,14 @@ def self_test(root):
             mutate(doc)
             with open(os.path.join(content, "en.json"), "w", encoding="utf-8") as f:
                 f.write(raw if raw is not None else json.dumps(doc, ensure_ascii=False))
+            if manifest is not None:
+                m = copy.deepcopy(good_manifest)
+                m["languages"] = ["en"]
+                m["rules"]["service_number"]["label"] = {"en": "Service number"}
+                manifest(m)
+                with open(os.path.join(tmp, "plugins", "nato", "manifest.json"), "w",
+                          encoding="utf-8") as f:
+                    json.dump(m, f)
             if lang2 is not None:
                 other = copy.deepcopy(good)
                 other["language"] = "fr"
@@ -233,6 +308,11 @@ def self_test(root):
         ("line break inside a paragraph",
          lambda d: setitem(d["code_of_conduct"]["sections"][0], "paragraphs", ["one\ntwo"]),
          None, None, "code_of_conduct/sections/0/paragraphs/0"),
+        ("the correct choice longest in most questions",
+         lambda d: [setitem(x, "choices", [x["choices"][x["answer"]] + " indeed, always"] +
+                            [c for i, c in enumerate(x["choices"]) if i != x["answer"]])
+                    or setitem(x, "answer", 0) for x in d["quiz"]["questions"]], None, None,
+         "the correct choice is the longest in"),
         ("two choices only",
          lambda d: setitem(q(d), "choices", ["yes", "no"]), None, None,
          "quiz/questions/0/choices"),
@@ -248,6 +328,10 @@ def self_test(root):
         ("language not matching the file name",
          lambda d: setitem(d, "language", "de"), None, None,
          "language is \"de\" but the file is named for \"en\""),
+        ("a section no question asks about",
+         lambda d: [setitem(x, "section", "zero-tolerance") for x in d["quiz"]["questions"]
+                    if x["section"] == "indicators"], None, None,
+         "section \"indicators\" has no quiz question"),
         ("too few questions for the NATO baseline",
          lambda d: setitem(d["quiz"], "questions", d["quiz"]["questions"][:7]), None, None,
          "7 quiz questions; bundle \"nato\" needs at least 8"),
@@ -260,7 +344,42 @@ def self_test(root):
         ("translation with a missing clause",
          lambda d: None, lambda o: o["clauses"].pop(), None, "clause ids differ"),
     ]
+    def undraft(d):
+        d["draft"] = False
+
+    review = {"by": "A. Reviewer", "role": "Legal adviser", "date": "2026-05-01"}
+    manifest_cases = [
+        ("\"draft\": false without a review in the manifest", undraft, lambda m: None,
+         "names no review of \"en\""),
+        ("a review of another language only", undraft,
+         lambda m: m.update(review=dict(review, languages=["fr"])), "names no review of \"en\""),
+        ("a review without a role", lambda d: None,
+         lambda m: m.update(review={"by": "A. Reviewer", "date": "2026-05-01"}),
+         "'role' is a required property"),
+        ("a review dated 2026-13-45", lambda d: None,
+         lambda m: m.update(review=dict(review, date="2026-13-45")), "review/date"),
+        ("clause_categories naming no clause", lambda d: None,
+         lambda m: m["rules"].update(clause_categories={"c9": ["military"]}),
+         "no clause \"c9\""),
+        ("clause_categories with an unknown category", lambda d: None,
+         lambda m: m["rules"].update(clause_categories={"c1": ["officer"]}),
+         "rules/clause_categories/c1/0"),
+    ]
     failed = 0
+    for name, mutate, man, expect in manifest_cases:
+        problems = run(mutate, manifest=man)
+        if not any(expect in p for p in problems):
+            failed += 1
+            print("FAIL %s: expected a problem containing %r, got %r" % (name, expect, problems))
+        else:
+            print("ok   refused: %s" % name)
+    problems = run(undraft, manifest=lambda m: m.update(review=review))
+    if problems:
+        failed += 1
+        print("FAIL a reviewed language out of draft was refused: %r" % problems)
+    else:
+        print("ok   accepted: a reviewed language out of draft")
+
     for name, mutate, lang2, raw, expect in cases:
         problems = run(mutate, lang2, raw)
         if not any(expect in p for p in problems):

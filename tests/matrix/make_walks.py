@@ -6,12 +6,24 @@ for the contact sheets). Run it after changing the walks:
     python3 tests/matrix/make_walks.py"""
 import os
 
+import json
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The right answers of the Norwegian walk (NATO baseline then Norway), as in
-# tests/replays/certify_nor.txt.
-NOR_ANSWERS = [1, 2, 0, 3, 1, 2, 2, 0, 1, 2, 0, 1, 2, 0, 3, 1, 0, 1]
-CONDUCT_PAGES = 14
-TRAINING_PAGES = 13
+PLUGINS = os.path.join(HERE, "..", "..", "plugins")
+
+
+def _content(code):
+    with open(os.path.join(PLUGINS, code, "content", "en.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+# The Norwegian walk reads the NATO baseline then Norway's rules; counts and
+# right answers come from the shipped content (choice-<i> names the content's
+# i-th choice, whatever order the quiz shows them in).
+_NATO, _NOR = _content("nato"), _content("nor")
+NOR_ANSWERS = [q["answer"] for c in (_NATO, _NOR) for q in c["quiz"]["questions"]]
+CONDUCT_PAGES = sum(len(c["code_of_conduct"]["sections"]) for c in (_NATO, _NOR))
+TRAINING_PAGES = sum(len(c["training"]["pages"]) for c in (_NATO, _NOR))
 
 
 def wrong(a):
