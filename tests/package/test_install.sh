@@ -6,7 +6,8 @@
 # certkiosk, starts the installed kiosk the way certkiosk.service does (its wrapper, cage,
 # the user certkiosk) on wlroots' headless backend, takes a screenshot with grim and compares
 # it with the attract screen, checks the maintenance exit status reaches the unit through
-# the wrapper, then removes and purges the packages and checks the evidence is still there.
+# the wrapper, installs a newer version over it, then removes and purges the packages and
+# checks the evidence is still there.
 # About 2 to 4 minutes. Usage: tests/package/test_install.sh (from .ci/run, after tests/run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -189,14 +190,26 @@ grep -q '^RestartPreventExitStatus=4$' /lib/systemd/system/certkiosk.service || 
 
 step "the log before removal"
 as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the kiosk's log fails its audit"
-entries="$(sqlite3 -readonly "$home/store.db" 'SELECT count(*) FROM entries')"
+sum="$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)"
+
+step "upgrade to a newer version: the home, the log and its witness stay"
+# The same build packaged as a later version, installed over the running one.
+(cd "$build" && cpack -G DEB -B "$tmp/debs-new" -D CPACK_PACKAGE_VERSION=0.1.0+pkgtest1 >/dev/null)
+(cd "$tmp/debs-new" && apt-get install -y -qq ./certkiosk_0.1.0+pkgtest1_amd64.deb \
+    ./certctl_0.1.0+pkgtest1_amd64.deb >"$tmp/upgrade.log" 2>&1) || { cat "$tmp/upgrade.log" >&2; fail "the upgrade"; }
+[ "$(dpkg-query -W -f='${Version}' certkiosk)" = 0.1.0+pkgtest1 ] || fail "the upgrade did not take"
+[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "the upgrade changed the kiosk home"
+as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the log fails its audit (against its witness) after the upgrade"
+runuser -u certkiosk -- env SDL_VIDEODRIVER=dummy /usr/bin/certkiosk --home "$home" --replay "$run/attract.txt" \
+    >/dev/null || fail "the upgraded kiosk does not start on its home"
 sum="$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)"
 
 step "remove, reinstall, purge: the evidence stays"
+entries="$(sqlite3 -readonly "$home/store.db" 'SELECT count(*) FROM entries')"
 apt-get remove -y -qq certkiosk certkiosk-dev certctl >/dev/null 2>&1
 [ -f "$home/store.db" ] && [ -f "$home/kiosk.key" ] || fail "apt remove deleted the kiosk home"
 (cd "$tmp/debs" && apt-get install -y -qq ./certkiosk_*.deb ./certctl_*.deb >/dev/null 2>&1)
-[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "reinstalling changed the kiosk home"
+[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "remove and reinstall changed the kiosk home"
 as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the log fails its audit after a reinstall"
 dpkg --purge certkiosk certkiosk-dev certctl >/dev/null 2>&1
 [ -f "$home/store.db" ] || fail "apt purge deleted the log"
