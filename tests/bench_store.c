@@ -211,7 +211,7 @@ cmd_issue(const char *home, uint64_t n)
     if ((err = home_read(home, &kh)) != CK_OK || (err = home_load_key(home, &sk)) != CK_OK ||
         (err = store_open(path, true, &st)) != CK_OK)
         goto out;
-    IssueKiosk kiosk = {sk, kh.kiosk_id, kh.operator_name, kh.origin};
+    IssueKiosk kiosk = {sk, kh.kiosk_id, kh.operator_name, kh.origin, NULL};
     for (uint64_t i = 0; i < n; i++) {
         IssueResult res;
         double t0;

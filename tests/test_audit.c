@@ -42,7 +42,7 @@ setup(void **state)
     assert_int_equal(key_generate(KEY_KIND_KIOSK, &f->sk), CK_OK);
     assert_int_equal(key_generate(KEY_KIND_KIOSK, &f->other), CK_OK);
     key_public(f->sk, &f->pub);
-    f->kiosk = (IssueKiosk){f->sk, KIOSK_ID, "Test Operator", ORIGIN};
+    f->kiosk = (IssueKiosk){f->sk, KIOSK_ID, "Test Operator", ORIGIN, NULL};
     clock_set(T0);
     *state = f;
     return 0;

@@ -257,7 +257,7 @@ test_status_hook_can_revoke(void **state)
 {
     char *jws = issue();
     int calls = 0;
-    CertStatusCheck status = {revoke_42, &calls};
+    CertStatusCheck status = {revoke_42, &calls, NULL, NULL, NULL, NULL};
     CertReport r;
 
     assert_int_equal(cert_verify(jws, strlen(jws), trust, T0 + 2 * DAY, &status, &r),

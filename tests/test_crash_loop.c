@@ -78,7 +78,7 @@ static void __attribute__((noreturn)) child_issue(const char *home, const char *
     if ((err = home_read(home, &kh)) != CK_OK || (err = home_load_key(home, &sk)) != CK_OK ||
         (err = store_open(store_path, true, &st)) != CK_OK)
         goto fail;
-    IssueKiosk k = {sk, kh.kiosk_id, kh.operator_name, kh.origin};
+    IssueKiosk k = {sk, kh.kiosk_id, kh.operator_name, kh.origin, NULL};
     if ((err = issue_event(st, &k, "kiosk.started", NULL, NULL)) != CK_OK)
         goto fail;
     for (unsigned n = 0;; n++) {

@@ -19,7 +19,9 @@
 #include "fileio.h"
 #include "home.h"
 #include "keys.h"
+#include "status.h"
 #include "store.h"
+#include "trust.h"
 #include "utf8.h"
 
 typedef struct Fixture {
@@ -273,6 +275,101 @@ test_kiosk_key_is_noaccess_outside_a_signature(void **state)
     key_destroy(sk);
 }
 
+/* A kiosk endorsement bounds validity and nations; a renewal without bounds
+ * is looser, and any covering endorsement that allows a certificate will do. */
+static void
+test_endorsement_bounds_what_a_kiosk_may_sign(void **state)
+{
+    SecretKey *auth = NULL, *kiosk = NULL;
+    PublicKey apub, kpub;
+    TrustKioskLimits lim = {0};
+    Endorsement en;
+    Trust *t = NULL;
+    char *jws = NULL;
+    const int64_t T = 1767225600, DAY = 86400; /* 2026-01-01 */
+
+    assert_int_equal(key_generate(KEY_KIND_AUTHORITY, &auth), CK_OK);
+    assert_int_equal(key_generate(KEY_KIND_KIOSK, &kiosk), CK_OK);
+    key_public(auth, &apub);
+    key_public(kiosk, &kpub);
+    lim.max_validity_days = 365;
+    assert_int_equal(trust_limits_parse_nations("USA,NOR", &lim), CK_OK);
+    assert_string_equal(lim.nations[0], "NOR");
+    assert_int_equal(trust_limits_parse_nations("NOR,NOR", &lim), CK_ERR_USAGE);
+    assert_int_equal(trust_limits_parse_nations("NOR,xx", &lim), CK_ERR_USAGE);
+    assert_int_equal(trust_limits_parse_nations("NOR,USA", &lim), CK_OK);
+    assert_int_equal(trust_endorse_kiosk(auth, &kpub, "K-1", &lim, T, T + 365 * DAY, T, &jws),
+                     CK_OK);
+    assert_int_equal(trust_endorsement_verify(jws, &apub, &en), CK_OK);
+    assert_int_equal(en.limits.max_validity_days, 365);
+    assert_int_equal(en.limits.n_nations, 2);
+    assert_int_equal(trust_new(&t), CK_OK);
+    assert_int_equal(trust_add_authority(t, &apub, NULL), CK_OK);
+    assert_int_equal(trust_add_endorsed(t, jws), CK_OK);
+    free(jws);
+    /* hostile first: too long, another nation, outside the window */
+    assert_int_equal(trust_kiosk_allows(t, kpub.kid, T + DAY, T + 30000 * DAY, "NOR"),
+                     CK_ERR_REFUSED);
+    assert_non_null(strstr(ck_err_detail(), "at most 365 days"));
+    assert_int_equal(trust_kiosk_allows(t, kpub.kid, T + DAY, T + 366 * DAY + 1, "NOR"),
+                     CK_ERR_REFUSED);
+    assert_int_equal(trust_kiosk_allows(t, kpub.kid, T + DAY, T + 100 * DAY, "SWE"),
+                     CK_ERR_REFUSED);
+    assert_non_null(strstr(ck_err_detail(), "NOR, USA only, not SWE"));
+    assert_int_equal(trust_kiosk_allows(t, kpub.kid, T - DAY, T + 100 * DAY, "NOR"),
+                     CK_ERR_NOT_YET_VALID);
+    assert_int_equal(trust_kiosk_allows(t, kpub.kid, T + DAY, T + 366 * DAY, "USA"), CK_OK);
+    trust_free(t);
+    key_destroy(kiosk);
+    key_destroy(auth);
+}
+
+/* A revoked kiosk key: what came before stays valid, judged by the log when proven. */
+static void
+test_kiosk_revocation_is_judged_by_the_witnessed_log(void **state)
+{
+    SecretKey *auth = NULL;
+    PublicKey apub;
+    StatusList *l = NULL, *back = NULL;
+    CertReport r = {0};
+    char detail[256];
+    const int64_t T = 1767225600;
+
+    assert_int_equal(key_generate(KEY_KIND_AUTHORITY, &auth), CK_OK);
+    key_public(auth, &apub);
+    assert_int_equal(status_new(apub.kid, &l), CK_OK);
+    assert_int_equal(status_revoke_kiosk(l, "K-1", "00112233445566ff", T, "stolen", NULL, 10, T),
+                     CK_ERR_USAGE);
+    assert_int_equal(
+        status_revoke_kiosk(l, "K-1", "00112233445566ff", T, "key_compromise", NULL, 10, T), CK_OK);
+    assert_int_equal(
+        status_revoke_kiosk(l, "K-1", "00112233445566ff", T, "kiosk_lost", NULL, 10, T),
+        CK_ERR_EXISTS);
+    assert_int_equal(status_sign(l, auth, T + 5), CK_OK);
+    assert_int_equal(status_verify_with(status_jws(l), strlen(status_jws(l)), &apub, &back), CK_OK);
+    assert_int_equal(status_kiosk_count(back), 1);
+    snprintf(r.kid, sizeof r.kid, "00112233445566ff");
+    /* issued after since: revoked, with or without a log */
+    r.valid_from = T + 1;
+    assert_int_equal(status_kiosk_check(back, &r, T + 9, detail, sizeof detail), CK_ERR_REVOKED);
+    /* backdated, no log proof: passes as it claims, and says so */
+    r.valid_from = T - 100;
+    assert_int_equal(status_kiosk_check(back, &r, T + 9, detail, sizeof detail), CK_OK);
+    assert_non_null(strstr(detail, "as the certificate says"));
+    /* proven in the log: the witnessed size decides, whatever validFrom says */
+    r.logged = true;
+    r.log_index = 10;
+    assert_int_equal(status_kiosk_check(back, &r, T + 9, detail, sizeof detail), CK_ERR_REVOKED);
+    r.log_index = 9;
+    assert_int_equal(status_kiosk_check(back, &r, T + 9, detail, sizeof detail), CK_OK);
+    /* another kiosk key: nothing to say */
+    snprintf(r.kid, sizeof r.kid, "ffeeddccbbaa0099");
+    assert_int_equal(status_kiosk_check(back, &r, T + 9, detail, sizeof detail), CK_OK);
+    status_free(back);
+    status_free(l);
+    key_destroy(auth);
+}
+
 /* Names, rosters and content: bidi controls and invisible characters are refused, named. */
 static void
 test_utf8_refuses_bidi_and_invisible_characters(void **state)
@@ -357,6 +454,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_short_passphrases_are_refused, setup, teardown),
         cmocka_unit_test(test_kiosk_key_is_noaccess_outside_a_signature),
+        cmocka_unit_test(test_endorsement_bounds_what_a_kiosk_may_sign),
+        cmocka_unit_test(test_kiosk_revocation_is_judged_by_the_witnessed_log),
         cmocka_unit_test(test_utf8_refuses_bidi_and_invisible_characters),
         cmocka_unit_test(test_content_names_file_line_and_column),
         cmocka_unit_test(test_escape_for_a_terminal),

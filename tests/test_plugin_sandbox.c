@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/landlock.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -99,13 +101,13 @@ make_home(const char *fixture)
     snprintf(
         cmd, sizeof cmd,
         "rm -rf '%s' && mkdir -p '%s/plugins' && printf %s > '%s/kiosk.key' && "
-        "printf 'SQLite format 3' > '%s/store.db' && chmod 600 '%s/kiosk.key' && "
+        "printf 'SQLite format 3' > '%s/store.db' && chmod 600 '%s/kiosk.key' '%s/store.db' && "
         "cp -r '%s/plugins/nor' '%s/plugins/nor' && rm -f '%s/plugins/nor/manifest.sig' && "
         "mkdir -p '%s/plugins/est' && cp -r '%s/plugins/template/content' '%s/plugins/est/' && "
         "cp '%s/ck_hostile_%s.so' '%s/plugins/est/hostile.so' && rm -f " BREACH_FILE,
         HOSTILE_HOME, HOSTILE_HOME, KEY_TEXT, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME,
-        CK_BINARY_DIR, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME, CK_SOURCE_DIR, HOSTILE_HOME,
-        HOSTILE_MODULES, fixture, HOSTILE_HOME);
+        HOSTILE_HOME, CK_BINARY_DIR, HOSTILE_HOME, HOSTILE_HOME, HOSTILE_HOME, CK_SOURCE_DIR,
+        HOSTILE_HOME, HOSTILE_MODULES, fixture, HOSTILE_HOME);
     run(cmd);
     snprintf(dir, sizeof dir, "%s/plugins/nor", HOSTILE_HOME);
     assert_int_equal(bundle_sign(dir, pub_nor), CK_OK);
@@ -200,6 +202,19 @@ check_call(const char *fixture, const char *causes)
     plugin_host_close(h);
 }
 
+/* Without Landlock (kernels before 5.13) a constructor may read what the
+ * worker's user may read: README says so. As root the worker runs as nobody
+ * and the home's 0600 files stay shut; otherwise those tests cannot hold. */
+static bool
+ctor_files_unprotected(const char *fixture)
+{
+    if ((strcmp(fixture, "ctor_key") != 0 && strcmp(fixture, "ctor_store") != 0 &&
+         strcmp(fixture, "ctor_procmem") != 0) ||
+        geteuid() == 0)
+        return false;
+    return syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) < 1;
+}
+
 /* An attack made while loading (constructor, or a bad table): refused at open. */
 static void
 check_load(const char *fixture, const char *causes)
@@ -207,6 +222,10 @@ check_load(const char *fixture, const char *causes)
     PluginHost *h;
     char reason[256];
 
+    if (ctor_files_unprotected(fixture)) {
+        print_message("no Landlock on this kernel and not root: %s not run\n", fixture);
+        skip();
+    }
     make_home(fixture);
     h = open_host();
     assert_refused(fixture, causes);

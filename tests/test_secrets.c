@@ -208,7 +208,7 @@ test_a_persons_data_is_gone_from_memory_after_issue_and_wipe(void **state)
     c->method = CERT_METHOD_KIOSK;
     c->valid_from = T0;
     c->valid_until = T0 + 365 * 86400;
-    IssueKiosk k = {sk, kh.kiosk_id, kh.operator_name, kh.origin};
+    IssueKiosk k = {sk, kh.kiosk_id, kh.operator_name, kh.origin, NULL};
     assert_int_equal(issue_certificate(st, &k, c, NULL, &res), CK_OK);
     assert_true(count_in_memory(&f->name) >= 1); /* in the claims and the session */
 

@@ -95,8 +95,25 @@ listed_scope(const Trust *trust, const PublicKey *pub, KeyKind role,
 }
 
 CkErr
+cli_trust_limits(const char *max_days, const char *nations, TrustKioskLimits *limits)
+{
+    memset(limits, 0, sizeof *limits);
+    limits->max_validity_days = CLI_DEFAULT_MAX_VALIDITY_DAYS;
+    if (max_days != NULL) {
+        char *end;
+        long n = strtol(max_days, &end, 10);
+        if (*max_days == '\0' || *end != '\0' || n < 1 || n > TRUST_VALIDITY_DAYS_MAX)
+            return ck_err(CK_ERR_USAGE, "--max-validity-days must be a whole number from 1 to %d",
+                          TRUST_VALIDITY_DAYS_MAX);
+        limits->max_validity_days = (uint32_t)n;
+    }
+    return nations != NULL ? trust_limits_parse_nations(nations, limits) : CK_OK;
+}
+
+CkErr
 cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
-                  const char *scope, int64_t now, int64_t exp, Trust *trust,
+                  const char *scope, const TrustKioskLimits *limits, int64_t now, int64_t exp,
+                  Trust *trust,
                   PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1], char **jws_out,
                   CliEndorsed *what_out)
 {
@@ -109,7 +126,9 @@ cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, 
     memset(what_out, 0, sizeof *what_out);
     listed_scope(trust, pub, role, before, &n_before);
     if ((err = cli_trust_authority_unlock(dir, pass_file, &auth, auth_pub_out, name)) != CK_OK ||
-        (err = trust_endorse(auth, pub, role, scope, now, exp, now, jws_out)) != CK_OK ||
+        (err = role == KEY_KIND_KIOSK
+                   ? trust_endorse_kiosk(auth, pub, scope, limits, now, exp, now, jws_out)
+                   : trust_endorse(auth, pub, role, scope, now, exp, now, jws_out)) != CK_OK ||
         (err = trust_add_authority(trust, auth_pub_out, name[0] ? name : NULL)) != CK_OK ||
         (err = trust_add_endorsed(trust, *jws_out)) != CK_OK) {
         free(*jws_out);

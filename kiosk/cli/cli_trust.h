@@ -28,6 +28,15 @@ CkErr cli_trust_key_unlock(const char *path, KeyKind kind, const char *pass_file
 CkErr cli_trust_authority_unlock(const char *dir, const char *pass_file, SecretKey **sk_out,
                                  PublicKey *pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1]);
 
+/* The longest certificate a kiosk endorsement allows unless
+ * --max-validity-days says otherwise: a year and a little for a paper form's
+ * date. */
+#define CLI_DEFAULT_MAX_VALIDITY_DAYS 400
+
+/* Reads --max-validity-days (may be NULL: the default) and --nations (may be
+ * NULL: any nation) into *limits. */
+CkErr cli_trust_limits(const char *max_days, const char *nations, TrustKioskLimits *limits);
+
 /* What cli_trust_endorse() did to the key's earlier endorsements. */
 typedef struct CliEndorsed {
     size_t kept; /* earlier endorsements the key keeps (a renewal) */
@@ -41,9 +50,11 @@ typedef struct CliEndorsed {
  * certificates and bundles signed under them stay valid); for another scope
  * it replaces them. *auth_pub_out and name: the authority's key and name;
  * *jws_out: the endorsement (free()); *what_out: what became of the earlier
- * endorsements. */
+ * endorsements. limits (kiosk keys; may be NULL) bound the certificates the
+ * kiosk may sign (trust_endorse_kiosk()). */
 CkErr cli_trust_endorse(const char *dir, const char *pass_file, const PublicKey *pub, KeyKind role,
-                        const char *scope, int64_t now, int64_t exp, Trust *trust,
+                        const char *scope, const TrustKioskLimits *limits, int64_t now,
+                        int64_t exp, Trust *trust,
                         PublicKey *auth_pub_out, char name[CLI_AUTHORITY_NAME_MAX + 1],
                         char **jws_out, CliEndorsed *what_out);
 

@@ -212,6 +212,7 @@ cmd_issue(int argc, char **argv)
     IssueCtx ctx = {.o = &o};
     KioskHome kh;
     SecretKey *sk = NULL;
+    Trust *trust = NULL;
     char *end;
     bool paper = false;
     CkErr err = CK_OK;
@@ -296,12 +297,13 @@ cmd_issue(int argc, char **argv)
             return cli_usage_error("issue: --signed-on %s is in the future", signed_on);
     }
 
-    if ((err = home_read(o.home, &kh)) != CK_OK || (err = home_load_key(o.home, &sk)) != CK_OK)
+    if ((err = home_read(o.home, &kh)) != CK_OK || (err = home_load_key(o.home, &sk)) != CK_OK ||
+        (err = home_load_trust(o.home, &trust)) != CK_OK)
         goto out;
     if ((err = home_open_store(o.home, true, &ctx.st)) != CK_OK)
         goto out;
-    ctx.kiosk =
-        (IssueKiosk){sk, kh.kiosk_id, kh.operator_name[0] ? kh.operator_name : NULL, kh.origin};
+    ctx.kiosk = (IssueKiosk){sk, kh.kiosk_id, kh.operator_name[0] ? kh.operator_name : NULL,
+                             kh.origin, trust};
     if (o.csv == NULL) {
         err = issue_person(&ctx, name, nation, number, category, rank, unit);
     } else {
@@ -316,6 +318,7 @@ out:
     rc = err == CK_OK ? CLI_OK : cli_fail(err);
 done:
     store_close(ctx.st);
+    trust_free(trust);
     key_destroy(sk);
     return rc;
 }

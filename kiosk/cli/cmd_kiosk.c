@@ -29,6 +29,9 @@ kiosk_usage(FILE *f)
           "                             [--days N | --until DATE] [--passphrase-file FILE]\n"
           "       certctl kiosk endorse --authority DIR --home HOME [--days N | --until DATE]\n"
           "                             [--passphrase-file FILE]\n"
+          "                             (both: [--max-validity-days N] [--nations NOR,USA])\n"
+          "       certctl kiosk revoke --authority DIR --kiosk-id ID --since TIME --reason CODE\n"
+          "                            [--registry DIR] [--note TEXT] [--passphrase-file FILE]\n"
           "       certctl kiosk install-endorsement --home HOME [--yes] FILE\n"
           "       certctl kiosk set-pin --home HOME [--pin-file FILE]\n\n"
           "init     creates a new kiosk home: kiosk.json, the kiosk's key (kiosk.key, mode\n"
@@ -46,6 +49,14 @@ kiosk_usage(FILE *f)
           "         HOME/endorsement.jws and pins the authority in HOME/trust.jwks, where the\n"
           "         key keeps its earlier endorsements: a renewal leaves certificates issued\n"
           "         under them valid.\n"
+          "         Both: the endorsement bounds the kiosk's certificates: at most\n"
+          "         --max-validity-days N (default 400) from validFrom to validUntil, and\n"
+          "         with --nations only those nations; issue and verify enforce it.\n"
+          "revoke   the authority says the kiosk key of ID is untrusted from TIME (RFC 3339)\n"
+          "         on: the next status list carries it. Its certificates issued after TIME\n"
+          "         fail verify; those before stay valid (with verify --registry, only those\n"
+          "         a witnessed checkpoint from before TIME holds). CODE: key-compromise,\n"
+          "         kiosk-lost, kiosk-retired, superseded.\n"
           "install-endorsement  on the kiosk: checks that FILE endorses this kiosk's key for\n"
           "         its ID, now; shows the authority's key ID and, the first time, asks to\n"
           "         trust it (--yes: no question); later ones must come from that authority.\n"
@@ -150,9 +161,12 @@ kiosk_endorse(int argc, char **argv)
                                          {"days", required_argument, NULL, 'd'},
                                          {"until", required_argument, NULL, 'u'},
                                          {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"max-validity-days", required_argument, NULL, 'M'},
+                                         {"nations", required_argument, NULL, 'N'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL;
+    const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL,
+               *max_days = NULL, *nations = NULL;
     KioskEndorseArgs req = {0};
     char name[CLI_AUTHORITY_NAME_MAX + 1], *jws_path = NULL, *trust_path = NULL, *jws = NULL;
     char from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
@@ -196,6 +210,12 @@ kiosk_endorse(int argc, char **argv)
         case 'y':
             req.yes = true;
             break;
+        case 'M':
+            max_days = optarg;
+            break;
+        case 'N':
+            nations = optarg;
+            break;
         case 'h':
             kiosk_usage(stdout);
             return CLI_OK;
@@ -204,6 +224,8 @@ kiosk_endorse(int argc, char **argv)
             return CLI_USAGE;
         }
     }
+    if ((err = cli_trust_limits(max_days, nations, &req.limits)) != CK_OK)
+        return cli_fail(err);
     if (optind == argc && auth_dir != NULL && req.request != NULL && home == NULL) {
         req.authority = auth_dir;
         req.days = days;
@@ -230,8 +252,9 @@ kiosk_endorse(int argc, char **argv)
     if ((err = home_read(home, &kh)) != CK_OK ||
         (err = home_load_public(home, &kiosk_pub, NULL)) != CK_OK ||
         (err = home_load_trust(home, &trust)) != CK_OK ||
-        (err = cli_trust_endorse(auth_dir, pass_file, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id, now,
-                                 exp, trust, &auth_pub, name, &jws, &what)) != CK_OK) {
+        (err = cli_trust_endorse(auth_dir, pass_file, &kiosk_pub, KEY_KIND_KIOSK, kh.kiosk_id,
+                                 &req.limits, now, exp, trust, &auth_pub, name, &jws, &what)) !=
+            CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -249,6 +272,10 @@ kiosk_endorse(int argc, char **argv)
     clock_format(exp, to);
     printf("endorsed kiosk %s (key %s) by authority %s%s%s%s\n  valid %s .. %s\n", kh.kiosk_id,
            kiosk_pub.kid, auth_pub.kid, name[0] ? " (" : "", name, name[0] ? ")" : "", from, to);
+    printf("  for certificates of at most %u days", req.limits.max_validity_days);
+    for (size_t i = 0; i < req.limits.n_nations; i++)
+        printf("%s%s", i ? ", " : ", of ", req.limits.nations[i]);
+    printf("\n");
     if (what.kept > 0)
         printf("  keeps %zu earlier endorsement%s: certificates issued under %s stay valid\n",
                what.kept, what.kept == 1 ? "" : "s", what.kept == 1 ? "it" : "them");
@@ -273,6 +300,7 @@ static const CliVerb subs[] = {
     {"endorse", "an authority endorses the kiosk's key", kiosk_endorse},
     {"install-endorsement", "the kiosk takes its endorsement", kiosk_install_endorsement},
     {"set-pin", "set the admin PIN", kiosk_set_pin},
+    {"revoke", "an authority revokes a kiosk key from a time on", kiosk_revoke},
 };
 
 #define PIN_MIN 6

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "trust.h"
+
 /* Prints the usage of every kiosk sub-command. */
 void kiosk_usage(FILE *f);
 
@@ -12,6 +14,7 @@ void kiosk_usage(FILE *f);
 typedef struct KioskEndorseArgs {
     const char *authority, *home, *request, *out, *trust, *days, *until, *pass_file, *kid;
     bool yes;
+    TrustKioskLimits limits; /* --max-validity-days, --nations */
 } KioskEndorseArgs;
 
 /* `certctl kiosk request --home HOME --out FILE`: the kiosk asks to be endorsed. */
@@ -19,6 +22,10 @@ int kiosk_request(int argc, char **argv);
 
 /* `certctl kiosk endorse --request FILE --out FILE ...`: the authority endorses a request. */
 int kiosk_endorse_request(const KioskEndorseArgs *args);
+
+/* `certctl kiosk revoke --authority DIR --kiosk-id ID --since TIME --reason CODE`: the
+ * authority's next status list says the kiosk key is untrusted from TIME (cmd_revoke.c). */
+int kiosk_revoke(int argc, char **argv);
 
 /* `certctl kiosk install-endorsement --home HOME FILE`: the kiosk takes the endorsement. */
 int kiosk_install_endorsement(int argc, char **argv);

@@ -278,7 +278,8 @@ kiosk_endorse_request(const KioskEndorseArgs *a)
         err = trust_new(&trust);
     if (err != CK_OK ||
         (err = cli_trust_endorse(a->authority, a->pass_file, &req.pub, KEY_KIND_KIOSK,
-                                 req.kiosk_id, now, exp, trust, &auth_pub, name, &jws, &what)) !=
+                                 req.kiosk_id, &a->limits, now, exp, trust, &auth_pub, name, &jws,
+                                 &what)) !=
             CK_OK ||
         (err = trust_for_kiosk(trust, req.pub.kid, &give)) != CK_OK ||
         (err = trust_save(give, a->out)) != CK_OK ||

@@ -114,7 +114,7 @@ publisher_endorse(int argc, char **argv)
     if ((err = trust_jwk_load(pub_path, KEY_KIND_PUBLISHER, &pub, NULL)) != CK_OK ||
         (err = fileio_exists(trust_path) ? trust_load(trust_path, &trust) : trust_new(&trust)) !=
             CK_OK ||
-        (err = cli_trust_endorse(auth_dir, pass_file, &pub, KEY_KIND_PUBLISHER, nation, now, exp,
+        (err = cli_trust_endorse(auth_dir, pass_file, &pub, KEY_KIND_PUBLISHER, nation, NULL, now, exp,
                                  trust, &auth_pub, name, &jws, &what)) != CK_OK ||
         (err = trust_save(trust, trust_path)) != CK_OK) {
         rc = cli_fail(err);

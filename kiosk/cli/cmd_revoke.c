@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_registry.h"
 #include "cli_trust.h"
+#include "cmd_kiosk.h"
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
@@ -34,66 +35,33 @@ usage(FILE *f)
           f);
 }
 
-int
-cmd_revoke(int argc, char **argv)
+/* What the next list adds: one certificate, or one kiosk key. */
+typedef struct RevokeWhat {
+    const char *serial;   /* a certificate, or NULL */
+    const char *kiosk_id; /* a kiosk key (with kid), or NULL */
+    const char *kid;      /* --kid, or NULL: the key the registry witnessed */
+    int64_t since;
+    const char *reason, *note;
+} RevokeWhat;
+
+/* Reads the authority's current list, adds what, signs the next version, writes it and stores
+ * it in the registry. */
+static int
+revoke_run(const char *auth_dir, const char *status_flag, const char *reg_flag,
+           const char *pass_file, const RevokeWhat *what)
 {
-    static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {"authority", required_argument, NULL, 'a'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"registry", required_argument, NULL, 'r'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *reason = NULL, *note = NULL, *auth_dir = NULL, *status_flag = NULL,
-               *reg_flag = NULL, *pass_file = NULL, *serial;
-    char *status_path = NULL, *text = NULL;
+    char *status_path = NULL, *text = NULL, kid[KEY_ID_LEN + 1] = "";
     SecretKey *sk = NULL;
     PublicKey pub;
     StatusList *list = NULL, **held = NULL;
     size_t n_held = 0;
     Registry *reg = NULL;
+    RegistryKiosk rk = {0};
+    uint64_t log_size = UINT64_MAX;
     int64_t now = clock_now();
-    int c, rc = CLI_OK;
+    int rc = CLI_OK;
     CkErr err;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'R':
-            reason = optarg;
-            break;
-        case 'n':
-            note = optarg;
-            break;
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 's':
-            status_flag = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
-    if (optind + 1 != argc || reason == NULL || auth_dir == NULL) {
-        usage(stderr);
-        return cli_usage_error("revoke needs one SERIAL, --reason CODE and --authority DIR");
-    }
-    serial = argv[optind];
-    if (!status_reason_known(reason))
-        return cli_usage_error("unknown reason \"%s\" (misconduct, superseded, issued_in_error, "
-                               "data_error or withdrawn)",
-                               reason);
     status_path = status_flag ? strdup(status_flag) : fileio_join(auth_dir, "status.jws");
     if (status_path == NULL) {
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
@@ -139,7 +107,37 @@ cmd_revoke(int argc, char **argv)
                                  (unsigned long long)status_version(held[i])));
             goto out;
         }
-    if ((err = status_add(list, serial, reason, note, now)) != CK_OK) {
+    if (what->serial != NULL)
+        err = status_add(list, what->serial, what->reason, what->note, now);
+    else {
+        /* The key, and how much of its log the registry had witnessed: when the
+         * revocation takes effect now, every entry witnessed so far came before it. */
+        err = registry_get_kiosk(reg, what->kiosk_id, &rk);
+        if (err == CK_OK) {
+            if (what->kid != NULL && strcmp(what->kid, rk.kid) != 0) {
+                rc = cli_fail(ck_err(CK_ERR_USAGE,
+                                     "the registry witnessed kiosk %s with key %s, not %s",
+                                     what->kiosk_id, rk.kid, what->kid));
+                goto out;
+            }
+            snprintf(kid, sizeof kid, "%s", rk.kid);
+            if (what->since >= now - 300)
+                log_size = rk.size;
+        } else if (err == CK_ERR_NOT_FOUND && what->kid != NULL) {
+            snprintf(kid, sizeof kid, "%s", what->kid);
+        } else {
+            rc = cli_fail(err == CK_ERR_NOT_FOUND
+                              ? ck_err(CK_ERR_USAGE,
+                                       "the registry never witnessed kiosk %s: give --kid KEY_ID",
+                                       what->kiosk_id)
+                              : err);
+            goto out;
+        }
+        ck_err_clear();
+        err = status_revoke_kiosk(list, what->kiosk_id, kid, what->since, what->reason,
+                                  what->note, log_size, now);
+    }
+    if (err != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
@@ -153,15 +151,30 @@ cmd_revoke(int argc, char **argv)
         rc = cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
         goto out;
     }
-    if ((err = fileio_write_atomic(status_path, text, strlen(text), 0644, false)) != CK_OK ||
+    if ((err = fileio_write_atomic(status_path, text, strlen(text), 0600, false)) != CK_OK ||
         (err = registry_set_status(reg, list, NULL)) != CK_OK) {
         rc = cli_fail(err);
         goto out;
     }
-    printf("revoked %s (%s); %s is now version %llu with %zu revoked certificate%s\n", serial,
-           reason, status_path, (unsigned long long)status_version(list), status_count(list),
-           status_count(list) == 1 ? "" : "s");
+    if (what->serial != NULL) {
+        printf("revoked %s (%s); %s is now version %llu with %zu revoked certificate%s\n",
+               what->serial, what->reason, status_path, (unsigned long long)status_version(list),
+               status_count(list), status_count(list) == 1 ? "" : "s");
+    } else {
+        char since[CLOCK_RFC3339_LEN + 1];
+        clock_format(what->since, since);
+        printf("revoked kiosk key %s of %s from %s on (%s); %s is now version %llu\n", kid,
+               what->kiosk_id, since, what->reason, status_path,
+               (unsigned long long)status_version(list));
+        if (log_size != UINT64_MAX)
+            printf("  its %llu entries the registry witnessed stay valid; certificates beyond "
+                   "them fail\n",
+                   (unsigned long long)log_size);
+        else
+            printf("  certificates issued before %s stay valid; after, they fail\n", since);
+    }
 out:
+    free(rk.checkpoint);
     registry_status_free(held, n_held);
     registry_close(reg);
     status_free(list);
@@ -169,4 +182,134 @@ out:
     free(text);
     free(status_path);
     return rc;
+}
+
+int
+cmd_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"authority", required_argument, NULL, 'a'},
+                                         {"status", required_argument, NULL, 's'},
+                                         {"registry", required_argument, NULL, 'r'},
+                                         {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *reason = NULL, *note = NULL, *auth_dir = NULL, *status_flag = NULL,
+               *reg_flag = NULL, *pass_file = NULL, *serial;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'R':
+            reason = optarg;
+            break;
+        case 'n':
+            note = optarg;
+            break;
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 's':
+            status_flag = optarg;
+            break;
+        case 'r':
+            reg_flag = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind + 1 != argc || reason == NULL || auth_dir == NULL) {
+        usage(stderr);
+        return cli_usage_error("revoke needs one SERIAL, --reason CODE and --authority DIR");
+    }
+    serial = argv[optind];
+    if (!status_reason_known(reason))
+        return cli_usage_error("unknown reason \"%s\" (misconduct, superseded, issued_in_error, "
+                               "data_error or withdrawn)",
+                               reason);
+    return revoke_run(auth_dir, status_flag, reg_flag, pass_file,
+                      &(RevokeWhat){serial, NULL, NULL, 0, reason, note});
+}
+
+int
+kiosk_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
+                                         {"kiosk-id", required_argument, NULL, 'k'},
+                                         {"kid", required_argument, NULL, 'K'},
+                                         {"since", required_argument, NULL, 'S'},
+                                         {"reason", required_argument, NULL, 'R'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"status", required_argument, NULL, 's'},
+                                         {"registry", required_argument, NULL, 'r'},
+                                         {"passphrase-file", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    RevokeWhat what = {0};
+    const char *auth_dir = NULL, *status_flag = NULL, *reg_flag = NULL, *pass_file = NULL,
+               *since = NULL;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            auth_dir = optarg;
+            break;
+        case 'k':
+            what.kiosk_id = optarg;
+            break;
+        case 'K':
+            what.kid = optarg;
+            break;
+        case 'S':
+            since = optarg;
+            break;
+        case 'R':
+            what.reason = optarg;
+            break;
+        case 'n':
+            what.note = optarg;
+            break;
+        case 's':
+            status_flag = optarg;
+            break;
+        case 'r':
+            reg_flag = optarg;
+            break;
+        case 'p':
+            pass_file = optarg;
+            break;
+        case 'h':
+            kiosk_usage(stdout);
+            return CLI_OK;
+        default:
+            kiosk_usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (optind != argc || auth_dir == NULL || what.kiosk_id == NULL || since == NULL ||
+        what.reason == NULL)
+        return cli_usage_error("kiosk revoke needs --authority DIR, --kiosk-id ID, --since TIME "
+                               "and --reason CODE");
+    if (!trust_kiosk_id_valid(what.kiosk_id))
+        return cli_usage_error("invalid kiosk ID \"%.80s\"", what.kiosk_id);
+    if (strcmp(since, "now") == 0)
+        what.since = clock_now();
+    else if (clock_parse(since, &what.since) != CK_OK)
+        return cli_usage_error("--since must be an RFC 3339 time (2026-12-01T08:00:00Z) or now");
+    if (!status_kiosk_reason_known(what.reason))
+        return cli_usage_error("unknown reason \"%s\" (key_compromise, kiosk_lost, kiosk_retired "
+                               "or superseded)",
+                               what.reason);
+    return revoke_run(auth_dir, status_flag, reg_flag, pass_file, &what);
 }

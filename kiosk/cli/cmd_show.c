@@ -154,7 +154,7 @@ cmd_show(int argc, char **argv)
     CertClaims *claims = NULL;
     Trust *trust = NULL;
     StatusList *list = NULL;
-    CertStatusCheck status = {status_cert_check, NULL};
+    CertStatusCheck status = {status_cert_check, NULL, status_kiosk_check, NULL, NULL, NULL};
     CertReport report;
     int64_t now = clock_now();
     CkErr err, verr = CK_OK;
@@ -207,7 +207,7 @@ cmd_show(int argc, char **argv)
             rc = cli_fail(err);
             goto out;
         }
-        status.ctx = list;
+        status.ctx = status.kiosk_ctx = list;
     }
     if ((err = cert_decode(jws, len, &claims)) != CK_OK) {
         fprintf(stderr, "certctl: not a valid certificate (step \"format\"): %s\n",

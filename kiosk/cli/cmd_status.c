@@ -81,7 +81,15 @@ cmd_status(int argc, char **argv)
         const StatusEntry *e = status_entry(list, i);
         clock_format(e->time, t);
         printf("  %-28s %-16s %s%s%s\n", e->serial, e->reason, t, e->note ? "  " : "",
-               e->note ? e->note : "");
+               cli_tx(e->note));
+    }
+    for (size_t i = 0; i < status_kiosk_count(list); i++) {
+        const StatusKiosk *k = status_kiosk_entry(list, i);
+        clock_format(k->since, t);
+        printf("  kiosk %s key %s revoked from %s (%s)", k->kiosk_id, k->kid, t, k->reason);
+        if (k->has_log_size)
+            printf(", its first %llu log entries stay valid", (unsigned long long)k->log_size);
+        printf("%s%s\n", k->note ? "  " : "", cli_tx(k->note));
     }
 out:
     status_free(list);

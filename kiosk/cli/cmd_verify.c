@@ -12,6 +12,8 @@
 
 #include "cert.h"
 #include "cli.h"
+#include "cli_logproof.h"
+#include "cli_registry.h"
 #include "cli_trust.h"
 #include "clock.h"
 #include "commands.h"
@@ -53,7 +55,8 @@ typedef struct Work {
 static void
 usage(FILE *f)
 {
-    fputs("usage: certctl verify --trust TRUST.jwks [--status LIST.jws] [--json] [FILE|-]...\n\n"
+    fputs("usage: certctl verify --trust TRUST.jwks [--status LIST.jws] [--registry DIR]\n"
+          "                      [--json] [FILE|-]...\n\n"
           "Verifies certificates: each FILE holds one certificate, or many, one a line\n"
           "(blank lines and lines starting with # are skipped); - or no FILE reads\n"
           "standard input. A certificate is a full SD-JWT (as the log and `certctl\n"
@@ -63,7 +66,11 @@ usage(FILE *f)
           "disclosure's digest checked),\n"
           "signature, kiosk endorsement (at issue time, by an authority pinned in\n"
           "TRUST.jwks), not before, expiry and status (revocation, with --status: an\n"
-          "authority's signed status list). Certificates are checked in parallel on all\n"
+          "authority's signed status list; a certificate of a kiosk key the list revokes\n"
+          "stays valid only if it came before), and with --registry DIR (or a\n"
+          "postgresql:// URL) witnessed log: the certificate is the entry its serial\n"
+          "names in a log the registry witnessed, under a checkpoint the kiosk signed\n"
+          "that describes those very entries. Certificates are checked in parallel on all\n"
           "cores and reported in input order, followed by \"N valid, M invalid\".\n\n"
           "exit status: 0 all valid, 1 any invalid, 2 usage or input/output error\n",
           f);
@@ -286,17 +293,20 @@ cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
                                          {"status", required_argument, NULL, 's'},
+                                         {"registry", required_argument, NULL, 'r'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *trust_path = NULL, *status_path = NULL;
+    const char *trust_path = NULL, *status_path = NULL, *reg_flag = NULL;
+    Registry *reg = NULL;
+    CliLogProof *proof = NULL;
     bool as_json = false;
     char **bufs = NULL;
     size_t n_files, n = 0, cap = 0, valid = 0;
     Item *items = NULL;
     Trust *trust = NULL;
     StatusList *list = NULL;
-    CertStatusCheck status = {status_cert_check, NULL};
+    CertStatusCheck status = {status_cert_check, NULL, status_kiosk_check, NULL, NULL, NULL};
     Work w = {0};
     pthread_t *threads = NULL;
     long n_threads = 0;
@@ -312,6 +322,9 @@ cmd_verify(int argc, char **argv)
             break;
         case 's':
             status_path = optarg;
+            break;
+        case 'r':
+            reg_flag = optarg;
             break;
         case 'j':
             as_json = true;
@@ -335,7 +348,19 @@ cmd_verify(int argc, char **argv)
             rc = cli_fail(err);
             goto out;
         }
-        status.ctx = list;
+        status.ctx = status.kiosk_ctx = list;
+    } else {
+        status.fn = NULL;
+        status.kiosk = NULL;
+    }
+    if (reg_flag != NULL) {
+        if ((err = cli_registry_open(reg_flag, false, &reg)) != CK_OK ||
+            (err = cli_logproof_new(reg, trust, &proof)) != CK_OK) {
+            rc = cli_fail(err);
+            goto out;
+        }
+        status.logged = cli_logproof_check;
+        status.log_ctx = proof;
     }
     n_files = optind < argc ? (size_t)(argc - optind) : 1;
     if ((bufs = calloc(n_files, sizeof *bufs)) == NULL) {
@@ -364,7 +389,7 @@ cmd_verify(int argc, char **argv)
     w.n = n;
     w.n_chunks = (n + VERIFY_CHUNK - 1) / VERIFY_CHUNK;
     w.trust = trust;
-    w.status = list != NULL ? &status : NULL;
+    w.status = list != NULL || proof != NULL ? &status : NULL;
     w.now = now;
     n_threads = sysconf(_SC_NPROCESSORS_ONLN);
     if (n_threads < 1)
@@ -452,6 +477,8 @@ join:
     for (long t = 0; t < n_threads; t++)
         pthread_join(threads[t], NULL);
 out:
+    cli_logproof_free(proof);
+    registry_close(reg);
     if (sync_made) {
         pthread_cond_destroy(&w.slot_free);
         pthread_cond_destroy(&w.chunk_done);

@@ -60,6 +60,7 @@ cert_step_name(CertStepId step)
         [CERT_STEP_NOT_BEFORE] = "not before",
         [CERT_STEP_EXPIRY] = "expiry",
         [CERT_STEP_STATUS] = "status",
+        [CERT_STEP_LOGGED] = "witnessed log",
     };
     return (unsigned)step < CERT_STEP_COUNT_ ? names[step] : "unknown";
 }
@@ -348,6 +349,12 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
         step_fail(r, CERT_STEP_ENDORSEMENT, err);
         goto out;
     }
+    /* The endorsement bounds what the key may sign (issue 11): validity and nations. */
+    if ((err = trust_kiosk_allows(trust, c->kid, c->valid_from, c->valid_until, c->nation)) !=
+        CK_OK) {
+        step_fail(r, CERT_STEP_ENDORSEMENT, err);
+        goto out;
+    }
     step_pass(r, CERT_STEP_ENDORSEMENT, "kiosk %s was endorsed by a pinned authority at %s",
               c->kiosk_id, t1);
 
@@ -366,20 +373,52 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
     }
     step_pass(r, CERT_STEP_EXPIRY, "valid until %s", t2);
 
-    /* status */
-    if (status == NULL || status->fn == NULL) {
-        r->steps[CERT_STEP_STATUS].outcome = CERT_STEP_NOT_CHECKED;
-        snprintf(r->steps[CERT_STEP_STATUS].detail, sizeof r->steps[CERT_STEP_STATUS].detail,
-                 "no status list given");
-    } else {
-        char why[200] = "";
-        err = status->fn(status->ctx, c->serial, c->kiosk_id, now, why, sizeof why);
-        if (err != CK_OK) {
-            ck_err(err, "%s", why[0] ? why : ck_strerror(err));
-            step_fail(r, CERT_STEP_STATUS, err);
-            goto out;
+    /* The log proof runs first (the status of a revoked kiosk key depends on
+     * it) but is reported as its own, last step. */
+    {
+        char log_why[200] = "";
+        CkErr log_err = CK_OK;
+        bool log_checked = status != NULL && status->logged != NULL;
+        size_t jws_len = strcspn(text, "~");
+
+        if (log_checked)
+            log_err = status->logged(status->log_ctx, text, jws_len < len ? jws_len : len, r,
+                                     log_why, sizeof log_why);
+        if (log_err != CK_OK)
+            r->logged = false;
+
+        /* status */
+        if (status == NULL || (status->fn == NULL && status->kiosk == NULL)) {
+            r->steps[CERT_STEP_STATUS].outcome = CERT_STEP_NOT_CHECKED;
+            snprintf(r->steps[CERT_STEP_STATUS].detail, sizeof r->steps[CERT_STEP_STATUS].detail,
+                     "no status list given");
+        } else {
+            char why[200] = "", kwhy[200] = "";
+            err = status->fn ? status->fn(status->ctx, c->serial, c->kiosk_id, now, why, sizeof why)
+                             : CK_OK;
+            if (err == CK_OK && status->kiosk != NULL)
+                err = status->kiosk(status->kiosk_ctx, r, now, kwhy, sizeof kwhy);
+            if (err != CK_OK) {
+                ck_err(err, "%s", kwhy[0] ? kwhy : why[0] ? why : ck_strerror(err));
+                step_fail(r, CERT_STEP_STATUS, err);
+                goto out;
+            }
+            step_pass(r, CERT_STEP_STATUS, "%s%s%s", why[0] ? why : "not revoked",
+                      kwhy[0] ? "; " : "", kwhy);
         }
-        step_pass(r, CERT_STEP_STATUS, "%s", why[0] ? why : "not revoked");
+
+        /* witnessed log */
+        if (!log_checked) {
+            r->steps[CERT_STEP_LOGGED].outcome = CERT_STEP_NOT_CHECKED;
+            snprintf(r->steps[CERT_STEP_LOGGED].detail, sizeof r->steps[CERT_STEP_LOGGED].detail,
+                     "no registry given");
+        } else if (log_err != CK_OK) {
+            ck_err(log_err, "%s", log_why[0] ? log_why : ck_strerror(log_err));
+            step_fail(r, CERT_STEP_LOGGED, log_err);
+            goto out;
+        } else {
+            step_pass(r, CERT_STEP_LOGGED, "%s", log_why);
+        }
     }
     r->result = CK_OK;
 out:

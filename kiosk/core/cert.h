@@ -200,7 +200,9 @@ typedef enum CertStepId {
                             */
     CERT_STEP_NOT_BEFORE,  /* now >= validFrom */
     CERT_STEP_EXPIRY,      /* now < validUntil */
-    CERT_STEP_STATUS,      /* not revoked (when a status list is given) */
+    CERT_STEP_STATUS,      /* not revoked, nor its kiosk key before it (when a status list is
+                              given) */
+    CERT_STEP_LOGGED,      /* in a log the registry witnessed (when a registry is given) */
     CERT_STEP_COUNT_
 } CertStepId;
 
@@ -230,7 +232,28 @@ typedef struct CertReport {
     int64_t valid_from, valid_until; /* 0 when the format step failed */
     CertForm form;                   /* 0 when the format step failed */
     unsigned disclosed;              /* CERT_CLAIM_* bits it discloses */
+    /* CERT_STEP_LOGGED: proven to be entry log_index of a witnessed log of
+     * witnessed_size entries (when logged is true) */
+    bool logged;
+    uint64_t log_index, witnessed_size;
 } CertReport;
+
+/* The log hook (issue 11): proves that the certificate (its issuer-signed
+ * text, len bytes of jws) is the entry r->serial names in a log the
+ * registry witnessed — same log index, same certificate, the witnessed
+ * checkpoint signed by the kiosk and consistent with the entries — and
+ * fills r->logged, r->log_index and r->witnessed_size. CK_OK or
+ * CK_ERR_TAMPERED / CK_ERR_UNTRUSTED / CK_ERR_NOT_FOUND with detail.
+ * Thread-safe. */
+typedef CkErr (*CertLogFn)(void *ctx, const char *jws, size_t len, CertReport *r, char *detail,
+                           size_t detail_len);
+
+/* The kiosk-key hook (issue 11): CK_ERR_REVOKED when the authority revoked
+ * r->kid before this certificate — judged by the witnessed log when
+ * r->logged, else by its validFrom — with why in detail; CK_OK otherwise
+ * (detail may say what it relied on). Thread-safe. */
+typedef CkErr (*CertKioskFn)(void *ctx, const CertReport *r, int64_t now, char *detail,
+                             size_t detail_len);
 
 /* The status hook: answers whether serial (issued by kiosk_id) is revoked at
  * now. Returns CK_OK (good standing) or CK_ERR_REVOKED, writing a reason into
@@ -240,8 +263,12 @@ typedef CkErr (*CertStatusFn)(void *ctx, const char *serial, const char *kiosk_i
                               char *detail, size_t detail_len);
 
 typedef struct CertStatusCheck {
-    CertStatusFn fn;
+    CertStatusFn fn; /* the certificate's own revocation; may be NULL */
     void *ctx;
+    CertKioskFn kiosk; /* its kiosk key's revocation; may be NULL */
+    void *kiosk_ctx;
+    CertLogFn logged; /* CERT_STEP_LOGGED; NULL: "no registry given" */
+    void *log_ctx;
 } CertStatusCheck;
 
 /* A short name for a step ("format", "signature", ...). Static. */

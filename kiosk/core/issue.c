@@ -55,6 +55,17 @@ issue_certificate(Store *st, const IssueKiosk *kiosk, CertClaims *claims, const 
     CkErr err;
 
     memset(out, 0, sizeof *out);
+    if (kiosk->trust != NULL) {
+        PublicKey pub;
+        key_public(kiosk->key, &pub);
+        /* Only a bound is enforced here: a key not (yet) endorsed still
+         * logs what it signs, and verify judges the endorsement. */
+        err = trust_kiosk_allows(kiosk->trust, pub.kid, claims->valid_from, claims->valid_until,
+                                 claims->nation);
+        if (err == CK_ERR_REFUSED)
+            return err;
+        ck_err_clear();
+    }
     if ((err = store_begin(st, &next)) != CK_OK)
         return err;
     claims->log_index = (int64_t)next;

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "keys.h"
 #include "store.h"
+#include "trust.h"
 
 /* Who issues: the kiosk's identity and key. All borrowed. */
 typedef struct IssueKiosk {
@@ -17,6 +18,13 @@ typedef struct IssueKiosk {
     const char *kiosk_id;      /* e.g. "DEMO-KIOSK-01" */
     const char *operator_name; /* the issuer's "name"; may be NULL */
     const char *origin;        /* the checkpoint origin (kiosk.json) */
+    /* The kiosk's trust set (HOME/trust.jwks), or NULL: when given, a
+     * certificate its own endorsement does not allow (longer than
+     * "max_validity_days", a nation outside "nations") is refused
+     * (CK_ERR_REFUSED) before anything is signed — verify would refuse it
+     * anyway (issue 11). A key without a covering endorsement is not refused
+     * here: verify judges that. */
+    const Trust *trust;
 } IssueKiosk;
 
 /* What was issued. */

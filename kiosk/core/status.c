@@ -16,12 +16,27 @@ struct StatusList {
     int64_t issued;
     StatusEntry *entries; /* sorted by serial; strings owned (malloc) */
     size_t n, cap;
+    StatusKiosk *kiosks; /* revoked kiosk keys, in the order added; strings owned */
+    size_t n_kiosks;
     char *jws; /* the signed text, or NULL once changed */
 };
 
 static const char *const reason_codes[] = {
     "misconduct", "superseded", "issued_in_error", "data_error", "withdrawn", NULL,
 };
+
+static const char *const kiosk_reason_codes[] = {
+    "key_compromise", "kiosk_lost", "kiosk_retired", "superseded", NULL,
+};
+
+bool
+status_kiosk_reason_known(const char *code)
+{
+    for (size_t i = 0; code != NULL && kiosk_reason_codes[i] != NULL; i++)
+        if (strcmp(code, kiosk_reason_codes[i]) == 0)
+            return true;
+    return false;
+}
 
 bool
 status_reason_known(const char *code)
@@ -106,6 +121,13 @@ status_free(StatusList *list)
         free((char *)list->entries[i].note);
     }
     free(list->entries);
+    for (size_t i = 0; i < list->n_kiosks; i++) {
+        free((char *)list->kiosks[i].kiosk_id);
+        free((char *)list->kiosks[i].kid);
+        free((char *)list->kiosks[i].reason);
+        free((char *)list->kiosks[i].note);
+    }
+    free(list->kiosks);
     free(list->jws);
     free(list);
 }
@@ -192,6 +214,76 @@ parse_entry(StatusList *l, const json_t *e, size_t i)
                       note ? json_string_value(note) : NULL, t);
 }
 
+static CkErr
+push_kiosk(StatusList *l, const StatusKiosk *k)
+{
+    StatusKiosk *p = realloc(l->kiosks, (l->n_kiosks + 1) * sizeof *p), e = *k;
+
+    if (p == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    l->kiosks = p;
+    e.kiosk_id = strdup(k->kiosk_id);
+    e.kid = strdup(k->kid);
+    e.reason = strdup(k->reason);
+    e.note = k->note ? strdup(k->note) : NULL;
+    if (e.kiosk_id == NULL || e.kid == NULL || e.reason == NULL || (k->note && e.note == NULL)) {
+        free((char *)e.kiosk_id);
+        free((char *)e.kid);
+        free((char *)e.reason);
+        free((char *)e.note);
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    }
+    l->kiosks[l->n_kiosks++] = e;
+    return CK_OK;
+}
+
+static CkErr
+parse_kiosk(StatusList *l, const json_t *e, size_t i)
+{
+    char what[64];
+    StatusKiosk k = {0};
+    const json_t *v;
+    const char *key;
+    CkErr err;
+
+    snprintf(what, sizeof what, "status list: kiosks[%zu]", i);
+    if (!json_is_object(e))
+        return ck_err(CK_ERR_FORMAT, "%s is not an object", what);
+    json_object_foreach((json_t *)e, key, v)
+    {
+        if (strcmp(key, "kiosk_id") != 0 && strcmp(key, "kid") != 0 && strcmp(key, "since") != 0 &&
+            strcmp(key, "reason") != 0 && strcmp(key, "note") != 0 && strcmp(key, "time") != 0 &&
+            strcmp(key, "log_size") != 0)
+            return ck_err(CK_ERR_FORMAT, "%s: unknown member \"%.40s\"", what, key);
+    }
+    k.kiosk_id = json_string_value(json_object_get(e, "kiosk_id"));
+    k.kid = json_string_value(json_object_get(e, "kid"));
+    k.reason = json_string_value(json_object_get(e, "reason"));
+    k.note = json_string_value(json_object_get(e, "note"));
+    if (!trust_kiosk_id_valid(k.kiosk_id) || !kid_valid(k.kid))
+        return ck_err(CK_ERR_FORMAT, "%s: \"kiosk_id\" and \"kid\" must be a kiosk ID and a key ID",
+                      what);
+    if (!reason_token_valid(k.reason))
+        return ck_err(CK_ERR_FORMAT, "%s: \"reason\" must be a reason code (a-z and _)", what);
+    if (json_object_get(e, "note") != NULL &&
+        (k.note == NULL || strlen(k.note) > STATUS_NOTE_MAX ||
+         utf8_check(k.note, strlen(k.note), SIZE_MAX, true, NULL, NULL) != UTF8_OK))
+        return ck_err(CK_ERR_FORMAT, "%s: \"note\" must be text of at most %d bytes", what,
+                      STATUS_NOTE_MAX);
+    if ((err = get_time(e, "since", what, &k.since)) != CK_OK ||
+        (err = get_time(e, "time", what, &k.time)) != CK_OK)
+        return err;
+    if ((v = json_object_get(e, "log_size")) != NULL) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return ck_err(CK_ERR_FORMAT, "%s: \"log_size\" must be a whole number", what);
+        k.has_log_size = true;
+        k.log_size = (uint64_t)json_integer_value(v);
+    }
+    if (status_kiosk_lookup(l, k.kid) != NULL)
+        return ck_err(CK_ERR_FORMAT, "status list: kiosk key %s is listed twice", k.kid);
+    return push_kiosk(l, &k);
+}
+
 /* Parses text into a list and keeps the Jws for verification. */
 static CkErr
 parse_full(const char *text, size_t len, StatusList **list_out, Jws **jws_out)
@@ -222,7 +314,8 @@ parse_full(const char *text, size_t len, StatusList **list_out, Jws **jws_out)
     json_object_foreach((json_t *)p, key, value)
     {
         if (strcmp(key, "issuer") != 0 && strcmp(key, "version") != 0 &&
-            strcmp(key, "issued") != 0 && strcmp(key, "revoked") != 0) {
+            strcmp(key, "issued") != 0 && strcmp(key, "revoked") != 0 &&
+            strcmp(key, "kiosks") != 0) {
             err = ck_err(CK_ERR_FORMAT, "status list: unknown member \"%.40s\"", key);
             goto out;
         }
@@ -250,6 +343,15 @@ parse_full(const char *text, size_t len, StatusList **list_out, Jws **jws_out)
     for (size_t i = 0; i < json_array_size(revoked); i++)
         if ((err = parse_entry(l, json_array_get(revoked, i), i)) != CK_OK)
             goto out;
+    if ((value = json_object_get(p, "kiosks")) != NULL) {
+        if (!json_is_array(value)) {
+            err = ck_err(CK_ERR_FORMAT, "status list: \"kiosks\" must be an array");
+            goto out;
+        }
+        for (size_t i = 0; i < json_array_size(value); i++)
+            if ((err = parse_kiosk(l, json_array_get(value, i), i)) != CK_OK)
+                goto out;
+    }
     if (l->n > 1)
         qsort(l->entries, l->n, sizeof *l->entries, cmp_entry);
     for (size_t i = 1; i < l->n; i++)
@@ -378,6 +480,120 @@ status_add(StatusList *list, const char *serial, const char *reason, const char 
     return CK_OK;
 }
 
+static CkErr
+kiosks_to_json(const StatusList *list, json_t *payload)
+{
+    json_t *arr = json_array();
+    char since[CLOCK_RFC3339_LEN + 1], t[CLOCK_RFC3339_LEN + 1];
+
+    if (arr == NULL || json_object_set_new(payload, "kiosks", arr) != 0)
+        return CK_ERR_NOMEM;
+    for (size_t i = 0; i < list->n_kiosks; i++) {
+        const StatusKiosk *k = &list->kiosks[i];
+        json_t *o;
+        clock_format(k->since, since);
+        clock_format(k->time, t);
+        if ((o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kiosk_id", k->kiosk_id, "kid", k->kid,
+                           "since", since, "reason", k->reason, "time", t)) == NULL ||
+            json_array_append_new(arr, o) != 0 ||
+            (k->note && json_object_set_new(o, "note", json_string(k->note)) != 0) ||
+            (k->has_log_size &&
+             json_object_set_new(o, "log_size", json_integer((json_int_t)k->log_size)) != 0))
+            return CK_ERR_NOMEM;
+    }
+    return CK_OK;
+}
+
+CkErr
+status_revoke_kiosk(StatusList *list, const char *kiosk_id, const char *kid, int64_t since,
+                    const char *reason, const char *note, uint64_t log_size, int64_t time)
+{
+    StatusKiosk k = {kiosk_id, kid, since, reason, note, time, log_size != UINT64_MAX,
+                     log_size != UINT64_MAX ? log_size : 0};
+    CkErr err;
+
+    if (!trust_kiosk_id_valid(kiosk_id) || !kid_valid(kid))
+        return ck_err(CK_ERR_USAGE, "a kiosk ID and a key ID are needed");
+    if (!status_kiosk_reason_known(reason))
+        return ck_err(CK_ERR_USAGE,
+                      "unknown reason \"%.40s\" (key_compromise, kiosk_lost, kiosk_retired or "
+                      "superseded)",
+                      reason);
+    if (note != NULL && (strlen(note) > STATUS_NOTE_MAX ||
+                         utf8_check(note, strlen(note), SIZE_MAX, true, NULL, NULL) != UTF8_OK))
+        return ck_err(CK_ERR_USAGE, "the note must be UTF-8 text of at most %d bytes",
+                      STATUS_NOTE_MAX);
+    if (status_kiosk_lookup(list, kid) != NULL)
+        return ck_err(CK_ERR_EXISTS, "kiosk key %s is already revoked", kid);
+    if ((err = push_kiosk(list, &k)) != CK_OK)
+        return err;
+    free(list->jws);
+    list->jws = NULL;
+    return CK_OK;
+}
+
+const StatusKiosk *
+status_kiosk_lookup(const StatusList *list, const char *kid)
+{
+    for (size_t i = 0; kid != NULL && i < list->n_kiosks; i++)
+        if (strcmp(list->kiosks[i].kid, kid) == 0)
+            return &list->kiosks[i];
+    return NULL;
+}
+
+size_t
+status_kiosk_count(const StatusList *list)
+{
+    return list->n_kiosks;
+}
+
+const StatusKiosk *
+status_kiosk_entry(const StatusList *list, size_t i)
+{
+    return i < list->n_kiosks ? &list->kiosks[i] : NULL;
+}
+
+CkErr
+status_kiosk_check(void *ctx, const CertReport *r, int64_t now, char *detail, size_t detail_len)
+{
+    const StatusList *list = ctx;
+    const StatusKiosk *k = status_kiosk_lookup(list, r->kid);
+    char since[CLOCK_RFC3339_LEN + 1];
+
+    (void)now;
+    detail[0] = '\0';
+    if (k == NULL)
+        return CK_OK;
+    clock_format(k->since, since);
+    if (r->logged && k->has_log_size) {
+        if (r->log_index < k->log_size) {
+            snprintf(detail, detail_len,
+                     "kiosk key %s revoked since %s (%s), but this certificate is entry %llu of "
+                     "the log witnessed before then (%llu entries)",
+                     k->kid, since, k->reason, (unsigned long long)r->log_index,
+                     (unsigned long long)k->log_size);
+            return CK_OK;
+        }
+        snprintf(detail, detail_len,
+                 "kiosk key %s revoked since %s (%s): this certificate is entry %llu, beyond the "
+                 "%llu entries witnessed before then",
+                 k->kid, since, k->reason, (unsigned long long)r->log_index,
+                 (unsigned long long)k->log_size);
+        return CK_ERR_REVOKED;
+    }
+    if (r->valid_from >= k->since) {
+        snprintf(detail, detail_len,
+                 "kiosk key %s revoked since %s (%s): this certificate was issued after", k->kid,
+                 since, k->reason);
+        return CK_ERR_REVOKED;
+    }
+    snprintf(detail, detail_len,
+             "kiosk key %s revoked since %s (%s); issued before then %s", k->kid, since, k->reason,
+             r->logged ? "and in the witnessed log"
+                       : "as the certificate says (verify --registry proves it from the log)");
+    return CK_OK;
+}
+
 CkErr
 status_sign(StatusList *list, const SecretKey *authority, int64_t issued)
 {
@@ -408,6 +624,7 @@ status_sign(StatusList *list, const SecretKey *authority, int64_t issued)
     }
     clock_format(issued, t);
     if ((payload = json_object()) == NULL ||
+        (list->n_kiosks > 0 && kiosks_to_json(list, payload) != CK_OK) ||
         json_object_set_new(payload, "issuer", json_string(list->issuer)) != 0 ||
         json_object_set_new(payload, "version", json_integer((json_int_t)(list->version + 1))) !=
             0 ||

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "cert.h"
 #include "keys.h"
 #include "trust.h"
 
@@ -45,6 +46,25 @@ typedef struct StatusEntry {
     const char *note;   /* NULL when the list gives none */
     int64_t time;       /* when it was revoked */
 } StatusEntry;
+
+/* One revoked kiosk key (issue 11): "kiosks":[{"kiosk_id","kid","since":RFC3339,
+ * "reason","note"?,"time":RFC3339,"log_size"?:n}]. From `since` on the key is
+ * untrusted; log_size (when the authority had a registry at hand) is the size
+ * of the kiosk's log the registry had witnessed: entries below it were
+ * logged before the key was given up. Strings borrowed from the list. */
+typedef struct StatusKiosk {
+    const char *kiosk_id;
+    const char *kid;
+    int64_t since;
+    const char *reason; /* a STATUS_KIOSK_REASON code */
+    const char *note;   /* NULL when none */
+    int64_t time;       /* when it was revoked */
+    bool has_log_size;
+    uint64_t log_size;
+} StatusKiosk;
+
+/* Kiosk-key reason codes: key_compromise, kiosk_lost, kiosk_retired, superseded. */
+bool status_kiosk_reason_known(const char *code);
 
 typedef struct StatusList StatusList;
 
@@ -85,6 +105,27 @@ CK_WUR CkErr status_load(const char *path, const Trust *trust, StatusList **list
  * is CK_ERR_EXISTS. The list is unsigned again until status_sign(). */
 CkErr status_add(StatusList *list, const char *serial, const char *reason, const char *note,
                  int64_t time);
+
+/* Adds a kiosk-key revocation (kid: the key's ID; since: from when it is
+ * untrusted; log_size: UINT64_MAX when unknown). A kid already revoked is
+ * CK_ERR_EXISTS; an unknown reason CK_ERR_USAGE. Unsigned until status_sign(). */
+CkErr status_revoke_kiosk(StatusList *list, const char *kiosk_id, const char *kid, int64_t since,
+                          const char *reason, const char *note, uint64_t log_size, int64_t time);
+
+/* The revocation of kiosk key kid, or NULL. */
+const StatusKiosk *status_kiosk_lookup(const StatusList *list, const char *kid);
+
+/* Revoked kiosk keys. */
+size_t status_kiosk_count(const StatusList *list);
+const StatusKiosk *status_kiosk_entry(const StatusList *list, size_t i);
+
+/* A CertKioskFn (cert.h) over one verified list (ctx: const StatusList *):
+ * a certificate of a revoked kiosk key stays valid only if it came before the
+ * revocation — proven by the witnessed log when the verifier has one
+ * (r->logged: its index below the list's log_size, or else its validFrom
+ * before since), else as its validFrom says (the detail says so). */
+CkErr status_kiosk_check(void *ctx, const CertReport *r, int64_t now, char *detail,
+                         size_t detail_len);
 
 /* Signs the list as its next version, issued at `issued`: the version goes up
  * by one and status_jws() then returns the new signed text. authority must be

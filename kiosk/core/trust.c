@@ -653,6 +653,62 @@ trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time, PublicKey
     return CK_OK;
 }
 
+/* Why limits do not allow a certificate for nation valid from..until, or
+ * CK_OK. */
+static CkErr
+limits_check(const TrustKioskLimits *l, const char *kid, int64_t from, int64_t until,
+             const char *nation)
+{
+    int64_t days = (until - from + 86399) / 86400;
+
+    if (l->max_validity_days > 0 && until - from > (int64_t)l->max_validity_days * 86400)
+        return ck_err(CK_ERR_REFUSED,
+                      "kiosk key %s is endorsed for certificates of at most %u days; this one is "
+                      "valid %lld days",
+                      kid, l->max_validity_days, (long long)days);
+    if (l->n_nations > 0) {
+        char names[TRUST_ENDORSE_NATIONS_MAX * (TRUST_NATION_MAX + 2)] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < l->n_nations; i++) {
+            if (nation != NULL && strcmp(l->nations[i], nation) == 0)
+                return CK_OK;
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     l->nations[i]);
+        }
+        return ck_err(CK_ERR_REFUSED, "kiosk key %s is endorsed to certify %s only, not %.8s", kid,
+                      names, nation ? nation : "?");
+    }
+    return CK_OK;
+}
+
+CkErr
+trust_kiosk_allows(const Trust *trust, const char *kid, int64_t valid_from, int64_t valid_until,
+                   const char *nation)
+{
+    const TrustEntry *e;
+    CkErr err, first = CK_OK;
+    char why[512] = "";
+
+    if ((err = find_endorsed(trust, kid, KEY_KIND_KIOSK, NULL, valid_from, &e)) != CK_OK)
+        return err;
+    if (valid_until < valid_from)
+        return ck_err(CK_ERR_FORMAT, "the certificate ends before it begins");
+    /* Any endorsement that covers the issue time and allows it will do, as
+     * for the window itself; the refusal names the first one's bounds. */
+    for (size_t i = 0; i < e->n_ends; i++) {
+        const TrustEndorsement *t = &e->ends[i];
+        if (t->status != CK_OK || t->en.nbf > valid_from || valid_from >= t->en.exp)
+            continue;
+        if ((err = limits_check(&t->en.limits, kid, valid_from, valid_until, nation)) == CK_OK)
+            return CK_OK;
+        if (first == CK_OK) {
+            first = err;
+            snprintf(why, sizeof why, "%s", ck_err_detail());
+        }
+    }
+    return ck_err(first, "%s", why);
+}
+
 CkErr
 trust_find_publisher(const Trust *trust, const char *kid, const char *nation, int64_t at_time,
                      PublicKey *pub_out)

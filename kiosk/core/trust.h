@@ -46,6 +46,21 @@ CkErr trust_jwk_save(const json_t *jwk, const char *path, bool exclusive);
 
 /* ---- Endorsements ---- */
 
+/* Most nations one kiosk endorsement may name. */
+#define TRUST_ENDORSE_NATIONS_MAX 32
+/* The longest certificate validity an endorsement may allow (days). */
+#define TRUST_VALIDITY_DAYS_MAX 3660
+
+/* What the authority allows a kiosk's certificates (issue 11): a kiosk key
+ * is a key to sign certificates, and a stolen one must not sign beyond
+ * these bounds. Zero / empty: the endorsement states no bound (endorsements
+ * written before the bounds existed). */
+typedef struct TrustKioskLimits {
+    uint32_t max_validity_days; /* validUntil - validFrom at most this many days */
+    size_t n_nations;           /* 0: any nation */
+    char nations[TRUST_ENDORSE_NATIONS_MAX][TRUST_NATION_MAX + 1];
+} TrustKioskLimits;
+
 /* What an endorsement says (its payload, checked). */
 typedef struct Endorsement {
     char authority_kid[KEY_ID_LEN + 1];    /* the header's kid: who signed it */
@@ -54,6 +69,7 @@ typedef struct Endorsement {
     char kiosk_id[TRUST_KIOSK_ID_MAX + 1]; /* role kiosk: the kiosk it is endorsed for */
     char nation[TRUST_NATION_MAX + 1];     /* role publisher: the only nation it may sign for */
     int64_t nbf, exp, iat;                 /* validity window [nbf, exp) and issue time */
+    TrustKioskLimits limits;               /* role kiosk: "max_validity_days", "nations" */
 } Endorsement;
 
 /* The authority signs an endorsement of subject for role, scoped to scope
@@ -61,6 +77,17 @@ typedef struct Endorsement {
  * in [nbf, exp). authority must be a KEY_KIND_AUTHORITY key. *jws_out: free(). */
 CkErr trust_endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role,
                     const char *scope, int64_t nbf, int64_t exp, int64_t iat, char **jws_out);
+
+/* Like trust_endorse() for a kiosk key, stating limits (may be NULL) in the
+ * payload: "max_validity_days" (1..TRUST_VALIDITY_DAYS_MAX) and, when
+ * n_nations > 0, "nations" (sorted, no duplicates). */
+CkErr trust_endorse_kiosk(const SecretKey *authority, const PublicKey *subject,
+                          const char *kiosk_id, const TrustKioskLimits *limits, int64_t nbf,
+                          int64_t exp, int64_t iat, char **jws_out);
+
+/* Parses "NOR,USA" into limits->nations, sorted (each a valid nation code, no
+ * duplicates, at most TRUST_ENDORSE_NATIONS_MAX): CK_ERR_USAGE naming the bad one. */
+CkErr trust_limits_parse_nations(const char *list, TrustKioskLimits *limits);
 
 /* Parses an endorsement WITHOUT checking its signature (for display): the
  * header must be EdDSA with typ TRUST_ENDORSEMENT_TYP and a kid, the payload
@@ -160,6 +187,15 @@ CK_WUR CkErr trust_lookup(const Trust *trust, const char *kid, KeyKind role, Pub
  * key is endorsed for. Thread-safe. */
 CK_WUR CkErr trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time,
                               PublicKey *pub_out, char kiosk_id_out[TRUST_KIOSK_ID_MAX + 1]);
+
+/* Whether the kiosk key kid may sign a certificate for nation valid from
+ * valid_from to valid_until: some endorsement by a pinned authority whose
+ * window holds valid_from must allow it (its max_validity_days and nations,
+ * where it states them). CK_ERR_REFUSED says what the endorsement allows
+ * ("kiosk key K is endorsed for certificates of at most 365 days; this one
+ * is valid 36500 days"); other failures as trust_find_kiosk(). Thread-safe. */
+CK_WUR CkErr trust_kiosk_allows(const Trust *trust, const char *kid, int64_t valid_from,
+                                int64_t valid_until, const char *nation);
 
 /* Succeeds only if kid is a publisher key endorsed by a pinned authority FOR
  * nation, with at_time inside one of its windows (as trust_find_kiosk). A key endorsed for another

@@ -177,9 +177,94 @@ trust_rewrap(CkErr err, const char *prefix)
     return ck_err(err, "%s%s", prefix, d);
 }
 
+static int
+cmp_nation(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+CkErr
+trust_limits_parse_nations(const char *list, TrustKioskLimits *limits)
+{
+    const char *p = list;
+
+    limits->n_nations = 0;
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, ",");
+        char code[TRUST_NATION_MAX + 1];
+
+        if (n == 0 || n > TRUST_NATION_MAX)
+            return ck_err(CK_ERR_USAGE, "--nations: \"%.*s\" is not a nation code", (int)n, p);
+        memcpy(code, p, n);
+        code[n] = '\0';
+        if (!trust_nation_valid(code))
+            return ck_err(CK_ERR_USAGE,
+                          "--nations: \"%s\" is not a nation code (ISO 3166-1 alpha-3, or NATO)",
+                          code);
+        for (size_t i = 0; i < limits->n_nations; i++)
+            if (strcmp(limits->nations[i], code) == 0)
+                return ck_err(CK_ERR_USAGE, "--nations: %s is named twice", code);
+        if (limits->n_nations == TRUST_ENDORSE_NATIONS_MAX)
+            return ck_err(CK_ERR_USAGE, "--nations: more than %d nations",
+                          TRUST_ENDORSE_NATIONS_MAX);
+        memcpy(limits->nations[limits->n_nations++], code, n + 1);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    qsort(limits->nations, limits->n_nations, sizeof limits->nations[0], cmp_nation);
+    return CK_OK;
+}
+
+/* Adds limits (may be NULL) to a kiosk endorsement's payload. */
+static CkErr
+limits_to_json(json_t *payload, const TrustKioskLimits *limits)
+{
+    TrustKioskLimits sorted;
+    json_t *list;
+
+    if (limits == NULL)
+        return CK_OK;
+    if (limits->max_validity_days > TRUST_VALIDITY_DAYS_MAX)
+        return ck_err(CK_ERR_USAGE, "the longest validity is %d days", TRUST_VALIDITY_DAYS_MAX);
+    if (limits->max_validity_days > 0 &&
+        json_object_set_new(payload, "max_validity_days",
+                            json_integer(limits->max_validity_days)) != 0)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    if (limits->n_nations == 0)
+        return CK_OK;
+    sorted = *limits;
+    qsort(sorted.nations, sorted.n_nations, sizeof sorted.nations[0], cmp_nation);
+    if ((list = json_array()) == NULL || json_object_set_new(payload, "nations", list) != 0)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < sorted.n_nations; i++)
+        if (json_array_append_new(list, json_string(sorted.nations[i])) != 0)
+            return ck_err(CK_ERR_NOMEM, "out of memory");
+    return CK_OK;
+}
+
+static CkErr endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role,
+                     const char *scope, const TrustKioskLimits *limits, int64_t nbf, int64_t exp,
+                     int64_t iat, char **jws_out);
+
 CkErr
 trust_endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role, const char *scope,
               int64_t nbf, int64_t exp, int64_t iat, char **jws_out)
+{
+    return endorse(authority, subject, role, scope, NULL, nbf, exp, iat, jws_out);
+}
+
+CkErr
+trust_endorse_kiosk(const SecretKey *authority, const PublicKey *subject, const char *kiosk_id,
+                    const TrustKioskLimits *limits, int64_t nbf, int64_t exp, int64_t iat,
+                    char **jws_out)
+{
+    return endorse(authority, subject, KEY_KIND_KIOSK, kiosk_id, limits, nbf, exp, iat, jws_out);
+}
+
+static CkErr
+endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role, const char *scope,
+        const TrustKioskLimits *limits, int64_t nbf, int64_t exp, int64_t iat, char **jws_out)
 {
     PublicKey auth_pub;
     char *x = NULL;
@@ -207,6 +292,8 @@ trust_endorse(const SecretKey *authority, const PublicKey *subject, KeyKind role
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
+    if (role == KEY_KIND_KIOSK && (err = limits_to_json(payload, limits)) != CK_OK)
+        goto out;
     err = jws_sign_json(authority, TRUST_ENDORSEMENT_TYP, auth_pub.kid, payload, jws_out);
 out:
     json_decref(payload);
@@ -233,6 +320,37 @@ trust_copy_str(char *dst, size_t cap, const char *src)
     if (n >= cap)
         return CK_ERR_TOO_LARGE;
     memcpy(dst, src, n + 1);
+    return CK_OK;
+}
+
+/* Reads a kiosk endorsement's optional "max_validity_days" and "nations". */
+static CkErr
+limits_read(const json_t *p, TrustKioskLimits *out)
+{
+    const json_t *max = json_object_get(p, "max_validity_days"), *list = json_object_get(p, "nations"),
+                 *v;
+    size_t i;
+
+    if (max != NULL) {
+        if (!json_is_integer(max) || json_integer_value(max) < 1 ||
+            json_integer_value(max) > TRUST_VALIDITY_DAYS_MAX)
+            return ck_err(CK_ERR_FORMAT,
+                          "endorsement: \"max_validity_days\" must be a whole number from 1 to %d",
+                          TRUST_VALIDITY_DAYS_MAX);
+        out->max_validity_days = (uint32_t)json_integer_value(max);
+    }
+    if (list == NULL)
+        return CK_OK;
+    if (!json_is_array(list) || json_array_size(list) == 0 ||
+        json_array_size(list) > TRUST_ENDORSE_NATIONS_MAX)
+        return ck_err(CK_ERR_FORMAT, "endorsement: \"nations\" must be a list of 1 to %d codes",
+                      TRUST_ENDORSE_NATIONS_MAX);
+    json_array_foreach(list, i, v) {
+        const char *code = json_string_value(v);
+        if (!trust_nation_valid(code))
+            return ck_err(CK_ERR_FORMAT, "endorsement: \"nations\" holds an invalid code");
+        trust_copy_str(out->nations[out->n_nations++], TRUST_NATION_MAX + 1, code);
+    }
     return CK_OK;
 }
 
@@ -276,6 +394,8 @@ endorsement_read(const Jws *jws, Endorsement *out)
             return ck_err(CK_ERR_FORMAT, "endorsement: missing or invalid \"nation\"");
         trust_copy_str(out->nation, sizeof out->nation, scope);
     }
+    if (out->role == KEY_KIND_KIOSK && (err = limits_read(p, &out->limits)) != CK_OK)
+        return err;
     if ((err = get_time(p, "nbf", &out->nbf)) != CK_OK ||
         (err = get_time(p, "exp", &out->exp)) != CK_OK ||
         (err = get_time(p, "iat", &out->iat)) != CK_OK)

@@ -547,7 +547,7 @@ app_open(const char *home, App **out)
         goto fail;
     if ((err = home_load_key(home, &a->key)) != CK_OK)
         goto fail;
-    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin};
+    a->ik = (IssueKiosk){a->key, a->kh.kiosk_id, a->kh.operator_name, a->kh.origin, a->trust};
     if ((err = store_open(db, true, &a->store)) != CK_OK)
         goto fail;
     (void)issue_event(a->store, &a->ik, "kiosk.started", NULL, NULL);

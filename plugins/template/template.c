@@ -11,7 +11,12 @@
  *   4. Build against the installed SDK (see CMakeLists.txt here), then
  *      `certctl plugin sign` and `certctl plugin check` the folder.
  * Rules of the ABI are in <certkiosk/plugin.h>: never abort, never keep or log
- * the number you are given, export only CK_PLUGIN_ENTRY. */
+ * the number you are given, export only CK_PLUGIN_ENTRY.
+ * The kiosk runs your module in a sandboxed process of its own (README, "What
+ * a nation's code can and cannot do"): no files, no network, no new processes
+ * or threads, no signals; compute from your arguments and host->asset() only.
+ * Link against libc and libm alone (anything else statically): a call the
+ * sandbox does not allow ends the process, and the kiosk refuses your bundle. */
 #include <stdio.h>
 #include <string.h>
 

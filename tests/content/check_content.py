@@ -7,8 +7,12 @@ every training page and quiz question at a section that exists. The languages of
 one bundle must carry the same ids in the same order, the same correct answers
 and the same number of choices and reporting channels, and match the manifest's
 "languages" when a manifest is present. The NATO baseline needs at least 8 quiz
-questions and 4-8 sections, every nation at least 5 questions, 3-6 sections and
-3-6 clauses; the template is exempt from the counts.
+questions and 4-10 sections, every nation at least 5 questions, 3-6 sections and
+3-6 clauses, and every section at least one question; the template is exempt
+from these counts. A quiz is unfair, and refused, when a question has fewer
+than 3 choices or names no section, or when the correct choice is the longest
+in more than 40 % of its questions. The manifest is checked against its schema;
+a language may say "draft": false only with a "review" of it in the manifest.
 
     check_content.py [--root DIR]     check the tree at DIR (default: this repo)
     check_content.py --self-test      show that broken content is refused
@@ -132,6 +136,11 @@ def shape(doc):
 def check_counts(code, path, doc, problems):
     if code == TEMPLATE:
         return
+    asked = {q["section"] for q in doc["quiz"]["questions"]}
+    for sec in doc["code_of_conduct"]["sections"]:
+        if sec["id"] not in asked:
+            problems.append("%s: section \"%s\" has no quiz question; every section that "
+                            "teaches a rule needs at least one" % (path, sec["id"]))
     smin, smax, qmin, cmin, cmax = LIMITS_NATO if code == "nato" else LIMITS_NATION
     n = len(doc["code_of_conduct"]["sections"])
     if not smin <= n <= smax:
@@ -319,6 +328,10 @@ def self_test(root):
         ("language not matching the file name",
          lambda d: setitem(d, "language", "de"), None, None,
          "language is \"de\" but the file is named for \"en\""),
+        ("a section no question asks about",
+         lambda d: [setitem(x, "section", "zero-tolerance") for x in d["quiz"]["questions"]
+                    if x["section"] == "indicators"], None, None,
+         "section \"indicators\" has no quiz question"),
         ("too few questions for the NATO baseline",
          lambda d: setitem(d["quiz"], "questions", d["quiz"]["questions"][:7]), None, None,
          "7 quiz questions; bundle \"nato\" needs at least 8"),

@@ -16,6 +16,10 @@
 #                           disclosures), <= 1000 bytes, 7 px modules at 1280x800
 #                           and 8 px at 1920x1080; certctl verify accepts it
 #   # expect-attempts N     ... and its evidence records N quiz attempts
+#   # expect-clauses IDS    ... and its evidence lists exactly these clauses
+#                           ("<bundle_id>#<id>", comma-separated, in order)
+#   # expect-choice-orders N  ... and records the order the choices of N questions
+#                           were shown in (each a permutation of its choices)
 #   # qr-discloses CODE JSON  the bundle plugins/CODE re-signed (demo publisher key) with
 #                           rules.qr_discloses = JSON before the replay; with
 #                           expect-issued, the QR then discloses those claims and
@@ -209,6 +213,17 @@ if grep -q '^# expect-issued$' "$script"; then
     if [ -n "$attempts" ]; then
         got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; print([x for x in e if x["type"]=="QuizResult"][0]["attempts"])')"
         [ "$got" = "$attempts" ] || fail "$name: the certificate records $got quiz attempts, expected $attempts"
+    fi
+    clauses="$(sed -n 's/^# expect-clauses //p' "$script")"
+    if [ -n "$clauses" ]; then
+        got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; print(",".join(c.split(":")[-1] for x in e if x["type"]=="CodeOfConductAcknowledgement" for c in x["clauses"]))')"
+        [ "$got" = "$clauses" ] || fail "$name: the certificate records clauses $got, expected $clauses"
+    fi
+    orders="$(sed -n 's/^# expect-choice-orders \([0-9]*\)$/\1/p' "$script")"
+    if [ -n "$orders" ]; then
+        got="$(certctl show --json - <<<"$jws" | python3 -c 'import json,sys; e=json.load(sys.stdin)["payload"]["evidence"]; o=[x for x in e if x["type"]=="QuizResult"][0]["choiceOrder"]; assert all(sorted(q["order"])==list(range(len(q["order"]))) and len(q["order"])>=3 for q in o); print(len(o))')" ||
+            fail "$name: the choice orders are not permutations of 3 or more choices"
+        [ "$got" = "$orders" ] || fail "$name: the certificate records $got choice orders, expected $orders"
     fi
 fi
 if grep -q '^# expect-not-issued$' "$script"; then

@@ -438,17 +438,39 @@ registry_find_person(Registry *reg, const char *nation, const char *service_numb
 
 typedef struct PeopleLoad {
     const char *const *nations, *const *ids;
+    size_t *order; /* rows in (nation, id) order */
 } PeopleLoad;
 
+static int
+cmp_person(const void *a, const void *b, void *ctx)
+{
+    const PeopleLoad *p = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(p->nations[x], p->nations[y]);
+
+    return c != 0 ? c : strcmp(p->ids[x], p->ids[y]);
+}
+
 static void
-people_row(void *ctx, size_t i, RegValue *v)
+people_row(void *ctx, size_t r, RegValue *v)
 {
     PeopleLoad *p = ctx;
+    size_t i = p->order[r];
 
     v[0] = (RegValue){.type = REG_INT, .i = (int64_t)i};
     v[1] = (RegValue){.type = REG_TEXT, .s = p->nations[i], .len = strlen(p->nations[i])};
     v[2] = (RegValue){.type = REG_TEXT, .s = p->ids[i], .len = strlen(p->ids[i])};
 }
+
+/* A person's newest certificate so far, kept small: a RegistryCert (its
+ * bundles in full) per roster line made 180 MB of zeroed pages for 100,000. */
+typedef struct Best {
+    char serial[CERT_SERIAL_MAX + 1];
+    char kiosk_id[TRUST_KIOSK_ID_MAX + 1];
+    int64_t valid_from, valid_until;
+    size_t superseded;
+    char *bundles; /* the bundles column */
+} Best;
 
 CkErr
 registry_find_people(Registry *reg, const char *const *nations, const char *const *ids, size_t n,
@@ -460,9 +482,10 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
     static const char sql[] =
         "SELECT w.i, c.serial, c.kiosk_id, c.valid_from, c.valid_until, c.bundles"
         " FROM ck_wanted w JOIN certs c ON c.nation = w.nation AND c.service_number = w.sn";
-    PeopleLoad load = {nations, ids};
-    RegistryCert *best = NULL, cache;
-    char **best_bundles = NULL, *cache_text = NULL;
+    PeopleLoad load = {nations, ids, NULL};
+    Best *best = NULL;
+    RegistryCert cert, cache;
+    char *cache_text = NULL;
     RegStmt *st = NULL;
     bool row;
     CkErr err;
@@ -470,10 +493,16 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
     if (n == 0)
         return CK_OK;
     if ((best = calloc(n, sizeof *best)) == NULL ||
-        (best_bundles = calloc(n, sizeof *best_bundles)) == NULL) {
+        (load.order = malloc(n * sizeof *load.order)) == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
+    /* The roster in the certificates' index order: the look-ups then walk
+     * the index forwards instead of jumping about it (a roster is in no
+     * particular order). */
+    for (size_t i = 0; i < n; i++)
+        load.order[i] = i;
+    qsort_r(load.order, n, sizeof *load.order, cmp_person, &load);
     if ((err = registry_exec(reg,
                              "CREATE TEMP TABLE IF NOT EXISTS ck_wanted(i BIGINT PRIMARY KEY, "
                              "nation TEXT NOT NULL, sn TEXT NOT NULL)",
@@ -492,19 +521,21 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
     while ((err = DRV(reg)->step(st, &row)) == CK_OK && row) {
         int64_t i = DRV(reg)->col_int(st, 0), vf = DRV(reg)->col_int(st, 3);
         const char *serial = DRV(reg)->col_text(st, 1);
-        RegistryCert *b;
+        const char *bundles = DRV(reg)->col_text(st, 5);
+        Best *b;
         if (i < 0 || (size_t)i >= n)
             continue;
         b = &best[i];
         if (b->serial[0] != '\0')
             b->superseded++;
-        if (b->serial[0] == '\0' || newer(vf, serial, b)) {
+        if (b->serial[0] == '\0' || vf > b->valid_from ||
+            (vf == b->valid_from && strcmp(serial, b->serial) > 0)) {
             snprintf(b->serial, sizeof b->serial, "%s", serial);
             snprintf(b->kiosk_id, sizeof b->kiosk_id, "%s", DRV(reg)->col_text(st, 2));
             b->valid_from = vf;
             b->valid_until = DRV(reg)->col_int(st, 4);
-            free(best_bundles[i]);
-            if ((best_bundles[i] = strdup(DRV(reg)->col_text(st, 5))) == NULL) {
+            free(b->bundles);
+            if ((b->bundles = strdup(bundles ? bundles : "[]")) == NULL) {
                 err = ck_err(CK_ERR_NOMEM, "out of memory");
                 break;
             }
@@ -516,17 +547,24 @@ registry_find_people(Registry *reg, const char *const *nations, const char *cons
         goto out;
     registry_exec(reg, "DELETE FROM ck_wanted", "after the look-up");
     memset(&cache, 0, sizeof cache);
-    for (size_t i = 0; i < n && err == CK_OK; i++)
-        if (best[i].serial[0] != '\0') {
-            parse_bundles(best_bundles[i], &best[i], &cache_text, &cache);
-            err = fn(ctx, i, &best[i]);
-        }
+    for (size_t i = 0; i < n && err == CK_OK; i++) {
+        const Best *b = &best[i];
+        if (b->serial[0] == '\0')
+            continue;
+        memcpy(cert.serial, b->serial, sizeof cert.serial);
+        memcpy(cert.kiosk_id, b->kiosk_id, sizeof cert.kiosk_id);
+        cert.valid_from = b->valid_from;
+        cert.valid_until = b->valid_until;
+        cert.superseded = b->superseded;
+        parse_bundles(b->bundles, &cert, &cache_text, &cache);
+        err = fn(ctx, i, &cert);
+    }
 out:
-    for (size_t i = 0; best_bundles != NULL && i < n; i++)
-        free(best_bundles[i]);
-    free(best_bundles);
+    for (size_t i = 0; best != NULL && i < n; i++)
+        free(best[i].bundles);
     free(best);
     free(cache_text);
+    free(load.order);
     return err;
 }
 
