@@ -117,6 +117,10 @@ done
 echo 246810 >"$usb/pin"
 chown certkiosk "$usb/pin"
 as_kiosk certctl kiosk set-pin --home "$home" --pin-file "$usb/pin" >/dev/null
+# The shipped bundles are drafts (no authority review yet): a deployed kiosk shows them only
+# when its config says so (README.md, step 8 of "Deploying a kiosk").
+as_kiosk python3 -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c["allow_draft_content"]=True; json.dump(c, open(p,"w"), indent=2)' \
+    "$home/config.json"
 bad="$(find "$home" ! -user certkiosk)"
 [ -z "$bad" ] || fail "not owned by certkiosk: $bad"
 bad="$(find "$home" -perm /022)"
@@ -194,7 +198,7 @@ sum="$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)"
 
 step "upgrade to a newer version: the home, the log and its witness stay"
 # The same build packaged as a later version, installed over the running one.
-(cd "$build" && cpack -G DEB -B "$tmp/debs-new" -D CPACK_PACKAGE_VERSION=0.1.0+pkgtest1 >/dev/null)
+(cd "$build" && cpack -G DEB -B "$tmp/debs-new" -D CPACK_PACKAGE_VERSION=0.1.0+pkgtest1 >/dev/null 2>&1)
 (cd "$tmp/debs-new" && apt-get install -y -qq ./certkiosk_0.1.0+pkgtest1_amd64.deb \
     ./certctl_0.1.0+pkgtest1_amd64.deb >"$tmp/upgrade.log" 2>&1) || { cat "$tmp/upgrade.log" >&2; fail "the upgrade"; }
 [ "$(dpkg-query -W -f='${Version}' certkiosk)" = 0.1.0+pkgtest1 ] || fail "the upgrade did not take"
