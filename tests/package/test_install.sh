@@ -176,6 +176,36 @@ set -e
 session=""
 [ "$rc" -eq 0 ] || { cat "$tmp/session.log" >&2; fail "the session ended with $rc after SIGTERM, expected 0"; }
 
+step "full screen on Wayland, as the unit runs it: READY=1 and WATCHDOG=1 reach the notify socket"
+# A stand-in for systemd's notify socket (NotifyAccess=all: the kiosk is cage's child).
+runuser -u certkiosk -- python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode() + "\n")' "$run/notify" "$run/notify.log" >/dev/null 2>&1 &
+listener=$!
+for _ in $(seq 50); do [ -S "$run/notify" ] && break; sleep 0.1; done
+rm -f "$run/wayland-0" "$run/wayland-0.lock"
+setsid runuser -u certkiosk -- env WLR_BACKENDS=headless WLR_HEADLESS_OUTPUTS=1 WLR_LIBINPUT_NO_DEVICES=1 \
+    WLR_RENDERER=pixman RUNTIME_DIRECTORY="$run" STATE_DIRECTORY="$home" NOTIFY_SOCKET="$run/notify" \
+    WATCHDOG_USEC=2000000 /usr/libexec/certkiosk/certkiosk-session >"$tmp/session2.log" 2>&1 &
+session=$!
+for _ in $(seq 60); do grep -q '^READY=1' "$run/notify.log" 2>/dev/null && break; sleep 0.5; done
+sleep 2.5
+kill -TERM "$(pgrep -u certkiosk -x certkiosk)"
+set +e
+wait "$session"
+rc=$?
+set -e
+session=""
+kill "$listener" 2>/dev/null || true
+grep -q '^READY=1' "$run/notify.log" || { cat "$tmp/session2.log" >&2; fail "the kiosk under cage sent no READY=1"; }
+grep -q '^WATCHDOG=1' "$run/notify.log" || fail "the kiosk under cage sent no WATCHDOG=1"
+[ "$rc" -eq 0 ] || fail "the full-screen session ended with $rc after SIGTERM, expected 0"
+echo "   READY=1, then $(grep -c '^WATCHDOG=1' "$run/notify.log") watchdog pings in 2.5 s; exit 0 on SIGTERM"
+
 step "'Stop for maintenance' (exit 4) reaches the unit through the wrapper, whatever cage returns"
 # A stand-in for cage 0.1.4: runs its client, then exits 0 whatever the client's status.
 mkdir -p "$tmp/fakecage"
