@@ -651,6 +651,8 @@ test_pass_with_a_wrong_answer_names_its_section(void **state)
     fake_pass = 60;
     f = new_flow();
     to_conduct(f);
+    /* the reading left is told from the words still to come */
+    assert_true(flow_view(f)->reading_minutes_left >= 1);
     read_sections(f);
     read_pages(f);
     answer_quiz(f, "q2");
@@ -805,6 +807,11 @@ test_other_nation_certifies_against_the_baseline_alone(void **state)
     assert_int_equal(type_text(f, "S3E"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    /* Issue 14: three letters are not a country ("ABC" was accepted). */
+    assert_int_equal(type_text(f, "ABC"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_UNKNOWN);
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
     assert_int_equal(type_text(f, "swe"), CK_OK);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_string_equal(flow_view(f)->nation_code, "SWE");
@@ -819,7 +826,9 @@ test_other_nation_certifies_against_the_baseline_alone(void **state)
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     /* no national course to confirm */
     assert_int_equal(screen(f), FLOW_SCREEN_ACKNOWLEDGE);
-    assert_int_equal(flow_view(f)->n_steps, 8);
+    /* The total stays 9 whatever the nation (issue 14: 8 became 9). */
+    assert_int_equal(flow_view(f)->n_steps, 9);
+    assert_int_equal(flow_view(f)->step, 8);
     tick_clauses(f);
     draw_signature(f);
     assert_int_equal(send(f, FLOW_EV_SIGN, 0), CK_OK);
@@ -982,8 +991,9 @@ test_complete_certification(void **state)
     run_to_sign(f);
     assert_int_equal(flow_view(f)->step, 9);
     assert_int_equal(flow_view(f)->n_steps, 9);
+    /* The document by its title, not its bundle ID (issue 14). */
     assert_string_equal(flow_view(f)->statement,
-                        "I, Ola Nordmann, acknowledge no.forsvaret.cthb version 2026.1.0.");
+                        "I, Ola Nordmann, acknowledge Norway version 2026.1.0.");
     assert_int_equal(flow_view(f)->n_bundles, 2);
     assert_false(flow_view(f)->can_sign);
     draw_signature(f);

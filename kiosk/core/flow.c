@@ -170,11 +170,14 @@ flow_enter(Flow *f, FlowScreen s)
         f->focus = FLOW_FIELD_OTHER_NATION;
 }
 
+/* The statement names the documents by their titles (in the language
+ * shown), not by bundle IDs: {bundle} is the governing document's title. */
 static void
 build_statement(Flow *f)
 {
     const FlowBundle *gov = flow_governing(f);
-    const char *p = flow_slot_content(f, f->n_slots - 1)->attestation;
+    const Content *gc = flow_slot_content(f, f->n_slots - 1);
+    const char *p = gc->attestation;
 
     session_field_clear(f->session, SESSION_STATEMENT);
     while (*p != '\0') {
@@ -184,7 +187,7 @@ build_statement(Flow *f)
         if (strncmp(p, "{name}", 6) == 0)
             sub = session_field(f->session, SESSION_NAME), skip = 6;
         else if (strncmp(p, "{bundle}", 8) == 0)
-            sub = gov->bundle_id, skip = 8;
+            sub = gc->title != NULL && *gc->title ? gc->title : gov->bundle_id, skip = 8;
         else if (strncmp(p, "{version}", 9) == 0)
             sub = gov->version, skip = 9;
         if (sub != NULL) {

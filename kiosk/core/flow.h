@@ -151,6 +151,7 @@ typedef enum FlowMsg {
     FLOW_MSG_DATE_BAD_MONTH,    /* YYYY-MM-DD with a month that does not exist (error_number) */
     FLOW_MSG_DATE_BAD_DAY,      /* ... with a day that month does not have (error_number) */
     FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
+    FLOW_MSG_NATION_CODE_UNKNOWN, /* three letters, but no ISO 3166-1 alpha-3 country */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -393,8 +394,13 @@ typedef struct FlowView {
     /* idle */
     bool idle_warning;
     uint32_t idle_seconds_left; /* while idle_warning, rounded up */
-    /* progress: step i of n over PRIVACY..SIGN (0 of n elsewhere) */
+    /* progress: step i of n over PRIVACY..SIGN (0 of n elsewhere); n is 9
+     * for everyone (step 7, the training confirmation, is skipped where the
+     * nation names no course) */
     unsigned step, n_steps;
+    /* CONDUCT / TRAINING: minutes of reading left from here, from the words
+     * of the sections and pages still to come (180 words a minute) */
+    unsigned reading_minutes_left;
     /* what is enabled */
     bool can_next, can_back, can_sign;
     /* the error to show on this screen, FLOW_MSG_NONE if none; error_detail

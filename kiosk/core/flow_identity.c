@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "country.h"
 
 /* ---- NATION and IDENTITY ---- */
 
@@ -38,6 +39,9 @@ flow_next_from_nation(Flow *f)
                 return flow_refuse(f, FLOW_MSG_NATION_HAS_BUNDLE);
         if (strcmp(code, f->cfg.baseline->nation) == 0)
             return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
+        /* Only a nation that exists: "ABC" is three letters, not a country. */
+        if (!country_known(code))
+            return flow_refuse(f, FLOW_MSG_NATION_CODE_UNKNOWN);
         gov = f->cfg.baseline;
     } else {
         gov = f->cfg.nations[f->nation_index];

@@ -28,6 +28,7 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_DATE_BAD_MONTH] = "error.date_bad_month",
     [FLOW_MSG_DATE_BAD_DAY] = "error.date_bad_day",
     [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
+    [FLOW_MSG_NATION_CODE_UNKNOWN] = "error.nation_code_unknown",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -91,6 +92,21 @@ flow_category_name(FlowCategory c)
 
 /* ---- the view ---- */
 
+/* Words in s: runs of non-space characters. */
+static unsigned long
+flow_words(const char *s)
+{
+    unsigned long n = 0;
+    bool in = false;
+
+    for (; *s; s++) {
+        bool sp = *s == ' ' || *s == '\n' || *s == '\t';
+        n += !sp && !in;
+        in = !sp;
+    }
+    return n;
+}
+
 void
 flow_view_build(Flow *f)
 {
@@ -108,8 +124,10 @@ flow_view_build(Flow *f)
         int64_t left = (int64_t)f->cfg.warning_ms - (f->now_ms - f->warning_start_ms);
         v->idle_seconds_left = left > 0 ? (uint32_t)((left + 999) / 1000) : 0;
     }
-    v->n_steps = 8 + (f->training_required ? 1 : 0);
-    step_base = f->training_required ? 1 : 0;
+    /* Nine steps for everyone (a nation without a course to confirm skips
+     * step 7): the total never changes once the nation is chosen. */
+    v->n_steps = 9;
+    step_base = 1;
     switch (f->screen) {
     case FLOW_SCREEN_PRIVACY:
         v->step = 1;
@@ -141,6 +159,29 @@ flow_view_build(Flow *f)
         break;
     default:
         v->step = 0;
+    }
+    /* Reading left, from the words of the sections and pages not yet
+     * passed, at 180 words a minute (reading to learn, on a screen). */
+    if (f->screen == FLOW_SCREEN_CONDUCT || f->screen == FLOW_SCREEN_TRAINING) {
+        unsigned long words = 0;
+        bool conduct = f->screen == FLOW_SCREEN_CONDUCT && !f->reviewing;
+        if (conduct)
+            for (size_t k = f->cur_section; k < f->n_sections; k++) {
+                const ContentSection *cs =
+                    &flow_slot_content(f, f->sections[k].slot)->sections[f->sections[k].index];
+                for (size_t p = 0; p < cs->n_paragraphs; p++)
+                    words += flow_words(cs->paragraphs[p]);
+            }
+        /* the training pages come after the sections (not in review) */
+        size_t first_page = f->screen == FLOW_SCREEN_TRAINING ? f->cur_page : 0;
+        for (size_t k = first_page; (conduct || f->screen == FLOW_SCREEN_TRAINING) && k < f->n_pages;
+             k++) {
+            const ContentPage *cp =
+                &flow_slot_content(f, f->pages[k].slot)->pages[f->pages[k].index];
+            for (size_t p = 0; p < cp->n_paragraphs; p++)
+                words += flow_words(cp->paragraphs[p]);
+        }
+        v->reading_minutes_left = (unsigned)((words + 179) / 180);
     }
     v->can_next = flow_can_next(f);
     v->can_back = flow_can_back(f);

@@ -462,15 +462,30 @@ scr_steps(Screens *s, const FlowView *v)
 
     if (v->n_steps == 0 || v->step == 0)
         return y;
-    char buf[96], st[16], nt[16];
+    char buf[256], st[16], nt[16];
     snprintf(st, sizeof st, "%u", v->step);
     snprintf(nt, sizeof nt, "%u", v->n_steps);
     const char *names[] = {"step", "total"}, *vals[] = {st, nt};
     int px = fpx(s, THEME_FONT_SMALL);
-    text_line(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT},
-              trf(s, "progress", buf, sizeof buf, 2, names, vals), s->col_x, y, s->col_w / 3);
+    trf(s, "progress", buf, sizeof buf, 2, names, vals);
+    if (v->reading_minutes_left > 0) {
+        char mins[16], left[128];
+        snprintf(mins, sizeof mins, "%u", v->reading_minutes_left);
+        const char *mn[] = {"minutes"}, *mv[] = {mins};
+        trf(s, "progress.reading_left", left, sizeof left, 1, mn, mv);
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, " \xC2\xB7 %s", left);
+    }
+    /* The words get the room they need (the reading time goes where it
+     * does not fit); the bar takes the rest. */
+    int lw = text_width(s->text, px, true, buf) + mm(s, 4);
+    if (lw > s->col_w * 2 / 3) {
+        trf(s, "progress", buf, sizeof buf, 2, names, vals);
+        lw = text_width(s->text, px, true, buf) + mm(s, 4);
+    }
+    text_line(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT}, buf, s->col_x, y, lw);
     int lh = text_line_height(s->text, px, true);
-    int bx = s->col_x + s->col_w / 3, bw = s->col_w - s->col_w / 3;
+    int bx = s->col_x + lw, bw = s->col_w - lw;
     int seg_gap = mm(s, 1.5f), n = (int)v->n_steps;
     int sw = (bw - (n - 1) * seg_gap) / n, sh = mm(s, 2);
     for (int i = 0; i < n; i++) {

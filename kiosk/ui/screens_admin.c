@@ -125,6 +125,32 @@ scr_admin(Screens *s, const FlowView *v)
     } rows[] = {{"admin.certificates", v->stats.certificates_issued},
                 {"admin.plugins_loaded", v->stats.plugins_loaded},
                 {"admin.plugins_refused", v->stats.plugins_refused}};
+    /* The three actions: one row where they fit, else "Back to the kiosk"
+     * on the footer row and the two stops on a row above it. */
+    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
+    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
+    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
+    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
+    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
+    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
+    int stop_y = s->foot_y, stop_h = s->btn_h;
+    bw = bw > s->col_w ? s->col_w : bw;
+    if (qw + rw + bw + 2 * s->gap > s->col_w) {
+        if (qw + rw + s->gap > s->col_w) {
+            qw = (s->col_w - s->gap) / 2;
+            rw = s->col_w - s->gap - qw;
+        }
+        int hq = ui_button_height(s->ui, tr(s, "admin.maintenance"), false, qw, s->btn_h);
+        int hr = ui_button_height(s->ui, tr(s, "admin.restart"), false, rw, s->btn_h);
+        stop_h = hq > hr ? hq : hr;
+        stop_y = s->foot_y - s->gap - stop_h;
+    }
+    /* The counts and the bundle lists scroll above the actions. */
+    int body_top = y;
+    int boff = ui_scroll_begin(s->ui, "admin-body",
+                               (SDL_Rect){s->col_x - mm(s, 2), y, s->col_w + mm(s, 4),
+                                          stop_y - mm(s, 5) - y});
+    y -= boff;
     int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
     /* The label goes under the number's whole line (not under 2 em: the
      * number's line is taller at 150 %). */
@@ -147,35 +173,13 @@ scr_admin(Screens *s, const FlowView *v)
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
     }
     y += ch + mm(s, 6);
-    /* The three actions: one row where they fit, else "Back to the kiosk"
-     * on the footer row and the two stops on a row above it. */
-    int bw = ui_button_width(s->ui, tr(s, "admin.exit"), false);
-    bw = bw < mm(s, 62) ? mm(s, 62) : bw;
-    int qw = ui_button_width(s->ui, tr(s, "admin.maintenance"), false);
-    qw = qw < mm(s, 62) ? mm(s, 62) : qw;
-    int rw = ui_button_width(s->ui, tr(s, "admin.restart"), false);
-    rw = rw < mm(s, 62) ? mm(s, 62) : rw;
-    int stop_y = s->foot_y, stop_h = s->btn_h;
-    bw = bw > s->col_w ? s->col_w : bw;
-    if (qw + rw + bw + 2 * s->gap > s->col_w) {
-        if (qw + rw + s->gap > s->col_w) {
-            qw = (s->col_w - s->gap) / 2;
-            rw = s->col_w - s->gap - qw;
-        }
-        int hq = ui_button_height(s->ui, tr(s, "admin.maintenance"), false, qw, s->btn_h);
-        int hr = ui_button_height(s->ui, tr(s, "admin.restart"), false, rw, s->btn_h);
-        stop_h = hq > hr ? hq : hr;
-        stop_y = s->foot_y - s->gap - stop_h;
-    }
     /* Which bundles: loaded on the left, refused (with the reason) on the right. */
-    SDL_Rect view = {s->col_x, y, s->col_w, stop_y - mm(s, 5) - y};
-    int off = ui_scroll_begin(s->ui, "plugins", view);
     int half = (s->col_w - s->gap) / 2;
     int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,
-                            c->text, s->col_x, y - off, half);
+                            c->text, s->col_x, y, half);
     int y2 = scr_admin_list(s, tr(s, "admin.plugins_refused"), s->admin_refused, s->n_admin_refused,
-                            c->error, s->col_x + half + s->gap, y - off, half - mm(s, 5));
-    ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + off - y);
+                            c->error, s->col_x + half + s->gap, y, half - mm(s, 5));
+    ui_scroll_end(s->ui, (y1 > y2 ? y1 : y2) + boff - body_top + mm(s, 2));
     if (ui_button(s->ui, "btn-admin-exit",
                   (SDL_Rect){s->col_x + s->col_w - bw, s->foot_y, bw, s->btn_h},
                   tr(s, "admin.exit"), UI_STYLE_PRIMARY, true))

@@ -46,20 +46,6 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
     }
     y = scr_draft_mark(s, v, y);
     y = scr_heading(s, eyebrow, title, y);
-    if (v->content_fallback || (v->content != NULL && v->content->draft)) {
-        int spx = fpx(s, THEME_FONT_SMALL);
-        char fb[512];
-        const char *ln[] = {"language"};
-        const char *lv[] = {scr_lang_name_in_ui(
-            s, v->content && v->content->language ? v->content->language : "en")};
-        const char *note = v->content_fallback
-                               ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
-                               : tr(s, "conduct.draft_notice");
-        draw_icon(s->draw, DRAW_ICON_ALERT, s->col_x, y, spx, c->muted);
-        y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT}, note,
-                       s->col_x + spx + mm(s, 2), y, s->col_w - spx - mm(s, 2));
-        y += mm(s, 2);
-    }
     int status_h = mm(s, 10);
     SDL_Rect card = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - status_h - y};
     draw_round_border(s->draw, card, mm(s, 2), 1, c->border, c->surface);
@@ -72,6 +58,22 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
     }
     int px = fpx(s, THEME_FONT_BODY);
     int cy = view.y + pad - off, tw = view.w - 2 * pad - mm(s, 3);
+    /* The notice that the text is a fallback or a draft opens the text
+     * itself (above it, at 150 % it left the pane a few lines). */
+    if (v->content_fallback || (v->content != NULL && v->content->draft)) {
+        int spx = fpx(s, THEME_FONT_SMALL);
+        char fb[512];
+        const char *ln[] = {"language"};
+        const char *lv[] = {scr_lang_name_in_ui(
+            s, v->content && v->content->language ? v->content->language : "en")};
+        const char *note = v->content_fallback
+                               ? trf(s, "conduct.fallback_notice", fb, sizeof fb, 1, ln, lv)
+                               : tr(s, "conduct.draft_notice");
+        draw_icon(s->draw, DRAW_ICON_ALERT, view.x + pad, cy + mm(s, 1), spx, c->muted);
+        cy += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT}, note,
+                       view.x + pad + spx + mm(s, 2), cy, tw - spx - mm(s, 2));
+        cy += mm(s, 3);
+    }
     TextStyle st = {px, false, c->text, TEXT_LEFT};
     for (size_t i = 0; i < n_paras; i++) {
         cy += text_para(s->text, &st, paras[i], view.x + pad, cy, tw);

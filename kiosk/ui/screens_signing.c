@@ -92,6 +92,18 @@ scr_acknowledge(Screens *s, const FlowView *v)
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }
 
+/* A document's title in lang (else its first language), else its bundle ID. */
+static const char *
+scr_bundle_title(const FlowBundle *b, const char *lang)
+{
+    const Content *pick = b->n_contents > 0 ? b->contents[0] : NULL;
+
+    for (size_t i = 0; lang != NULL && i < b->n_contents; i++)
+        if (b->contents[i]->language != NULL && strcmp(b->contents[i]->language, lang) == 0)
+            pick = b->contents[i];
+    return pick != NULL && pick->title != NULL && *pick->title ? pick->title : b->bundle_id;
+}
+
 void
 scr_sign(Screens *s, const FlowView *v)
 {
@@ -115,7 +127,7 @@ scr_sign(Screens *s, const FlowView *v)
     if (pad_h < mm(s, 62))
         pad_h = mm(s, 62);
     int avail = bottom - y - pad_h - mm(s, 4);
-    int min_text = text_line_height(s->text, px, false) * 3;
+    int min_text = text_line_height(s->text, px, false) * 2; /* it scrolls */
     if (avail < min_text) {
         pad_h -= min_text - avail;
         avail = min_text;
@@ -136,7 +148,8 @@ scr_sign(Screens *s, const FlowView *v)
         for (size_t i = 0; i < v->n_bundles; i++) {
             char line[256];
             const char *names[] = {"bundle", "version"};
-            const char *vals[] = {v->bundles[i]->bundle_id, v->bundles[i]->version};
+            const char *vals[] = {scr_bundle_title(v->bundles[i], v->language),
+                                  v->bundles[i]->version};
             cy += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_LEFT},
                             trf(s, "sign.bundle", line, sizeof line, 2, names, vals), s->col_x, cy,
                             tw);
@@ -156,9 +169,15 @@ scr_sign(Screens *s, const FlowView *v)
     if (v->signature_ok) {
         /* Said in words as well as with the tick. */
         int ox = pad.x + pad.w + s->gap, oy = y + s->btn_h + mm(s, 4);
+        int ow = cw - spx - mm(s, 2);
+        int oh = text_para_height(s->text, spx, true, tr(s, "sign.ok"), ow);
+        /* Beside the pad under Clear; where the pad is too short for that,
+         * above Clear's row (the statement gives way). */
+        if (oy + oh > pad.y + pad.h)
+            oy = pad.y + pad.h - oh;
         draw_icon(s->draw, DRAW_ICON_CHECK, ox, oy, spx, c->success);
-        int oh = text_para(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT},
-                           tr(s, "sign.ok"), ox + spx + mm(s, 2), oy, cw - spx - mm(s, 2));
+        oh = text_para(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT}, tr(s, "sign.ok"),
+                       ox + spx + mm(s, 2), oy, ow);
         ui_note(s->ui, "signature-ok", UI_KIND_TEXT,
                 (SDL_Rect){ox, oy, cw, oh > spx ? oh : spx}, 0, tr(s, "sign.ok"));
     }

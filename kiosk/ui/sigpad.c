@@ -215,8 +215,13 @@ sigpad_do(Sigpad *p, Ui *ui, void (*emit)(void *ctx, const FlowEvent *ev), void 
     if (p->npts == 0 && hint != NULL) {
         int px = theme_font_px(th, THEME_FONT_SMALL);
         text_set_owner(ui_text(ui), "sign-pad");
-        text_para(ui_text(ui), &(TextStyle){px, false, c->muted, TEXT_CENTER}, hint, r.x + m,
-                  base + theme_mm(th, 2.0f), r.w - 2 * m);
+        /* Under the line where there is room, else at the pad's top. */
+        int hh = text_para_height(ui_text(ui), px, false, hint, r.w - 2 * m);
+        int hy = base + theme_mm(th, 2.0f);
+        if (hy + hh > r.y + r.h - 2)
+            hy = r.y + theme_mm(th, 2.0f);
+        text_para(ui_text(ui), &(TextStyle){px, false, c->muted, TEXT_CENTER}, hint, r.x + m, hy,
+                  r.w - 2 * m);
         text_set_owner(ui_text(ui), NULL);
     }
     if (!sigpad_surface(p, r.w, r.h, c->ink))

@@ -9,6 +9,8 @@
 #     from its constructor is refused at start-up and the Norwegian certification completes.
 #     Each run adds exactly one plugin.refused entry and one cert.issued (NOR), nothing holds
 #     "BREACH", and the log passes certctl audit.
+#   the kiosk, once more: a module that accepts the number and crashes when asked the validity
+#     right before signing leaves the person with "No certificate was issued", and no certificate.
 # The kiosk home is CK_HOSTILE_HOME, the one the modules were built to attack.
 set -euo pipefail
 export SDL_VIDEODRIVER=dummy CERTKIOSK_TEST_FAST_KDF=1
@@ -154,4 +156,46 @@ EOF
         fail "kiosk with $f: an attack got into the log"
     certctl audit --home "$home" --state-dir "$dir/state" >/dev/null || fail "kiosk with $f: audit fails"
 done
+
+# ---- no certificate on the strength of a worker that failed afterwards ----
+# An Estonian goes the whole way (NATO baseline and EST content, every question
+# right, every clause, a signature); the EST module accepted the number, then
+# crashes when the kiosk asks the validity right before signing. The kiosk
+# checks the number once more, its worker is gone: "No certificate was issued".
+f=call_latecrash
+rm -rf "$home/plugins/est"
+make_est "$f"
+cp -r "$dir/bundles/$f" "$home/plugins/est"
+python3 - "$CK_SRC" >"$dir/$f.txt" <<'EOF'
+import json, os, sys
+def content(code):
+    with open(os.path.join(sys.argv[1], "plugins", code, "content", "en.json"), encoding="utf-8") as f:
+        return json.load(f)
+both = (content("nato"), content("template"))
+out = ["expect screen attract", "tap @btn-start", "expect screen privacy",
+       "scroll @privacy-text end", "tap @privacy-ack", "tap @btn-next", "expect screen nation",
+       "tap @nation-EST", "tap @category-military", "tap @btn-next", "expect screen identity",
+       "tap @field-name", 'keys "Mari Maasikas"', "tap @field-service-number", 'keys "12345678"',
+       "tap @btn-next"]
+for _ in range(sum(len(c["code_of_conduct"]["sections"]) for c in both)):
+    out += ["expect screen conduct", "scroll @reading end", "tap @btn-next"]
+for _ in range(sum(len(c.get("training", {}).get("pages", [])) for c in both)):
+    out += ["expect screen training", "scroll @reading end", "tap @btn-next"]
+for a in [q["answer"] for c in both for q in c["quiz"]["questions"]]:
+    out += ["expect screen quiz", "reveal @choice-%d" % a, "tap @choice-%d" % a, "tap @btn-next"]
+out += ["expect screen quiz_result", "tap @btn-next", "expect screen acknowledge"]
+for i in range(sum(len(c["clauses"]) for c in both)):
+    out += ["reveal @clause-%d" % i, "tap @clause-%d" % i]
+out += ["tap @btn-next", "expect screen sign", "sign", "tap @btn-next", "expect screen error",
+        'expect-text "No certificate was issued"']
+print("\n".join(out))
+EOF
+last0=$(sqlite3 "$home/store.db" "SELECT coalesce(max(idx), -1) FROM entries")
+certkiosk --home "$home" --replay "$dir/$f.txt" --size 1280x800 >"$dir/$f.log" 2>&1 ||
+    fail "kiosk with $f: $(tail -5 "$dir/$f.log")"
+[ "$(entries "idx > $last0 AND type='cert.issued'")" = 0 ] ||
+    fail "kiosk with $f: a certificate was issued on the answer of a worker that then failed"
+[ "$(entries "idx > $last0 AND type='plugin.refused' AND CAST(body AS TEXT) LIKE '%hostile-$f%'")" = 1 ] ||
+    fail "kiosk with $f: no refusal of the bundle"
+certctl audit --home "$home" --state-dir "$dir/state" >/dev/null || fail "kiosk with $f: audit fails"
 echo "test_plugin_hostile: every hostile module contained"
