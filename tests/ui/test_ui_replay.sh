@@ -192,7 +192,7 @@ if grep -q '^# expect-issued$' "$script"; then
     [ -n "$qr_rule" ] || [ "${#qr}" -le 1000 ] || fail "$name: the QR holds ${#qr} bytes, more than 1000"
     # ... and after what a phone's camera does to it: half the size, a blur,
     # a 5 degree tilt, JPEG at quality 50.
-    convert "$out/certificate.png" -resize 50% -gaussian-blur 0x1 -background white -rotate 5 \
+    convert "$out/certificate.png" -resize 50% -gaussian-blur 0x1 -rotate 5 \
         -quality 50 "$tmp/phone.jpg" || fail "$name: ImageMagick could not degrade the snapshot"
     qr2="$(zbarimg --raw -q "$tmp/phone.jpg" 2>/dev/null)" || fail "$name: zbarimg read no QR code from the degraded snapshot"
     [ "$qr2" = "$want" ] || fail "$name: the degraded QR code decodes to something else"
