@@ -216,6 +216,23 @@ test_fast_kdf_only_for_test_keys_under_tmp(void **state)
 }
 
 static void
+test_weak_pin_hashes_are_refused(void **state)
+{
+    Fixture *f = *state;
+    char path[128];
+
+    snprintf(path, sizeof path, "%s/config.json", f->dir);
+    unsetenv("CERTKIOSK_TEST_FAST_KDF");
+    assert_false(key_pin_hash_strong("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", path));
+    assert_false(key_pin_hash_strong("$argon2id$v=19$m=262144,t=5,p=1$c2FsdA$aGFzaA", path));
+    assert_false(key_pin_hash_strong("$argon2i$v=19$m=262144,t=6,p=1$c2FsdA$aGFzaA", path));
+    assert_false(key_pin_hash_strong("plain 4711", path));
+    assert_false(key_pin_hash_strong(NULL, path));
+    assert_true(key_pin_hash_strong("$argon2id$v=19$m=262144,t=6,p=1$c2FsdA$aGFzaA", path));
+    assert_true(key_pin_hash_strong("$argon2id$v=19$m=524288,t=8,p=1$c2FsdA$aGFzaA", path));
+}
+
+static void
 test_short_passphrases_are_refused(void **state)
 {
     Fixture *f = *state;
@@ -453,6 +470,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fast_kdf_only_for_test_keys_under_tmp, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_short_passphrases_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weak_pin_hashes_are_refused, setup, teardown),
         cmocka_unit_test(test_kiosk_key_is_noaccess_outside_a_signature),
         cmocka_unit_test(test_endorsement_bounds_what_a_kiosk_may_sign),
         cmocka_unit_test(test_kiosk_revocation_is_judged_by_the_witnessed_log),

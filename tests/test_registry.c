@@ -553,6 +553,23 @@ test_a_foreign_database_is_not_a_registry(void **state)
     drop_location(&f);
 }
 
+static void
+test_a_registry_server_that_is_not_there_is_a_clear_error(void **state)
+{
+    Registry *reg = NULL;
+
+    (void)state;
+    assert_true(registry_is_url("postgresql://u@/db"));
+    assert_true(registry_is_url("postgres://u@h/db"));
+    assert_false(registry_is_url("/var/lib/certkiosk/postgresql:"));
+    assert_int_equal(
+        registry_open("postgresql://ck:secret@/nodb?host=/nonexistent-ck", true, &reg), CK_ERR_DB);
+    assert_null(reg);
+    assert_non_null(strstr(ck_err_detail(), "cannot connect"));
+    /* The password never reaches a message. */
+    assert_null(strstr(ck_err_detail(), "secret"));
+}
+
 /* The first registry's schema (1), as certctl of that time made it. */
 static const char schema1_sqlite[] =
     "PRAGMA application_id = 1129009735; PRAGMA user_version = 1;"
@@ -713,6 +730,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_foreign_database_is_not_a_registry),
+        cmocka_unit_test(test_a_registry_server_that_is_not_there_is_a_clear_error),
         cmocka_unit_test(test_a_registry_of_schema_1_is_migrated_and_keeps_its_certificates),
         cmocka_unit_test_setup_teardown(
             test_many_people_at_once_and_a_certificate_proven_in_the_witnessed_log, setup,

@@ -102,6 +102,7 @@ prompt_once(const char *prompt, char *buf, size_t cap, size_t *len_out)
     if (tty == NULL)
         return ck_err(CK_ERR_USAGE, "no terminal to ask for the passphrase: give "
                                     "--passphrase-file FILE or set CERTKIOSK_PASSPHRASE");
+    fflush(stdout);
     fprintf(tty, "%s: ", prompt);
     fflush(tty);
     tcgetattr(fileno(tty), &old);
@@ -194,6 +195,7 @@ cli_confirm(const char *question, bool yes, const char *yes_option)
         return ck_err(CK_ERR_USAGE, "no terminal to confirm on: check what is shown above, then "
                                     "give %s",
                       yes_option);
+    fflush(stdout); /* what the question is about, first */
     fprintf(tty, "%s [y/N] ", question);
     fflush(tty);
     if (fgets(answer, sizeof answer, tty) == NULL)
@@ -333,6 +335,10 @@ cli_output_guard(void)
     fflush(stdout);
     fflush(stderr);
     setvbuf(err, NULL, _IONBF, 0);
+    /* A terminal sees each line as it is printed (before a question on
+     * /dev/tty, for one), as the plain stdout would show it. */
+    if (isatty(STDOUT_FILENO))
+        setvbuf(out, NULL, _IOLBF, 0);
     stdout = out;
     stderr = err;
     atexit(guard_finish);

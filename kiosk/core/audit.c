@@ -847,6 +847,24 @@ witness_write(const char *state_dir, const char *path, const char *kiosk_id, con
     return err;
 }
 
+/* Whoever can write the witness's folders chooses what it "remembers": the
+ * state folder (made if missing) and its witness folder (when there is one)
+ * must be private (fileio_private_dir). */
+static CkErr
+witness_folders_check(const char *state_dir)
+{
+    char *dir;
+    CkErr err;
+
+    if ((err = fileio_private_dir(state_dir, "state folder", true)) != CK_OK)
+        return err;
+    if ((dir = fileio_join(state_dir, "witness")) == NULL)
+        return ck_err(CK_ERR_NOMEM, "out of memory");
+    err = fileio_exists(dir) ? fileio_private_dir(dir, "witness folder", false) : CK_OK;
+    free(dir);
+    return err;
+}
+
 CkErr
 audit_witness(const char *state_dir, const char *kiosk_id, const PublicKey *kiosk_pub,
               const char *latest_note, const unsigned char (*leaves)[MERKLE_HASH_LEN], uint64_t n,
@@ -860,18 +878,9 @@ audit_witness(const char *state_dir, const char *kiosk_id, const PublicKey *kios
 
     memset(out, 0, sizeof *out);
     out->new_size = n;
-    /* Whoever can write the witness's folder chooses what it "remembers". */
-    if ((err = fileio_private_dir(state_dir, "state folder", true)) != CK_OK ||
+    if ((err = witness_folders_check(state_dir)) != CK_OK ||
         (err = witness_path(state_dir, kiosk_id, &path)) != CK_OK)
         return err;
-    {
-        char *dir = fileio_join(state_dir, "witness");
-        err = dir ? (fileio_exists(dir) ? fileio_private_dir(dir, "witness folder", false) : CK_OK)
-                  : ck_err(CK_ERR_NOMEM, "out of memory");
-        free(dir);
-        if (err != CK_OK)
-            goto out;
-    }
     if (latest_note != NULL) {
         if ((err = checkpoint_verify(latest_note, strlen(latest_note), kiosk_pub, NULL, &cur)) !=
             CK_OK)

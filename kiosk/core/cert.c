@@ -379,11 +379,11 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
         char log_why[200] = "";
         CkErr log_err = CK_OK;
         bool log_checked = status != NULL && status->logged != NULL;
-        size_t jws_len = strcspn(text, "~");
+        const char *tilde = memchr(text, '~', len);
+        size_t jws_len = tilde ? (size_t)(tilde - text) : len;
 
         if (log_checked)
-            log_err = status->logged(status->log_ctx, text, jws_len < len ? jws_len : len, r,
-                                     log_why, sizeof log_why);
+            log_err = status->logged(status->log_ctx, text, jws_len, r, log_why, sizeof log_why);
         if (log_err != CK_OK)
             r->logged = false;
 

@@ -79,6 +79,15 @@ home_read(const char *dir, KioskHome *out)
         goto out;
     }
     format = json_string_value(json_object_get(j, "format"));
+    if (format != NULL && strncmp(format, "certkiosk-home/", 15) == 0 &&
+        strcmp(format, HOME_FORMAT) != 0 && atoi(format + 15) > atoi(HOME_FORMAT + 15)) {
+        /* After a downgrade: say so, and touch nothing (the log is evidence). */
+        err = ck_err(CK_ERR_FORMAT,
+                     "%s: a kiosk home of format \"%s\" (this certkiosk knows \"%s\"): made by a "
+                     "newer certkiosk; install that version again",
+                     path, format, HOME_FORMAT);
+        goto out;
+    }
     if (format == NULL || strcmp(format, HOME_FORMAT) != 0) {
         err = ck_err(CK_ERR_FORMAT, "%s: \"format\" is not \"%s\"", path, HOME_FORMAT);
         goto out;

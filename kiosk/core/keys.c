@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -463,6 +464,21 @@ key_kdf_limits(KeyKdfUse use, const char *path, unsigned long long *ops, size_t 
         *ops = crypto_pwhash_OPSLIMIT_MODERATE;
         *mem = crypto_pwhash_MEMLIMIT_MODERATE;
     }
+}
+
+bool
+key_pin_hash_strong(const char *hash, const char *path)
+{
+    unsigned long long ops, m_kib, t, p;
+    size_t mem;
+    int used = 0;
+
+    key_kdf_limits(KEY_KDF_PIN, path, &ops, &mem);
+    if (hash == NULL ||
+        sscanf(hash, "$argon2id$v=19$m=%llu,t=%llu,p=%llu$%n", &m_kib, &t, &p, &used) != 3 ||
+        used == 0)
+        return false;
+    return t >= ops && m_kib * 1024 >= mem;
 }
 
 size_t

@@ -108,6 +108,11 @@ bool key_test_kdf(const char *path);
  * (key_test_kdf() decides whether they are the test ones). */
 void key_kdf_limits(KeyKdfUse use, const char *path, unsigned long long *ops, size_t *mem);
 
+/* True if hash (crypto_pwhash_str, Argon2id) costs at least what
+ * key_kdf_limits(KEY_KDF_PIN, path) asks for a PIN hash kept at path: the
+ * kiosk refuses a weaker one (an old or hand-made config.json). */
+bool key_pin_hash_strong(const char *hash, const char *path);
+
 /* The number of characters (UTF-8 code points) in a passphrase of len bytes. */
 size_t key_passphrase_chars(const char *pass, size_t len);
 

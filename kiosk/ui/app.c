@@ -434,6 +434,16 @@ app_read_config(App *a)
             err = ck_err(CK_ERR_FORMAT, "%s: \"admin_pin_hash\" is not a string", path);
             goto out;
         }
+        /* An old or hand-made hash cheaper to guess than set-pin writes
+         * would undo the PIN's protection (issue 11). */
+        if (!key_pin_hash_strong(json_string_value(v), path)) {
+            err = ck_err(CK_ERR_KEY,
+                         "%s: the admin PIN hash is cheaper to guess than this kiosk accepts "
+                         "(Argon2id t=%llu, m=%zu MiB): set the PIN again with certctl kiosk "
+                         "set-pin",
+                         path, KEY_PIN_OPSLIMIT, KEY_PIN_MEMLIMIT >> 20);
+            goto out;
+        }
         a->pin_hash = strdup(json_string_value(v));
     }
     static const struct {

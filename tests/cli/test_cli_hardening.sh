@@ -172,6 +172,18 @@ PY
 expect 2 "8 to 12 digits" certctl kiosk set-pin --home H --pin-file pin.txt
 echo 24681012 >pin.txt
 certctl kiosk set-pin --home H --pin-file pin.txt >/dev/null 2>err.txt || fail "8 digits: $(cat err.txt)"
+# The kiosk refuses a hash cheaper than that (the old t=2, m=64 MiB; a hand-made config).
+cp -a H Hweak
+python3 - Hweak/config.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["admin_pin_hash"] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+json.dump(c, open(sys.argv[1], "w"))
+PY
+mkdir -m 700 snapw
+expect 2 "the admin PIN hash is cheaper to guess than this kiosk accepts" \
+    env SDL_VIDEODRIVER=dummy CERTKIOSK_TEST_FAST_KDF=0 certkiosk --home Hweak \
+    --replay /dev/null --snapshots snapw
 
 # --- "Terminal escapes": a presented certificate cannot repaint the terminal -----------------
 # A certificate signed by a genuine kiosk key whose name carries an escape sequence, a line

@@ -23,6 +23,13 @@ set -e
 # ... and the store is left as it was: nothing was written to it.
 [ "$(sqlite3 -readonly "$tmp/newer/store.db" 'PRAGMA user_version')" = 99 ] || fail "the newer store was changed"
 
+# ... and a kiosk home of a newer format
+cp -a "$home" "$tmp/newer-home"
+sed -i 's|"certkiosk-home/1"|"certkiosk-home/2"|' "$tmp/newer-home/kiosk.json"
+set +e
+expect 2 "made by a newer certkiosk" certkiosk --home "$tmp/newer-home"
+set -e
+
 # --- a watchdog of 2 s: a ping at least every second ---
 python3 - "$tmp/notify.sock" "$tmp/notify.log" <<'PY' &
 import socket, sys

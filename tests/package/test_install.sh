@@ -6,7 +6,8 @@
 # certkiosk, starts the installed kiosk the way certkiosk.service does (its wrapper, cage,
 # the user certkiosk) on wlroots' headless backend, takes a screenshot with grim and compares
 # it with the attract screen, checks the maintenance exit status reaches the unit through
-# the wrapper, then removes and purges the packages and checks the evidence is still there.
+# the wrapper, installs a newer version over it, then removes and purges the packages and
+# checks the evidence is still there.
 # About 2 to 4 minutes. Usage: tests/package/test_install.sh (from .ci/run, after tests/run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -116,6 +117,10 @@ done
 echo 246810 >"$usb/pin"
 chown certkiosk "$usb/pin"
 as_kiosk certctl kiosk set-pin --home "$home" --pin-file "$usb/pin" >/dev/null
+# The shipped bundles are drafts (no authority review yet): a deployed kiosk shows them only
+# when its config says so (README.md, step 8 of "Deploying a kiosk").
+as_kiosk python3 -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c["allow_draft_content"]=True; json.dump(c, open(p,"w"), indent=2)' \
+    "$home/config.json"
 bad="$(find "$home" ! -user certkiosk)"
 [ -z "$bad" ] || fail "not owned by certkiosk: $bad"
 bad="$(find "$home" -perm /022)"
@@ -171,6 +176,36 @@ set -e
 session=""
 [ "$rc" -eq 0 ] || { cat "$tmp/session.log" >&2; fail "the session ended with $rc after SIGTERM, expected 0"; }
 
+step "full screen on Wayland, as the unit runs it: READY=1 and WATCHDOG=1 reach the notify socket"
+# A stand-in for systemd's notify socket (NotifyAccess=all: the kiosk is cage's child).
+runuser -u certkiosk -- python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode() + "\n")' "$run/notify" "$run/notify.log" >/dev/null 2>&1 &
+listener=$!
+for _ in $(seq 50); do [ -S "$run/notify" ] && break; sleep 0.1; done
+rm -f "$run/wayland-0" "$run/wayland-0.lock"
+setsid runuser -u certkiosk -- env WLR_BACKENDS=headless WLR_HEADLESS_OUTPUTS=1 WLR_LIBINPUT_NO_DEVICES=1 \
+    WLR_RENDERER=pixman RUNTIME_DIRECTORY="$run" STATE_DIRECTORY="$home" NOTIFY_SOCKET="$run/notify" \
+    WATCHDOG_USEC=2000000 /usr/libexec/certkiosk/certkiosk-session >"$tmp/session2.log" 2>&1 &
+session=$!
+for _ in $(seq 60); do grep -q '^READY=1' "$run/notify.log" 2>/dev/null && break; sleep 0.5; done
+sleep 2.5
+kill -TERM "$(pgrep -u certkiosk -x certkiosk)"
+set +e
+wait "$session"
+rc=$?
+set -e
+session=""
+kill "$listener" 2>/dev/null || true
+grep -q '^READY=1' "$run/notify.log" || { cat "$tmp/session2.log" >&2; fail "the kiosk under cage sent no READY=1"; }
+grep -q '^WATCHDOG=1' "$run/notify.log" || fail "the kiosk under cage sent no WATCHDOG=1"
+[ "$rc" -eq 0 ] || fail "the full-screen session ended with $rc after SIGTERM, expected 0"
+echo "   READY=1, then $(grep -c '^WATCHDOG=1' "$run/notify.log") watchdog pings in 2.5 s; exit 0 on SIGTERM"
+
 step "'Stop for maintenance' (exit 4) reaches the unit through the wrapper, whatever cage returns"
 # A stand-in for cage 0.1.4: runs its client, then exits 0 whatever the client's status.
 mkdir -p "$tmp/fakecage"
@@ -189,14 +224,26 @@ grep -q '^RestartPreventExitStatus=4$' /lib/systemd/system/certkiosk.service || 
 
 step "the log before removal"
 as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the kiosk's log fails its audit"
-entries="$(sqlite3 -readonly "$home/store.db" 'SELECT count(*) FROM entries')"
+sum="$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)"
+
+step "upgrade to a newer version: the home, the log and its witness stay"
+# The same build packaged as a later version, installed over the running one.
+(cd "$build" && cpack -G DEB -B "$tmp/debs-new" -D CPACK_PACKAGE_VERSION=0.1.0+pkgtest1 >/dev/null 2>&1)
+(cd "$tmp/debs-new" && apt-get install -y -qq ./certkiosk_0.1.0+pkgtest1_amd64.deb \
+    ./certctl_0.1.0+pkgtest1_amd64.deb >"$tmp/upgrade.log" 2>&1) || { cat "$tmp/upgrade.log" >&2; fail "the upgrade"; }
+[ "$(dpkg-query -W -f='${Version}' certkiosk)" = 0.1.0+pkgtest1 ] || fail "the upgrade did not take"
+[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "the upgrade changed the kiosk home"
+as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the log fails its audit (against its witness) after the upgrade"
+runuser -u certkiosk -- env SDL_VIDEODRIVER=dummy /usr/bin/certkiosk --home "$home" --replay "$run/attract.txt" \
+    >/dev/null || fail "the upgraded kiosk does not start on its home"
 sum="$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)"
 
 step "remove, reinstall, purge: the evidence stays"
+entries="$(sqlite3 -readonly "$home/store.db" 'SELECT count(*) FROM entries')"
 apt-get remove -y -qq certkiosk certkiosk-dev certctl >/dev/null 2>&1
 [ -f "$home/store.db" ] && [ -f "$home/kiosk.key" ] || fail "apt remove deleted the kiosk home"
 (cd "$tmp/debs" && apt-get install -y -qq ./certkiosk_*.deb ./certctl_*.deb >/dev/null 2>&1)
-[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "reinstalling changed the kiosk home"
+[ "$(sha256sum "$home/store.db" "$home/kiosk.key" | sha256sum)" = "$sum" ] || fail "remove and reinstall changed the kiosk home"
 as_kiosk certctl audit --home "$home" --state-dir "$usb/witness" >/dev/null || fail "the log fails its audit after a reinstall"
 dpkg --purge certkiosk certkiosk-dev certctl >/dev/null 2>&1
 [ -f "$home/store.db" ] || fail "apt purge deleted the log"
