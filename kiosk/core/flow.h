@@ -350,6 +350,12 @@ typedef struct FlowAdminStats {
     unsigned long certificates_issued;
     unsigned plugins_loaded;
     unsigned plugins_refused;
+    /* facts for the admin: the kiosk's ID, the log's size on disk (database
+     * and its WAL) and the space left on the home's file system; 0/"" when
+     * unknown */
+    char kiosk_id[65]; /* TRUST_KIOSK_ID_MAX + 1 */
+    unsigned long long store_bytes;
+    unsigned long long disk_free_bytes;
 } FlowAdminStats;
 
 typedef struct FlowAdmin {
