@@ -200,7 +200,7 @@ typedef enum FlowEventType {
     FLOW_EV_SIG_CLEAR,
     FLOW_EV_SIGN, /* "I sign": checks everything, then issues */
     /* admin */
-    FLOW_EV_ADMIN_GESTURE, /* the hidden gesture was made: → ADMIN_PIN (from ATTRACT only) */
+    FLOW_EV_ADMIN_GESTURE, /* the hidden gesture: session wiped, → ADMIN_PIN from any screen */
     FLOW_EV_ADMIN_PIN,     /* submit FLOW_FIELD_PIN (typed with FOCUS/TEXT like any field) */
     FLOW_EV_ADMIN_EXIT,    /* leave ADMIN_PIN or ADMIN → ATTRACT */
     /* in ADMIN: index is a FlowStop; asks for confirmation (view.admin_confirm) */
@@ -350,6 +350,12 @@ typedef struct FlowAdminStats {
     unsigned long certificates_issued;
     unsigned plugins_loaded;
     unsigned plugins_refused;
+    /* facts for the admin: the kiosk's ID, the log's size on disk (database
+     * and its WAL) and the space left on the home's file system; 0/"" when
+     * unknown */
+    char kiosk_id[65]; /* TRUST_KIOSK_ID_MAX + 1 */
+    unsigned long long store_bytes;
+    unsigned long long disk_free_bytes;
 } FlowAdminStats;
 
 typedef struct FlowAdmin {

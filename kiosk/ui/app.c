@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "cert.h"
 #include "clock.h"
@@ -326,6 +328,19 @@ app_admin_stats(void *ctx, FlowAdminStats *out)
     out->certificates_issued = n;
     out->plugins_loaded = (unsigned)plugin_host_count(a->host);
     out->plugins_refused = a->refused;
+    snprintf(out->kiosk_id, sizeof out->kiosk_id, "%s", a->kh.kiosk_id);
+    out->store_bytes = 0;
+    static const char *const parts[] = {"store.db", "store.db-wal"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", a->home, parts[i]);
+        if (stat(path, &st) == 0)
+            out->store_bytes += (unsigned long long)st.st_size;
+    }
+    struct statvfs fs;
+    out->disk_free_bytes =
+        statvfs(a->home, &fs) == 0 ? (unsigned long long)fs.f_bavail * fs.f_frsize : 0;
 }
 
 /* ---- opening ---- */

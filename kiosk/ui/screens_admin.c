@@ -112,6 +112,21 @@ scr_admin_list(Screens *s, const char *heading, const char *const *lines, size_t
     return y;
 }
 
+/* A size in bytes as people read it ("1.4 MB"). */
+static void
+scr_bytes(unsigned long long n, char *buf, size_t cap)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = (double)n;
+    size_t u = 0;
+
+    while (v >= 1000.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1000.0;
+        u++;
+    }
+    snprintf(buf, cap, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
+
 void
 scr_admin(Screens *s, const FlowView *v)
 {
@@ -145,6 +160,19 @@ scr_admin(Screens *s, const FlowView *v)
         stop_h = hq > hr ? hq : hr;
         stop_y = s->foot_y - s->gap - stop_h;
     }
+    /* The facts an administrator is asked for: which kiosk, how big its
+     * log is, how much room is left. */
+    char facts[256], store[32], freeb[32];
+    scr_bytes(v->stats.store_bytes, store, sizeof store);
+    scr_bytes(v->stats.disk_free_bytes, freeb, sizeof freeb);
+    const char *fn[] = {"kiosk", "store", "free"};
+    const char *fv[] = {v->stats.kiosk_id[0] ? v->stats.kiosk_id : "?", store, freeb};
+    trf(s, "admin.facts", facts, sizeof facts, 3, fn, fv);
+    int fh = text_para(s->text, &(TextStyle){fpx(s, THEME_FONT_SMALL), true, c->muted, TEXT_LEFT},
+                       facts, s->col_x, y - mm(s, 2), s->col_w);
+    ui_note(s->ui, "admin-facts", UI_KIND_TEXT, (SDL_Rect){s->col_x, y - mm(s, 2), s->col_w, fh}, 0,
+            v->stats.kiosk_id);
+    y += fh + mm(s, 2);
     /* The counts and the bundle lists scroll above the actions. */
     int body_top = y;
     int boff = ui_scroll_begin(s->ui, "admin-body",

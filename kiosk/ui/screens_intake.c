@@ -24,10 +24,6 @@ scr_attract(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
 
-    /* The hidden admin gesture: hold the top-left corner for 3 s. */
-    if (ui_hotspot(s->ui, "admin-corner", (SDL_Rect){0, 0, mm(s, 20), s->bar_h}, 3000))
-        scr_emit(s, FLOW_EV_ADMIN_GESTURE, 0);
-
     int tpx = fpx(s, THEME_FONT_TITLE), bpx = fpx(s, THEME_FONT_BODY);
     int spx = fpx(s, THEME_FONT_SMALL);
     int n = (int)s->n_languages;
