@@ -14,6 +14,8 @@ hold at every size, language, text size and contrast:
   text-over   no free text over other free text
   target      touch targets at least 15 mm (keyboard keys 11 mm) at the
               display's configured pixel pitch
+  footer      the way on (Start, Next, Finish) is never inside a scroll
+              view: a person must not have to scroll to find it
 
     layout_check.py [--quiet] DUMP_OR_DIR...
 
@@ -23,6 +25,7 @@ import os
 import sys
 
 INTERACTIVE = {"button", "choice", "checkbox", "key", "field", "pad", "hotspot"}
+WAY_ON = {"btn-start", "btn-next", "btn-done"}
 TARGET_MM = 15.0
 KEY_MM = 11.0
 
@@ -97,6 +100,10 @@ def check(path):
             if min(f[2], f[3]) < need:
                 out.append(f"target: {w['id']} is {f[2]}x{f[3]} px, under "
                            f"{KEY_MM if w['kind'] == 'key' else TARGET_MM:g} mm ({need + 0.5:.0f} px)")
+    for w in ws:
+        parent = d["full"].get(w["id"], (None, "-"))[1]
+        if w["id"] in WAY_ON and parent != "-":
+            out.append(f"footer: {w['id']} scrolls with {parent}")
     for i, a in enumerate(live):
         for b in live[i + 1:]:
             ow, oh = area(a["rect"], b["rect"])
