@@ -250,6 +250,13 @@ type_text(Flow *f, const char *text)
     return flow_handle(f, &e);
 }
 
+static CkErr
+choose(Flow *f, const char *code)
+{
+    FlowEvent e = {.type = FLOW_EV_CHOOSE_COUNTRY, .text = code};
+    return flow_handle(f, &e);
+}
+
 static void
 tick(Flow *f, int64_t advance_ms)
 {
@@ -797,22 +804,45 @@ test_other_nation_certifies_against_the_baseline_alone(void **state)
     Flow *f = new_flow();
 
     to_nation_done(f, 1, FLOW_CATEGORY_CIVILIAN); /* index n_nations = "other" */
+    /* "Other" opens the chooser, its search focused; nothing picked yet. */
+    assert_true(flow_view(f)->nation_choosing);
     assert_int_equal(flow_view(f)->focus, FLOW_FIELD_OTHER_NATION);
+    assert_false(flow_view(f)->can_next);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_INVALID);
-    assert_int_equal(type_text(f, "nor"), CK_OK);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_HAS_BUNDLE);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    assert_int_equal(type_text(f, "S3E"), CK_OK);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    /* Issue 14: three letters are not a country ("ABC" was accepted). */
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_NOT_CHOSEN);
+    /* Issue 14: typed letters are a search, never a nation ("ABC" was
+     * accepted); an event naming a code that is no country is refused. */
     assert_int_equal(type_text(f, "ABC"), CK_OK);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_OTHER_NATION], "ABC");
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_NOT_CHOSEN);
+    assert_int_equal(choose(f, "ABC"), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_UNKNOWN);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    assert_int_equal(type_text(f, "swe"), CK_OK);
+    assert_int_equal(choose(f, "XKX"), CK_ERR_REFUSED); /* user-assigned, not ISO */
+    assert_int_equal(choose(f, "swe"), CK_ERR_REFUSED); /* codes are upper case */
+    assert_int_equal(choose(f, "NATO"), CK_ERR_REFUSED);
+    assert_int_equal(choose(f, NULL), CK_ERR_REFUSED);
+    assert_true(flow_view(f)->nation_choosing);
+    assert_string_equal(flow_view(f)->nation_code, "");
+    /* Back closes the chooser: with nothing picked, no nation is selected. */
+    assert_int_equal(send(f, FLOW_EV_BACK, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_NATION);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, -1);
+    assert_int_equal(type_text(f, "x"), CK_ERR_USAGE); /* no search field now */
+    /* Picking a nation that has its own rules selects its bundle. */
+    assert_int_equal(send(f, FLOW_EV_SELECT_NATION, 1), CK_OK);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_OTHER_NATION], "");
+    assert_int_equal(choose(f, "NOR"), CK_OK);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, 0);
+    /* ... and a real country without a bundle is "other", under the baseline. */
+    assert_int_equal(send(f, FLOW_EV_SELECT_NATION, 1), CK_OK);
+    assert_int_equal(choose(f, "SWE"), CK_OK);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, 1);
+    assert_string_equal(flow_view(f)->nation_code, "SWE");
+    assert_true(flow_view(f)->can_next);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_string_equal(flow_view(f)->nation_code, "SWE");
     assert_int_equal(flow_view(f)->n_bundles, 1);

@@ -20,8 +20,11 @@
  *   PRIVACY   privacy notice; FLOW_EV_SECTION_END once it was shown to its end,
  *             then FLOW_EV_PRIVACY_ACK ticks it (refused before) →
  *   NATION    a nation from the loaded national bundles or "other" (NATO
- *             baseline alone, ISO alpha-3 code typed in FLOW_FIELD_OTHER_NATION),
- *             and a category → (NOT_REQUIRED if that category need not certify)
+ *             baseline alone): "other" opens the nation chooser (view.nation_choosing),
+ *             where the person types a search into FLOW_FIELD_OTHER_NATION and picks
+ *             a country with FLOW_EV_CHOOSE_COUNTRY (only a real ISO 3166-1 code is
+ *             taken; BACK closes the chooser), and a category → (NOT_REQUIRED if that
+ *             category need not certify)
  *   IDENTITY  name, service number (checked by the nation's rules), rank and
  *             unit (optional) →
  *   CONDUCT   the NATO baseline's sections, then the nation's, one at a time;
@@ -112,7 +115,7 @@ typedef enum FlowField {
     FLOW_FIELD_SERVICE_NUMBER, /* ≤ 32 characters */
     FLOW_FIELD_RANK,           /* optional, ≤ 32 */
     FLOW_FIELD_UNIT,           /* optional, ≤ 64 */
-    FLOW_FIELD_OTHER_NATION,   /* ISO 3166-1 alpha-3, for "other troop-contributing nation" */
+    FLOW_FIELD_OTHER_NATION,   /* the nation chooser's search text, ≤ 32 characters */
     FLOW_FIELD_TRAINING_DATE,  /* YYYY-MM-DD */
     FLOW_FIELD_PIN,            /* admin PIN, ≤ 32; never shown (view gives only its length) */
     FLOW_FIELD_COUNT_
@@ -152,6 +155,7 @@ typedef enum FlowMsg {
     FLOW_MSG_DATE_BAD_DAY,      /* ... with a day that month does not have (error_number) */
     FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
     FLOW_MSG_NATION_CODE_UNKNOWN, /* three letters, but no ISO 3166-1 alpha-3 country */
+    FLOW_MSG_NATION_NOT_CHOSEN,   /* "other" without a country picked in the chooser */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -207,6 +211,10 @@ typedef enum FlowEventType {
     FLOW_EV_ADMIN_STOP,
     FLOW_EV_ADMIN_STOP_CONFIRM, /* in ADMIN while asking: stop (view.quit and view.stop) */
     FLOW_EV_ADMIN_STOP_CANCEL,  /* in ADMIN while asking: withdraw the question */
+    /* NATION, while the chooser is open: text is the picked country's ISO
+     * 3166-1 alpha-3 code; anything else is refused (FLOW_MSG_NATION_CODE_UNKNOWN).
+     * A country with a national bundle selects that bundle. */
+    FLOW_EV_CHOOSE_COUNTRY,
 } FlowEventType;
 
 /* How the admin stops the kiosk. The kiosk exits with a status of its own
@@ -423,7 +431,10 @@ typedef struct FlowView {
     size_t n_nations;
     int nation_index; /* -1 none, n_nations for "other" */
     FlowCategory category;
-    const char *nation_code; /* chosen ISO alpha-3 ("" before) */
+    /* the chosen ISO alpha-3: for "other" the country picked in the chooser,
+     * for a bundle once NEXT left the screen ("" before) */
+    const char *nation_code;
+    bool nation_choosing; /* the nation chooser is open (search: fields[FLOW_FIELD_OTHER_NATION]) */
     /* typed fields (IDENTITY, NATION "other", TRAINING_CONFIRM, ADMIN_PIN);
      * fields[FLOW_FIELD_PIN] is always "" — use pin_length */
     FlowField focus;

@@ -29,6 +29,7 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_DATE_BAD_DAY] = "error.date_bad_day",
     [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
     [FLOW_MSG_NATION_CODE_UNKNOWN] = "error.nation_code_unknown",
+    [FLOW_MSG_NATION_NOT_CHOSEN] = "error.nation_not_chosen",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -195,6 +196,7 @@ flow_view_build(Flow *f)
     v->nation_index = f->nation_index;
     v->category = f->category;
     v->nation_code = session_field(f->session, SESSION_NATION);
+    v->nation_choosing = f->choosing;
     v->focus = f->focus;
     for (int i = 1; i < FLOW_FIELD_COUNT_; i++)
         v->fields[i] =

@@ -28,6 +28,7 @@
 #   # expect-exit N         the kiosk exits with status N (the admin stopped it:
 #                           3 restart, 4 maintenance); otherwise it must exit 0
 #   # config JSON           members merged into HOME/config.json for this replay
+#   # env VAR=VALUE         an environment variable for the kiosk (one per line)
 #   # full-disk             played with every write failing with ENOSPC from the
 #                           end of the kiosk's start-up on (tests/fault_shim.c)
 # After every replay the kiosk's log passes certctl audit.
@@ -149,6 +150,9 @@ if grep -q '^# full-disk$' "$script"; then
     runner=(env CK_FAULT_DIR="$home" CK_FAULT_WRITE_AFTER="$lo" LD_PRELOAD="$shim" certkiosk)
 fi
 
+while read -r var; do
+    [ -n "$var" ] && export "${var?}"
+done < <(sed -n 's/^# env //p' "$script")
 want_rc="$(sed -n 's/^# expect-exit \([0-9]*\)$/\1/p' "$script")"
 set +e
 "${runner[@]}" --home "$home" --replay "$script" --snapshots "$out" --size "$size" \
