@@ -196,12 +196,15 @@ fake_admin_log(void *ctx, FlowAdminEvent ev, unsigned failures)
     admin_logged[ev]++;
 }
 
+static int64_t fake_endorsed_until; /* what fake_stats says of the kiosk's endorsement */
+
 static void
 fake_stats(void *ctx, FlowAdminStats *out)
 {
     out->certificates_issued = 42;
     out->plugins_loaded = 2;
     out->plugins_refused = 1;
+    out->endorsed_until = fake_endorsed_until;
 }
 
 static FlowConfig
@@ -1162,6 +1165,41 @@ test_admin_lockout_after_five_failures_survives_restart(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: the admin screen says until when the kiosk is endorsed, and
+ * warns within FLOW_ENDORSEMENT_WARN_DAYS of the end and after it. */
+static void
+test_admin_view_warns_of_the_endorsement_running_out(void **state)
+{
+    static const struct {
+        int64_t until_from_now; /* seconds; 0: unknown */
+        int days;
+        bool warn;
+    } cases[] = {
+        {0, 0, false},                          /* unknown: nothing to count */
+        {-3 * 86400, -3, true},                 /* ran out 3 days ago */
+        {-60, -1, true},                        /* a minute ago: already out */
+        {10 * 3600, 0, true},                   /* today */
+        {10 * 86400 + 60, 10, true},            /* in 10 days */
+        {30 * 86400 - 1, 29, true},             /* just inside 30 days */
+        {30 * 86400, 30, false},                /* 30 days: not yet */
+        {365 * 86400, 365, false},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Flow *f = new_flow();
+        int64_t now = now_unix + now_ms / 1000;
+        fake_endorsed_until = cases[i].until_from_now ? now + cases[i].until_from_now : 0;
+        assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+        admin_pin(f, "4711");
+        assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+        assert_int_equal(flow_view(f)->stats.endorsed_until, fake_endorsed_until);
+        assert_int_equal(flow_view(f)->endorsement_days_left, cases[i].days);
+        assert_int_equal(flow_view(f)->endorsement_warn, cases[i].warn);
+        flow_destroy(f);
+    }
+    fake_endorsed_until = 0;
+}
+
 /* Issue 11: 5 failures lock for 1 min, each further one for twice as long;
  * the view counts down; only the right PIN resets the count. */
 static void
@@ -1390,6 +1428,7 @@ main(void)
         cmocka_unit_test_setup(test_admin_gesture_mid_session_wipes_the_person, setup),
         cmocka_unit_test_setup(test_more_time_extends_and_reading_screens_wait_longer, setup),
         cmocka_unit_test_setup(test_other_nation_certifies_against_the_baseline_alone, setup),
+        cmocka_unit_test_setup(test_admin_view_warns_of_the_endorsement_running_out, setup),
         cmocka_unit_test_setup(test_quiz_choices_are_shuffled_per_person_and_recorded, setup),
         cmocka_unit_test_setup(test_quiz_seed_gives_the_same_order_every_run, setup),
         cmocka_unit_test_setup(test_clause_for_other_categories_is_not_shown, setup),

@@ -77,6 +77,9 @@
 #define FLOW_ADMIN_LOCKOUT_S 60
 #define FLOW_ADMIN_LOCKOUT_MAX_S (24 * 3600)
 #define FLOW_MAX_QUESTIONS (2 * CONTENT_MAX_ITEMS)
+/* The admin screen warns when the kiosk's endorsement runs out within this
+ * many days: time to ask the authority for a renewal. */
+#define FLOW_ENDORSEMENT_WARN_DAYS 30
 
 typedef struct Flow Flow;
 
@@ -364,6 +367,9 @@ typedef struct FlowAdminStats {
     char kiosk_id[65]; /* TRUST_KIOSK_ID_MAX + 1 */
     unsigned long long store_bytes;
     unsigned long long disk_free_bytes;
+    /* until when the kiosk key is endorsed (Unix seconds; renewals that
+     * overlap joined), or when its endorsement ran out; 0 when unknown */
+    int64_t endorsed_until;
 } FlowAdminStats;
 
 typedef struct FlowAdmin {
@@ -506,6 +512,11 @@ typedef struct FlowView {
     /* while admin_locked: seconds until a PIN may be tried again (the live
      * countdown); 0 when the lock file is unreadable (locked until fixed) */
     uint32_t admin_lock_seconds_left;
+    /* ADMIN: whole days from now until stats.endorsed_until (negative: it ran
+     * out that many days ago); endorsement_warn when it runs out within
+     * FLOW_ENDORSEMENT_WARN_DAYS or has run out (and endorsed_until is known) */
+    int endorsement_days_left;
+    bool endorsement_warn;
     FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
     bool quit;              /* the admin stopped the kiosk: the UI exits */
     FlowStop stop;          /* how (with quit) */
