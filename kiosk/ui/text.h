@@ -93,6 +93,8 @@ typedef struct TextRun {
     SDL_Rect clip;
     bool has_clip;
     unsigned flags;
+    int missing;    /* characters no font of the fallback chain has (drawn as boxes) */
+    unsigned fonts; /* bit k: font k of the chain (text_font_name) drew some of it */
     char owner[TEXT_OWNER_MAX];
     char head[40]; /* the first characters, to name it in reports */
 } TextRun;
@@ -110,6 +112,10 @@ const TextRun *text_run_at(const Text *t, int i);
 /* With on false, text is laid out and measured but no texture is made
  * (frames that are laid out without being drawn). On by default. */
 void text_set_rasterise(Text *t, bool on);
+
+/* The name of font k of the fallback chain: "main" (Noto Sans or DejaVu
+ * Sans), then "arabic", "hebrew", "devanagari", "cjk"; "?" past the end. */
+const char *text_font_name(int k);
 
 /* Number of cached line textures (for tests). */
 int text_cached_textures(const Text *t);
