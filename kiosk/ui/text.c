@@ -7,6 +7,8 @@
  * on screen. */
 #include "text.h"
 
+#include "fontchain.h"
+
 #include <SDL_ttf.h>
 #include <sodium.h>
 #include <assert.h>
@@ -22,54 +24,17 @@
 #define TEXT_TEXTURE_BUDGET (48u * 1024u * 1024u) /* bytes of ARGB texture */
 #define TEXT_MAX_INPUT 65536                      /* longest paragraph we lay out */
 
-/* The fallback chain after Noto Sans: a character goes to the first font that
- * has its glyph. Each is opened at a size only when a character needs it, so
- * start-up and Latin-only sessions pay nothing. RTL faces are shaped right to
- * left by HarfBuzz (SDL_ttf 2.20). Colour emoji (NotoColorEmoji, a CBDT
- * bitmap font with one 109 px strike) is left out: SDL_ttf 2.20 cannot scale
- * it to our text sizes, so emoji stay boxes and are counted as missing. */
-typedef struct TextFallback {
-    const char *name; /* in the layout dump */
-    const char *regular, *bold; /* under TEXT_FALLBACK_ROOT */
-    const char *script;         /* ISO 15924, for HarfBuzz; NULL: guessed */
-    bool rtl;
-    const char *package;
-} TextFallback;
-
-#define TEXT_FALLBACK_ROOT "/usr/share/fonts"
-
-static const TextFallback text_chain[] = {
-    {"arabic", "truetype/noto/NotoSansArabic-Regular.ttf", "truetype/noto/NotoSansArabic-Bold.ttf",
-     "Arab", true, "fonts-noto-core"},
-    {"hebrew", "truetype/noto/NotoSansHebrew-Regular.ttf", "truetype/noto/NotoSansHebrew-Bold.ttf",
-     "Hebr", true, "fonts-noto-core"},
-    {"devanagari", "truetype/noto/NotoSansDevanagari-Regular.ttf",
-     "truetype/noto/NotoSansDevanagari-Bold.ttf", "Deva", false, "fonts-noto-core"},
-    {"cjk", "opentype/noto/NotoSansCJK-Regular.ttc", "opentype/noto/NotoSansCJK-Bold.ttc", NULL,
-     false, "fonts-noto-cjk"},
-};
-
-#define TEXT_NFB ((int)(sizeof text_chain / sizeof text_chain[0]))
-#define TEXT_MAX_SEGS 64
-
 typedef struct TextFont {
     int px;
     bool bold;
     TTF_Font *font;
+    FontChain *chain; /* font then the fallbacks for other scripts */
     int space_w;
-    Text *t;
-    TTF_Font *fb[TEXT_NFB]; /* opened on first need */
-    bool fb_tried[TEXT_NFB];
 } TextFont;
-
-/* A stretch of a line drawn with one font: 0 is the main font, k > 0 is
- * text_chain[k - 1]. */
-typedef struct TextSeg {
-    int start, len, font;
-} TextSeg;
 
 typedef struct TextLine {
     int start, len, width;
+    bool rtl; /* its paragraph reads right to left (UAX #9 P2-P3) */
 } TextLine;
 
 typedef struct TextLayout {
@@ -88,7 +53,7 @@ typedef struct TextTexture {
     uint64_t key; /* hash of line text, px, bold, colour */
     SDL_Texture *tex;
     int w, h;
-    int dy; /* drawn this far below the line's top (negative: taller fallback glyphs) */
+    int dy; /* drawn this far below the line's top (negative: marks or glyphs above the ascent) */
     unsigned last_used;
 } TextTexture;
 
@@ -110,7 +75,6 @@ struct Text {
     int nruns, runs_cap;
     char owner[TEXT_OWNER_MAX];
     bool no_raster;
-    bool fb_absent[TEXT_NFB]; /* its file was not there at start-up */
 };
 
 static uint64_t
@@ -142,25 +106,19 @@ text_try_fonts(Text *t, const char *dir, const char *regular, const char *bold)
 }
 
 /* A missing fallback font does not stop the kiosk: its scripts are drawn
- * as boxes (and counted as missing glyphs), and the start-up says which
- * package to install. Only the files' presence is checked here; they are
- * opened when a character needs them. */
+ * as U+FFFD (and counted as missing glyphs in the layout dump), and the
+ * start-up says which package to install. */
 static void
-text_check_fallbacks(Text *t)
+text_check_fallbacks(void)
 {
-    const char *root = getenv("CERTKIOSK_FALLBACK_FONT_ROOT"); /* tests */
-
-    if (root == NULL || root[0] == '\0')
-        root = TEXT_FALLBACK_ROOT;
-    for (int k = 0; k < TEXT_NFB; k++) {
+    for (int k = 1; k <= fontchain_count(); k++) {
         char path[512];
-        snprintf(path, sizeof path, "%s/%s", root, text_chain[k].regular);
-        t->fb_absent[k] = access(path, R_OK) != 0;
-        if (t->fb_absent[k])
+        fontchain_file(k, path, sizeof path);
+        if (access(path, R_OK) != 0)
             fprintf(stderr,
                     "certkiosk: note: fallback font %s is missing (install %s); %s text will be "
-                    "drawn as boxes\n",
-                    path, text_chain[k].package, text_chain[k].name);
+                    "drawn as U+FFFD\n",
+                    path, fontchain_package(k), fontchain_name(k));
     }
 }
 
@@ -184,7 +142,7 @@ text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text *
                 continue;
             if (pass == 0 ? text_try_fonts(t, dirs[i], "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
                           : text_try_fonts(t, dirs[i], "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")) {
-                text_check_fallbacks(t);
+                text_check_fallbacks();
                 *out = t;
                 return CK_OK;
             }
@@ -217,10 +175,8 @@ text_font(Text *t, int px, bool bold)
             return &t->fonts[i];
     if (t->nfonts == TEXT_MAX_FONTS) {
         /* Never reached with the theme's sizes; recycle the oldest slot. */
+        fontchain_destroy(t->fonts[0].chain);
         TTF_CloseFont(t->fonts[0].font);
-        for (int k = 0; k < TEXT_NFB; k++)
-            if (t->fonts[0].fb[k] != NULL)
-                TTF_CloseFont(t->fonts[0].fb[k]);
         memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (TEXT_MAX_FONTS - 1));
         t->nfonts--;
     }
@@ -234,7 +190,8 @@ text_font(Text *t, int px, bool bold)
     tf->px = px;
     tf->bold = bold;
     tf->font = f;
-    tf->t = t;
+    tf->chain = fontchain_create(f, bold ? t->path_bold : t->path_regular, px, bold);
+    assert(tf->chain != NULL); /* a few bytes; out of memory here is fatal */
     if (TTF_SizeUTF8(f, " ", &tf->space_w, NULL) != 0)
         tf->space_w = px / 4;
     return tf;
@@ -309,145 +266,11 @@ text_sanitize(const char *s, size_t *len_out)
     return o;
 }
 
-/* Font k of the chain at f's size, opened on first need; NULL when absent. */
-static TTF_Font *
-text_chain_font(TextFont *f, int k)
-{
-    if (k == 0)
-        return f->font;
-    k--;
-    if (!f->fb_tried[k] && !f->t->fb_absent[k]) {
-        const char *root = getenv("CERTKIOSK_FALLBACK_FONT_ROOT");
-        char path[512];
-        TTF_Font *ft = NULL;
-
-        if (root == NULL || root[0] == '\0')
-            root = TEXT_FALLBACK_ROOT;
-        f->fb_tried[k] = true;
-        if (f->bold) {
-            snprintf(path, sizeof path, "%s/%s", root, text_chain[k].bold);
-            ft = TTF_OpenFontIndex(path, f->px, 0);
-        }
-        if (ft == NULL) {
-            snprintf(path, sizeof path, "%s/%s", root, text_chain[k].regular);
-            ft = TTF_OpenFontIndex(path, f->px, 0);
-        }
-        if (ft != NULL) {
-            TTF_SetFontHinting(ft, TTF_HINTING_LIGHT);
-            if (text_chain[k].rtl)
-                TTF_SetFontDirection(ft, TTF_DIRECTION_RTL);
-            if (text_chain[k].script != NULL)
-                TTF_SetFontScriptName(ft, text_chain[k].script);
-        }
-        f->fb[k] = ft;
-    }
-    return f->fb[k];
-}
-
-/* Characters that take the font of the run they sit in when it has them:
- * spaces, ASCII punctuation and digits, combining marks, joiners and
- * direction marks. A name in Arabic stays one run, shaped as a whole. */
-static bool
-text_is_neutral(uint32_t cp)
-{
-    return (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) ||
-           (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0x200C && cp <= 0x200F) || cp == 0xA0;
-}
-
-/* Splits s (valid UTF-8, as text_sanitize leaves it) into runs by the first
- * font of the chain that has each character's glyph. Returns the number of
- * runs (at most max; the last takes the rest); *missing counts characters
- * no font has (drawn as boxes), *fonts the fonts used. */
-static int
-text_segment(TextFont *f, const char *s, size_t len, TextSeg *segs, int max, int *missing,
-             unsigned *fonts)
-{
-    int n = 0;
-    size_t i = 0;
-
-    *missing = 0;
-    *fonts = 0;
-    for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-        ;
-    if (i == len) { /* ASCII: Noto Sans (and DejaVu Sans) has all of it */
-        segs[0] = (TextSeg){0, (int)len, 0};
-        *fonts = len > 0 ? 1u : 0u;
-        return len > 0 ? 1 : 0;
-    }
-    for (i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1F : k == 3 ? c & 0x0F : c & 0x07;
-        int font = -1;
-
-        if (i + k > len)
-            k = len - i;
-        for (size_t m = 1; m < k; m++)
-            cp = (cp << 6) | ((unsigned char)s[i + m] & 0x3F);
-        if (n > 0 && text_is_neutral(cp)) {
-            TTF_Font *cur = text_chain_font(f, segs[n - 1].font);
-            if (cur != NULL && TTF_GlyphIsProvided32(cur, cp))
-                font = segs[n - 1].font;
-        }
-        for (int j = 0; font < 0 && j <= TEXT_NFB; j++) {
-            TTF_Font *ft = text_chain_font(f, j);
-            if (ft != NULL && TTF_GlyphIsProvided32(ft, cp))
-                font = j;
-        }
-        if (font < 0) {
-            (*missing)++;
-            font = n > 0 ? segs[n - 1].font : 0;
-        }
-        if (n > 0 && (segs[n - 1].font == font || n == max)) {
-            segs[n - 1].len += (int)k;
-        } else {
-            segs[n++] = (TextSeg){(int)i, (int)k, font};
-            *fonts |= 1u << font;
-        }
-        i += k;
-    }
-    return n;
-}
-
-static int
-text_measure_one(TTF_Font *font, const char *s, size_t len)
-{
-    char buf[1024];
-    int w = 0;
-
-    if (len == 0)
-        return 0;
-    if (len >= sizeof buf) {
-        char *big = malloc(len + 1);
-        if (big == NULL)
-            return 0;
-        memcpy(big, s, len);
-        big[len] = '\0';
-        TTF_SizeUTF8(font, big, &w, NULL);
-        free(big);
-        return w;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    TTF_SizeUTF8(font, buf, &w, NULL);
-    return w;
-}
-
-/* Width of s drawn run by run with the fonts of the chain. */
+/* Width of s drawn with the fonts of the chain. */
 static int
 text_measure(TextFont *f, const char *s, size_t len)
 {
-    TextSeg segs[TEXT_MAX_SEGS];
-    int missing, w = 0;
-    unsigned fonts;
-    int n = text_segment(f, s, len, segs, TEXT_MAX_SEGS, &missing, &fonts);
-
-    for (int i = 0; i < n; i++)
-        w += text_measure_one(text_chain_font(f, segs[i].font), s + segs[i].start,
-                              (size_t)segs[i].len);
-    return w;
+    return fontchain_measure(f->chain, s, len);
 }
 
 static bool
@@ -461,7 +284,7 @@ text_add_line(TextLayout *l, int *cap, int start, int len, int width)
         l->lines = nl;
         *cap = ncap;
     }
-    l->lines[l->nlines++] = (TextLine){start, len, width};
+    l->lines[l->nlines++] = (TextLine){start, len, width, false};
     return true;
 }
 
@@ -535,10 +358,7 @@ text_layout(Text *t, const char *s, int px, bool bold, int w)
     l->last_used = t->frame;
     if ((l->text = text_sanitize(s, &l->text_len)) == NULL)
         return NULL;
-    {
-        TextSeg segs[TEXT_MAX_SEGS];
-        text_segment(f, l->text, l->text_len, segs, TEXT_MAX_SEGS, &l->missing, &l->fonts);
-    }
+    fontchain_scan(f->chain, l->text, l->text_len, &l->missing, &l->fonts);
 
     /* Greedy fill: a line takes words while they fit. Only U+0020 and '\n'
      * break; U+00A0 keeps its neighbours together. */
@@ -587,6 +407,21 @@ text_layout(Text *t, const char *s, int px, bool bold, int w)
         line_end = i;
         line_empty = false;
     }
+    /* Each paragraph (between '\n') takes its direction from its first
+     * strong character, and its lines with it. */
+    for (int k = 0, par = -1; k < l->nlines; k++) {
+        int a = l->lines[k].start, b = a;
+        while (a > 0 && p[a - 1] != '\n')
+            a--;
+        if (a == par) {
+            l->lines[k].rtl = l->lines[k - 1].rtl;
+            continue;
+        }
+        while (b < n && p[b] != '\n')
+            b++;
+        par = a;
+        l->lines[k].rtl = fontchain_is_rtl(p + a, (size_t)(b - a));
+    }
     return l;
 fail:
     text_layout_free(l);
@@ -611,69 +446,11 @@ text_texture_free(Text *t, TextTexture *e)
     memset(e, 0, sizeof *e);
 }
 
-/* Renders one line (buf is NUL-terminated at len, and is cut in place
- * while its runs are drawn). A line in the main font alone is one
- * TTF_RenderUTF8_Blended; otherwise each run is drawn with its font, on
- * the main font's baseline, in visual order: when the line starts with a
- * right-to-left run the runs go right to left (each run is shaped in its
- * own direction by HarfBuzz). Glyphs taller than the main font reach above
- * the line: *dy is how far below the line's top the surface goes. */
-static SDL_Surface *
-text_render(TextFont *f, char *buf, size_t len, SDL_Color c, int *dy)
-{
-    TextSeg segs[TEXT_MAX_SEGS];
-    SDL_Surface *parts[TEXT_MAX_SEGS] = {0}, *out = NULL;
-    int missing, n, top = 0, bottom = 0, w = 0;
-    int base = TTF_FontAscent(f->font);
-    unsigned fonts;
-
-    *dy = 0;
-    n = text_segment(f, buf, len, segs, TEXT_MAX_SEGS, &missing, &fonts);
-    if (n <= 1 && (n == 0 || segs[0].font == 0))
-        return TTF_RenderUTF8_Blended(f->font, buf, c);
-    for (int i = 0; i < n; i++) {
-        TTF_Font *ft = text_chain_font(f, segs[i].font);
-        char *p = buf + segs[i].start, keep = p[segs[i].len];
-
-        p[segs[i].len] = '\0';
-        parts[i] = TTF_RenderUTF8_Blended(ft, p, c);
-        p[segs[i].len] = keep;
-        if (parts[i] == NULL)
-            goto out;
-        int y = base - TTF_FontAscent(ft);
-        top = y < top ? y : top;
-        bottom = y + parts[i]->h > bottom ? y + parts[i]->h : bottom;
-        w += parts[i]->w;
-    }
-    out = SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, bottom - top, 32,
-                                         SDL_PIXELFORMAT_ARGB8888);
-    if (out == NULL)
-        goto out;
-    SDL_FillRect(out, NULL, 0);
-    bool rtl = segs[0].font > 0 && text_chain[segs[0].font - 1].rtl;
-    int x = 0;
-    for (int v = 0; v < n; v++) {
-        int i = rtl ? n - 1 - v : v;
-        TTF_Font *ft = text_chain_font(f, segs[i].font);
-        SDL_Rect dst = {x, base - TTF_FontAscent(ft) - top, parts[i]->w, parts[i]->h};
-
-        SDL_SetSurfaceBlendMode(parts[i], SDL_BLENDMODE_NONE);
-        SDL_BlitSurface(parts[i], NULL, out, &dst);
-        x += parts[i]->w;
-    }
-    *dy = top;
-out:
-    for (int i = 0; i < n; i++)
-        if (parts[i] != NULL)
-            SDL_FreeSurface(parts[i]);
-    return out;
-}
-
 static TextTexture *
-text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
+text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c, bool rtl)
 {
     uint64_t key = text_hash(s, len, 0xcbf29ce484222325ULL);
-    int params[3] = {px, bold, (int)((Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b)};
+    int params[4] = {px, bold, (int)((Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b), rtl};
     TextTexture *slot = NULL;
 
     key = text_hash(params, sizeof params, key);
@@ -696,7 +473,7 @@ text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
     memcpy(buf, s, len);
     buf[len] = '\0';
     int dy = 0;
-    SDL_Surface *surf = text_render(text_font(t, px, bold), buf, len, c, &dy);
+    SDL_Surface *surf = fontchain_render(text_font(t, px, bold)->chain, buf, len, rtl, c, &dy);
     sodium_memzero(buf, len);
     if (buf != stackbuf)
         free(buf);
@@ -811,7 +588,7 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
         if (t->no_raster)
             continue;
         TextTexture *e =
-            text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color);
+            text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color, ln->rtl);
         if (e == NULL)
             continue;
         lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
@@ -855,8 +632,9 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             clean[i] = ' ';
     text_note_drawn(t, clean, len);
     if (len > 0) {
+        bool rtl = fontchain_is_rtl(clean, len);
         TextTexture *e =
-            t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color);
+            t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color, rtl);
         int lh = text_line_height(t, st->px, st->bold);
         tw = e != NULL ? e->w : text_measure(text_font(t, st->px, st->bold), clean, len);
         int lx = st->align == TEXT_CENTER  ? x + (w - tw) / 2
@@ -868,17 +646,37 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             SDL_Rect box = {x, y, w, e->h};
             text_blit(t, e, lx, y, &box);
         }
-        TextSeg segs[TEXT_MAX_SEGS];
         int missing;
         unsigned fonts;
-        text_segment(text_font(t, st->px, st->bold), clean, len, segs, TEXT_MAX_SEGS, &missing,
-                     &fonts);
+        fontchain_scan(text_font(t, st->px, st->bold)->chain, clean, len, &missing, &fonts);
         text_note_run(t, clean, len, (SDL_Rect){x, y, w, lh}, (SDL_Rect){lx, y, tw, lh},
                       lx + tw > x + w ? TEXT_RUN_CLIPPED : 0, missing, fonts);
     }
     sodium_memzero(clean, len);
     free(clean);
     return tw;
+}
+
+int
+text_line_rise(Text *t, const TextStyle *st, const char *s)
+{
+    size_t len;
+    char *clean = text_sanitize(s, &len);
+    int rise = 0;
+
+    if (clean == NULL)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (clean[i] == '\n')
+            clean[i] = ' ';
+    if (len > 0) {
+        TextTexture *e = text_texture(t, clean, len, st->px, st->bold, st->color,
+                                      fontchain_is_rtl(clean, len));
+        rise = e != NULL && e->dy < 0 ? -e->dy : 0;
+    }
+    sodium_memzero(clean, len);
+    free(clean);
+    return rise;
 }
 
 void
@@ -978,7 +776,7 @@ text_purge(Text *t)
 const char *
 text_font_name(int k)
 {
-    return k == 0 ? "main" : k > 0 && k <= TEXT_NFB ? text_chain[k - 1].name : "?";
+    return fontchain_name(k);
 }
 
 int
@@ -1000,10 +798,8 @@ text_destroy(Text *t)
     free(t->drawn);
     free(t->runs);
     for (int i = 0; i < t->nfonts; i++) {
+        fontchain_destroy(t->fonts[i].chain);
         TTF_CloseFont(t->fonts[i].font);
-        for (int k = 0; k < TEXT_NFB; k++)
-            if (t->fonts[i].fb[k] != NULL)
-                TTF_CloseFont(t->fonts[i].fb[k]);
     }
     free(t);
 }

@@ -58,6 +58,11 @@ int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
  * Returns the width of the text. */
 int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 
+/* How far s drawn by text_line() reaches above the line's top, in pixels:
+ * 0 unless stacked combining marks or a taller script rise above the main
+ * font's ascent (a text field moves such a line down to show it whole). */
+int text_line_rise(Text *t, const TextStyle *st, const char *s);
+
 /* Lines outside clip are culled; NULL removes the clip. */
 void text_set_clip(Text *t, const SDL_Rect *clip);
 
