@@ -1175,15 +1175,58 @@ test_admin_lockout_grows_and_counts_down(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: the gesture works from every screen, mid-session too (a stuck
+ * screen), and ends the person's session first: nothing of theirs is left. */
+static void
+test_admin_gesture_mid_session_wipes_the_person(void **state)
+{
+    Flow *f = new_flow();
+    unsigned wipes;
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "01017012345");
+    FlowEvent lang = {.type = FLOW_EV_SET_LANGUAGE, .text = "fr"};
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    assert_string_equal(flow_view(f)->language, "fr");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
+    wipes = flow_view(f)->wipe_count;
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN_PIN);
+    assert_true(flow_view(f)->wipe_count != wipes);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_SERVICE_NUMBER], "");
+    assert_string_equal(flow_view(f)->nation_code, "");
+    assert_string_equal(flow_view(f)->language, "fr"); /* display settings are no personal data */
+    /* not again on the admin screens themselves */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_ERR_USAGE);
+    /* leaving admin mode starts from the attract screen, not the session */
+    assert_int_equal(send(f, FLOW_EV_ADMIN_EXIT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+
+    /* also while the idle warning is up (it is modal for the person only) */
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Kari Nordmann", "01017012345");
+    tick(f, FLOW_DEFAULT_IDLE_MS);
+    assert_true(flow_view(f)->idle_warning);
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN_PIN);
+    assert_false(flow_view(f)->idle_warning);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], "");
+    admin_pin(f, "4711");
+    assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+    assert_int_equal(admin_logged[FLOW_ADMIN_LOGIN], 1);
+    flow_destroy(f);
+}
+
 static void
 test_admin_login_exit_and_quit_are_logged(void **state)
 {
     Flow *f = new_flow();
 
-    /* the gesture works only on the attract screen */
-    assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
-    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_ERR_USAGE);
-    assert_int_equal(send(f, FLOW_EV_CANCEL, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
     admin_pin(f, "4711");
     assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
@@ -1314,6 +1357,7 @@ main(void)
         cmocka_unit_test_setup(test_failed_quiz_points_to_sections_then_retry_passes, setup),
         cmocka_unit_test_setup(test_category_that_need_not_certify_gets_no_certificate, setup),
         cmocka_unit_test_setup(test_idle_warning_then_reset_wipes_the_session, setup),
+        cmocka_unit_test_setup(test_admin_gesture_mid_session_wipes_the_person, setup),
         cmocka_unit_test_setup(test_more_time_extends_and_reading_screens_wait_longer, setup),
         cmocka_unit_test_setup(test_other_nation_certifies_against_the_baseline_alone, setup),
         cmocka_unit_test_setup(test_quiz_choices_are_shuffled_per_person_and_recorded, setup),

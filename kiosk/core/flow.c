@@ -640,11 +640,20 @@ dispatch(Flow *f, const FlowEvent *ev)
             return CK_ERR_USAGE;
         return flow_on_sign(f);
     case FLOW_EV_ADMIN_GESTURE:
-        if (f->screen != FLOW_SCREEN_ATTRACT)
+        /* Staff reach admin mode from every screen (a person's session may
+         * be stuck). The person's session ends there, as on the idle reset:
+         * their data is zeroed (and the idle warning dropped) before the PIN
+         * screen shows, so nothing of theirs is left for the admin screen or
+         * for whoever stands here next. Only the display settings (language,
+         * text size, contrast) stay: they are no personal data, and staff
+         * choose theirs on the attract screen before the gesture. */
+        if (f->screen == FLOW_SCREEN_ADMIN_PIN || f->screen == FLOW_SCREEN_ADMIN)
             return CK_ERR_USAGE;
         if (f->cfg.admin.pin_hash == NULL)
             return flow_refuse(f, FLOW_MSG_ADMIN_UNAVAILABLE);
         flow_clear_person(f);
+        f->warning = false;
+        f->last_activity_ms = f->now_ms;
         flow_enter(f, FLOW_SCREEN_ADMIN_PIN);
         return CK_OK;
     case FLOW_EV_ADMIN_PIN:
@@ -681,7 +690,8 @@ flow_handle(Flow *flow, const FlowEvent *ev)
         return CK_OK;
     }
     if (flow->warning) {
-        /* The warning is modal: only "more time" and display settings. */
+        /* The warning is modal: only "more time", display settings and the
+     * staff's admin gesture (which ends the session). */
         if (ev->type == FLOW_EV_MORE_TIME) {
             flow->warning = false;
             flow->last_activity_ms = flow->now_ms;
@@ -689,7 +699,7 @@ flow_handle(Flow *flow, const FlowEvent *ev)
             return CK_OK;
         }
         if (ev->type != FLOW_EV_SET_LANGUAGE && ev->type != FLOW_EV_SET_TEXT_SIZE &&
-            ev->type != FLOW_EV_TOGGLE_CONTRAST)
+            ev->type != FLOW_EV_TOGGLE_CONTRAST && ev->type != FLOW_EV_ADMIN_GESTURE)
             return CK_ERR_USAGE;
     }
     if (ev->type != FLOW_EV_SIG_POINT) { /* a stroke keeps the message it began with */

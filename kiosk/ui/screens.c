@@ -846,6 +846,13 @@ screens_frame(Screens *s, Flow *flow, uint64_t now_ms)
             scr_top_bar(s, v, person);
         scr_draw_screen(s, v);
     }
+    /* The hidden admin gesture, hold the top-left corner for 3 s, on every
+     * screen and over the modals too (staff must get past a stuck session);
+     * the flow ends the person's session before it asks for the PIN.
+     * Placed last, so the corner wins a press over anything under it. */
+    if (v->screen != FLOW_SCREEN_ADMIN_PIN && v->screen != FLOW_SCREEN_ADMIN &&
+        ui_hotspot(s->ui, "admin-corner", (SDL_Rect){0, 0, mm(s, 20), s->bar_h}, 3000))
+        scr_emit(s, FLOW_EV_ADMIN_GESTURE, 0);
     int wake = ui_end(s->ui);
 
     /* Hand the queued events to the flow, now that the view is no longer read. */

@@ -24,10 +24,6 @@ scr_attract(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
 
-    /* The hidden admin gesture: hold the top-left corner for 3 s. */
-    if (ui_hotspot(s->ui, "admin-corner", (SDL_Rect){0, 0, mm(s, 20), s->bar_h}, 3000))
-        scr_emit(s, FLOW_EV_ADMIN_GESTURE, 0);
-
     int tpx = fpx(s, THEME_FONT_TITLE), bpx = fpx(s, THEME_FONT_BODY);
     int spx = fpx(s, THEME_FONT_SMALL);
     int n = (int)s->n_languages;
@@ -98,8 +94,11 @@ scr_attract(Screens *s, const FlowView *v)
     if (spare > 0)
         gaps[0] += spare / 3;
     bool scrolls = spare < 0;
+    /* When it scrolls, Start stays in view above the help line (as every
+     * screen's footer does): a person must never have to find it. */
+    int start_y = bottom - mm(s, 1) - bh;
     int off = scrolls ? ui_scroll_begin(s->ui, "attract-body",
-                                        (SDL_Rect){0, top, s->W, bottom - mm(s, 1) - top})
+                                        (SDL_Rect){0, top, s->W, start_y - mm(s, 2) - top})
                       : 0;
     int y = top + gaps[0] - off;
 
@@ -160,11 +159,13 @@ scr_attract(Screens *s, const FlowView *v)
         scr_emit(s, FLOW_EV_TOGGLE_CONTRAST, 0);
     y += th + gaps[4];
 
+    if (scrolls) {
+        ui_scroll_end(s->ui, y + off - top);
+        y = start_y;
+    }
     if (ui_button_icon(s->ui, "btn-start", (SDL_Rect){(s->W - bw) / 2, y, bw, bh},
                        DRAW_ICON_CHEVRON_RIGHT, tr(s, "attract.start"), UI_STYLE_PRIMARY, true))
         scr_emit(s, FLOW_EV_START, 0);
-    if (scrolls)
-        ui_scroll_end(s->ui, y + bh + gaps[5] + off - top);
     text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_CENTER}, tr(s, "help.staff"),
               s->col_x, s->H - demo_h - help_h - mm(s, 2), s->col_w);
     if (s->demo) {

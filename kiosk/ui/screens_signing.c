@@ -203,6 +203,18 @@ scr_cert_qr(Screens *s, const FlowView *v)
         snprintf(s->qr_serial, sizeof s->qr_serial, "%s", v->serial);
 }
 
+/* Below the code on a portrait screen: the details and "Finish". */
+#define SCR_CERT_TEXT_MIN_MM 110
+
+/* On a portrait screen the code sits above the details instead of beside
+ * them: side by side, the 100 mm text column would leave the code a third of
+ * the width and most of the height empty (1080x1920). */
+static bool
+scr_cert_stacked(const Screens *s)
+{
+    return s->H > s->W;
+}
+
 /* Pixels per QR module that fit the certificate screen, with or without the
  * top bar above the code. The code takes the screen's height; the text
  * column beside it keeps at least 100 mm. Without the bar the code may run
@@ -218,6 +230,12 @@ scr_cert_module_px(Screens *s, bool bar)
     int edge = bar ? mm(s, 4) : 0;
     int h = s->H - (bar ? s->bar_h : 0) - 2 * edge;
     int w = s->W - (bar ? 2 : 1) * s->margin - s->gap - mm(s, 100);
+    if (scr_cert_stacked(s)) {
+        /* The text goes under the code: the code has the width, and the
+         * height less what the text and "Finish" need. */
+        w = s->W - 2 * s->margin;
+        h -= mm(s, SCR_CERT_TEXT_MIN_MM);
+    }
     int side = h < w ? h : w;
     return side / s->qr_modules;
 }
@@ -236,18 +254,18 @@ void
 scr_certificate(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    bool bar = !scr_cert_full_height(s);
+    bool bar = !scr_cert_full_height(s), stacked = scr_cert_stacked(s);
     int edge = bar ? mm(s, 4) : 0, top = (bar ? s->bar_h : 0) + edge;
     int m = scr_cert_module_px(s, bar);
     if (m < 1)
         m = 1;
     int qside = s->qr != NULL ? m * s->qr_modules : 0;
-    int text_w = s->W - 2 * s->margin - qside - s->gap;
+    int text_w = stacked ? s->W - 2 * s->margin : s->W - 2 * s->margin - qside - s->gap;
     if (text_w > mm(s, 140))
         text_w = mm(s, 140);
-    int block_w = qside + 2 * s->gap + text_w;
+    int block_w = stacked ? qside : qside + 2 * s->gap + text_w;
     int qx = (s->W - block_w) / 2;
-    int qy = top + (s->H - edge - top - qside) / 2;
+    int qy = stacked ? top : top + (s->H - edge - top - qside) / 2;
     if (s->qr != NULL) {
         SDL_Rect qr = {qx, qy, qside, qside};
         SDL_RenderCopy(s->r, s->qr, NULL, &qr);
@@ -255,8 +273,8 @@ scr_certificate(Screens *s, const FlowView *v)
         snprintf(mod, sizeof mod, "%d", m);
         ui_note(s->ui, "qr", UI_KIND_TEXT, qr, 0, mod);
     }
-    int tx = qx + qside + 2 * s->gap, tw = text_w;
-    int y = qy;
+    int tx = stacked ? (s->W - text_w) / 2 : qx + qside + 2 * s->gap, tw = text_w;
+    int y = stacked ? qy + qside + mm(s, 4) : qy;
     if (!bar) {
         /* The top bar's settings, kept reachable on this screen too. */
         y = scr_settings(s, v, tx, y, mm(s, 15), UI_STYLE_SECONDARY, true, 0) + mm(s, 6);
@@ -267,7 +285,7 @@ scr_certificate(Screens *s, const FlowView *v)
     int bw = ui_button_width(s->ui, tr(s, "cert.done"), true);
     bw = bw < mm(s, 62) ? mm(s, 62) : bw > tw ? tw : bw;
     int bh = ui_button_height(s->ui, tr(s, "cert.done"), true, bw, s->btn_h);
-    int by = qside > 0 ? qy + qside - bh : s->foot_y;
+    int by = qside > 0 && !stacked ? qy + qside - bh : s->H - mm(s, 7) - bh;
     if (by + bh > s->H - edge)
         by = s->H - edge - bh;
     if (by < y + mm(s, 20))

@@ -288,7 +288,9 @@ text_add_line(TextLayout *l, int *cap, int start, int len, int width)
     return true;
 }
 
-/* Breaks one word that is wider than a line at character boundaries. */
+/* Breaks one word that is wider than a line: after its last hyphen that
+ * fits ("Konstantinidou-" / "Papadopoulou", as UAX #14 allows, so the word is
+ * not broken), else at a character boundary. */
 static bool
 text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w, int *rest_start,
                 int *rest_len, int *rest_w)
@@ -296,7 +298,7 @@ text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w,
     const char *s = l->text;
 
     while (1) {
-        int cut = 0, cut_w = 0;
+        int cut = 0, cut_w = 0, hyphen = 0, hyphen_w = 0;
         for (int i = 1; i <= len; i++) {
             if (i < len && (s[start + i] & 0xC0) == 0x80)
                 continue;
@@ -305,6 +307,10 @@ text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w,
                 break;
             cut = i;
             cut_w = ww;
+            if (s[start + i - 1] == '-' && i < len) {
+                hyphen = i;
+                hyphen_w = ww;
+            }
         }
         if (cut == len) {
             *rest_start = start;
@@ -312,9 +318,14 @@ text_break_word(TextLayout *l, int *cap, TextFont *f, int start, int len, int w,
             *rest_w = cut_w;
             return true;
         }
+        if (hyphen > 0) {
+            cut = hyphen;
+            cut_w = hyphen_w;
+        } else {
+            l->broken = true;
+        }
         if (!text_add_line(l, cap, start, cut, cut_w))
             return false;
-        l->broken = true;
         start += cut;
         len -= cut;
     }

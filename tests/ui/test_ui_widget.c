@@ -209,6 +209,28 @@ test_paragraphs_break_at_spaces_in_any_script(void **state)
     assert_int_equal(text_para_height(fx->text, 28, false, "Ελληνικά Български", 2000), one);
 }
 
+/* A name wider than the line breaks after its hyphen, not inside a part of
+ * it ("Konstantinidou-Papadopo|ulou" on the portrait certificate screen). */
+static void
+test_a_hyphenated_name_breaks_after_its_hyphen(void **state)
+{
+    Fx *fx = *state;
+    TextStyle st = {28, false, {0, 0, 0, 255}, TEXT_LEFT};
+    const char *name = "Konstantinidou-Papadopoulou";
+    int one = text_line_height(fx->text, 28, false);
+    int w = text_width(fx->text, 28, false, "Konstantinidou-Papado");
+
+    assert_int_equal(text_para_height(fx->text, 28, false, name, w), 2 * one);
+    text_frame_begin(fx->text);
+    text_para(fx->text, &st, name, 0, 0, w);
+    assert_int_equal(text_run_count(fx->text), 1);
+    assert_false(text_run_at(fx->text, 0)->flags & TEXT_RUN_BROKEN);
+    /* No hyphen: the word alone is wider than the line and must break inside. */
+    text_frame_begin(fx->text);
+    text_para(fx->text, &st, "KonstantinidouPapadopoulou", 0, 0, w);
+    assert_true(text_run_at(fx->text, 0)->flags & TEXT_RUN_BROKEN);
+}
+
 static void
 test_purge_forgets_every_texture(void **state)
 {
@@ -232,6 +254,7 @@ main(void)
         cmocka_unit_test(test_tab_then_enter_activates_the_focused_button),
         cmocka_unit_test(test_body_text_contrast_is_at_least_7_to_1_in_both_themes),
         cmocka_unit_test(test_sizes_follow_the_pixel_pitch_and_text_setting),
+        cmocka_unit_test(test_a_hyphenated_name_breaks_after_its_hyphen),
         cmocka_unit_test(test_invalid_utf8_and_controls_are_drawn_safely),
         cmocka_unit_test(test_paragraphs_break_at_spaces_in_any_script),
         cmocka_unit_test(test_purge_forgets_every_texture),
