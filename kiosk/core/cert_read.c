@@ -37,6 +37,9 @@ get_int(const json_t *obj, const char *key, int64_t lo, int64_t hi, int64_t *out
 {
     const json_t *v = json_object_get(obj, key);
 
+    /* Set on every path: at -O3 GCC cannot tell that callers read *out only on CK_OK
+     * (-Wmaybe-uninitialized in read_quiz). */
+    *out = 0;
     if (!json_is_integer(v))
         return ck_err(CK_ERR_FORMAT, "%s is missing or not an integer", field);
     if (json_integer_value(v) < lo || json_integer_value(v) > hi)

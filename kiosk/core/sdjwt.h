@@ -86,7 +86,9 @@ void sdjwt_free(SdJwt *sd);
 /* true when text had the SD-JWT form (a '~'), even with no disclosures. */
 bool sdjwt_is_sd(const SdJwt *sd);
 
-/* The issuer-signed JWT (for its header and signature). Borrowed. */
+/* The issuer-signed JWT (for its header and signature). Borrowed. Its
+ * jws_payload() is the processed payload (processing works in place, without a
+ * copy); jws_payload_bytes() and the signature keep what the issuer signed. */
 const Jws *sdjwt_jws(const SdJwt *sd);
 
 /* The processed payload: disclosed claims in place; "_sd", "_sd_alg" and

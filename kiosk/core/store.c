@@ -347,12 +347,39 @@ store_entry_derive(const unsigned char *body, size_t body_len, StoreEntry *out, 
     return store_entry_derive_cert(body, body_len, out, owner_out, NULL);
 }
 
+/* Compares what jansson writes with the body as it goes: no copy of the body is built (the
+ * json_dumps copy cost audit 9 % of its instructions). */
+typedef struct CanonCmp {
+    const unsigned char *body;
+    size_t len, at;
+} CanonCmp;
+
+static int
+canon_cmp(const char *buf, size_t size, void *data)
+{
+    CanonCmp *c = data;
+
+    if (size > c->len - c->at || memcmp(buf, c->body + c->at, size) != 0)
+        return -1; /* differs: jansson stops writing */
+    c->at += size;
+    return 0;
+}
+
+/* true when body is exactly doc written compact with sorted keys (one encoding per entry). */
+static bool
+canonical(const json_t *doc, const unsigned char *body, size_t body_len)
+{
+    CanonCmp c = {body, body_len, 0};
+
+    return json_dump_callback(doc, canon_cmp, &c, JSON_COMPACT | JSON_SORT_KEYS) == 0 &&
+           c.at == body_len;
+}
+
 CkErr
 store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *out,
                         json_t **owner_out, SdJwt **jws_out)
 {
     json_t *doc = NULL, *owner = NULL, *v;
-    char *again = NULL;
     json_error_t jerr;
     CkErr err = CK_OK;
 
@@ -371,8 +398,7 @@ store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *
         err = ck_err(CK_ERR_FORMAT, "entry body is not a JSON object");
         goto out;
     }
-    again = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-    if (again == NULL || strlen(again) != body_len || memcmp(again, body, body_len) != 0) {
+    if (!canonical(doc, body, body_len)) {
         err = ck_err(CK_ERR_FORMAT, "entry body is not canonical JSON (compact, sorted keys)");
         goto out;
     }
@@ -411,7 +437,6 @@ store_entry_derive_cert(const unsigned char *body, size_t body_len, StoreEntry *
     *owner_out = owner;
     owner = NULL;
 out:
-    free(again);
     json_decref(doc);
     json_decref(owner);
     if (err != CK_OK && jws_out != NULL) {

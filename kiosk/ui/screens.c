@@ -321,17 +321,31 @@ scr_body_end(Screens *s, int y_end)
 int
 scr_heading(Screens *s, const char *eyebrow, const char *title, int y)
 {
+    return scr_heading_in(s, eyebrow, title, s->col_x, y, s->col_w);
+}
+
+int
+scr_heading_in(Screens *s, const char *eyebrow, const char *title, int x, int y, int w)
+{
     const ThemeColors *c = &s->th->c;
 
     if (eyebrow != NULL && *eyebrow) {
         int px = fpx(s, THEME_FONT_SMALL);
-        y += text_para(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT}, eyebrow, s->col_x, y,
-                       s->col_w);
+        y += text_para(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT}, eyebrow, x, y, w);
     }
     int hpx = fpx(s, THEME_FONT_HEADING);
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT}, title, s->col_x, y,
-                   s->col_w);
+    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT}, title, x, y, w);
     return y + mm(s, 4);
+}
+
+int
+scr_heading_height(Screens *s, const char *eyebrow, const char *title, int w)
+{
+    int h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true, title, w) + mm(s, 4);
+
+    if (eyebrow != NULL && *eyebrow)
+        h += text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, eyebrow, w);
+    return h;
 }
 
 /* The settings every screen offers (the top bar, or beside the certificate's

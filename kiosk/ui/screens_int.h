@@ -116,6 +116,9 @@ const char *scr_lang_name_in_ui(const Screens *s, const char *code);
 
 /* An eyebrow line (may be NULL) and a heading at y; returns the y below. */
 int scr_heading(Screens *s, const char *eyebrow, const char *title, int y);
+/* The same in a column of width w at x (inside a scroll view), and its height there. */
+int scr_heading_in(Screens *s, const char *eyebrow, const char *title, int x, int y, int w);
+int scr_heading_height(Screens *s, const char *eyebrow, const char *title, int w);
 
 /* "Step 3 of 9" and a segmented progress bar under the top bar. */
 int scr_steps(Screens *s, const FlowView *v);

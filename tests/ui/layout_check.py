@@ -16,6 +16,9 @@ hold at every size, language, text size and contrast:
               display's configured pixel pitch
   footer      the way on (Start, Next, Finish) is never inside a scroll
               view: a person must not have to scroll to find it
+  reading     the reading pane of the code of conduct and training takes at
+              least a third of the screen's height (at 150 % on 1280x800 the
+              heading above it once left it four lines)
 
     layout_check.py [--quiet] DUMP_OR_DIR...
 
@@ -101,6 +104,8 @@ def check(path):
                 out.append(f"target: {w['id']} is {f[2]}x{f[3]} px, under "
                            f"{KEY_MM if w['kind'] == 'key' else TARGET_MM:g} mm ({need + 0.5:.0f} px)")
     for w in ws:
+        if w["id"] == "reading" and w["kind"] == "scroll" and 3 * w["rect"][3] < H:
+            out.append(f"reading: the reading pane is {w['rect'][3]} px of a {H} px screen")
         parent = d["full"].get(w["id"], (None, "-"))[1]
         if w["id"] in WAY_ON and parent != "-":
             out.append(f"footer: {w['id']} scrolls with {parent}")
