@@ -58,6 +58,11 @@ int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
  * Returns the width of the text. */
 int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 
+/* How far s drawn by text_line() reaches above the line's top, in pixels:
+ * 0 unless stacked combining marks or a taller script rise above the main
+ * font's ascent (a text field moves such a line down to show it whole). */
+int text_line_rise(Text *t, const TextStyle *st, const char *s);
+
 /* Lines outside clip are culled; NULL removes the clip. */
 void text_set_clip(Text *t, const SDL_Rect *clip);
 
@@ -93,6 +98,8 @@ typedef struct TextRun {
     SDL_Rect clip;
     bool has_clip;
     unsigned flags;
+    int missing;    /* characters no font of the fallback chain has (drawn as boxes) */
+    unsigned fonts; /* bit k: font k of the chain (text_font_name) drew some of it */
     char owner[TEXT_OWNER_MAX];
     char head[40]; /* the first characters, to name it in reports */
 } TextRun;
@@ -110,6 +117,10 @@ const TextRun *text_run_at(const Text *t, int i);
 /* With on false, text is laid out and measured but no texture is made
  * (frames that are laid out without being drawn). On by default. */
 void text_set_rasterise(Text *t, bool on);
+
+/* The name of font k of the fallback chain: "main" (Noto Sans or DejaVu
+ * Sans), then "arabic", "hebrew", "devanagari", "cjk"; "?" past the end. */
+const char *text_font_name(int k);
 
 /* Number of cached line textures (for tests). */
 int text_cached_textures(const Text *t);

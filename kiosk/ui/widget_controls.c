@@ -297,6 +297,14 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
     draw_round_border(ui->draw, r, ui_radius(ui), invalid || focused ? 4 : 2, bc, c->surface);
     int lh = text_line_height(ui->text, px, false);
     int y = r.y + (r.h - lh) / 2;
+    if (!empty) {
+        /* Marks stacked higher than the room above the line: the line moves
+         * down (as far as the room below allows) so they show whole. */
+        int rise = text_line_rise(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value);
+        int room = y - (r.y + 4), below = r.y + r.h - 4 - (y + lh);
+        if (rise > room)
+            y += rise - room < below ? rise - room : below;
+    }
     SDL_Rect in = {r.x + pad, y, r.w - 2 * pad, lh};
     int tw = 0;
     SDL_Rect outer_clip;
@@ -307,8 +315,10 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
          * value scrolls inside the field, shown through its inner box. */
         int w = text_width(ui->text, px, false, value);
         int shift = w > in.w - 8 ? w - (in.w - 8) : 0;
-        SDL_Rect vis = in;
-        if (had_clip && !SDL_IntersectRect(&in, &outer_clip, &vis))
+        /* The window spans the field's whole height inside its border, not
+         * just the line: stacked combining marks reach above the line. */
+        SDL_Rect win = {in.x, r.y + 4, in.w, r.h - 8}, vis = win;
+        if (had_clip && !SDL_IntersectRect(&win, &outer_clip, &vis))
             vis = (SDL_Rect){in.x, in.y, 0, 0};
         SDL_RenderSetClipRect(ui->r, &vis);
         text_set_clip(ui->text, &vis);
