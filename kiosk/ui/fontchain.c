@@ -23,7 +23,7 @@
  * only at that size, so its runs are drawn at the strike and scaled down
  * here to the text's size. */
 typedef struct ChainFont {
-    const char *name; /* in the layout dump */
+    const char *name;           /* in the layout dump */
     const char *regular, *bold; /* under the font root */
     const char *script;         /* ISO 15924 for HarfBuzz; NULL: none */
     const char *package;        /* the Debian package that ships it */
@@ -39,8 +39,8 @@ static const ChainFont chain[] = {
      "truetype/noto/NotoSansDevanagari-Bold.ttf", "Deva", "fonts-noto-core", false},
     {"bengali", "truetype/noto/NotoSansBengali-Regular.ttf",
      "truetype/noto/NotoSansBengali-Bold.ttf", "Beng", "fonts-noto-core", false},
-    {"thai", "truetype/noto/NotoSansThai-Regular.ttf", "truetype/noto/NotoSansThai-Bold.ttf", "Thai",
-     "fonts-noto-core", false},
+    {"thai", "truetype/noto/NotoSansThai-Regular.ttf", "truetype/noto/NotoSansThai-Bold.ttf",
+     "Thai", "fonts-noto-core", false},
     {"armenian", "truetype/noto/NotoSansArmenian-Regular.ttf",
      "truetype/noto/NotoSansArmenian-Bold.ttf", "Armn", "fonts-noto-core", false},
     {"georgian", "truetype/noto/NotoSansGeorgian-Regular.ttf",
@@ -525,8 +525,8 @@ fontchain_shrink(SDL_Surface *src, int w, int h)
     }
     if (cur == NULL)
         return NULL;
-    SDL_Surface *out =
-        SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, h > 0 ? h : 1, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, h > 0 ? h : 1, 32,
+                                                      SDL_PIXELFORMAT_ARGB8888);
     if (out != NULL && SDL_SoftStretchLinear(cur, NULL, out, NULL) != 0) {
         SDL_FreeSurface(out);
         out = NULL;
@@ -574,8 +574,8 @@ fontchain_render(FontChain *c, char *s, size_t len, bool rtl, SDL_Color col, int
             if (sc != 1.0) {
                 int tw = 0;
                 TTF_SizeUTF8(ft, p, &tw, NULL);
-                SDL_Surface *small = fontchain_shrink(parts[i], (int)lround(tw * sc),
-                                                      (int)lround(parts[i]->h * sc));
+                SDL_Surface *small =
+                    fontchain_shrink(parts[i], (int)lround(tw * sc), (int)lround(parts[i]->h * sc));
                 SDL_FreeSurface(parts[i]);
                 parts[i] = small;
                 base[i] = (int)lround(base[i] * sc);

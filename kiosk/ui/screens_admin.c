@@ -18,8 +18,8 @@ scr_admin_pin(Screens *s, const FlowView *v)
     int hpx = fpx(s, THEME_FONT_HEADING), spx = fpx(s, THEME_FONT_SMALL),
         px = fpx(s, THEME_FONT_BODY);
 
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER},
-                   tr(s, "admin.pin_title"), x, y, w);
+    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER},
+                      tr(s, "admin.pin_title"), s->col_x, y, s->col_w);
     if (v->admin_locked) {
         /* Locked: no keypad at all, and the reason stays on screen. */
         int is = mm(s, 16);

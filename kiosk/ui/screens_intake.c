@@ -76,7 +76,7 @@ scr_attract(Screens *s, const FlowView *v)
             captions = false;
             cap_h = cap2_h = -mm(s, 2);
         }
-        int head_h = text_para_height(s->text, tpx, true, tr(s, "attract.headline"), s->col_w);
+        int head_h = text_heading_height(s->text, tpx, true, tr(s, "attract.headline"), s->col_w);
         int controls_h = cap_h + mm(s, 2) + lang_rows * (th + g) - g + cap2_h + mm(s, 2) + th + bh;
         need = head_h + (intro ? intro_h : 0) + controls_h;
         sum = 0;
@@ -100,8 +100,8 @@ scr_attract(Screens *s, const FlowView *v)
                       : 0;
     int y = top + gaps[0] - off;
 
-    y += text_para(s->text, &(TextStyle){tpx, true, c->heading, TEXT_CENTER},
-                   tr(s, "attract.headline"), s->col_x, y, s->col_w);
+    y += text_heading(s->text, &(TextStyle){tpx, true, c->heading, TEXT_CENTER},
+                      tr(s, "attract.headline"), s->col_x, y, s->col_w);
     y += gaps[1];
     if (intro)
         y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER},
@@ -574,8 +574,8 @@ scr_identity(Screens *s, const FlowView *v)
     int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
     int kb_need = v->focus != FLOW_FIELD_NONE ? rows * mm(s, 13) + (rows - 1) * kg : 0;
     int eyebrow_h = text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, eyebrow, s->col_w);
-    int title_h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true,
-                                   tr(s, "identity.title"), s->col_w) +
+    int title_h = text_heading_height(s->text, fpx(s, THEME_FONT_HEADING), true,
+                                      tr(s, "identity.title"), s->col_w) +
                   mm(s, 4);
     if (y + eyebrow_h + title_h + fields_h + kb_need <= bottom)
         y = scr_heading(s, eyebrow, tr(s, "identity.title"), y);

@@ -598,8 +598,8 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             continue;
         if (t->no_raster)
             continue;
-        TextTexture *e =
-            text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color, ln->rtl);
+        TextTexture *e = text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold,
+                                      st->color, ln->rtl);
         if (e == NULL)
             continue;
         lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
@@ -612,6 +612,40 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
                       (SDL_Rect){x0, y, x1 - x0, l->nlines * lh},
                       l->broken ? TEXT_RUN_BROKEN : 0, l->missing, l->fonts);
     return l->nlines * lh;
+}
+
+/* The size text_heading() draws s at: the largest from px down to 5/8 of it
+ * at which no word is broken inside (or 5/8 of px if none). */
+static int
+text_heading_px(Text *t, int px, bool bold, const char *s, int w)
+{
+    int least = px * 5 / 8;
+
+    for (int p = px; p > least; p--) {
+        TextLayout *l = text_layout(t, s, p, bold, w);
+        if (l == NULL || !l->broken)
+            return p;
+    }
+    return least;
+}
+
+int
+text_heading_height(Text *t, int px, bool bold, const char *s, int w)
+{
+    return text_para_height(t, text_heading_px(t, px, bold, s, w), bold, s, w);
+}
+
+int
+text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
+{
+    TextStyle fit = *st;
+    int before = t->nruns, h;
+
+    fit.px = text_heading_px(t, st->px, st->bold, s, w);
+    h = text_para(t, &fit, s, x, y, w);
+    if (t->nruns > before)
+        t->runs[t->nruns - 1].flags |= TEXT_RUN_HEADING;
+    return h;
 }
 
 int

@@ -54,6 +54,14 @@ int text_para_height(Text *t, int px, bool bold, const char *s, int w);
  * characters are dropped, so text from a plugin cannot break the layout. */
 int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 
+/* Draws s as a heading: text_para() at the largest size from st->px down to
+ * 5/8 of it at which no word is broken inside (a heading shrinks or wraps
+ * between words, never "Διαχειριστή|ς"); only a word wider than the line
+ * even at 5/8 is broken. Its run is flagged TEXT_RUN_HEADING. Returns the
+ * height used; text_heading_height() says it beforehand. */
+int text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
+int text_heading_height(Text *t, int px, bool bold, const char *s, int w);
+
 /* Draws s on one line inside a box of width w (aligned per st), clipped to w.
  * Returns the width of the text. */
 int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
@@ -85,6 +93,7 @@ void text_purge(Text *t);
 enum {
     TEXT_RUN_CLIPPED = 1u << 0, /* a line wider than its box, cut at the box's edge */
     TEXT_RUN_BROKEN = 1u << 1,  /* a word broken inside (it alone is wider than the line) */
+    TEXT_RUN_HEADING = 1u << 2, /* drawn by text_heading() */
 };
 
 #define TEXT_OWNER_MAX 64

@@ -12,6 +12,9 @@ hold at every size, language, text size and contrast:
   covered     no free text, code or message under an interactive widget
               (the footer never lies over content: content scrolls instead)
   text-over   no free text over other free text
+  heading     no heading with a word broken inside ("Διαχειριστή|ς"): a
+              heading shrinks (text_heading, down to 5/8) or wraps between
+              words; free text may break only a word wider than its line
   target      touch targets at least 15 mm (keyboard keys 11 mm) at the
               display's configured pixel pitch
   footer      the way on (Start, Next, Finish) is never inside a scroll
@@ -147,6 +150,9 @@ def check(path):
                 if "broken" in r["flags"]:
                     out.append(f"broken: a word of {what} is broken inside {r['owner']}")
             continue
+        if "heading" in r["flags"] and "broken" in r["flags"]:
+            out.append(f"heading: a word of the heading {what} is broken inside "
+                       f"(its box is {r['box'][2]} px)")
         free.append((r, vis))
         for w in live:
             ow, oh = area(vis, w["rect"])

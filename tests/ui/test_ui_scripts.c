@@ -192,7 +192,8 @@ test_names_in_arabic_hebrew_devanagari_cjk_thai_are_drawn_with_every_glyph(void 
     static const struct {
         const char *name, *font;
     } names[] = {
-        {"\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xD8\xB9\xD8\xA8\xD8\xAF \xD8\xA7\xD9\x84\xD9\x84\xD9\x87",
+        {"\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xD8\xB9\xD8\xA8\xD8\xAF "
+         "\xD8\xA7\xD9\x84\xD9\x84\xD9\x87",
          "arabic"},
         {"\xD7\x93\xD7\x95\xD7\x93 \xD7\x9B\xD7\x94\xD7\x9F", "hebrew"},
         {"\xE0\xA4\xA6\xE0\xA5\x87\xE0\xA4\xB5\xE0\xA4\xA8\xE0\xA4\xBE\xE0\xA4\x97\xE0\xA4\xB0"
@@ -222,7 +223,8 @@ test_a_latin_arabic_latin_name_keeps_the_arabic_word_between_the_latin_ones(void
     const char *ar = "\xD9\x84\xD9\x8A\xD9\x84\xD9\x89";
     SDL_Surface *a = shot(fx, full), *la = shot(fx, "Layla"), *li = shot(fx, ar),
                 *ha = shot(fx, "Haddad");
-    int wfull = text_width(fx->text, PX, false, full), wha = text_width(fx->text, PX, false, "Haddad");
+    int wfull = text_width(fx->text, PX, false, full),
+        wha = text_width(fx->text, PX, false, "Haddad");
 
     /* Left to right: "Layla", then the Arabic word (read right to left) right
      * after its space, then "Haddad" at the end. */
@@ -291,8 +293,8 @@ test_stacked_marks_keep_the_baseline_and_are_not_clipped_in_a_field(void **state
 
     ink_rows(g, &gt, &gb);
     ink_rows(m, &mt, &mb);
-    assert_int_equal(mb, gb);     /* the g stays on its baseline */
-    assert_true(mt < Y0);         /* the marks rise above the line's top */
+    assert_int_equal(mb, gb); /* the g stays on its baseline */
+    assert_true(mt < Y0);     /* the marks rise above the line's top */
     assert_true(mt < gt - PX / 2);
     SDL_FreeSurface(g);
 
@@ -337,8 +339,10 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(
             test_without_the_fallback_fonts_arabic_is_missing_and_drawn_as_replacement_marks),
-        cmocka_unit_test(test_names_in_arabic_hebrew_devanagari_cjk_thai_are_drawn_with_every_glyph),
-        cmocka_unit_test(test_a_latin_arabic_latin_name_keeps_the_arabic_word_between_the_latin_ones),
+        cmocka_unit_test(
+            test_names_in_arabic_hebrew_devanagari_cjk_thai_are_drawn_with_every_glyph),
+        cmocka_unit_test(
+            test_a_latin_arabic_latin_name_keeps_the_arabic_word_between_the_latin_ones),
         cmocka_unit_test(test_an_arabic_first_name_puts_the_latin_surname_on_the_left),
         cmocka_unit_test(test_an_emoji_is_drawn_in_colour_at_the_text_size),
         cmocka_unit_test(test_stacked_marks_keep_the_baseline_and_are_not_clipped_in_a_field),
