@@ -188,6 +188,12 @@ screens_destroy(Screens *s)
 }
 
 void
+screens_set_countries(Screens *s, const IsoCodes *countries)
+{
+    s->countries = countries;
+}
+
+void
 screens_set_admin_report(Screens *s, const char *const *loaded, size_t n_loaded,
                          const char *const *refused, size_t n_refused)
 {
@@ -321,17 +327,31 @@ scr_body_end(Screens *s, int y_end)
 int
 scr_heading(Screens *s, const char *eyebrow, const char *title, int y)
 {
+    return scr_heading_in(s, eyebrow, title, s->col_x, y, s->col_w);
+}
+
+int
+scr_heading_in(Screens *s, const char *eyebrow, const char *title, int x, int y, int w)
+{
     const ThemeColors *c = &s->th->c;
 
     if (eyebrow != NULL && *eyebrow) {
         int px = fpx(s, THEME_FONT_SMALL);
-        y += text_para(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT}, eyebrow, s->col_x, y,
-                       s->col_w);
+        y += text_para(s->text, &(TextStyle){px, true, c->muted, TEXT_LEFT}, eyebrow, x, y, w);
     }
     int hpx = fpx(s, THEME_FONT_HEADING);
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT}, title, s->col_x, y,
-                   s->col_w);
+    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT}, title, x, y, w);
     return y + mm(s, 4);
+}
+
+int
+scr_heading_height(Screens *s, const char *eyebrow, const char *title, int w)
+{
+    int h = text_heading_height(s->text, fpx(s, THEME_FONT_HEADING), true, title, w) + mm(s, 4);
+
+    if (eyebrow != NULL && *eyebrow)
+        h += text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, eyebrow, w);
+    return h;
 }
 
 /* The settings every screen offers (the top bar, or beside the certificate's
@@ -601,7 +621,7 @@ scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, in
     int x = (s->W - w) / 2, iw = w - 2 * pad;
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
     int is = mm(s, 16);
-    int h = pad + is + mm(s, 5) + text_para_height(s->text, hpx, true, title, iw) + mm(s, 3) +
+    int h = pad + is + mm(s, 5) + text_heading_height(s->text, hpx, true, title, iw) + mm(s, 3) +
             text_para_height(s->text, px, false, body, iw) + mm(s, 8) + bh + pad;
     int y = (s->H - h) / 2;
     *box = (SDL_Rect){x, y, w, h};
@@ -609,8 +629,8 @@ scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, in
     y += pad;
     draw_icon(s->draw, icon, x + (w - is) / 2, y, is, c->heading);
     y += is + mm(s, 5);
-    y +=
-        text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, title, x + pad, y, iw);
+    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, title, x + pad, y,
+                      iw);
     y += mm(s, 3);
     y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x + pad, y, iw);
     return y + mm(s, 8);

@@ -10,6 +10,7 @@
 
 #include "flow.h"
 #include "i18n.h"
+#include "isocodes.h"
 #include "osk.h"
 #include "screens.h"
 #include "widget.h"
@@ -60,6 +61,12 @@ struct Screens {
     FlowScreen confirm_screen;
     FlowScreen screen;
     bool demo;
+
+    /* the nation chooser: the countries (NULL: iso-codes could not be read),
+     * the matches of the search, the search they were found for */
+    const IsoCodes *countries;
+    size_t matches[ISOCODES_MAX_COUNTRIES];
+    char nation_query[4 * 32 + 1];
 
     /* the admin screen's plugin lists (borrowed from the app) */
     const char *const *admin_loaded, *const *admin_refused;
@@ -116,6 +123,9 @@ const char *scr_lang_name_in_ui(const Screens *s, const char *code);
 
 /* An eyebrow line (may be NULL) and a heading at y; returns the y below. */
 int scr_heading(Screens *s, const char *eyebrow, const char *title, int y);
+/* The same in a column of width w at x (inside a scroll view), and its height there. */
+int scr_heading_in(Screens *s, const char *eyebrow, const char *title, int x, int y, int w);
+int scr_heading_height(Screens *s, const char *eyebrow, const char *title, int w);
 
 /* "Step 3 of 9" and a segmented progress bar under the top bar. */
 int scr_steps(Screens *s, const FlowView *v);

@@ -45,11 +45,15 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         s->read_end_sent = false;
     }
     y = scr_draft_mark(s, v, y);
-    y = scr_heading(s, eyebrow, title, y);
-    int status_h = mm(s, 10);
-    SDL_Rect card = {s->col_x, y, s->col_w, s->foot_y - mm(s, 5) - status_h - y};
+    int status_h = mm(s, 10), bottom = s->foot_y - mm(s, 5) - status_h;
+    int pad = mm(s, 6), tw = s->col_w - 2 - 2 * pad - mm(s, 3);
+    /* On a short screen at a large text size the heading scrolls with the
+     * text: held above it, it left the pane four lines (1280x800, 150 %). */
+    bool head_in_pane = bottom - y - scr_heading_height(s, eyebrow, title, s->col_w) < s->H * 2 / 5;
+    if (!head_in_pane)
+        y = scr_heading(s, eyebrow, title, y);
+    SDL_Rect card = {s->col_x, y, s->col_w, bottom - y};
     draw_round_border(s->draw, card, mm(s, 2), 1, c->border, c->surface);
-    int pad = mm(s, 6);
     SDL_Rect view = {card.x + 1, card.y + 1, card.w - 2, card.h - 2};
     int off = ui_scroll_begin(s->ui, "reading", view);
     if (off != s->read_offset) {
@@ -57,7 +61,9 @@ scr_reading(Screens *s, const FlowView *v, const char *eyebrow, const char *titl
         scr_emit(s, FLOW_EV_SCROLL, 0);
     }
     int px = fpx(s, THEME_FONT_BODY);
-    int cy = view.y + pad - off, tw = view.w - 2 * pad - mm(s, 3);
+    int cy = view.y + pad - off;
+    if (head_in_pane)
+        cy = scr_heading_in(s, eyebrow, title, view.x + pad, cy, tw);
     /* The notice that the text is a fallback or a draft opens the text
      * itself (above it, at 150 % it left the pane a few lines). */
     if (v->content_fallback || (v->content != NULL && v->content->draft)) {

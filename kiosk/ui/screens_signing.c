@@ -300,8 +300,8 @@ scr_certificate(Screens *s, const FlowView *v)
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY),
         spx = fpx(s, THEME_FONT_SMALL);
     tw -= mm(s, 3); /* room for the scroll bar */
-    int ty = y + text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT},
-                           tr(s, "cert.title"), tx + is + mm(s, 4), y, tw - is - mm(s, 4));
+    int ty = y + text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_LEFT},
+                              tr(s, "cert.title"), tx + is + mm(s, 4), y, tw - is - mm(s, 4));
     ty = (ty > y + is ? ty : y + is) + mm(s, 6);
     char nation[96];
     const char *rows[][2] = {
@@ -339,7 +339,7 @@ scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, const 
     y += is + mm(s, 8);
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
     int w = s->col_w * 3 / 4, x = (s->W - w) / 2;
-    y += text_para(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
+    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
     if (v->error != FLOW_MSG_NONE) {
         /* The heading already says what happened ("No certificate was
          * issued"): the reason alone, "error.reason.<id>", where the strings

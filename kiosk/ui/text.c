@@ -7,6 +7,8 @@
  * on screen. */
 #include "text.h"
 
+#include "fontchain.h"
+
 #include <SDL_ttf.h>
 #include <sodium.h>
 #include <assert.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEXT_MAX_FONTS 48
 #define TEXT_MAX_LAYOUTS 512
@@ -25,11 +28,13 @@ typedef struct TextFont {
     int px;
     bool bold;
     TTF_Font *font;
+    FontChain *chain; /* font then the fallbacks for other scripts */
     int space_w;
 } TextFont;
 
 typedef struct TextLine {
     int start, len, width;
+    bool rtl; /* its paragraph reads right to left (UAX #9 P2-P3) */
 } TextLine;
 
 typedef struct TextLayout {
@@ -39,6 +44,8 @@ typedef struct TextLayout {
     TextLine *lines;
     int nlines;
     bool broken; /* a word was broken inside */
+    int missing; /* characters no font of the chain has */
+    unsigned fonts; /* bit k: font k of the chain drew some of it */
     unsigned last_used;
 } TextLayout;
 
@@ -46,6 +53,7 @@ typedef struct TextTexture {
     uint64_t key; /* hash of line text, px, bold, colour */
     SDL_Texture *tex;
     int w, h;
+    int dy; /* drawn this far below the line's top (negative: marks or glyphs above the ascent) */
     unsigned last_used;
 } TextTexture;
 
@@ -97,6 +105,23 @@ text_try_fonts(Text *t, const char *dir, const char *regular, const char *bold)
     return ok;
 }
 
+/* A missing fallback font does not stop the kiosk: its scripts are drawn
+ * as U+FFFD (and counted as missing glyphs in the layout dump), and the
+ * start-up says which package to install. */
+static void
+text_check_fallbacks(void)
+{
+    for (int k = 1; k <= fontchain_count(); k++) {
+        char path[512];
+        fontchain_file(k, path, sizeof path);
+        if (access(path, R_OK) != 0)
+            fprintf(stderr,
+                    "certkiosk: note: fallback font %s is missing (install %s); %s text will be "
+                    "drawn as U+FFFD\n",
+                    path, fontchain_package(k), fontchain_name(k));
+    }
+}
+
 CkErr
 text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text **out)
 {
@@ -117,6 +142,7 @@ text_create_dirs(SDL_Renderer *r, const char *const *dirs, size_t n_dirs, Text *
                 continue;
             if (pass == 0 ? text_try_fonts(t, dirs[i], "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
                           : text_try_fonts(t, dirs[i], "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")) {
+                text_check_fallbacks();
                 *out = t;
                 return CK_OK;
             }
@@ -149,6 +175,7 @@ text_font(Text *t, int px, bool bold)
             return &t->fonts[i];
     if (t->nfonts == TEXT_MAX_FONTS) {
         /* Never reached with the theme's sizes; recycle the oldest slot. */
+        fontchain_destroy(t->fonts[0].chain);
         TTF_CloseFont(t->fonts[0].font);
         memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (TEXT_MAX_FONTS - 1));
         t->nfonts--;
@@ -159,9 +186,12 @@ text_font(Text *t, int px, bool bold)
     assert(f != NULL); /* opened at start-up; a font file vanishing is fatal */
     TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
     TextFont *tf = &t->fonts[t->nfonts++];
+    memset(tf, 0, sizeof *tf);
     tf->px = px;
     tf->bold = bold;
     tf->font = f;
+    tf->chain = fontchain_create(f, bold ? t->path_bold : t->path_regular, px, bold);
+    assert(tf->chain != NULL); /* a few bytes; out of memory here is fatal */
     if (TTF_SizeUTF8(f, " ", &tf->space_w, NULL) != 0)
         tf->space_w = px / 4;
     return tf;
@@ -236,28 +266,11 @@ text_sanitize(const char *s, size_t *len_out)
     return o;
 }
 
+/* Width of s drawn with the fonts of the chain. */
 static int
 text_measure(TextFont *f, const char *s, size_t len)
 {
-    char buf[1024];
-    int w = 0;
-
-    if (len == 0)
-        return 0;
-    if (len >= sizeof buf) {
-        char *big = malloc(len + 1);
-        if (big == NULL)
-            return 0;
-        memcpy(big, s, len);
-        big[len] = '\0';
-        TTF_SizeUTF8(f->font, big, &w, NULL);
-        free(big);
-        return w;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    TTF_SizeUTF8(f->font, buf, &w, NULL);
-    return w;
+    return fontchain_measure(f->chain, s, len);
 }
 
 static bool
@@ -271,7 +284,7 @@ text_add_line(TextLayout *l, int *cap, int start, int len, int width)
         l->lines = nl;
         *cap = ncap;
     }
-    l->lines[l->nlines++] = (TextLine){start, len, width};
+    l->lines[l->nlines++] = (TextLine){start, len, width, false};
     return true;
 }
 
@@ -356,6 +369,7 @@ text_layout(Text *t, const char *s, int px, bool bold, int w)
     l->last_used = t->frame;
     if ((l->text = text_sanitize(s, &l->text_len)) == NULL)
         return NULL;
+    fontchain_scan(f->chain, l->text, l->text_len, &l->missing, &l->fonts);
 
     /* Greedy fill: a line takes words while they fit. Only U+0020 and '\n'
      * break; U+00A0 keeps its neighbours together. */
@@ -404,6 +418,21 @@ text_layout(Text *t, const char *s, int px, bool bold, int w)
         line_end = i;
         line_empty = false;
     }
+    /* Each paragraph (between '\n') takes its direction from its first
+     * strong character, and its lines with it. */
+    for (int k = 0, par = -1; k < l->nlines; k++) {
+        int a = l->lines[k].start, b = a;
+        while (a > 0 && p[a - 1] != '\n')
+            a--;
+        if (a == par) {
+            l->lines[k].rtl = l->lines[k - 1].rtl;
+            continue;
+        }
+        while (b < n && p[b] != '\n')
+            b++;
+        par = a;
+        l->lines[k].rtl = fontchain_is_rtl(p + a, (size_t)(b - a));
+    }
     return l;
 fail:
     text_layout_free(l);
@@ -429,10 +458,10 @@ text_texture_free(Text *t, TextTexture *e)
 }
 
 static TextTexture *
-text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
+text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c, bool rtl)
 {
     uint64_t key = text_hash(s, len, 0xcbf29ce484222325ULL);
-    int params[3] = {px, bold, (int)((Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b)};
+    int params[4] = {px, bold, (int)((Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b), rtl};
     TextTexture *slot = NULL;
 
     key = text_hash(params, sizeof params, key);
@@ -454,7 +483,8 @@ text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
         return NULL;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(text_font(t, px, bold)->font, buf, c);
+    int dy = 0;
+    SDL_Surface *surf = fontchain_render(text_font(t, px, bold)->chain, buf, len, rtl, c, &dy);
     sodium_memzero(buf, len);
     if (buf != stackbuf)
         free(buf);
@@ -463,6 +493,7 @@ text_texture(Text *t, const char *s, size_t len, int px, bool bold, SDL_Color c)
     slot->tex = SDL_CreateTextureFromSurface(t->r, surf);
     slot->w = surf->w;
     slot->h = surf->h;
+    slot->dy = dy;
     SDL_FreeSurface(surf);
     if (slot->tex == NULL) {
         memset(slot, 0, sizeof *slot);
@@ -499,7 +530,7 @@ text_note_drawn(Text *t, const char *s, size_t len)
 static void
 text_blit(Text *t, TextTexture *e, int x, int y, const SDL_Rect *box)
 {
-    SDL_Rect src = {0, 0, e->w, e->h}, dst = {x, y, e->w, e->h};
+    SDL_Rect src = {0, 0, e->w, e->h}, dst = {x, y + e->dy, e->w, e->h};
 
     if (box != NULL && dst.x + dst.w > box->x + box->w) {
         src.w = dst.w = box->x + box->w - dst.x;
@@ -513,7 +544,8 @@ text_blit(Text *t, TextTexture *e, int x, int y, const SDL_Rect *box)
  * characters at a character boundary; runs are zeroed every frame like the
  * drawn texts, since they may hold a name. */
 static void
-text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, unsigned flags)
+text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, unsigned flags,
+              int missing, unsigned fonts)
 {
     if (t->nruns == t->runs_cap) {
         int ncap = t->runs_cap ? t->runs_cap * 2 : 64;
@@ -530,6 +562,8 @@ text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, un
     r->clip = t->clip;
     r->has_clip = t->has_clip;
     r->flags = flags;
+    r->missing = missing;
+    r->fonts = fonts;
     memcpy(r->owner, t->owner, sizeof r->owner);
     size_t n = len < sizeof r->head - 1 ? len : sizeof r->head - 1;
     while (n > 0 && n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -564,8 +598,8 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             continue;
         if (t->no_raster)
             continue;
-        TextTexture *e =
-            text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold, st->color);
+        TextTexture *e = text_texture(t, l->text + ln->start, (size_t)ln->len, st->px, st->bold,
+                                      st->color, ln->rtl);
         if (e == NULL)
             continue;
         lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
@@ -576,8 +610,42 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
     if (x1 > x0)
         text_note_run(t, l->text, l->text_len, (SDL_Rect){x, y, w, l->nlines * lh},
                       (SDL_Rect){x0, y, x1 - x0, l->nlines * lh},
-                      l->broken ? TEXT_RUN_BROKEN : 0);
+                      l->broken ? TEXT_RUN_BROKEN : 0, l->missing, l->fonts);
     return l->nlines * lh;
+}
+
+/* The size text_heading() draws s at: the largest from px down to 5/8 of it
+ * at which no word is broken inside (or 5/8 of px if none). */
+static int
+text_heading_px(Text *t, int px, bool bold, const char *s, int w)
+{
+    int least = px * 5 / 8;
+
+    for (int p = px; p > least; p--) {
+        TextLayout *l = text_layout(t, s, p, bold, w);
+        if (l == NULL || !l->broken)
+            return p;
+    }
+    return least;
+}
+
+int
+text_heading_height(Text *t, int px, bool bold, const char *s, int w)
+{
+    return text_para_height(t, text_heading_px(t, px, bold, s, w), bold, s, w);
+}
+
+int
+text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
+{
+    TextStyle fit = *st;
+    int before = t->nruns, h;
+
+    fit.px = text_heading_px(t, st->px, st->bold, s, w);
+    h = text_para(t, &fit, s, x, y, w);
+    if (t->nruns > before)
+        t->runs[t->nruns - 1].flags |= TEXT_RUN_HEADING;
+    return h;
 }
 
 int
@@ -609,8 +677,9 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             clean[i] = ' ';
     text_note_drawn(t, clean, len);
     if (len > 0) {
+        bool rtl = fontchain_is_rtl(clean, len);
         TextTexture *e =
-            t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color);
+            t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color, rtl);
         int lh = text_line_height(t, st->px, st->bold);
         tw = e != NULL ? e->w : text_measure(text_font(t, st->px, st->bold), clean, len);
         int lx = st->align == TEXT_CENTER  ? x + (w - tw) / 2
@@ -622,12 +691,37 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             SDL_Rect box = {x, y, w, e->h};
             text_blit(t, e, lx, y, &box);
         }
+        int missing;
+        unsigned fonts;
+        fontchain_scan(text_font(t, st->px, st->bold)->chain, clean, len, &missing, &fonts);
         text_note_run(t, clean, len, (SDL_Rect){x, y, w, lh}, (SDL_Rect){lx, y, tw, lh},
-                      lx + tw > x + w ? TEXT_RUN_CLIPPED : 0);
+                      lx + tw > x + w ? TEXT_RUN_CLIPPED : 0, missing, fonts);
     }
     sodium_memzero(clean, len);
     free(clean);
     return tw;
+}
+
+int
+text_line_rise(Text *t, const TextStyle *st, const char *s)
+{
+    size_t len;
+    char *clean = text_sanitize(s, &len);
+    int rise = 0;
+
+    if (clean == NULL)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (clean[i] == '\n')
+            clean[i] = ' ';
+    if (len > 0) {
+        TextTexture *e = text_texture(t, clean, len, st->px, st->bold, st->color,
+                                      fontchain_is_rtl(clean, len));
+        rise = e != NULL && e->dy < 0 ? -e->dy : 0;
+    }
+    sodium_memzero(clean, len);
+    free(clean);
+    return rise;
 }
 
 void
@@ -724,6 +818,12 @@ text_purge(Text *t)
     t->nruns = 0;
 }
 
+const char *
+text_font_name(int k)
+{
+    return fontchain_name(k);
+}
+
 int
 text_cached_textures(const Text *t)
 {
@@ -742,7 +842,9 @@ text_destroy(Text *t)
     text_purge(t);
     free(t->drawn);
     free(t->runs);
-    for (int i = 0; i < t->nfonts; i++)
+    for (int i = 0; i < t->nfonts; i++) {
+        fontchain_destroy(t->fonts[i].chain);
         TTF_CloseFont(t->fonts[i].font);
+    }
     free(t);
 }

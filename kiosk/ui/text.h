@@ -54,9 +54,22 @@ int text_para_height(Text *t, int px, bool bold, const char *s, int w);
  * characters are dropped, so text from a plugin cannot break the layout. */
 int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 
+/* Draws s as a heading: text_para() at the largest size from st->px down to
+ * 5/8 of it at which no word is broken inside (a heading shrinks or wraps
+ * between words, never "Διαχειριστή|ς"); only a word wider than the line
+ * even at 5/8 is broken. Its run is flagged TEXT_RUN_HEADING. Returns the
+ * height used; text_heading_height() says it beforehand. */
+int text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
+int text_heading_height(Text *t, int px, bool bold, const char *s, int w);
+
 /* Draws s on one line inside a box of width w (aligned per st), clipped to w.
  * Returns the width of the text. */
 int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
+
+/* How far s drawn by text_line() reaches above the line's top, in pixels:
+ * 0 unless stacked combining marks or a taller script rise above the main
+ * font's ascent (a text field moves such a line down to show it whole). */
+int text_line_rise(Text *t, const TextStyle *st, const char *s);
 
 /* Lines outside clip are culled; NULL removes the clip. */
 void text_set_clip(Text *t, const SDL_Rect *clip);
@@ -80,6 +93,7 @@ void text_purge(Text *t);
 enum {
     TEXT_RUN_CLIPPED = 1u << 0, /* a line wider than its box, cut at the box's edge */
     TEXT_RUN_BROKEN = 1u << 1,  /* a word broken inside (it alone is wider than the line) */
+    TEXT_RUN_HEADING = 1u << 2, /* drawn by text_heading() */
 };
 
 #define TEXT_OWNER_MAX 64
@@ -93,6 +107,8 @@ typedef struct TextRun {
     SDL_Rect clip;
     bool has_clip;
     unsigned flags;
+    int missing;    /* characters no font of the fallback chain has (drawn as boxes) */
+    unsigned fonts; /* bit k: font k of the chain (text_font_name) drew some of it */
     char owner[TEXT_OWNER_MAX];
     char head[40]; /* the first characters, to name it in reports */
 } TextRun;
@@ -110,6 +126,10 @@ const TextRun *text_run_at(const Text *t, int i);
 /* With on false, text is laid out and measured but no texture is made
  * (frames that are laid out without being drawn). On by default. */
 void text_set_rasterise(Text *t, bool on);
+
+/* The name of font k of the fallback chain: "main" (Noto Sans or DejaVu
+ * Sans), then "arabic", "hebrew", "devanagari", "cjk"; "?" past the end. */
+const char *text_font_name(int k);
 
 /* Number of cached line textures (for tests). */
 int text_cached_textures(const Text *t);

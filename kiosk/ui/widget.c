@@ -610,9 +610,20 @@ ui_dump_layout(const Ui *ui, FILE *f)
             fprintf(f, "%d,%d,%d,%d", r->clip.x, r->clip.y, r->clip.w, r->clip.h);
         else
             fputc('-', f);
-        fprintf(f, "\t%s%s%s\t%s\n", r->flags ? "" : "-",
+        fprintf(f, "\t%s%s%s%s\t%s\n", r->flags ? "" : "-",
                 r->flags & TEXT_RUN_CLIPPED ? "clipped" : "",
                 r->flags & TEXT_RUN_BROKEN ? (r->flags & TEXT_RUN_CLIPPED ? ",broken" : "broken") : "",
+                r->flags & TEXT_RUN_HEADING
+                    ? (r->flags & (TEXT_RUN_CLIPPED | TEXT_RUN_BROKEN) ? ",heading" : "heading")
+                    : "",
                 r->head);
+        /* Which fonts drew it and how many characters none had (boxes). */
+        fprintf(f, "#glyphs\t%s\t%d\t", r->owner[0] ? r->owner : "-", r->missing);
+        for (int k = 0, first = 1; k < 32; k++)
+            if (r->fonts & (1u << k)) {
+                fprintf(f, "%s%s", first ? "" : ",", text_font_name(k));
+                first = 0;
+            }
+        fprintf(f, "\t%s\n", r->head);
     }
 }

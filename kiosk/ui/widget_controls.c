@@ -164,11 +164,12 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     int is = theme_mm(ui->theme, 7.0f);
     SDL_Rect in = {r.x + pad, r.y, r.w - 2 * pad - (selected ? is + pad / 2 : 0), r.h};
     if (sub != NULL && *sub) {
+        /* The sub line wraps too (a country's English name under its own). */
         int lh = text_para_height(ui->text, px, true, label, in.w);
-        int sh = text_line_height(ui->text, spx, false);
+        int sh = text_para_height(ui->text, spx, false, sub, in.w);
         int y = r.y + (r.h - lh - sh) / 2;
         text_para(ui->text, &(TextStyle){px, true, fg, TEXT_LEFT}, label, in.x, y, in.w);
-        text_line(ui->text,
+        text_para(ui->text,
                   &(TextStyle){spx, false, selected ? c->on_selected : c->muted, TEXT_LEFT}, sub,
                   in.x, y + lh, in.w);
     } else {
@@ -195,7 +196,7 @@ ui_choice_height(Ui *ui, const char *label, const char *sub, int w, int min_h)
     int h = text_para_height(ui->text, px, true, label, w - 2 * pad - is - pad / 2);
 
     if (sub != NULL && *sub)
-        h += text_line_height(ui->text, spx, false);
+        h += text_para_height(ui->text, spx, false, sub, w - 2 * pad - is - pad / 2);
     h += 2 * theme_mm(ui->theme, 2.5f);
     return h > min_h ? h : min_h;
 }
@@ -296,6 +297,14 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
     draw_round_border(ui->draw, r, ui_radius(ui), invalid || focused ? 4 : 2, bc, c->surface);
     int lh = text_line_height(ui->text, px, false);
     int y = r.y + (r.h - lh) / 2;
+    if (!empty) {
+        /* Marks stacked higher than the room above the line: the line moves
+         * down (as far as the room below allows) so they show whole. */
+        int rise = text_line_rise(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value);
+        int room = y - (r.y + 4), below = r.y + r.h - 4 - (y + lh);
+        if (rise > room)
+            y += rise - room < below ? rise - room : below;
+    }
     SDL_Rect in = {r.x + pad, y, r.w - 2 * pad, lh};
     int tw = 0;
     SDL_Rect outer_clip;
@@ -306,8 +315,10 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
          * value scrolls inside the field, shown through its inner box. */
         int w = text_width(ui->text, px, false, value);
         int shift = w > in.w - 8 ? w - (in.w - 8) : 0;
-        SDL_Rect vis = in;
-        if (had_clip && !SDL_IntersectRect(&in, &outer_clip, &vis))
+        /* The window spans the field's whole height inside its border, not
+         * just the line: stacked combining marks reach above the line. */
+        SDL_Rect win = {in.x, r.y + 4, in.w, r.h - 8}, vis = win;
+        if (had_clip && !SDL_IntersectRect(&win, &outer_clip, &vis))
             vis = (SDL_Rect){in.x, in.y, 0, 0};
         SDL_RenderSetClipRect(ui->r, &vis);
         text_set_clip(ui->text, &vis);

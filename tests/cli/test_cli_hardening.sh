@@ -116,8 +116,9 @@ for v in 0 yes "1 " true; do
     [ "$(limits "fast-$v/authority.key")" = "$moderate" ] ||
         fail "CERTKIOSK_TEST_FAST_KDF=\"$v\" weakened the key: $(limits "fast-$v/authority.key")"
 done
-# Outside the temporary folder (here: the build tree) even =1 in a test build gets real limits.
-outside="$CK_BIN/hardening-test-keys.$$"
+# Outside the temporary folder even =1 in a test build gets real limits. /var/tmp is no temporary
+# folder to the switch (only /tmp and $TMPDIR are); the build tree may be under /tmp.
+outside="$(mktemp -u /var/tmp/certkiosk-hardening.XXXXXX)"
 trap 'rm -rf "$outside"; chmod -R u+rwx "$t" 2>/dev/null; rm -rf "$t"' EXIT
 certctl plugin keygen --out "$outside" --nation NOR --name pub "${pass[@]}" >/dev/null 2>err.txt ||
     fail "keygen outside /tmp: $(cat err.txt)"

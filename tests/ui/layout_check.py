@@ -12,10 +12,16 @@ hold at every size, language, text size and contrast:
   covered     no free text, code or message under an interactive widget
               (the footer never lies over content: content scrolls instead)
   text-over   no free text over other free text
+  heading     no heading with a word broken inside ("Διαχειριστή|ς"): a
+              heading shrinks (text_heading, down to 5/8) or wraps between
+              words; free text may break only a word wider than its line
   target      touch targets at least 15 mm (keyboard keys 11 mm) at the
               display's configured pixel pitch
   footer      the way on (Start, Next, Finish) is never inside a scroll
               view: a person must not have to scroll to find it
+  reading     the reading pane of the code of conduct and training takes at
+              least a third of the screen's height (at 150 % on 1280x800 the
+              heading above it once left it four lines)
 
     layout_check.py [--quiet] DUMP_OR_DIR...
 
@@ -101,6 +107,8 @@ def check(path):
                 out.append(f"target: {w['id']} is {f[2]}x{f[3]} px, under "
                            f"{KEY_MM if w['kind'] == 'key' else TARGET_MM:g} mm ({need + 0.5:.0f} px)")
     for w in ws:
+        if w["id"] == "reading" and w["kind"] == "scroll" and 3 * w["rect"][3] < H:
+            out.append(f"reading: the reading pane is {w['rect'][3]} px of a {H} px screen")
         parent = d["full"].get(w["id"], (None, "-"))[1]
         if w["id"] in WAY_ON and parent != "-":
             out.append(f"footer: {w['id']} scrolls with {parent}")
@@ -142,6 +150,9 @@ def check(path):
                 if "broken" in r["flags"]:
                     out.append(f"broken: a word of {what} is broken inside {r['owner']}")
             continue
+        if "heading" in r["flags"] and "broken" in r["flags"]:
+            out.append(f"heading: a word of the heading {what} is broken inside "
+                       f"(its box is {r['box'][2]} px)")
         free.append((r, vis))
         for w in live:
             ow, oh = area(vis, w["rect"])

@@ -243,6 +243,33 @@ test_purge_forgets_every_texture(void **state)
     assert_int_equal(text_cached_textures(fx->text), 0);
 }
 
+static void
+test_a_heading_shrinks_rather_than_break_a_word(void **state)
+{
+    Fx *fx = *state;
+    TextStyle st = {63, true, {0, 0, 0, 255}, TEXT_LEFT};
+    const char *word = "\xCE\x94\xCE\xB9\xCE\xB1\xCF\x87\xCE\xB5\xCE\xB9\xCF\x81\xCE\xB9"
+                       "\xCF\x83\xCF\x84\xCE\xAE\xCF\x82"; /* Διαχειριστής */
+    int w = text_width(fx->text, 63, true, word) - 10; /* a little too narrow at 63 px */
+
+    /* As a paragraph the word is broken ("Διαχειριστή|ς", two lines)... */
+    text_frame_begin(fx->text);
+    text_para(fx->text, &st, word, 0, 0, w);
+    assert_true(text_run_at(fx->text, 0)->flags & TEXT_RUN_BROKEN);
+    /* ...as a heading it is drawn smaller, whole, on one line. */
+    text_frame_begin(fx->text);
+    int h = text_heading(fx->text, &st, word, 0, 0, w);
+    const TextRun *r = text_run_at(fx->text, 0);
+    assert_false(r->flags & TEXT_RUN_BROKEN);
+    assert_true(r->flags & TEXT_RUN_HEADING);
+    assert_true(h < 2 * text_line_height(fx->text, 63, true) - 10);
+    assert_int_equal(h, text_heading_height(fx->text, 63, true, word, w));
+    /* Two words wrap between them, at full size. */
+    assert_int_equal(text_heading_height(fx->text, 63, true, "Word word",
+                                         text_width(fx->text, 63, true, "Word word") - 5),
+                     2 * text_line_height(fx->text, 63, true));
+}
+
 int
 main(void)
 {
@@ -258,6 +285,7 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_and_controls_are_drawn_safely),
         cmocka_unit_test(test_paragraphs_break_at_spaces_in_any_script),
         cmocka_unit_test(test_purge_forgets_every_texture),
+        cmocka_unit_test(test_a_heading_shrinks_rather_than_break_a_word),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
