@@ -196,12 +196,15 @@ fake_admin_log(void *ctx, FlowAdminEvent ev, unsigned failures)
     admin_logged[ev]++;
 }
 
+static int64_t fake_endorsed_until; /* what fake_stats says of the kiosk's endorsement */
+
 static void
 fake_stats(void *ctx, FlowAdminStats *out)
 {
     out->certificates_issued = 42;
     out->plugins_loaded = 2;
     out->plugins_refused = 1;
+    out->endorsed_until = fake_endorsed_until;
 }
 
 static FlowConfig
@@ -247,6 +250,13 @@ static CkErr
 type_text(Flow *f, const char *text)
 {
     FlowEvent e = {.type = FLOW_EV_TEXT, .text = text};
+    return flow_handle(f, &e);
+}
+
+static CkErr
+choose(Flow *f, const char *code)
+{
+    FlowEvent e = {.type = FLOW_EV_CHOOSE_COUNTRY, .text = code};
     return flow_handle(f, &e);
 }
 
@@ -797,22 +807,45 @@ test_other_nation_certifies_against_the_baseline_alone(void **state)
     Flow *f = new_flow();
 
     to_nation_done(f, 1, FLOW_CATEGORY_CIVILIAN); /* index n_nations = "other" */
+    /* "Other" opens the chooser, its search focused; nothing picked yet. */
+    assert_true(flow_view(f)->nation_choosing);
     assert_int_equal(flow_view(f)->focus, FLOW_FIELD_OTHER_NATION);
+    assert_false(flow_view(f)->can_next);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_INVALID);
-    assert_int_equal(type_text(f, "nor"), CK_OK);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_HAS_BUNDLE);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    assert_int_equal(type_text(f, "S3E"), CK_OK);
-    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    /* Issue 14: three letters are not a country ("ABC" was accepted). */
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_NOT_CHOSEN);
+    /* Issue 14: typed letters are a search, never a nation ("ABC" was
+     * accepted); an event naming a code that is no country is refused. */
     assert_int_equal(type_text(f, "ABC"), CK_OK);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_OTHER_NATION], "ABC");
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_NOT_CHOSEN);
+    assert_int_equal(choose(f, "ABC"), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_NATION_CODE_UNKNOWN);
-    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    assert_int_equal(type_text(f, "swe"), CK_OK);
+    assert_int_equal(choose(f, "XKX"), CK_ERR_REFUSED); /* user-assigned, not ISO */
+    assert_int_equal(choose(f, "swe"), CK_ERR_REFUSED); /* codes are upper case */
+    assert_int_equal(choose(f, "NATO"), CK_ERR_REFUSED);
+    assert_int_equal(choose(f, NULL), CK_ERR_REFUSED);
+    assert_true(flow_view(f)->nation_choosing);
+    assert_string_equal(flow_view(f)->nation_code, "");
+    /* Back closes the chooser: with nothing picked, no nation is selected. */
+    assert_int_equal(send(f, FLOW_EV_BACK, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_NATION);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, -1);
+    assert_int_equal(type_text(f, "x"), CK_ERR_USAGE); /* no search field now */
+    /* Picking a nation that has its own rules selects its bundle. */
+    assert_int_equal(send(f, FLOW_EV_SELECT_NATION, 1), CK_OK);
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_OTHER_NATION], "");
+    assert_int_equal(choose(f, "NOR"), CK_OK);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, 0);
+    /* ... and a real country without a bundle is "other", under the baseline. */
+    assert_int_equal(send(f, FLOW_EV_SELECT_NATION, 1), CK_OK);
+    assert_int_equal(choose(f, "SWE"), CK_OK);
+    assert_false(flow_view(f)->nation_choosing);
+    assert_int_equal(flow_view(f)->nation_index, 1);
+    assert_string_equal(flow_view(f)->nation_code, "SWE");
+    assert_true(flow_view(f)->can_next);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_string_equal(flow_view(f)->nation_code, "SWE");
     assert_int_equal(flow_view(f)->n_bundles, 1);
@@ -1132,6 +1165,41 @@ test_admin_lockout_after_five_failures_survives_restart(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: the admin screen says until when the kiosk is endorsed, and
+ * warns within FLOW_ENDORSEMENT_WARN_DAYS of the end and after it. */
+static void
+test_admin_view_warns_of_the_endorsement_running_out(void **state)
+{
+    static const struct {
+        int64_t until_from_now; /* seconds; 0: unknown */
+        int days;
+        bool warn;
+    } cases[] = {
+        {0, 0, false},                          /* unknown: nothing to count */
+        {-3 * 86400, -3, true},                 /* ran out 3 days ago */
+        {-60, -1, true},                        /* a minute ago: already out */
+        {10 * 3600, 0, true},                   /* today */
+        {10 * 86400 + 60, 10, true},            /* in 10 days */
+        {30 * 86400 - 1, 29, true},             /* just inside 30 days */
+        {30 * 86400, 30, false},                /* 30 days: not yet */
+        {365 * 86400, 365, false},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Flow *f = new_flow();
+        int64_t now = now_unix + now_ms / 1000;
+        fake_endorsed_until = cases[i].until_from_now ? now + cases[i].until_from_now : 0;
+        assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+        admin_pin(f, "4711");
+        assert_int_equal(screen(f), FLOW_SCREEN_ADMIN);
+        assert_int_equal(flow_view(f)->stats.endorsed_until, fake_endorsed_until);
+        assert_int_equal(flow_view(f)->endorsement_days_left, cases[i].days);
+        assert_int_equal(flow_view(f)->endorsement_warn, cases[i].warn);
+        flow_destroy(f);
+    }
+    fake_endorsed_until = 0;
+}
+
 /* Issue 11: 5 failures lock for 1 min, each further one for twice as long;
  * the view counts down; only the right PIN resets the count. */
 static void
@@ -1360,6 +1428,7 @@ main(void)
         cmocka_unit_test_setup(test_admin_gesture_mid_session_wipes_the_person, setup),
         cmocka_unit_test_setup(test_more_time_extends_and_reading_screens_wait_longer, setup),
         cmocka_unit_test_setup(test_other_nation_certifies_against_the_baseline_alone, setup),
+        cmocka_unit_test_setup(test_admin_view_warns_of_the_endorsement_running_out, setup),
         cmocka_unit_test_setup(test_quiz_choices_are_shuffled_per_person_and_recorded, setup),
         cmocka_unit_test_setup(test_quiz_seed_gives_the_same_order_every_run, setup),
         cmocka_unit_test_setup(test_clause_for_other_categories_is_not_shown, setup),

@@ -408,6 +408,47 @@ test_gap_between_endorsements_is_refused_naming_every_window(void **state)
     trust_free(t);
 }
 
+/* What the admin screen shows (issue 14): until when the kiosk stays
+ * endorsed, renewals joined, and when it ran out. */
+static void
+test_endorsed_until_joins_renewals_and_names_the_end(void **state)
+{
+    Trust *t = good_trust(); /* [T0, T0+30d) */
+    char *renewal = kiosk_endorsement(T0 + 29 * DAY, T0 + 60 * DAY);
+    char *later = kiosk_endorsement(T0 + 90 * DAY, T0 + 120 * DAY); /* after a gap */
+    int64_t until = -1;
+
+    /* hostile first: an unknown key, another role, before the first window */
+    assert_int_equal(trust_kiosk_endorsed_until(t, "0000000000000000", T0 + DAY, &until),
+                     CK_ERR_UNTRUSTED);
+    assert_int_equal(until, 0);
+    assert_int_equal(trust_kiosk_endorsed_until(t, publisher_pub.kid, T0 + DAY, &until),
+                     CK_ERR_UNTRUSTED);
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 - 1, &until),
+                     CK_ERR_NOT_YET_VALID);
+    assert_int_equal(until, 0);
+    /* one window: its end */
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 + DAY, &until), CK_OK);
+    assert_int_equal(until, T0 + 30 * DAY);
+    /* after it: expired, and since when */
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 + 31 * DAY, &until),
+                     CK_ERR_EXPIRED);
+    assert_int_equal(until, T0 + 30 * DAY);
+    /* a renewal that overlaps extends it; one after a gap does not */
+    assert_int_equal(trust_add_endorsed(t, renewal), CK_OK);
+    assert_int_equal(trust_add_endorsed(t, later), CK_OK);
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 + DAY, &until), CK_OK);
+    assert_int_equal(until, T0 + 60 * DAY);
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 + 70 * DAY, &until),
+                     CK_ERR_EXPIRED);
+    assert_int_equal(until, T0 + 60 * DAY);
+    assert_int_equal(trust_kiosk_endorsed_until(t, kiosk_pub.kid, T0 + 95 * DAY, &until), CK_OK);
+    assert_int_equal(until, T0 + 120 * DAY);
+    free(renewal);
+    free(later);
+    trust_free(t);
+}
+
 static void
 test_renewal_keeps_earlier_windows_valid(void **state)
 {
@@ -565,6 +606,7 @@ main(void)
         cmocka_unit_test(test_gap_between_endorsements_is_refused_naming_every_window),
         cmocka_unit_test(test_endorsement_list_that_is_not_a_list_of_strings_is_refused),
         cmocka_unit_test(test_renewal_keeps_earlier_windows_valid),
+        cmocka_unit_test(test_endorsed_until_joins_renewals_and_names_the_end),
         cmocka_unit_test(test_trust_file_with_a_single_endorsement_member_still_loads),
         cmocka_unit_test(test_re_endorsement_for_another_nation_replaces_the_entry),
         cmocka_unit_test(test_merge_keeps_the_endorsements_of_both),

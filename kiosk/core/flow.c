@@ -21,7 +21,7 @@ flow_session_field_of(FlowField f)
     case FLOW_FIELD_UNIT:
         return SESSION_UNIT;
     case FLOW_FIELD_OTHER_NATION:
-        return SESSION_NATION;
+        return SESSION_NATION_SEARCH;
     case FLOW_FIELD_TRAINING_DATE:
         return SESSION_TRAINING_DATE;
     case FLOW_FIELD_PIN:
@@ -68,6 +68,7 @@ flow_clear_person(Flow *f)
     session_wipe(f->session);
     f->wipe_count++;
     f->nation_index = -1;
+    f->choosing = false;
     f->category = FLOW_CATEGORY_NONE;
     f->privacy_ack = false;
     f->privacy_read = false;
@@ -166,7 +167,7 @@ flow_enter(Flow *f, FlowScreen s)
         f->focus = FLOW_FIELD_TRAINING_DATE;
     else if (s == FLOW_SCREEN_ADMIN_PIN)
         f->focus = FLOW_FIELD_PIN;
-    else if (s == FLOW_SCREEN_NATION && f->nation_index == (int)f->cfg.n_nations)
+    else if (s == FLOW_SCREEN_NATION && f->choosing)
         f->focus = FLOW_FIELD_OTHER_NATION;
 }
 
@@ -231,7 +232,9 @@ flow_can_next(const Flow *f)
     case FLOW_SCREEN_PRIVACY:
         return f->privacy_ack;
     case FLOW_SCREEN_NATION:
-        return f->nation_index >= 0 && f->category != FLOW_CATEGORY_NONE;
+        return f->nation_index >= 0 && f->category != FLOW_CATEGORY_NONE && !f->choosing &&
+               (f->nation_index < (int)f->cfg.n_nations ||
+                session_field_len(f->session, SESSION_NATION) == 3);
     case FLOW_SCREEN_IDENTITY:
         return session_field_len(f->session, SESSION_NAME) > 0 &&
                session_field_len(f->session, SESSION_SERVICE_NUMBER) > 0;
@@ -338,6 +341,10 @@ on_back(Flow *f)
 {
     switch (f->screen) {
     case FLOW_SCREEN_NATION:
+        if (f->choosing) {
+            flow_close_chooser(f);
+            return CK_OK;
+        }
         flow_enter(f, FLOW_SCREEN_PRIVACY);
         return CK_OK;
     case FLOW_SCREEN_IDENTITY:
@@ -404,7 +411,7 @@ field_allowed(const Flow *f, FlowField field)
 {
     switch (f->screen) {
     case FLOW_SCREEN_NATION:
-        return field == FLOW_FIELD_OTHER_NATION && f->nation_index == (int)f->cfg.n_nations;
+        return field == FLOW_FIELD_OTHER_NATION && f->choosing;
     case FLOW_SCREEN_IDENTITY:
         return field == FLOW_FIELD_NAME || field == FLOW_FIELD_SERVICE_NUMBER ||
                field == FLOW_FIELD_RANK || field == FLOW_FIELD_UNIT;
@@ -581,15 +588,21 @@ dispatch(Flow *f, const FlowEvent *ev)
         f->privacy_ack = !f->privacy_ack;
         return CK_OK;
     case FLOW_EV_SELECT_NATION:
-        if (f->screen != FLOW_SCREEN_NATION || ev->index < 0 ||
+        if (f->screen != FLOW_SCREEN_NATION || f->choosing || ev->index < 0 ||
             (size_t)ev->index > f->cfg.n_nations)
             return CK_ERR_USAGE;
         if (ev->index != f->nation_index)
             session_field_clear(f->session, SESSION_NATION);
         f->nation_index = ev->index;
-        f->focus =
-            (size_t)ev->index == f->cfg.n_nations ? FLOW_FIELD_OTHER_NATION : FLOW_FIELD_NONE;
+        /* "Other" opens the chooser (again, to change the country picked). */
+        f->choosing = (size_t)ev->index == f->cfg.n_nations;
+        session_field_clear(f->session, SESSION_NATION_SEARCH);
+        f->focus = f->choosing ? FLOW_FIELD_OTHER_NATION : FLOW_FIELD_NONE;
         return CK_OK;
+    case FLOW_EV_CHOOSE_COUNTRY:
+        if (f->screen != FLOW_SCREEN_NATION || !f->choosing)
+            return CK_ERR_USAGE;
+        return flow_choose_country(f, ev->text);
     case FLOW_EV_SELECT_CATEGORY:
         if (f->screen != FLOW_SCREEN_NATION || ev->index < FLOW_CATEGORY_MILITARY ||
             ev->index > FLOW_CATEGORY_CONTRACTOR)

@@ -20,8 +20,11 @@
  *   PRIVACY   privacy notice; FLOW_EV_SECTION_END once it was shown to its end,
  *             then FLOW_EV_PRIVACY_ACK ticks it (refused before) →
  *   NATION    a nation from the loaded national bundles or "other" (NATO
- *             baseline alone, ISO alpha-3 code typed in FLOW_FIELD_OTHER_NATION),
- *             and a category → (NOT_REQUIRED if that category need not certify)
+ *             baseline alone): "other" opens the nation chooser (view.nation_choosing),
+ *             where the person types a search into FLOW_FIELD_OTHER_NATION and picks
+ *             a country with FLOW_EV_CHOOSE_COUNTRY (only a real ISO 3166-1 code is
+ *             taken; BACK closes the chooser), and a category → (NOT_REQUIRED if that
+ *             category need not certify)
  *   IDENTITY  name, service number (checked by the nation's rules), rank and
  *             unit (optional) →
  *   CONDUCT   the NATO baseline's sections, then the nation's, one at a time;
@@ -74,6 +77,9 @@
 #define FLOW_ADMIN_LOCKOUT_S 60
 #define FLOW_ADMIN_LOCKOUT_MAX_S (24 * 3600)
 #define FLOW_MAX_QUESTIONS (2 * CONTENT_MAX_ITEMS)
+/* The admin screen warns when the kiosk's endorsement runs out within this
+ * many days: time to ask the authority for a renewal. */
+#define FLOW_ENDORSEMENT_WARN_DAYS 30
 
 typedef struct Flow Flow;
 
@@ -112,7 +118,7 @@ typedef enum FlowField {
     FLOW_FIELD_SERVICE_NUMBER, /* ≤ 32 characters */
     FLOW_FIELD_RANK,           /* optional, ≤ 32 */
     FLOW_FIELD_UNIT,           /* optional, ≤ 64 */
-    FLOW_FIELD_OTHER_NATION,   /* ISO 3166-1 alpha-3, for "other troop-contributing nation" */
+    FLOW_FIELD_OTHER_NATION,   /* the nation chooser's search text, ≤ 32 characters */
     FLOW_FIELD_TRAINING_DATE,  /* YYYY-MM-DD */
     FLOW_FIELD_PIN,            /* admin PIN, ≤ 32; never shown (view gives only its length) */
     FLOW_FIELD_COUNT_
@@ -152,6 +158,7 @@ typedef enum FlowMsg {
     FLOW_MSG_DATE_BAD_DAY,      /* ... with a day that month does not have (error_number) */
     FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
     FLOW_MSG_NATION_CODE_UNKNOWN, /* three letters, but no ISO 3166-1 alpha-3 country */
+    FLOW_MSG_NATION_NOT_CHOSEN,   /* "other" without a country picked in the chooser */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -207,6 +214,10 @@ typedef enum FlowEventType {
     FLOW_EV_ADMIN_STOP,
     FLOW_EV_ADMIN_STOP_CONFIRM, /* in ADMIN while asking: stop (view.quit and view.stop) */
     FLOW_EV_ADMIN_STOP_CANCEL,  /* in ADMIN while asking: withdraw the question */
+    /* NATION, while the chooser is open: text is the picked country's ISO
+     * 3166-1 alpha-3 code; anything else is refused (FLOW_MSG_NATION_CODE_UNKNOWN).
+     * A country with a national bundle selects that bundle. */
+    FLOW_EV_CHOOSE_COUNTRY,
 } FlowEventType;
 
 /* How the admin stops the kiosk. The kiosk exits with a status of its own
@@ -356,6 +367,9 @@ typedef struct FlowAdminStats {
     char kiosk_id[65]; /* TRUST_KIOSK_ID_MAX + 1 */
     unsigned long long store_bytes;
     unsigned long long disk_free_bytes;
+    /* until when the kiosk key is endorsed (Unix seconds; renewals that
+     * overlap joined), or when its endorsement ran out; 0 when unknown */
+    int64_t endorsed_until;
 } FlowAdminStats;
 
 typedef struct FlowAdmin {
@@ -423,7 +437,10 @@ typedef struct FlowView {
     size_t n_nations;
     int nation_index; /* -1 none, n_nations for "other" */
     FlowCategory category;
-    const char *nation_code; /* chosen ISO alpha-3 ("" before) */
+    /* the chosen ISO alpha-3: for "other" the country picked in the chooser,
+     * for a bundle once NEXT left the screen ("" before) */
+    const char *nation_code;
+    bool nation_choosing; /* the nation chooser is open (search: fields[FLOW_FIELD_OTHER_NATION]) */
     /* typed fields (IDENTITY, NATION "other", TRAINING_CONFIRM, ADMIN_PIN);
      * fields[FLOW_FIELD_PIN] is always "" — use pin_length */
     FlowField focus;
@@ -495,6 +512,11 @@ typedef struct FlowView {
     /* while admin_locked: seconds until a PIN may be tried again (the live
      * countdown); 0 when the lock file is unreadable (locked until fixed) */
     uint32_t admin_lock_seconds_left;
+    /* ADMIN: whole days from now until stats.endorsed_until (negative: it ran
+     * out that many days ago); endorsement_warn when it runs out within
+     * FLOW_ENDORSEMENT_WARN_DAYS or has run out (and endorsed_until is known) */
+    int endorsement_days_left;
+    bool endorsement_warn;
     FlowStop admin_confirm; /* a stop the admin asked for and must confirm, or NONE */
     bool quit;              /* the admin stopped the kiosk: the UI exits */
     FlowStop stop;          /* how (with quit) */

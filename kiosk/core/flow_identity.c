@@ -12,6 +12,37 @@
 
 /* ---- NATION and IDENTITY ---- */
 
+/* The chooser closes; "other" without a country picked is no choice. */
+void
+flow_close_chooser(Flow *f)
+{
+    f->choosing = false;
+    f->focus = FLOW_FIELD_NONE;
+    session_field_clear(f->session, SESSION_NATION_SEARCH);
+    if (f->nation_index == (int)f->cfg.n_nations && session_field_len(f->session, SESSION_NATION) != 3)
+        f->nation_index = -1;
+}
+
+CkErr
+flow_choose_country(Flow *f, const char *code)
+{
+    /* Only a country that exists: the chooser lists nothing else, and an
+     * event that names "ABC" or "XKX" (a replay, a bug) is refused here. */
+    if (code == NULL || !country_known(code))
+        return flow_refuse(f, FLOW_MSG_NATION_CODE_UNKNOWN);
+    /* A nation with its own rules is certified under them, wherever it was picked. */
+    for (size_t i = 0; i < f->cfg.n_nations; i++)
+        if (strcmp(f->cfg.nations[i]->nation, code) == 0) {
+            f->nation_index = (int)i;
+            session_field_clear(f->session, SESSION_NATION);
+            flow_close_chooser(f);
+            return CK_OK;
+        }
+    (void)session_field_set(f->session, SESSION_NATION, code, 3);
+    flow_close_chooser(f);
+    return CK_OK;
+}
+
 CkErr
 flow_next_from_nation(Flow *f)
 {
@@ -19,27 +50,14 @@ flow_next_from_nation(Flow *f)
     char code[4];
     bool must = true;
 
+    if (f->choosing)
+        return flow_refuse(f, FLOW_MSG_NATION_NOT_CHOSEN);
     if (f->nation_index < 0)
         return flow_refuse(f, FLOW_MSG_NATION_REQUIRED);
     if (f->nation_index == (int)f->cfg.n_nations) {
-        const char *typed = session_field(f->session, SESSION_NATION);
         if (session_field_len(f->session, SESSION_NATION) != 3)
-            return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
-        for (int i = 0; i < 3; i++) {
-            char ch = typed[i];
-            if (ch >= 'a' && ch <= 'z')
-                ch = (char)(ch - 'a' + 'A');
-            if (ch < 'A' || ch > 'Z')
-                return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
-            code[i] = ch;
-        }
-        code[3] = '\0';
-        for (size_t i = 0; i < f->cfg.n_nations; i++)
-            if (strcmp(f->cfg.nations[i]->nation, code) == 0)
-                return flow_refuse(f, FLOW_MSG_NATION_HAS_BUNDLE);
-        if (strcmp(code, f->cfg.baseline->nation) == 0)
-            return flow_refuse(f, FLOW_MSG_NATION_CODE_INVALID);
-        /* Only a nation that exists: "ABC" is three letters, not a country. */
+            return flow_refuse(f, FLOW_MSG_NATION_NOT_CHOSEN);
+        snprintf(code, sizeof code, "%s", session_field(f->session, SESSION_NATION));
         if (!country_known(code))
             return flow_refuse(f, FLOW_MSG_NATION_CODE_UNKNOWN);
         gov = f->cfg.baseline;

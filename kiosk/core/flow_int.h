@@ -40,6 +40,7 @@ struct Flow {
 
     /* who */
     int nation_index; /* -1 none, n_nations = other */
+    bool choosing;    /* the nation chooser is open */
     FlowCategory category;
     bool privacy_ack;
     bool privacy_read; /* the notice was shown to its end (FLOW_EV_SECTION_END) */
@@ -119,6 +120,8 @@ void flow_finish_quiz(Flow *f);
 void flow_start_quiz(Flow *f);
 
 /* flow_identity.c: nation, identity and training confirmation */
+CkErr flow_choose_country(Flow *f, const char *code);
+void flow_close_chooser(Flow *f);
 CkErr flow_next_from_identity(Flow *f);
 CkErr flow_next_from_nation(Flow *f);
 CkErr flow_next_from_training_confirm(Flow *f);

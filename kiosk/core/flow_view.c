@@ -29,6 +29,7 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_DATE_BAD_DAY] = "error.date_bad_day",
     [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
     [FLOW_MSG_NATION_CODE_UNKNOWN] = "error.nation_code_unknown",
+    [FLOW_MSG_NATION_NOT_CHOSEN] = "error.nation_not_chosen",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -195,6 +196,7 @@ flow_view_build(Flow *f)
     v->nation_index = f->nation_index;
     v->category = f->category;
     v->nation_code = session_field(f->session, SESSION_NATION);
+    v->nation_choosing = f->choosing;
     v->focus = f->focus;
     for (int i = 1; i < FLOW_FIELD_COUNT_; i++)
         v->fields[i] =
@@ -304,6 +306,15 @@ flow_view_build(Flow *f)
     v->valid_until = session_field(f->session, SESSION_VALID_UNTIL);
     v->jws = session_field(f->session, SESSION_JWS);
     v->stats = f->stats;
+    v->endorsement_days_left = 0;
+    v->endorsement_warn = false;
+    if (f->stats.endorsed_until > 0 && f->unix_s > 0) {
+        int64_t left = f->stats.endorsed_until - f->unix_s;
+        /* whole days, rounded down: 10 hours left is "0 days", and so a warning */
+        int64_t days = left >= 0 ? left / 86400 : -((-left + 86399) / 86400);
+        v->endorsement_days_left = (int)(days < -100000 ? -100000 : days > 100000 ? 100000 : days);
+        v->endorsement_warn = left < (int64_t)FLOW_ENDORSEMENT_WARN_DAYS * 86400;
+    }
     v->admin_failures = f->lock.failures;
     v->admin_locked = f->lock.failures >= FLOW_ADMIN_MAX_FAILURES &&
                       (f->lock_broken || f->unix_s < f->lock.locked_until);

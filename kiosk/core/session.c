@@ -24,9 +24,9 @@ static const FieldSpec specs[SESSION_FIELD_COUNT_] = {
     [SESSION_NATION] = SPEC(3, false),   [SESSION_TRAINING_DATE] = SPEC(10, false),
     [SESSION_PIN] = SPEC(32, false),     [SESSION_STATEMENT] = SPEC(4500, true),
     [SESSION_SERIAL] = SPEC(63, false),  [SESSION_VALID_UNTIL] = SPEC(10, false),
-    [SESSION_JWS] = {8000, 8001, false},
+    [SESSION_JWS] = {8000, 8001, false}, [SESSION_NATION_SEARCH] = SPEC(32, false),
 };
-#define TEXT_TOTAL (4 * (64 + 32 + 32 + 64 + 3 + 10 + 32 + 4500 + 63 + 10) + 10 + 8001)
+#define TEXT_TOTAL (4 * (64 + 32 + 32 + 64 + 3 + 10 + 32 + 4500 + 63 + 10 + 32) + 11 + 8001)
 
 typedef struct SigPoint {
     int32_t x, y;

@@ -27,6 +27,7 @@ typedef enum SessionField {
     SESSION_SERIAL,    /* ≤ 63 */
     SESSION_VALID_UNTIL, /* ≤ 10 */
     SESSION_JWS,         /* ≤ 8000 bytes of ASCII: the certificate */
+    SESSION_NATION_SEARCH, /* ≤ 32: what was typed into the nation chooser's search */
     SESSION_FIELD_COUNT_
 } SessionField;
 

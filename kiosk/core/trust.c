@@ -653,6 +653,37 @@ trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time, PublicKey
     return CK_OK;
 }
 
+CkErr
+trust_kiosk_endorsed_until(const Trust *trust, const char *kid, int64_t at_time,
+                           int64_t *until_out)
+{
+    const TrustEntry *e;
+    CkErr err;
+
+    *until_out = 0;
+    if ((err = find_endorsed(trust, kid, KEY_KIND_KIOSK, NULL, at_time, &e)) != CK_OK) {
+        const TrustEntry *x = find(trust, kid);
+        for (size_t i = 0; x != NULL && i < x->n_ends; i++)
+            if (x->ends[i].status == CK_OK && x->ends[i].en.exp <= at_time &&
+                x->ends[i].en.exp > *until_out)
+                *until_out = x->ends[i].en.exp;
+        return err;
+    }
+    /* Grow the cover from at_time while some window starts inside it. */
+    int64_t until = at_time;
+    for (bool grown = true; grown;) {
+        grown = false;
+        for (size_t i = 0; i < e->n_ends; i++)
+            if (e->ends[i].status == CK_OK && e->ends[i].en.nbf <= until &&
+                e->ends[i].en.exp > until) {
+                until = e->ends[i].en.exp;
+                grown = true;
+            }
+    }
+    *until_out = until;
+    return CK_OK;
+}
+
 /* Why limits do not allow a certificate for nation valid from..until, or
  * CK_OK. */
 static CkErr

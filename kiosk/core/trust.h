@@ -188,6 +188,15 @@ CK_WUR CkErr trust_lookup(const Trust *trust, const char *kid, KeyKind role, Pub
 CK_WUR CkErr trust_find_kiosk(const Trust *trust, const char *kid, int64_t at_time,
                               PublicKey *pub_out, char kiosk_id_out[TRUST_KIOSK_ID_MAX + 1]);
 
+/* Until when kiosk key kid stays endorsed, seen from at_time: the end of
+ * the cover that holds at_time, windows by pinned authorities that overlap or
+ * touch joined (a renewal that starts before the old window ends extends it).
+ * CK_OK with *until_out set; otherwise the failure trust_find_kiosk() gives,
+ * with *until_out the end of the latest trusted window that ended before
+ * at_time (CK_ERR_EXPIRED: when it ran out), 0 if none. Thread-safe. */
+CK_WUR CkErr trust_kiosk_endorsed_until(const Trust *trust, const char *kid, int64_t at_time,
+                                        int64_t *until_out);
+
 /* Whether the kiosk key kid may sign a certificate for nation valid from
  * valid_from to valid_until: some endorsement by a pinned authority whose
  * window holds valid_from must allow it (its max_validity_days and nations,

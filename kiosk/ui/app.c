@@ -341,6 +341,12 @@ app_admin_stats(void *ctx, FlowAdminStats *out)
     struct statvfs fs;
     out->disk_free_bytes =
         statvfs(a->home, &fs) == 0 ? (unsigned long long)fs.f_bavail * fs.f_frsize : 0;
+    /* The kiosk key's endorsement as its trust file holds it (renewals
+     * joined): the admin sees when to ask for the next one. */
+    PublicKey pub;
+    key_public(a->key, &pub);
+    if (trust_kiosk_endorsed_until(a->trust, pub.kid, clock_now(), &out->endorsed_until) != CK_OK)
+        ck_err_clear();
 }
 
 /* ---- opening ---- */

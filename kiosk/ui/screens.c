@@ -188,6 +188,12 @@ screens_destroy(Screens *s)
 }
 
 void
+screens_set_countries(Screens *s, const IsoCodes *countries)
+{
+    s->countries = countries;
+}
+
+void
 screens_set_admin_report(Screens *s, const char *const *loaded, size_t n_loaded,
                          const char *const *refused, size_t n_refused)
 {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "flow.h"
+#include "isocodes.h"
 #include "widget.h"
 
 typedef struct Screens Screens;
@@ -30,6 +31,11 @@ int screens_frame(Screens *s, Flow *flow, uint64_t now_ms);
  * screen. Borrowed: must outlive the Screens. */
 void screens_set_admin_report(Screens *s, const char *const *loaded, size_t n_loaded,
                               const char *const *refused, size_t n_refused);
+
+/* The countries the nation chooser lists (names in the UI languages), or
+ * NULL when iso-codes could not be read (the chooser then says so and
+ * offers no country). Borrowed: must outlive the Screens. */
+void screens_set_countries(Screens *s, const IsoCodes *countries);
 
 /* With on false, frames are laid out (widgets, texts, events: everything a
  * replay checks) but no pixels are drawn; replays draw only the frames they

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+
 /* ---------- admin ---------- */
 
 void
@@ -127,6 +129,47 @@ scr_bytes(unsigned long long n, char *buf, size_t cap)
     snprintf(buf, cap, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
 }
 
+/* Until when the kiosk's key is endorsed; within FLOW_ENDORSEMENT_WARN_DAYS
+ * of the end, or past it, a warning an administrator cannot miss (without
+ * an endorsement the kiosk issues no certificate). The note's label says
+ * which: "valid", "expiring", "expired" or "unknown". Returns the y below. */
+static int
+scr_admin_endorsement(Screens *s, const FlowView *v, int y)
+{
+    const ThemeColors *c = &s->th->c;
+    int spx = fpx(s, THEME_FONT_SMALL);
+    char date[CLOCK_RFC3339_LEN + 1] = "", days[16], buf[512];
+    const char *names[] = {"date", "days"}, *values[] = {date, days};
+    const char *key = "admin.endorsement_unknown", *state = "unknown";
+
+    if (v->stats.endorsed_until > 0) {
+        clock_format(v->stats.endorsed_until, date);
+        date[10] = '\0';
+        int d = v->endorsement_days_left;
+        snprintf(days, sizeof days, "%d", d < 0 ? -d : d);
+        /* days_left is negative only once the endorsement has run out */
+        state = !v->endorsement_warn ? "valid" : d >= 0 ? "expiring" : "expired";
+        key = !v->endorsement_warn ? "admin.endorsement_valid"
+              : d >= 0             ? "admin.endorsement_expiring"
+                                   : "admin.endorsement_expired";
+    }
+    trf(s, key, buf, sizeof buf, 2, names, values);
+    bool warn = strcmp(state, "valid") != 0;
+    int pad = warn ? mm(s, 3) : 0, is = warn ? mm(s, 7) : 0;
+    int tw = s->col_w - 2 * pad - (warn ? is + mm(s, 3) : 0);
+    int h = text_para_height(s->text, spx, true, buf, tw) + 2 * pad;
+    h = warn && h < is + 2 * pad ? is + 2 * pad : h;
+    SDL_Rect r = {s->col_x, y, s->col_w, h};
+    if (warn) {
+        draw_round_border(s->draw, r, mm(s, 2), 3, c->error, c->surface);
+        draw_icon(s->draw, DRAW_ICON_ALERT, r.x + pad, r.y + pad, is, c->error);
+    }
+    text_para(s->text, &(TextStyle){spx, true, warn ? c->error : c->muted, TEXT_LEFT}, buf,
+              r.x + pad + (warn ? is + mm(s, 3) : 0), r.y + pad, tw);
+    ui_note(s->ui, "admin-endorsement", UI_KIND_TEXT, r, 0, state);
+    return y + h + mm(s, 3);
+}
+
 void
 scr_admin(Screens *s, const FlowView *v)
 {
@@ -173,6 +216,7 @@ scr_admin(Screens *s, const FlowView *v)
     ui_note(s->ui, "admin-facts", UI_KIND_TEXT, (SDL_Rect){s->col_x, y - mm(s, 2), s->col_w, fh}, 0,
             v->stats.kiosk_id);
     y += fh + mm(s, 2);
+    y = scr_admin_endorsement(s, v, y);
     /* The counts and the bundle lists scroll above the actions. */
     int body_top = y;
     int boff = ui_scroll_begin(s->ui, "admin-body",

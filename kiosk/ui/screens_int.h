@@ -10,6 +10,7 @@
 
 #include "flow.h"
 #include "i18n.h"
+#include "isocodes.h"
 #include "osk.h"
 #include "screens.h"
 #include "widget.h"
@@ -60,6 +61,12 @@ struct Screens {
     FlowScreen confirm_screen;
     FlowScreen screen;
     bool demo;
+
+    /* the nation chooser: the countries (NULL: iso-codes could not be read),
+     * the matches of the search, the search they were found for */
+    const IsoCodes *countries;
+    size_t matches[ISOCODES_MAX_COUNTRIES];
+    char nation_query[4 * 32 + 1];
 
     /* the admin screen's plugin lists (borrowed from the app) */
     const char *const *admin_loaded, *const *admin_refused;

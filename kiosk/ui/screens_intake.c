@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "country.h"
-
 /* ---------- attract ---------- */
 
 /* The width of a choice tile that shows label on one line with the tick of
@@ -220,9 +218,7 @@ scr_field_layout(FlowField f)
         return OSK_DIGITS;
     case FLOW_FIELD_TRAINING_DATE:
         return OSK_DATE;
-    case FLOW_FIELD_OTHER_NATION:
-        return OSK_CODE;
-    default:
+    default: /* names, and the nation chooser's search (letters of the UI language) */
         return OSK_LETTERS;
     }
 }
@@ -310,28 +306,146 @@ scr_labeled_field(Screens *s, const FlowView *v, FlowField f, const char *id, co
 
 /* ---------- nation and category ---------- */
 
-/* A nation's name in the UI language: the strings' "nation.<code>" where
- * they have one; else the English short name of ISO 3166 (country.h), with
- * the code after it when the UI is not in English (a name we cannot
- * translate honestly stays recognisable); else the code. "NATO" is NATO. */
+/* A nation's name in the UI language: iso-codes' name translated by its
+ * catalog for the UI language (isocodes.h); without iso-codes, the strings'
+ * "nation.<code>" where they have one, else the code. */
 const char *
 scr_nation_name(Screens *s, const char *code, char *buf, size_t cap)
 {
     char key[32];
-    size_t n = (size_t)snprintf(key, sizeof key, "nation.%s", code);
+    const char *name = isocodes_name_of(s->countries, code, s->lang);
 
+    if (name != NULL) {
+        snprintf(buf, cap, "%s", name);
+        return buf;
+    }
+    size_t n = (size_t)snprintf(key, sizeof key, "nation.%s", code);
     for (size_t i = 7; i < n && i < sizeof key; i++)
         key[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 : key[i]);
-    const char *en = country_name_en(code);
-    if (strcmp(tr(s, key), key) != 0)
-        snprintf(buf, cap, "%s", tr(s, key));
-    else if (en != NULL && strcmp(s->lang, "en") == 0)
-        snprintf(buf, cap, "%s", en);
-    else if (en != NULL)
-        snprintf(buf, cap, "%s (%s)", en, code);
-    else
-        snprintf(buf, cap, "%s", code);
+    snprintf(buf, cap, "%s", strcmp(tr(s, key), key) != 0 ? tr(s, key) : code);
     return buf;
+}
+
+/* The list of countries matching the search, in a scroll view r: a row of
+ * at least 15 mm per country (its name in the UI language, under it its
+ * English name where that differs, and its code); a tap picks it. Rows out of
+ * sight are only noted (a replay's `reveal` still finds them) and not drawn. */
+static void
+scr_country_list(Screens *s, const FlowView *v, SDL_Rect r)
+{
+    const ThemeColors *c = &s->th->c;
+    const char *query = v->fields[FLOW_FIELD_OTHER_NATION] ? v->fields[FLOW_FIELD_OTHER_NATION] : "";
+    size_t n = isocodes_search(s->countries, s->lang, query, s->matches, ISOCODES_MAX_COUNTRIES);
+    int g = mm(s, 1.5f);
+
+    /* A new search shows its best matches from the top. */
+    if (strcmp(query, s->nation_query) != 0) {
+        snprintf(s->nation_query, sizeof s->nation_query, "%s", query);
+        ui_scroll_to(s->ui, "nation-list", 0);
+    }
+    if (n == 0) {
+        char buf[512];
+        const char *names[] = {"search"}, *values[] = {query};
+        int px = fpx(s, THEME_FONT_BODY);
+        int h = text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT},
+                          trf(s, "nation.no_match", buf, sizeof buf, 1, names, values), r.x, r.y,
+                          r.w);
+        ui_note(s->ui, "nation-no-match", UI_KIND_TEXT, (SDL_Rect){r.x, r.y, r.w, h}, 0,
+                "nation.no_match");
+        return;
+    }
+    int off = ui_scroll_begin(s->ui, "nation-list", r);
+    int y = r.y - off, w = r.w - mm(s, 6); /* room for the scroll bar */
+    for (size_t k = 0; k < n; k++) {
+        size_t i = s->matches[k];
+        const char *code = isocodes_code(s->countries, i);
+        const char *name = isocodes_name(s->countries, i, s->lang);
+        const char *en = isocodes_name(s->countries, i, "en");
+        char id[32], sub[160];
+        if (strcmp(name, en) != 0)
+            snprintf(sub, sizeof sub, "%s \xC2\xB7 %s", en, code);
+        else
+            snprintf(sub, sizeof sub, "%s", code);
+        int h = ui_choice_height(s->ui, name, sub, w, mm(s, 15));
+        SDL_Rect row = {r.x, y, w, h};
+        bool sel = v->nation_code != NULL && strcmp(v->nation_code, code) == 0;
+        snprintf(id, sizeof id, "country-%s", code);
+        if (y + h < r.y || y > r.y + r.h)
+            ui_note(s->ui, id, UI_KIND_CHOICE, row, sel ? UI_STATE_CHECKED : 0, name);
+        else if (ui_choice(s->ui, id, row, name, sub, sel))
+            scr_emit_text(s, FLOW_EV_CHOOSE_COUNTRY, code);
+        y += h + g;
+    }
+    ui_scroll_end(s->ui, y + off - r.y - g);
+}
+
+/* "Other troop-contributing nation": a search field, the keyboard of the UI
+ * language and the countries that match, by their names in that language
+ * (iso-codes). Nothing is typed as a code: only a listed country is taken. */
+static void
+scr_nation_chooser(Screens *s, const FlowView *v)
+{
+    const ThemeColors *c = &s->th->c;
+    int spx = fpx(s, THEME_FONT_SMALL), bpx = fpx(s, THEME_FONT_BODY);
+    int y = scr_steps(s, v);
+    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+
+    if (s->countries == NULL) {
+        y = scr_heading(s, NULL, tr(s, "nation.other"), y);
+        /* iso-codes is missing or broken: say so; Back returns to the list. */
+        int h = text_para(s->text, &(TextStyle){bpx, false, c->text, TEXT_LEFT},
+                          tr(s, "nation.no_list"), s->col_x, y, s->col_w);
+        ui_note(s->ui, "nation-no-list", UI_KIND_TEXT, (SDL_Rect){s->col_x, y, s->col_w, h}, 0,
+                "nation.no_list");
+        scr_error_banner(s, v);
+        scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+        return;
+    }
+    int kg = mm(s, 1.5f), g = mm(s, 6), fh = mm(s, 15);
+    int rows = osk_height(&s->osk, 1, 0); /* rows of keys: a height of 1 px each, no gaps */
+    bool side = s->W > s->H;
+    /* Side by side on a landscape display: the field and keyboard on the
+     * left (keys of 11 mm at least), the list on the right; stacked on a
+     * portrait one, the keyboard at the bottom. */
+    int kw = side ? s->col_w * 58 / 100 : s->col_w;
+    int kmax = osk_width(&s->osk, mm(s, 22), kg);
+    kw = kw > kmax ? kmax : kw;
+    int hint_w = side ? kw : s->col_w;
+    int hint_h = text_para_height(s->text, spx, false, tr(s, "nation.search_hint"), hint_w);
+    int label_h = text_para_height(s->text, spx, true, tr(s, "nation.search"), hint_w);
+    int title_h = text_para_height(s->text, fpx(s, THEME_FONT_HEADING), true, tr(s, "nation.other"),
+                                   s->col_w) +
+                  mm(s, 4);
+    /* On a short display with large text, the hint goes, then the heading
+     * (the field's label still says what to do), before the keys get
+     * smaller than 13 mm. */
+    int need_keys = rows * mm(s, 13) + (rows - 1) * kg;
+    int fixed = label_h + mm(s, 1) + fh + mm(s, 4) + (side ? 0 : mm(s, 32) + g);
+    if (y + title_h + fixed + need_keys <= bottom)
+        y = scr_heading(s, NULL, tr(s, "nation.other"), y);
+    bool hint = bottom - y - fixed - hint_h - mm(s, 2) >= need_keys;
+    if (hint)
+        y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT},
+                       tr(s, "nation.search_hint"), s->col_x, y, hint_w) +
+             mm(s, 2);
+    int fy = scr_labeled_field(s, v, FLOW_FIELD_OTHER_NATION, "field-nation-search",
+                               tr(s, "nation.search"), s->col_x, y, kw, 0, false);
+    fy += mm(s, 4);
+    int avail = side ? bottom - fy : bottom - fy - mm(s, 32) - g;
+    int kh = scr_key_h(s, avail, rows);
+    if (rows * kh + (rows - 1) * kg > avail) {
+        kh = (avail - (rows - 1) * kg) / rows;
+        kh = kh < mm(s, 11) ? mm(s, 11) : kh;
+    }
+    int kbh = osk_height(&s->osk, kh, kg);
+    SDL_Rect kr = side ? (SDL_Rect){s->col_x, fy, kw, kbh}
+                       : (SDL_Rect){s->col_x, bottom - kbh, kw, kbh};
+    scr_keyboard(s, v, kr, kh);
+    SDL_Rect list = side ? (SDL_Rect){s->col_x + kw + g, y, s->col_w - kw - g, bottom - y}
+                         : (SDL_Rect){s->col_x, fy, s->col_w, kr.y - g - fy};
+    scr_country_list(s, v, list);
+    scr_error_banner(s, v);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }
 
 void
@@ -341,8 +455,13 @@ scr_nation(Screens *s, const FlowView *v)
     int spx = fpx(s, THEME_FONT_SMALL);
     int g = mm(s, 3);
 
+    if (v->nation_choosing) {
+        scr_nation_chooser(s, v);
+        return;
+    }
     /* The nations with a bundle in rows of tiles; "other" on a row of its
-     * own (its label is long in every language: never broken inside). */
+     * own (its label is long in every language: never broken inside), with
+     * the country picked in the chooser under it. */
     int n = (int)v->n_nations;
     int per_row = n < 1 ? 1 : n <= 4 ? n : 4;
     int tw = (s->col_w - (per_row - 1) * g) / per_row, th = mm(s, 19);
@@ -351,7 +470,11 @@ scr_nation(Screens *s, const FlowView *v)
         th = ui_choice_height(s->ui, scr_nation_name(s, v->nations[i]->nation, name, sizeof name),
                               v->nations[i]->nation, tw, th);
     }
-    int oh = ui_choice_height(s->ui, tr(s, "nation.other"), NULL, s->col_w, mm(s, 15));
+    bool other = v->nation_index == n;
+    char picked[96] = "";
+    if (other && v->nation_code != NULL && *v->nation_code)
+        scr_nation_name(s, v->nation_code, picked, sizeof picked);
+    int oh = ui_choice_height(s->ui, tr(s, "nation.other"), picked, s->col_w, mm(s, 15));
     static const FlowCategory cats[] = {FLOW_CATEGORY_MILITARY, FLOW_CATEGORY_CIVILIAN,
                                         FLOW_CATEGORY_CONTRACTOR};
     int cw = (s->col_w - 2 * g) / 3, ch = mm(s, 19);
@@ -360,12 +483,10 @@ scr_nation(Screens *s, const FlowView *v)
         snprintf(key, sizeof key, "category.%s", flow_category_name(cats[i]));
         ch = ui_choice_height(s->ui, tr(s, key), NULL, cw, ch);
     }
-    bool other = v->nation_index == n;
 
     int y = scr_steps(s, v);
     y = scr_heading(s, NULL, tr(s, "nation.title"), y);
-    /* Below the heading everything scrolls above the footer: with "other"
-     * and its keyboard open at 150 % the keys keep their size. */
+    /* Below the heading everything scrolls above the footer. */
     y = scr_body_begin(s, v, y, "nation-body");
     y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "nation.prompt"),
                    s->col_x, y, s->col_w);
@@ -380,29 +501,9 @@ scr_nation(Screens *s, const FlowView *v)
     }
     y += ((n + per_row - 1) / per_row) * (th + g);
     if (ui_choice(s->ui, "nation-other", (SDL_Rect){s->col_x, y, s->col_w, oh},
-                  tr(s, "nation.other"), NULL, other))
+                  tr(s, "nation.other"), picked, other))
         scr_emit(s, FLOW_EV_SELECT_NATION, n);
-    y += oh + mm(s, 3);
-
-    if (other) {
-        int fw = mm(s, 70), kg = mm(s, 1.5f), kh = mm(s, 13);
-        bool keys = v->focus == FLOW_FIELD_OTHER_NATION;
-        int kx = s->col_x + fw + mm(s, 8);
-        /* The keyboard beside the field where it has room for 10 keys of
-         * 15 mm, else under it. */
-        bool side = s->col_x + s->col_w - kx >= 10 * mm(s, 15) + 9 * kg;
-        int fy = scr_labeled_field(s, v, FLOW_FIELD_OTHER_NATION, "field-other-nation",
-                                   tr(s, "nation.other_code"), s->col_x, y, fw, 0,
-                                   v->error == FLOW_MSG_NATION_CODE_INVALID ||
-                                       v->error == FLOW_MSG_NATION_HAS_BUNDLE);
-        if (keys) {
-            SDL_Rect kr = side ? (SDL_Rect){kx, y, s->col_x + s->col_w - kx, 3 * kh + 2 * kg}
-                               : (SDL_Rect){s->col_x, fy + mm(s, 3), s->col_w, 3 * kh + 2 * kg};
-            scr_keyboard(s, v, kr, kh);
-            fy = fy > kr.y + kr.h ? fy : kr.y + kr.h;
-        }
-        y = fy + mm(s, 4);
-    }
+    y += oh + mm(s, 4);
 
     y += text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, tr(s, "category.title"),
                    s->col_x, y, s->col_w);

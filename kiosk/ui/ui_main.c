@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "draw.h"
 #include "flow.h"
+#include "isocodes.h"
 #include "replay.h"
 #include "screens.h"
 #include "service.h"
@@ -50,6 +51,7 @@ typedef struct Kiosk {
     bool steady;
     uint64_t steady_digest;
     SDL_sem *queued; /* posted for every queued event; NULL: SDL waits itself */
+    IsoCodes *countries; /* the nation chooser's list; NULL without iso-codes */
 } Kiosk;
 
 /* While a finger rests on the screen the widget layer asks for a frame at
@@ -471,6 +473,30 @@ kiosk_loop(Kiosk *k)
     return kiosk_stop_status(k);
 }
 
+/* The countries of the nation chooser, from Debian's iso-codes (a package
+ * dependency). Without them the kiosk still runs: the nations with a bundle
+ * can be chosen, and the chooser says why it lists nothing. The paths can be
+ * overridden for tests (CERTKIOSK_ISO_CODES: the JSON file,
+ * CERTKIOSK_LOCALE_DIR: the catalogs' folder). */
+static void
+kiosk_load_countries(Kiosk *k, const char *const *langs, size_t n_langs)
+{
+    const char *json = getenv("CERTKIOSK_ISO_CODES");
+    const char *locale = getenv("CERTKIOSK_LOCALE_DIR");
+
+    if (isocodes_load(json ? json : ISOCODES_JSON, locale ? locale : ISOCODES_LOCALE_DIR, langs,
+                      n_langs, &k->countries) != CK_OK) {
+        fprintf(stderr, "certkiosk: %s; \"other troop-contributing nation\" lists no country\n",
+                ck_err_detail());
+        ck_err_clear();
+    } else {
+        for (size_t i = 0; i < n_langs; i++)
+            if (isocodes_catalog_problem(k->countries, langs[i]) != NULL)
+                fprintf(stderr, "certkiosk: %s\n", isocodes_catalog_problem(k->countries, langs[i]));
+    }
+    screens_set_countries(k->screens, k->countries);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -637,6 +663,7 @@ main(int argc, char **argv)
         goto out;
     }
     screens_set_demo(k.screens, app_is_demo(k.app));
+    kiosk_load_countries(&k, langs, nl);
     size_t n_ok, n_bad;
     const char *const *ok = app_plugins_loaded(k.app, &n_ok);
     const char *const *bad = app_plugins_refused(k.app, &n_bad);
@@ -666,6 +693,7 @@ main(int argc, char **argv)
 out:
     replay_free(rp);
     screens_destroy(k.screens);
+    isocodes_free(k.countries);
     ui_destroy(k.ui);
     draw_destroy(k.draw);
     text_destroy(k.text);

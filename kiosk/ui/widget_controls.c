@@ -164,11 +164,12 @@ ui_choice(Ui *ui, const char *id, SDL_Rect r, const char *label, const char *sub
     int is = theme_mm(ui->theme, 7.0f);
     SDL_Rect in = {r.x + pad, r.y, r.w - 2 * pad - (selected ? is + pad / 2 : 0), r.h};
     if (sub != NULL && *sub) {
+        /* The sub line wraps too (a country's English name under its own). */
         int lh = text_para_height(ui->text, px, true, label, in.w);
-        int sh = text_line_height(ui->text, spx, false);
+        int sh = text_para_height(ui->text, spx, false, sub, in.w);
         int y = r.y + (r.h - lh - sh) / 2;
         text_para(ui->text, &(TextStyle){px, true, fg, TEXT_LEFT}, label, in.x, y, in.w);
-        text_line(ui->text,
+        text_para(ui->text,
                   &(TextStyle){spx, false, selected ? c->on_selected : c->muted, TEXT_LEFT}, sub,
                   in.x, y + lh, in.w);
     } else {
@@ -195,7 +196,7 @@ ui_choice_height(Ui *ui, const char *label, const char *sub, int w, int min_h)
     int h = text_para_height(ui->text, px, true, label, w - 2 * pad - is - pad / 2);
 
     if (sub != NULL && *sub)
-        h += text_line_height(ui->text, spx, false);
+        h += text_para_height(ui->text, spx, false, sub, w - 2 * pad - is - pad / 2);
     h += 2 * theme_mm(ui->theme, 2.5f);
     return h > min_h ? h : min_h;
 }

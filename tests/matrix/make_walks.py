@@ -39,8 +39,13 @@ def intake(out, name, number, shots=True):
             "expect screen privacy", V("privacy", shots), "scroll @privacy-text end", "tap @privacy-ack",
             "tap @btn-next", "expect screen nation", V("nation", shots)]
     if shots:
-        out += ["tap @nation-other", "tap @field-other-nation", "keys \"SWE\"",
-                V("nation-other", True)]
+        # the nation chooser: a search that finds, one that finds nothing,
+        # then the country picked, shown on the nation screen
+        out += ["tap @nation-other", "expect-widget @field-nation-search checked",
+                V("nation-search", True), "keys \"ukr\"", "expect-widget @country-UKR",
+                V("nation-search-ukr", True), "keys \"x\"", "expect-widget @nation-no-match",
+                V("nation-search-none", True), "key BackSpace", "tap @country-UKR",
+                "expect-widget @nation-other checked", V("nation-other", True)]
     out += ["tap @nation-NOR", "tap @category-military", "tap @btn-next",
             "expect screen identity", "tap @field-name", f"type \"{name}\""]
     if shots:

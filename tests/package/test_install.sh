@@ -49,6 +49,7 @@ done
 # certctl alone pulls in no SDL (an administrator's laptop installs only it).
 dpkg-deb -f "$tmp"/debs/certctl_*.deb Depends | grep -qi sdl && fail "certctl depends on SDL"
 dpkg-deb -f "$tmp"/debs/certkiosk_*.deb Depends | grep -q "cage" || fail "certkiosk does not depend on cage"
+dpkg-deb -f "$tmp"/debs/certkiosk_*.deb Depends | grep -q "iso-codes" || fail "certkiosk does not depend on iso-codes (the nation chooser's country names)"
 
 step "apt install ./certkiosk_*.deb ./certctl_*.deb ./certkiosk-dev_*.deb"
 (cd "$tmp/debs" && apt-get install -y -qq ./certkiosk_*.deb ./certctl_*.deb ./certkiosk-dev_*.deb >"$tmp/apt.log" 2>&1) ||

@@ -28,6 +28,9 @@
 #   # expect-exit N         the kiosk exits with status N (the admin stopped it:
 #                           3 restart, 4 maintenance); otherwise it must exit 0
 #   # config JSON           members merged into HOME/config.json for this replay
+#   # env VAR=VALUE         an environment variable for the kiosk (one per line)
+#   # endorse-days N        the kiosk key endorsed for N days from now only (the demo's
+#                           365-day endorsement replaced): the admin screen's warning
 #   # full-disk             played with every write failing with ENOSPC from the
 #                           end of the kiosk's start-up on (tests/fault_shim.c)
 # After every replay the kiosk's log passes certctl audit.
@@ -149,6 +152,24 @@ if grep -q '^# full-disk$' "$script"; then
     runner=(env CK_FAULT_DIR="$home" CK_FAULT_WRITE_AFTER="$lo" LD_PRELOAD="$shim" certkiosk)
 fi
 
+days="$(sed -n 's/^# endorse-days \([0-9]*\)$/\1/p' "$script")"
+if [ -n "$days" ]; then
+    certctl kiosk endorse --authority "$tmp/demo/authority" --home "$home" --days "$days" \
+        --passphrase-file "$tmp/demo/authority/DEMO-PASSPHRASE" >/dev/null 2>&1 ||
+        fail "$name: could not endorse the kiosk for $days days"
+    python3 - "$home/trust.jwks" "$home/endorsement.jws" <<'PY' || fail "$name: trust.jwks"
+import json, sys
+trust = json.load(open(sys.argv[1]))
+new = open(sys.argv[2]).read().strip()
+for k in trust["keys"]:
+    if k.get("certkiosk_role") == "kiosk":
+        k["endorsements"] = [new]
+json.dump(trust, open(sys.argv[1], "w"), indent=2)
+PY
+fi
+while read -r var; do
+    [ -n "$var" ] && export "${var?}"
+done < <(sed -n 's/^# env //p' "$script")
 want_rc="$(sed -n 's/^# expect-exit \([0-9]*\)$/\1/p' "$script")"
 set +e
 "${runner[@]}" --home "$home" --replay "$script" --snapshots "$out" --size "$size" \
