@@ -181,7 +181,7 @@ def walk_error():
            "# full-disk"]
     out += ["expect screen attract", "tap @btn-start", "scroll @privacy-text end",
             "tap @privacy-ack", "tap @btn-next", "expect screen nation", "tap @nation-other",
-            "tap @field-other-nation", "keys \"SWE\"", "reveal @category-military",
+            "keys \"swe\"", "tap @country-SWE", "reveal @category-military",
             "tap @category-military", "tap @btn-next",
             "expect screen identity", "tap @field-name", "keys \"Erik Berg\"",
             "tap @field-service-number", "keys \"4471922\"", "tap @btn-next"]
