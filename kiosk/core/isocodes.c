@@ -133,9 +133,11 @@ put_cp(char *out, size_t at, size_t cap, uint32_t c)
 }
 
 /* s folded into out (cap bytes, NUL-terminated, cut at a character):
- * combining marks dropped, letters lower case without accents. */
+ * combining marks dropped, letters lower case without accents. With nordic
+ * (a sort key for Norwegian), æ ø å stay letters of their own, after z in
+ * that order, as a Norwegian reader looks for them. */
 static void
-isocodes_fold(const char *s, char *out, size_t cap)
+fold_into(const char *s, char *out, size_t cap, bool nordic)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t at = 0;
@@ -144,9 +146,23 @@ isocodes_fold(const char *s, char *out, size_t cap)
     while ((c = next_cp(&p)) != 0) {
         if (c >= 0x300 && c <= 0x36F)
             continue;
-        at = put_cp(out, at, cap, fold_cp(c));
+        if (nordic && (c == 0xC6 || c == 0xE6))
+            c = '{';
+        else if (nordic && (c == 0xD8 || c == 0xF8))
+            c = '|';
+        else if (nordic && (c == 0xC5 || c == 0xE5))
+            c = '}';
+        else
+            c = fold_cp(c);
+        at = put_cp(out, at, cap, c);
     }
     out[at] = '\0';
+}
+
+static void
+isocodes_fold(const char *s, char *out, size_t cap)
+{
+    fold_into(s, out, cap, false);
 }
 
 /* Whether folded query starts a word of folded name: at its start, or after
@@ -278,8 +294,13 @@ static int
 by_folded_name(const void *a, const void *b)
 {
     const IsoCountry *x = &sort_codes->v[*(const size_t *)a], *y = &sort_codes->v[*(const size_t *)b];
-    int c = strcmp(x->fold[sort_lang], y->fold[sort_lang]);
+    const char *lang = sort_codes->lang[sort_lang];
+    bool nordic = strcmp(lang, "nb") == 0 || strcmp(lang, "nn") == 0 || strcmp(lang, "da") == 0;
+    char kx[ISOCODES_FOLD_MAX], ky[ISOCODES_FOLD_MAX];
 
+    fold_into(x->name[sort_lang], kx, sizeof kx, nordic);
+    fold_into(y->name[sort_lang], ky, sizeof ky, nordic);
+    int c = strcmp(kx, ky);
     return c != 0 ? c : strcmp(x->code, y->code);
 }
 

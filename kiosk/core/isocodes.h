@@ -58,8 +58,9 @@ const char *isocodes_catalog_problem(const IsoCodes *codes, const char *lang);
  * query, or whose alpha-3 code starts with it, ignoring case and accents
  * ("ukr" finds Ukraine, "øst" and "ost" find Østerrike, "ελλ" finds Ελλάδα);
  * an empty query finds every country. Writes up to cap indices to out, in
- * the alphabetical order of the names in lang (accents folded), and returns
- * how many match in all (which may be more than cap). */
+ * the alphabetical order of the names in lang (accents folded; in Norwegian
+ * Bokmål, Nynorsk and Danish æ ø å after z), and returns how many match in
+ * all (which may be more than cap). */
 size_t isocodes_search(const IsoCodes *codes, const char *lang, const char *query, size_t *out,
                        size_t cap);
 

@@ -58,12 +58,6 @@ static const char *const osk_cyrillic_up[OSK_ROWS][OSK_COLS] = {
     {"Я", "Ч", "С", "М", "И", "Т", "Ь", "Б", "Ю", "Ъ", "Ё"},
     {"І", "Ї", "Є", "Ґ", "Ј", "Љ", "Њ", "Ћ", "Џ", "-", "'"},
 };
-static const char *const osk_code[3][10] = {
-    {"Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P"},
-    {"A", "S", "D", "F", "G", "H", "J", "K", "L", ""},
-    {"Z", "X", "C", "V", "B", "N", "M", "", "", ""},
-};
-
 void
 osk_reset(Osk *k, OskLayout layout, bool names, const char *lang)
 {
@@ -117,7 +111,7 @@ osk_is_keypad(OskLayout l)
 int
 osk_height(const Osk *k, int key_h, int gap)
 {
-    int rows = osk_is_keypad(k->layout) ? 4 : k->layout == OSK_CODE ? 3 : OSK_ROWS + 1;
+    int rows = osk_is_keypad(k->layout) ? 4 : OSK_ROWS + 1;
 
     return rows * key_h + (rows - 1) * gap;
 }
@@ -125,7 +119,7 @@ osk_height(const Osk *k, int key_h, int gap)
 int
 osk_width(const Osk *k, int key_w, int gap)
 {
-    int cols = osk_is_keypad(k->layout) ? 3 : k->layout == OSK_CODE ? 11 : OSK_COLS;
+    int cols = osk_is_keypad(k->layout) ? 3 : OSK_COLS;
 
     return cols * key_w + (cols - 1) * gap;
 }
@@ -185,23 +179,6 @@ osk_do(Osk *k, Ui *ui, SDL_Rect r, int key_h, int gap)
 
     if (osk_is_keypad(k->layout))
         return osk_keypad(k, ui, r, key_h, gap);
-
-    if (k->layout == OSK_CODE) {
-        int kw = (r.w - 10 * gap) / 11;
-        for (int row = 0; row < 3; row++)
-            for (int col = 0; col < 10; col++) {
-                const char *t = osk_code[row][col];
-                SDL_Rect kr = {r.x + col * (kw + gap) + row * kw / 2, r.y + row * (key_h + gap), kw,
-                               key_h};
-                char lower[2] = {(char)(*t ? t[0] + ('a' - 'A') : 0), 0};
-                if (*t && osk_key(ui, kr, t, false, lower))
-                    a = osk_type(k, t);
-            }
-        SDL_Rect br = {r.x + 10 * (kw + gap), r.y, kw, key_h};
-        if (osk_key(ui, br, "\xE2\x8C\xAB", true, "back"))
-            a = OSK_BACKSPACE;
-        return a;
-    }
 
     const char *const(*rows)[OSK_COLS] =
         k->layout == OSK_ACCENTS    ? (k->shift ? osk_accents_up : osk_accents)

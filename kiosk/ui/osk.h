@@ -15,7 +15,6 @@ typedef enum OskLayout {
     OSK_CYRILLIC,
     OSK_DIGITS, /* 3x4 keypad */
     OSK_DATE,   /* keypad with '-' for YYYY-MM-DD */
-    OSK_CODE,   /* capital A-Z only (nation codes) */
     OSK_LAYOUT_COUNT_
 } OskLayout;
 
