@@ -609,20 +609,46 @@ scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primar
 
 /* ---------- cancel confirmation ---------- */
 
-/* A modal box of width w centred on the screen, with an icon, a heading and
- * a body; returns the y where its buttons go (bh high) and sets *box. */
+/* Height of a modal box w wide (padding pad, icon is) whose buttons are bh high. */
+static int
+scr_modal_height(Screens *s, const char *title, const char *body, int bh, int w, int pad, int is)
+{
+    int iw = w - 2 * pad;
+
+    return pad + is + mm(s, 5) +
+           text_heading_height(s->text, fpx(s, THEME_FONT_HEADING), true, title, iw) + mm(s, 3) +
+           text_para_height(s->text, fpx(s, THEME_FONT_BODY), false, body, iw) + mm(s, 8) + bh +
+           pad;
+}
+
+int
+scr_modal_width(Screens *s, const char *title, const char *body, int bh)
+{
+    int most = s->W - 2 * s->margin, w = mm(s, 190);
+
+    /* Wider where the text would make it taller than the screen (150 % in
+     * Greek at 1280x800), up to the margins. */
+    while (w < most &&
+           scr_modal_height(s, title, body, bh, w, mm(s, 10), mm(s, 16)) > s->H - 2 * mm(s, 4))
+        w += mm(s, 20);
+    return w < most ? w : most;
+}
+
+/* A modal box centred on the screen, with an icon, a heading and a body;
+ * returns the y where its buttons go (bh high) and sets *box. */
 int
 scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh, SDL_Rect *box)
 {
     const ThemeColors *c = &s->th->c;
-    int w = mm(s, 190), pad = mm(s, 10);
-    if (w > s->W - 2 * s->margin)
-        w = s->W - 2 * s->margin;
+    int w = scr_modal_width(s, title, body, bh), pad = mm(s, 10), is = mm(s, 16);
+    int h = scr_modal_height(s, title, body, bh, w, pad, is);
+    if (h > s->H - 2 * mm(s, 4)) { /* still too tall: less padding, a smaller icon */
+        pad = mm(s, 5);
+        is = mm(s, 10);
+        h = scr_modal_height(s, title, body, bh, w, pad, is);
+    }
     int x = (s->W - w) / 2, iw = w - 2 * pad;
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
-    int is = mm(s, 16);
-    int h = pad + is + mm(s, 5) + text_heading_height(s->text, hpx, true, title, iw) + mm(s, 3) +
-            text_para_height(s->text, px, false, body, iw) + mm(s, 8) + bh + pad;
     int y = (s->H - h) / 2;
     *box = (SDL_Rect){x, y, w, h};
     draw_round_border(s->draw, *box, mm(s, 3), 3, c->border, c->surface);

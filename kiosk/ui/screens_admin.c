@@ -272,16 +272,17 @@ scr_admin_stop_modal(Screens *s, const FlowView *v)
 {
     bool restart = v->admin_confirm == FLOW_STOP_RESTART;
     const char *confirm = tr(s, restart ? "admin.restart_confirm" : "admin.maintenance_confirm");
-    int pad = mm(s, 10), g = mm(s, 4), bh = mm(s, 20);
+    const char *title = tr(s, restart ? "admin.restart_title" : "admin.maintenance_title");
+    const char *body = tr(s, restart ? "admin.restart_body" : "admin.maintenance_body");
+    int g = mm(s, 4), bh = mm(s, 20);
     SDL_Rect box;
-    int y = scr_modal_box(s, DRAW_ICON_ALERT,
-                          tr(s, restart ? "admin.restart_title" : "admin.maintenance_title"),
-                          tr(s, restart ? "admin.restart_body" : "admin.maintenance_body"), bh,
-                          &box);
-    int bw = (box.w - 2 * pad - g) / 2;
+    /* The buttons' height (two lines at 150 %) goes into the box's. */
+    int bw = (scr_modal_width(s, title, body, bh) - 2 * mm(s, 10) - g) / 2;
     int h = ui_button_height(s->ui, confirm, false, bw, bh);
     int h2 = ui_button_height(s->ui, tr(s, "admin.stop_keep"), false, bw, bh);
     h = h > h2 ? h : h2;
+    int y = scr_modal_box(s, DRAW_ICON_ALERT, title, body, h, &box);
+    int pad = (box.w - 2 * bw - g) / 2;
     /* Keeping the kiosk running is the primary (safe) choice. */
     if (ui_button(s->ui, "btn-stop-confirm", (SDL_Rect){box.x + pad, y, bw, h}, confirm,
                   UI_STYLE_SECONDARY, true))

@@ -226,5 +226,8 @@ void scr_admin_stop_modal(Screens *s, const FlowView *v);
  * returns the y where its buttons (bh high) go and sets *box. */
 int scr_modal_box(Screens *s, DrawIcon icon, const char *title, const char *body, int bh,
                   SDL_Rect *box);
+/* The width scr_modal_box() gives a box with this text and buttons bh high:
+ * 190 mm, wider (up to the margins) where it would not fit the screen's height. */
+int scr_modal_width(Screens *s, const char *title, const char *body, int bh);
 
 #endif

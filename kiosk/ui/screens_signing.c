@@ -332,31 +332,57 @@ scr_message(Screens *s, const FlowView *v, DrawIcon icon, SDL_Color tone, const 
             const char *body)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, s->H > mm(s, 240) ? 30 : 12);
-    int is = mm(s, 22);
-
-    draw_icon(s->draw, icon, (s->W - is) / 2, y, is, tone);
-    y += is + mm(s, 8);
+    int top = s->bar_h + mm(s, s->H > mm(s, 240) ? 30 : 12);
+    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+    int is = mm(s, 22), gap = mm(s, 8);
     int hpx = fpx(s, THEME_FONT_HEADING), px = fpx(s, THEME_FONT_BODY);
-    int w = s->col_w * 3 / 4, x = (s->W - w) / 2;
-    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
+    int w = s->col_w * 3 / 4;
+    const char *id = NULL;
+    char msg[1024] = "";
+
     if (v->error != FLOW_MSG_NONE) {
         /* The heading already says what happened ("No certificate was
          * issued"): the reason alone, "error.reason.<id>", where the strings
          * have one; else the whole message. */
-        const char *id = flow_msg_id(v->error);
-        char key[96], msg[1024];
+        char key[96];
+        id = flow_msg_id(v->error);
         snprintf(key, sizeof key, "error.reason.%s", strncmp(id, "error.", 6) == 0 ? id + 6 : id);
         const char *reason = strcmp(tr(s, key), key) != 0 ? tr(s, key) : tr(s, id);
         snprintf(msg, sizeof msg, "%s%s%s", reason, v->error_detail ? " " : "",
                  v->error_detail ? v->error_detail : "");
+    }
+    /* Where it does not fit above "Done" (150 % in Greek or French at
+     * 1280x800): the whole column, a smaller icon and gaps; then it scrolls
+     * above the footer rather than lie under the button. */
+    int need = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        need = is + gap + text_heading_height(s->text, hpx, true, heading, w) + mm(s, 4) +
+               text_para_height(s->text, px, false, body, w) +
+               (id != NULL ? mm(s, 4) + text_para_height(s->text, px, true, msg, w) : 0);
+        if (top + need <= bottom || pass == 1)
+            break;
+        w = s->col_w;
+        is = mm(s, 14);
+        gap = mm(s, 4);
+        top = s->bar_h + mm(s, 6);
+    }
+    bool scrolls = top + need > bottom;
+    int x = (s->W - w) / 2;
+    int y = scrolls ? scr_body_begin(s, v, top, "message-body") : top;
+
+    draw_icon(s->draw, icon, (s->W - is) / 2, y, is, tone);
+    y += is + gap;
+    y += text_heading(s->text, &(TextStyle){hpx, true, c->heading, TEXT_CENTER}, heading, x, y, w);
+    if (id != NULL) {
         y += mm(s, 4);
         int h = text_para(s->text, &(TextStyle){px, true, c->error, TEXT_CENTER}, msg, x, y, w);
         ui_note(s->ui, "error", UI_KIND_TEXT, (SDL_Rect){x, y, w, h}, 0, id);
         y += h;
     }
     y += mm(s, 4);
-    text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x, y, w);
+    y += text_para(s->text, &(TextStyle){px, false, c->text, TEXT_CENTER}, body, x, y, w);
+    if (scrolls)
+        scr_body_end(s, y);
     int bw = mm(s, 62);
     if (ui_button_icon(s->ui, "btn-done", (SDL_Rect){(s->W - bw) / 2, s->foot_y, bw, s->btn_h},
                        DRAW_ICON_CHECK, tr(s, "button.done"), UI_STYLE_PRIMARY, true))

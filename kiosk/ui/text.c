@@ -702,6 +702,12 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
     return tw;
 }
 
+bool
+text_is_rtl(const char *s)
+{
+    return fontchain_is_rtl(s, strnlen(s, TEXT_MAX_INPUT));
+}
+
 int
 text_line_rise(Text *t, const TextStyle *st, const char *s)
 {

@@ -71,6 +71,10 @@ int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
  * font's ascent (a text field moves such a line down to show it whole). */
 int text_line_rise(Text *t, const TextStyle *st, const char *s);
 
+/* True if s reads right to left as a whole (UAX #9 P2-P3: its first strong
+ * letter is Arabic, Hebrew...). */
+bool text_is_rtl(const char *s);
+
 /* Lines outside clip are culled; NULL removes the clip. */
 void text_set_clip(Text *t, const SDL_Rect *clip);
 

@@ -306,7 +306,7 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
             y += rise - room < below ? rise - room : below;
     }
     SDL_Rect in = {r.x + pad, y, r.w - 2 * pad, lh};
-    int tw = 0;
+    int tw = 0, caret_x = in.x;
     SDL_Rect outer_clip;
     bool had_clip = text_get_clip(ui->text, &outer_clip);
     text_set_owner(ui->text, id);
@@ -322,11 +322,20 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
             vis = (SDL_Rect){in.x, in.y, 0, 0};
         SDL_RenderSetClipRect(ui->r, &vis);
         text_set_clip(ui->text, &vis);
-        tw = text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value, in.x - shift,
-                       y, in.w + shift);
+        if (text_is_rtl(value)) {
+            /* A right-to-left value (its first letter Arabic or Hebrew)
+             * starts at the field's right edge and grows leftward, where
+             * typing happens: that end stays in view, the caret before it. */
+            int lx = w > in.w - 8 ? in.x + 8 : in.x + in.w - w;
+            text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value, lx, y, w);
+            caret_x = lx - 6;
+        } else {
+            tw = text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value,
+                           in.x - shift, y, in.w + shift);
+            caret_x = in.x + tw - shift + 3;
+        }
         SDL_RenderSetClipRect(ui->r, had_clip ? &outer_clip : NULL);
         text_set_clip(ui->text, had_clip ? &outer_clip : NULL);
-        tw -= shift;
     } else if (placeholder != NULL && !focused) {
         text_line(ui->text, &(TextStyle){px, false, c->muted, TEXT_LEFT}, placeholder, in.x, y,
                   in.w);
@@ -334,8 +343,7 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
     text_set_owner(ui->text, NULL);
     /* A steady caret: blinking would cost a frame every half second. */
     if (focused)
-        draw_rect(ui->draw, (SDL_Rect){in.x + (empty ? 0 : tw + 3), y + lh / 8, 3, lh * 3 / 4},
-                  c->primary);
+        draw_rect(ui->draw, (SDL_Rect){caret_x, y + lh / 8, 3, lh * 3 / 4}, c->primary);
     ui_focus_ring(ui, id, r);
     return fire;
 }

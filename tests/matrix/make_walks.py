@@ -120,6 +120,83 @@ def walk_fail():
     return out
 
 
-for name, steps in [("walk_certify", walk_certify()), ("walk_fail", walk_fail())]:
+NATO_ANSWERS = [q["answer"] for q in _NATO["quiz"]["questions"]]
+NATO_CONDUCT = len(_NATO["code_of_conduct"]["sections"])
+NATO_TRAINING = len(_NATO["training"]["pages"])
+LONG_ARABIC = "عبد الرحمن بن عبد العزيز الحسيني-الهاشمي Layla"
+
+
+def reading(out, conduct, training):
+    for _ in range(conduct):
+        out += ["expect screen conduct", "scroll @reading end", "tap @btn-next"]
+    for _ in range(training):
+        out += ["expect screen training", "scroll @reading end", "tap @btn-next"]
+    return out
+
+
+def walk_states():
+    out = ["# The layout matrix, walk 3 (issue 14): the language chooser over a screen,",
+           "# the screen for those who need not certify, a long Arabic name (right to",
+           "# left, with a Latin word) on the identity screen and the certificate, and",
+           "# admin mode's stop and restart questions. Made by tests/matrix/make_walks.py.",
+           "# Every shipped bundle makes every category certify: the NATO baseline here",
+           "# leaves contractors out, so a Norwegian contractor sees that screen.",
+           "# rules nato {\"must_certify\": [\"military\", \"civilian\"]}"]
+    out += ["expect screen attract", "tap @btn-start", "expect screen privacy",
+            "tap @bar-language", "expect-widget @btn-lang-close", V("lang-menu", True),
+            "tap @btn-lang-close", "expect-no-widget @btn-lang-close",
+            "scroll @privacy-text end", "tap @privacy-ack", "tap @btn-next",
+            "expect screen nation", "tap @nation-NOR", "tap @category-contractor",
+            "tap @btn-next", "expect screen not_required", V("not-required", True),
+            "tap @btn-done", "expect screen attract"]
+    out += ["tap @btn-start", "scroll @privacy-text end", "tap @privacy-ack", "tap @btn-next",
+            "expect screen nation", "tap @nation-NOR", "tap @category-military", "tap @btn-next",
+            "expect screen identity", "tap @field-name", f"type \"{LONG_ARABIC}\"",
+            "tap @field-service-number", "keys \"15038510190\"", V("identity-arabic", True),
+            "tap @btn-next"]
+    out = reading(out, CONDUCT_PAGES, TRAINING_PAGES)
+    for a in NOR_ANSWERS:
+        out += ["expect screen quiz", f"reveal @choice-{a}", f"tap @choice-{a}", "tap @btn-next"]
+    out += ["expect screen quiz_result", "tap @btn-next", "expect screen training_confirm",
+            "tap @field-training-date", "keys \"2026-10-01\"", "tap @confirm-attended",
+            "tap @btn-next", "expect screen acknowledge"]
+    for i in range(10):
+        out += [f"reveal @clause-{i}", f"tap @clause-{i}"]
+    out += ["tap @btn-next", "expect screen sign", "sign", "tap @btn-next",
+            "expect screen certificate", V("certificate-arabic", True), "tap @btn-done",
+            "expect screen attract", "hold @admin-corner 3200", "expect screen admin_pin",
+            "keys \"246810\"", "tap @btn-unlock", "expect screen admin",
+            "tap @btn-admin-maintenance", "expect-widget @btn-stop-keep", V("admin-stop", True),
+            "tap @btn-stop-keep", "tap @btn-admin-restart", "expect-widget @btn-stop-keep",
+            V("admin-restart", True), "tap @btn-stop-keep", "expect screen admin",
+            "tap @btn-admin-exit", "expect screen attract"]
+    return out
+
+
+def walk_error():
+    out = ["# The layout matrix, walk 4 (issue 14): the disk fills while a Swedish soldier",
+           "# (NATO baseline alone) certifies: the error screen. test_ui_matrix.sh plays",
+           "# it with every write failing after start-up (tests/fault_shim.c).",
+           "# Made by tests/matrix/make_walks.py.",
+           "# full-disk"]
+    out += ["expect screen attract", "tap @btn-start", "scroll @privacy-text end",
+            "tap @privacy-ack", "tap @btn-next", "expect screen nation", "tap @nation-other",
+            "keys \"swe\"", "tap @country-SWE", "reveal @category-military",
+            "tap @category-military", "tap @btn-next",
+            "expect screen identity", "tap @field-name", "keys \"Erik Berg\"",
+            "tap @field-service-number", "keys \"4471922\"", "tap @btn-next"]
+    out = reading(out, NATO_CONDUCT, NATO_TRAINING)
+    for a in NATO_ANSWERS:
+        out += ["expect screen quiz", f"reveal @choice-{a}", f"tap @choice-{a}", "tap @btn-next"]
+    out += ["expect screen quiz_result", "tap @btn-next", "expect screen acknowledge"]
+    for i in range(5):
+        out += [f"reveal @clause-{i}", f"tap @clause-{i}"]
+    out += ["tap @btn-next", "expect screen sign", "sign", "tap @btn-next",
+            "expect screen error", V("error", True), "tap @btn-done", "expect screen attract"]
+    return out
+
+
+for name, steps in [("walk_certify", walk_certify()), ("walk_fail", walk_fail()),
+                    ("walk_states", walk_states()), ("walk_error", walk_error())]:
     with open(os.path.join(HERE, name + ".txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(steps) + "\n")

@@ -5,7 +5,11 @@
 # by tests/ui/layout_check.py. Prints the number of screen variants checked
 # and the violations (there must be none). Writes the contact sheets (one
 # montage PNG per language at this size, of the screens at 150 %) to
-# $CK_BIN/ui-matrix/.
+# $CK_BIN/ui-matrix/. Header lines of a walk:
+#   # rules CODE JSON   members merged into plugins/CODE's manifest rules (the
+#                       bundle re-signed with the demo publisher key) first
+#   # full-disk         played with every write failing with ENOSPC once the
+#                       kiosk has started (tests/fault_shim.c): the error screen
 #
 #   CK_MATRIX_SIZE=WxH   the display size (default 1920x1080)
 #   CK_MATRIX_KEEP=DIR   keep the dumps and snapshots in DIR
@@ -21,9 +25,42 @@ out="${CK_MATRIX_KEEP:-$tmp/out}"
 mkdir -p "$out"
 for walk in "$CK_SRC"/tests/matrix/walk_*.txt; do
     name="$(basename "$walk" .txt)"
-    cp -a "$tmp/demo/kiosk" "$tmp/home-$name"
+    home="$tmp/home-$name"
+    cp -a "$tmp/demo/kiosk" "$home"
     mkdir -p "$out/$name"
-    certkiosk --home "$tmp/home-$name" --replay "$walk" --snapshots "$out/$name" --size "$size" ||
+    rules="$(sed -n 's/^# rules //p' "$walk")"
+    if [ -n "$rules" ]; then
+        code="${rules%% *}"
+        python3 -c 'import json,sys; p=sys.argv[1]; m=json.load(open(p)); m["rules"].update(json.loads(sys.argv[2])); json.dump(m, open(p, "w"), indent=2)' \
+            "$home/plugins/$code/manifest.json" "${rules#* }"
+        certctl plugin sign --key "$CK_BIN/demo-keys/demo-publisher-$code.key" \
+            --passphrase-file "$CK_BIN/demo-keys/demo-passphrase.txt" "$home/plugins/$code" \
+            >/dev/null || fail "$name: could not re-sign plugins/$code"
+    fi
+    runner=(certkiosk)
+    if grep -q '^# full-disk$' "$walk"; then
+        # As tests/ui/test_ui_replay.sh: the fewest writes the start-up takes,
+        # then every later write fails.
+        shim="$CK_BIN/tests/ck_fault_shim.so"
+        [ -f "$shim" ] || fail "no fault shim at $shim"
+        export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+        printf 'expect screen attract\n' >"$tmp/start.txt"
+        lo=0 hi=400
+        while [ "$lo" -lt "$hi" ]; do
+            mid=$(((lo + hi) / 2))
+            rm -rf "$tmp/probe"
+            cp -a "$home" "$tmp/probe"
+            if env CK_FAULT_DIR="$tmp/probe" CK_FAULT_WRITE_AFTER="$mid" LD_PRELOAD="$shim" \
+                certkiosk --home "$tmp/probe" --replay "$tmp/start.txt" >/dev/null 2>&1; then
+                hi=$mid
+            else
+                lo=$((mid + 1))
+            fi
+        done
+        [ "$lo" -lt 400 ] || fail "the kiosk does not start even with 400 writes"
+        runner=(env CK_FAULT_DIR="$home" CK_FAULT_WRITE_AFTER="$lo" LD_PRELOAD="$shim" certkiosk)
+    fi
+    "${runner[@]}" --home "$home" --replay "$walk" --snapshots "$out/$name" --size "$size" ||
         fail "$name at $size: the walk failed"
 done
 

@@ -333,6 +333,57 @@ test_stacked_marks_keep_the_baseline_and_are_not_clipped_in_a_field(void **state
     SDL_FreeSurface(m);
 }
 
+/* The first and last columns with ink in rows [y0, y1) of [x0, x1). */
+static void
+ink_cols(const SDL_Surface *s, int x0, int x1, int y0, int y1, int *left, int *right)
+{
+    *left = x1;
+    *right = -1;
+    for (int x = x0; x < x1; x++)
+        for (int y = y0; y < y1; y++)
+            if (ink(s, x, y) > 96) {
+                *left = x < *left ? x : *left;
+                *right = x;
+                break;
+            }
+}
+
+static void
+test_a_right_to_left_value_starts_at_the_fields_right_edge(void **state)
+{
+    Fx *fx = *state;
+    Theme theme;
+    theme_init(&theme, 0, W, 800);
+    Draw *draw = draw_create(fx->r);
+    Ui *ui = ui_create(fx->r, fx->text, draw, &theme);
+    int pad = theme_mm(&theme, 4.0f);
+    SDL_Rect r = {X0, 40, 600, theme_mm(&theme, 15.0f)};
+    int left, right;
+
+    /* A Hebrew name reads from the right: it starts at the inner right edge. */
+    SDL_SetRenderDrawColor(fx->r, 255, 255, 255, 255);
+    SDL_RenderClear(fx->r);
+    ui_begin(ui, 0);
+    ui_field(ui, "field-name", r, "\xD7\x93\xD7\x95\xD7\x93 \xD7\x9B\xD7\x94\xD7\x9F", NULL, false,
+             false);
+    ui_end(ui);
+    SDL_RenderFlush(fx->r);
+    ink_cols(fx->surf, r.x + 6, r.x + r.w - 6, r.y + 6, r.y + r.h - 6, &left, &right);
+    assert_true(right > r.x + r.w - pad - 8);
+    assert_true(left > r.x + r.w / 2);
+    /* A Latin name still starts at the left. */
+    SDL_RenderClear(fx->r);
+    ui_begin(ui, 0);
+    ui_field(ui, "field-name", r, "David Cohen", NULL, false, false);
+    ui_end(ui);
+    SDL_RenderFlush(fx->r);
+    ink_cols(fx->surf, r.x + 6, r.x + r.w - 6, r.y + 6, r.y + r.h - 6, &left, &right);
+    assert_true(left < r.x + pad + 8);
+    assert_true(right < r.x + r.w / 2);
+    ui_destroy(ui);
+    draw_destroy(draw);
+}
+
 int
 main(void)
 {
@@ -346,6 +397,7 @@ main(void)
         cmocka_unit_test(test_an_arabic_first_name_puts_the_latin_surname_on_the_left),
         cmocka_unit_test(test_an_emoji_is_drawn_in_colour_at_the_text_size),
         cmocka_unit_test(test_stacked_marks_keep_the_baseline_and_are_not_clipped_in_a_field),
+        cmocka_unit_test(test_a_right_to_left_value_starts_at_the_fields_right_edge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
