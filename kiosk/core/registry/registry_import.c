@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "clock.h"
 #include "fileio.h"
+#include "jsonmem.h"
 #include "merkle.h"
 
 /* One certificate of the log, and what verifying it found. */
@@ -66,12 +67,16 @@ bundles_json(const CertClaims *c)
 static void
 find_cert(Item *it)
 {
-    json_t *doc = json_loadb(it->body, it->body_len, 0, NULL);
+    JsonMemScope scratch;
+    json_t *doc;
     const json_t *jws;
 
-    if (doc == NULL) {
+    /* The body's tree comes from this thread's scratch (jsonmem.h): freed below. */
+    jsonmem_begin(&scratch);
+    if ((doc = json_loadb(it->body, it->body_len, 0, NULL)) == NULL) {
         snprintf(it->why, sizeof it->why, "not JSON");
         it->err = CK_ERR_FORMAT;
+        jsonmem_end(&scratch);
         return;
     }
     jws = json_object_get(doc, "jws");
@@ -87,6 +92,7 @@ find_cert(Item *it)
         }
     }
     json_decref(doc);
+    jsonmem_end(&scratch);
 }
 
 /* c: the thread's scratch claims (one sodium_malloc per thread, not per
