@@ -78,6 +78,27 @@ test_clock_refuses_impossible_dates(void **state)
 }
 
 static void
+test_clock_refuses_other_spellings(void **state)
+{
+    static const char *const bad[] = {
+        "2026-1-011",           "2026-01-1 ",           " 2026-01-1",
+        "+026-01-01",           "-026-01-01",           "2026-0-101",
+        "2026/01/01",           "2026-01-0a",           "2026-01-01T1:00:000Z",
+        "2026-01-01 00:00:00Z", "2026-01-01T00:00:00 ", "2026-01-01T00-00-00Z",
+        "2026-01-01T+0:00:00Z", "2026-01-01t00:00:00Z", "2026-01-01T00:00:0-Z",
+        "20260101",             "2026-01-01T00:00Z",
+    };
+    int64_t t = 42;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(clock_parse(bad[i], &t), CK_ERR_FORMAT);
+        assert_int_equal(t, 42);
+    }
+    assert_int_equal(clock_parse("9999-12-31T23:59:59Z", &t), CK_OK);
+    assert_int_equal(clock_parse("1969-12-31T23:59:59Z", &t), CK_ERR_FORMAT);
+}
+
+static void
 test_clock_round_trip(void **state)
 {
     char buf[CLOCK_RFC3339_LEN + 1];
@@ -174,6 +195,7 @@ main(void)
         cmocka_unit_test(test_b64url_exact_length_is_enforced),
         cmocka_unit_test(test_hex_refuses_odd_and_non_hex),
         cmocka_unit_test(test_clock_refuses_impossible_dates),
+        cmocka_unit_test(test_clock_refuses_other_spellings),
         cmocka_unit_test(test_clock_round_trip),
         cmocka_unit_test(test_clock_can_be_fixed),
         cmocka_unit_test(test_read_refuses_oversized_and_missing),

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cert.h"
 #include "clock.h"
 #include "fileio.h"
@@ -25,6 +26,7 @@
 #include "keys.h"
 #include "session.h"
 #include "store.h"
+#include "trust.h"
 
 #define KIOSK_ID "SECRET-KIOSK-01"
 #define T0 INT64_C(1772359200)
@@ -229,6 +231,69 @@ test_a_persons_data_is_gone_from_memory_after_issue_and_wipe(void **state)
     free(store_path);
 }
 
+/* Verifying and auditing parse the certificate into JSON trees whose memory comes from a
+ * per-thread scratch region (jsonmem.h), not malloc: that region must be wiped too. */
+static void
+test_a_persons_data_is_gone_from_memory_after_verify_and_audit(void **state)
+{
+    Fixture *f = *state;
+    char *home = fileio_join(f->dir, "home"), *store_path = NULL;
+    char *name = unmask(&f->name), *number = unmask(&f->number);
+    KioskHome kh;
+    SecretKey *sk = NULL;
+    PublicKey pub;
+    Store *st = NULL;
+    Trust *trust = NULL;
+    CertClaims *c = cert_claims_new();
+    IssueResult res;
+    AuditReport ar;
+    CertReport r;
+
+    assert_non_null(c);
+    assert_int_equal(home_create(home, KIOSK_ID, "Secrets Test", T0, &kh, &sk), CK_OK);
+    key_public(sk, &pub);
+    store_path = home_file(home, HOME_STORE);
+    assert_int_equal(store_open(store_path, true, &st), CK_OK);
+    assert_int_equal(CERT_SET(c, name, name), CK_OK);
+    assert_int_equal(CERT_SET(c, nation, "NOR"), CK_OK);
+    assert_int_equal(CERT_SET(c, service_number, number), CK_OK);
+    assert_int_equal(CERT_SET(c, category, "military"), CK_OK);
+    sodium_free(name);
+    sodium_free(number);
+    c->method = CERT_METHOD_KIOSK;
+    c->valid_from = T0;
+    c->valid_until = T0 + 365 * 86400;
+    IssueKiosk k = {sk, kh.kiosk_id, kh.operator_name, kh.origin, NULL};
+    assert_int_equal(issue_certificate(st, &k, c, NULL, &res), CK_OK);
+    cert_claims_free(c);
+    key_destroy(sk);
+    /* The certificate holds the name and number only encoded: none in plain text now. */
+    assert_int_equal(count_in_memory(&f->name), 0);
+
+    /* The audit decodes every entry (on its worker threads); verify decodes the certificate
+     * (it fails at the signature: the empty trust set knows no key, after the decoding). */
+    assert_int_equal(audit_store(st, &pub, KIOSK_ID, NULL, &ar), CK_OK);
+    assert_int_equal(ar.certificates, 1);
+    audit_report_clear(&ar);
+    assert_int_equal(trust_new(&trust), CK_OK);
+    assert_int_not_equal(cert_verify(res.jws, strlen(res.jws), trust, T0, NULL, &r), CK_OK);
+    assert_int_equal(r.steps[CERT_STEP_FORMAT].outcome, CERT_STEP_PASSED);
+    assert_int_equal(r.steps[CERT_STEP_SIGNATURE].outcome, CERT_STEP_FAILED);
+    sodium_memzero(&r, sizeof r); /* its subject_name is the name, for the report */
+
+    if (count_in_memory(&f->name) != 0)
+        fail_msg("the name is still in memory %zu time(s) after verify and audit",
+                 count_in_memory(&f->name));
+    if (count_in_memory(&f->number) != 0)
+        fail_msg("the service number is still in memory %zu time(s) after verify and audit",
+                 count_in_memory(&f->number));
+    trust_free(trust);
+    issue_result_clear(&res);
+    store_close(st);
+    free(home);
+    free(store_path);
+}
+
 int
 main(void)
 {
@@ -239,6 +304,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_persons_data_is_gone_from_memory_after_issue_and_wipe, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_persons_data_is_gone_from_memory_after_verify_and_audit, setup, teardown),
     };
 
     if (sodium_init() < 0)

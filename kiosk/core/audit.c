@@ -15,6 +15,7 @@
 #include "cert.h"
 #include "clock.h"
 #include "fileio.h"
+#include "jsonmem.h"
 #include "jws.h"
 #include "trust.h"
 
@@ -201,16 +202,20 @@ audit_entry(AuditWorker *w, const AuditItem *it)
     json_t *owner = NULL;
     SdJwt *jws = NULL;
     StoreEntry d;
+    JsonMemScope scratch;
     CkErr err;
 
+    /* The entry's trees come from this thread's scratch (jsonmem.h): all freed below. */
+    jsonmem_begin(&scratch);
     err = store_entry_derive_cert(e->body, e->body_len, &d, &owner, &jws);
     memcpy(a->r->leaves[it->pos], d.leaf, MERKLE_HASH_LEN);
     if (err != CK_OK) {
-        if (err == CK_ERR_NOMEM)
-            return err;
-        fault_set(&w->fault, e->index, e->serial, "its body is not a valid entry: %s",
-                  ck_err_detail());
-        return CK_OK;
+        if (err != CK_ERR_NOMEM) {
+            fault_set(&w->fault, e->index, e->serial, "its body is not a valid entry: %s",
+                      ck_err_detail());
+            err = CK_OK;
+        }
+        goto out;
     }
     d.index = e->index;
     if (memcmp(d.leaf, e->leaf, MERKLE_HASH_LEN) != 0) {
@@ -232,6 +237,7 @@ audit_entry(AuditWorker *w, const AuditItem *it)
 out:
     sdjwt_free(jws);
     json_decref(owner);
+    jsonmem_end(&scratch);
     return err;
 }
 

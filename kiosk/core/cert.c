@@ -11,6 +11,7 @@
 
 #include "cert_int.h"
 #include "clock.h"
+#include "jsonmem.h"
 #include "jws.h"
 
 CertClaims *
@@ -290,10 +291,14 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
     SdJwt *sd = NULL;
     PublicKey pub;
     char endorsed_for[TRUST_KIOSK_ID_MAX + 1], t1[CLOCK_RFC3339_LEN + 1], t2[CLOCK_RFC3339_LEN + 1];
+    JsonMemScope scratch;
     CkErr err;
 
     memset(r, 0, sizeof *r);
     memset(c, 0, sizeof *c);
+    /* The certificate's trees come from this thread's scratch (jsonmem.h): all of them are
+     * freed by sdjwt_free() below. The hooks further down may keep what they make. */
+    jsonmem_begin(&scratch);
     /* format */
     if ((err = sdjwt_parse(text, len, &sd)) != CK_OK) {
         step_fail(r, CERT_STEP_FORMAT, err);
@@ -303,6 +308,7 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
         step_fail(r, CERT_STEP_FORMAT, err);
         goto out;
     }
+    jsonmem_hold(&scratch);
     memcpy(r->serial, c->serial, sizeof r->serial);
     memcpy(r->kiosk_id, c->kiosk_id, sizeof r->kiosk_id);
     memcpy(r->kid, c->kid, sizeof r->kid);
@@ -423,6 +429,7 @@ cert_verify_into(const char *text, size_t len, const Trust *trust, int64_t now,
     r->result = CK_OK;
 out:
     sdjwt_free(sd);
+    jsonmem_end(&scratch);
     return r->result;
 }
 

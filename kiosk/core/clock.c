@@ -63,25 +63,39 @@ days_in_month(int y, int m)
     return m == 2 ? 28 + leap : dm[m - 1];
 }
 
+/* The number written by n digits at s, or -1 when one of them is not a digit. */
+static int
+digits(const char *s, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Every character at its place: digits, and '-', 'T', ':', 'Z' between them (no sign, no space,
+ * no other width). Read by hand rather than with sscanf, which cost verify and audit 1-2 % of
+ * their time (each certificate carries two times, each log entry two more). */
 CkErr
 clock_parse(const char *s, int64_t *t_out)
 {
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    int y, mo, d, h = 0, mi = 0, se = 0;
     size_t len = strlen(s);
 
-    if (len == 10) {
-        if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-            goto bad;
-    } else if (len == CLOCK_RFC3339_LEN) {
-        if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 ||
-            n != CLOCK_RFC3339_LEN)
-            goto bad;
-    } else {
+    if (len != 10 && len != CLOCK_RFC3339_LEN)
         goto bad;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == ' ' || s[i] == '+')
+    y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+    if (s[4] != '-' || s[7] != '-')
+        goto bad;
+    if (len == CLOCK_RFC3339_LEN) {
+        if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
             goto bad;
+        h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+    }
     if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
         h > 23 || mi > 59 || se > 59 || h < 0 || mi < 0 || se < 0)
         goto bad;

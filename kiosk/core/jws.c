@@ -1,11 +1,11 @@
 /* jws: a deliberately small compact-JWS implementation — one algorithm, strict parsing. */
 #include "jws.h"
 
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "jsonmem.h"
 
 /* One allocation: the struct, then the signing input and the payload bytes. */
 struct Jws {
@@ -26,23 +26,13 @@ struct Jws {
  * token itself, and "b64":false would change what is signed. */
 static const char *const known_headers[] = {"alg", "typ", "kid", "cty"};
 
-/* Certificates carry personal data, and jansson frees the strings it parsed
- * them into without clearing them; so every block jansson frees is zeroed
- * first (tests/test_secrets.c scans the process for leftovers). jansson still
- * allocates with malloc, so its results (json_dumps) may go to free() as
- * before. Installed before main, ahead of any JSON allocation. */
-static void
-json_wiping_free(void *ptr)
-{
-    if (ptr != NULL)
-        sodium_memzero(ptr, malloc_usable_size(ptr));
-    free(ptr);
-}
-
+/* jansson's allocator (jsonmem.h): every block it frees is wiped first, and a thread's
+ * scratch region serves the trees of one certificate. Installed before main, ahead of any
+ * JSON allocation; here because every program that parses JSON links jws.c. */
 __attribute__((constructor)) static void
-json_wiping_install(void)
+jsonmem_install(void)
 {
-    json_set_alloc_funcs(malloc, json_wiping_free);
+    json_set_alloc_funcs(jsonmem_malloc, jsonmem_free);
 }
 
 static CkErr

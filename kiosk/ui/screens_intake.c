@@ -426,6 +426,7 @@ scr_nation_chooser(Screens *s, const FlowView *v)
     if (y + title_h + fixed + need_keys <= bottom)
         y = scr_heading(s, NULL, tr(s, "nation.other"), y);
     bool hint = bottom - y - fixed - hint_h - mm(s, 2) >= need_keys;
+    int list_top = y; /* beside the hint on a landscape display */
     if (hint)
         y += text_para(s->text, &(TextStyle){spx, false, c->muted, TEXT_LEFT},
                        tr(s, "nation.search_hint"), s->col_x, y, hint_w) +
@@ -443,7 +444,7 @@ scr_nation_chooser(Screens *s, const FlowView *v)
     SDL_Rect kr = side ? (SDL_Rect){s->col_x, fy, kw, kbh}
                        : (SDL_Rect){s->col_x, bottom - kbh, kw, kbh};
     scr_keyboard(s, v, kr, kh);
-    SDL_Rect list = side ? (SDL_Rect){s->col_x + kw + g, y, s->col_w - kw - g, bottom - y}
+    SDL_Rect list = side ? (SDL_Rect){s->col_x + kw + g, list_top, s->col_w - kw - g, bottom - list_top}
                          : (SDL_Rect){s->col_x, fy, s->col_w, kr.y - g - fy};
     scr_country_list(s, v, list);
     scr_error_banner(s, v);
