@@ -229,7 +229,7 @@ scr_admin(Screens *s, const FlowView *v)
     int num_h = text_line_height(s->text, hpx * 3 / 2, true);
     for (int i = 0; i < 3; i++) {
         int h = mm(s, 9) + num_h +
-                text_para_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
+                text_heading_height(s->text, px, false, tr(s, rows[i].key), cw - mm(s, 12));
         ch = h > ch ? h : ch;
     }
     for (int i = 0; i < 3; i++) {
@@ -238,8 +238,9 @@ scr_admin(Screens *s, const FlowView *v)
         snprintf(num, sizeof num, "%lu", rows[i].n);
         text_line(s->text, &(TextStyle){hpx * 3 / 2, true, c->heading, TEXT_LEFT}, num,
                   r.x + mm(s, 6), r.y + mm(s, 4), r.w - mm(s, 12));
-        text_para(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, rows[i].key),
-                  r.x + mm(s, 6), r.y + mm(s, 4) + num_h, r.w - mm(s, 12));
+        /* A label, drawn smaller rather than broken mid-word in Greek. */
+        text_heading(s->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, tr(s, rows[i].key),
+                     r.x + mm(s, 6), r.y + mm(s, 4) + num_h, r.w - mm(s, 12));
         char id[32];
         snprintf(id, sizeof id, "stat-%d", i);
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);

@@ -281,7 +281,7 @@ scr_key_h(Screens *s, int avail, int rows)
 static int
 scr_label_h(Screens *s, const char *label, int w)
 {
-    return text_para_height(s->text, fpx(s, THEME_FONT_SMALL), true, label, w);
+    return text_heading_height(s->text, fpx(s, THEME_FONT_SMALL), true, label, w);
 }
 
 /* A labelled field; the label wraps (never clipped) in label_h pixels (0:
@@ -295,8 +295,10 @@ scr_labeled_field(Screens *s, const FlowView *v, FlowField f, const char *id, co
     int spx = fpx(s, THEME_FONT_SMALL);
     int lh = scr_label_h(s, label, w);
 
-    text_para(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, label, x,
-              y + (label_h > lh ? label_h - lh : 0), w);
+    /* Set as a heading: in a quarter column at 150 % "(προαιρετικό)" is drawn
+     * smaller, not broken. */
+    text_heading(s->text, &(TextStyle){spx, true, c->text, TEXT_LEFT}, label, x,
+                 y + (label_h > lh ? label_h - lh : 0), w);
     y += (label_h > lh ? label_h : lh) + mm(s, 1);
     int fh = mm(s, 15);
     if (ui_field(s->ui, id, (SDL_Rect){x, y, w, fh}, v->fields[f], NULL, v->focus == f, invalid))

@@ -170,14 +170,16 @@ scr_sign(Screens *s, const FlowView *v)
         /* Said in words as well as with the tick. */
         int ox = pad.x + pad.w + s->gap, oy = y + s->btn_h + mm(s, 4);
         int ow = cw - spx - mm(s, 2);
-        int oh = text_para_height(s->text, spx, true, tr(s, "sign.ok"), ow);
+        /* Drawn as a heading: smaller rather than "Signatur|e accepted" in
+         * the narrow column at 150 %. */
+        int oh = text_heading_height(s->text, spx, true, tr(s, "sign.ok"), ow);
         /* Beside the pad under Clear; where the pad is too short for that,
          * above Clear's row (the statement gives way). */
         if (oy + oh > pad.y + pad.h)
             oy = pad.y + pad.h - oh;
         draw_icon(s->draw, DRAW_ICON_CHECK, ox, oy, spx, c->success);
-        oh = text_para(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT}, tr(s, "sign.ok"),
-                       ox + spx + mm(s, 2), oy, ow);
+        oh = text_heading(s->text, &(TextStyle){spx, true, c->success, TEXT_LEFT},
+                          tr(s, "sign.ok"), ox + spx + mm(s, 2), oy, ow);
         ui_note(s->ui, "signature-ok", UI_KIND_TEXT,
                 (SDL_Rect){ox, oy, cw, oh > spx ? oh : spx}, 0, tr(s, "sign.ok"));
     }

@@ -615,11 +615,12 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
 }
 
 /* The size text_heading() draws s at: the largest from px down to 5/8 of it
- * at which no word is broken inside (or 5/8 of px if none). */
+ * (never below 20 px, the least any kiosk text may be) at which no word is
+ * broken inside; else that least size. */
 static int
 text_heading_px(Text *t, int px, bool bold, const char *s, int w)
 {
-    int least = px * 5 / 8;
+    int least = px * 5 / 8 > 20 ? px * 5 / 8 : px < 20 ? px : 20;
 
     for (int p = px; p > least; p--) {
         TextLayout *l = text_layout(t, s, p, bold, w);

@@ -55,9 +55,9 @@ int text_para_height(Text *t, int px, bool bold, const char *s, int w);
 int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 
 /* Draws s as a heading: text_para() at the largest size from st->px down to
- * 5/8 of it at which no word is broken inside (a heading shrinks or wraps
- * between words, never "Διαχειριστή|ς"); only a word wider than the line
- * even at 5/8 is broken. Its run is flagged TEXT_RUN_HEADING. Returns the
+ * 5/8 of it (not below 20 px) at which no word is broken inside (a heading
+ * shrinks or wraps between words, never "Διαχειριστή|ς"); only a word wider
+ * than the line even then is broken. Its run is flagged TEXT_RUN_HEADING. Returns the
  * height used; text_heading_height() says it beforehand. */
 int text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 int text_heading_height(Text *t, int px, bool bold, const char *s, int w);
