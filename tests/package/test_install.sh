@@ -50,6 +50,10 @@ done
 dpkg-deb -f "$tmp"/debs/certctl_*.deb Depends | grep -qi sdl && fail "certctl depends on SDL"
 dpkg-deb -f "$tmp"/debs/certkiosk_*.deb Depends | grep -q "cage" || fail "certkiosk does not depend on cage"
 dpkg-deb -f "$tmp"/debs/certkiosk_*.deb Depends | grep -q "iso-codes" || fail "certkiosk does not depend on iso-codes (the nation chooser's country names)"
+# Names in any script (kiosk/ui/fontchain.c): the Noto fallback fonts, FriBidi and HarfBuzz.
+for dep in fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libfribidi0 libharfbuzz0b; do
+    dpkg-deb -f "$tmp"/debs/certkiosk_*.deb Depends | grep -q "$dep" || fail "certkiosk does not depend on $dep"
+done
 
 step "apt install ./certkiosk_*.deb ./certctl_*.deb ./certkiosk-dev_*.deb"
 (cd "$tmp/debs" && apt-get install -y -qq ./certkiosk_*.deb ./certctl_*.deb ./certkiosk-dev_*.deb >"$tmp/apt.log" 2>&1) ||
