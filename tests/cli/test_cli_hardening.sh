@@ -118,13 +118,14 @@ for v in 0 yes "1 " true; do
 done
 # Outside the temporary folder even =1 in a test build gets real limits. /var/tmp is no temporary
 # folder to the switch (only /tmp and $TMPDIR are); the build tree may be under /tmp.
-outside="$(mktemp -u /var/tmp/certkiosk-hardening.XXXXXX)"
-trap 'rm -rf "$outside"; chmod -R u+rwx "$t" 2>/dev/null; rm -rf "$t"' EXIT
+outside_parent="$(mktemp -d /var/tmp/certkiosk-hardening.XXXXXX)"
+outside="$outside_parent/keys" # keygen makes the folder itself
+trap 'rm -rf "$outside_parent"; chmod -R u+rwx "$t" 2>/dev/null; rm -rf "$t"' EXIT
 certctl plugin keygen --out "$outside" --nation NOR --name pub "${pass[@]}" >/dev/null 2>err.txt ||
     fail "keygen outside /tmp: $(cat err.txt)"
 [ "$(limits "$outside/pub.key")" = "$moderate" ] ||
     fail "a publisher key outside /tmp used the test KDF: $(limits "$outside/pub.key")"
-rm -rf "$outside"
+rm -rf "$outside_parent"
 # Passphrases: at least 12 characters, for authority and publisher keys.
 echo "short pass" >short.txt
 expect 2 "at least 12" certctl authority create --out short --name T --passphrase-file short.txt
