@@ -563,6 +563,105 @@ test_forged_or_altered_disclosures_are_refused(void **state)
     free(full);
 }
 
+/* Decodes payload (JSON text) signed by the kiosk as a certificate of type typ; returns the
+ * message it is refused with (a new string), or NULL when it decodes. */
+static char *
+decode_refusal(const char *typ, const char *payload)
+{
+    json_t *p = json_loads(payload, 0, NULL);
+    char *jws = NULL, *text = NULL, *kid = NULL, *msg = NULL;
+    CertClaims *c = NULL;
+    bool v2 = strcmp(typ, "vc+sd-jwt") == 0;
+
+    assert_non_null(p);
+    assert_true(asprintf(&kid, "%s%s", v2 ? "urn:certkiosk:kiosk:KIOSK-1#" : "", kiosk_pub.kid) >
+                0);
+    assert_int_equal(jws_sign_json(kiosk, typ, kid, p, &jws), CK_OK);
+    assert_true(asprintf(&text, "%s%s", jws, v2 ? "~" : "") > 0);
+    if (cert_decode(text, strlen(text), &c) != CK_OK)
+        msg = strdup(ck_err_detail());
+    cert_claims_free(c);
+    free(text);
+    free(kid);
+    free(jws);
+    json_decref(p);
+    return msg;
+}
+
+static void
+assert_refused_with(const char *typ, const char *payload, const char *message)
+{
+    char *msg = decode_refusal(typ, payload);
+
+    assert_non_null(msg);
+    if (strstr(msg, message) == NULL)
+        fail_msg("refused with \"%s\", not \"%s\"", msg, message);
+    free(msg);
+}
+
+#define V1_HEAD                                                                                    \
+    "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"                                    \
+    "\"type\":[\"VerifiableCredential\",\"CthbCertificate\"],"                                     \
+    "\"id\":\"urn:certkiosk:KIOSK-1-000042\",\"issuer\":{\"id\":\"urn:certkiosk:kiosk:KIOSK-1\"}," \
+    "\"validFrom\":\"2026-01-02T00:00:00Z\",\"validUntil\":\"2027-01-02T00:00:00Z\","              \
+    "\"credentialSubject\":{\"name\":\"Kari\",\"nation\":\"NOR\",\"serviceNumber\":\"1\","         \
+    "\"category\":\"military\"},"
+#define V2_HEAD                                                                                    \
+    "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\",\"https://w3id.org/certkiosk/v1\"],"  \
+    "\"type\":[\"VerifiableCredential\",\"CthbCertificate\"],"                                     \
+    "\"id\":\"urn:certkiosk:KIOSK-1-000042\",\"issuer\":\"urn:certkiosk:kiosk:KIOSK-1\","          \
+    "\"validFrom\":\"2026-01-02T00:00:00Z\",\"validUntil\":\"2027-01-02T00:00:00Z\","              \
+    "\"credentialStatus\":{\"type\":\"CertkioskRevocationList\"},"                                 \
+    "\"credentialSubject\":{\"name\":\"Kari\",\"nation\":\"NOR\",\"category\":\"military\"},"
+#define V2_ACK                                                                                     \
+    "{\"type\":\"CodeOfConductAcknowledgement\",\"method\":\"kiosk\",\"bundles\":[],"              \
+    "\"texts\":[],\"clauses\":[],\"logIndex\":42}"
+
+static void
+test_malformed_evidence_is_refused_naming_the_field(void **state)
+{
+    /* Format 1: the quiz, the arrays and the method, each named with its JSON path. */
+    assert_refused_with("vc+jwt", V1_HEAD "\"evidence\":{\"logIndex\":1}}",
+                        "evidence.method is missing");
+    assert_refused_with("vc+jwt",
+                        V1_HEAD "\"evidence\":{\"method\":\"kiosk\",\"quiz\":{\"score\":1,\"of\":1,"
+                                "\"passMark\":101,\"attempts\":1},\"logIndex\":1}}",
+                        "evidence.quiz.passMark is out of range");
+    assert_refused_with("vc+jwt",
+                        V1_HEAD "\"evidence\":{\"method\":\"kiosk\",\"training\":[{},{},{},{},{}],"
+                                "\"logIndex\":1}}",
+                        "evidence.training is not an array of at most 4");
+    assert_refused_with("vc+jwt", V1_HEAD "\"evidence\":{\"method\":\"kiosk\",\"clauses\":{}}}",
+                        "evidence.clauses is not an array of at most 32");
+    /* Format 2: the same checks, named as its evidence items are. */
+    assert_refused_with("vc+sd-jwt",
+                        V2_HEAD "\"evidence\":[{\"type\":\"CodeOfConductAcknowledgement\"}]}",
+                        "evidence acknowledgement.method is missing");
+    assert_refused_with("vc+sd-jwt",
+                        V2_HEAD "\"evidence\":[{\"type\":\"CodeOfConductAcknowledgement\","
+                                "\"method\":\"kiosk\",\"bundles\":[]}]}",
+                        "evidence texts is not an array of at most 16");
+    assert_refused_with("vc+sd-jwt",
+                        V2_HEAD "\"evidence\":[" V2_ACK ",{\"type\":\"QuizResult\",\"score\":1,"
+                                "\"of\":1,\"passMark\":80}]}",
+                        "evidence quiz attempts is missing or not an integer");
+    assert_refused_with("vc+sd-jwt",
+                        V2_HEAD "\"evidence\":[" V2_ACK ",{\"type\":\"QuizResult\",\"score\":1,"
+                                "\"of\":1,\"passMark\":80,\"attempts\":1,\"choiceOrder\":{}}]}",
+                        "evidence quiz choiceOrder is not an array of at most 64");
+    /* Both formats: the subject's name, and a well-formed certificate decodes. */
+    assert_refused_with(
+        "vc+sd-jwt",
+        "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\","
+        "\"https://w3id.org/certkiosk/v1\"],\"type\":[\"VerifiableCredential\","
+        "\"CthbCertificate\"],\"id\":\"urn:certkiosk:KIOSK-1-000042\","
+        "\"issuer\":\"urn:certkiosk:kiosk:KIOSK-1\",\"validFrom\":\"2026-01-02T00:00:00Z\","
+        "\"validUntil\":\"2027-01-02T00:00:00Z\",\"credentialStatus\":{\"type\":"
+        "\"CertkioskRevocationList\"},\"credentialSubject\":{\"nation\":\"NOR\"}}",
+        "credentialSubject.name is missing");
+    assert_null(decode_refusal("vc+sd-jwt", V2_HEAD "\"evidence\":[" V2_ACK "]}"));
+}
+
 static void
 test_format_1_certificates_still_verify(void **state)
 {
@@ -676,6 +775,7 @@ main(void)
         cmocka_unit_test(test_decoys_hide_whether_rank_and_unit_exist),
         cmocka_unit_test(test_presentation_withholds_and_verifies),
         cmocka_unit_test(test_forged_or_altered_disclosures_are_refused),
+        cmocka_unit_test(test_malformed_evidence_is_refused_naming_the_field),
         cmocka_unit_test(test_format_1_certificates_still_verify),
         cmocka_unit_test(test_decode_returns_every_claim),
     };

@@ -72,47 +72,117 @@ array_has(const json_t *arr, const char *s)
     return false;
 }
 
+/* The array member key of obj, of at most max items. *out is NULL when the member is absent and
+ * not required: json_array_size(NULL) is 0, so callers loop over it all the same. */
+static CkErr
+get_array(const json_t *obj, const char *key, size_t max, bool required, const char *field,
+          const json_t **out)
+{
+    const json_t *a = json_object_get(obj, key);
+
+    *out = NULL;
+    if (a == NULL && !required)
+        return CK_OK;
+    if (!json_is_array(a) || json_array_size(a) > max)
+        return ck_err(CK_ERR_FORMAT, "%s is not an array of at most %zu", field, max);
+    *out = a;
+    return CK_OK;
+}
+
+/* The evidence's method. One that is neither "kiosk" nor "paper" is left 0 here, for
+ * cert_check_claims() to refuse with the message both formats share. */
+static CkErr
+get_method(const json_t *obj, const char *field, CertClaims *c)
+{
+    char method[16];
+    CkErr err;
+
+    if ((err = get_str(obj, "method", method, sizeof method, true, field)) != CK_OK)
+        return err;
+    c->method = strcmp(method, "kiosk") == 0   ? CERT_METHOD_KIOSK
+                : strcmp(method, "paper") == 0 ? CERT_METHOD_PAPER
+                                               : 0;
+    return CK_OK;
+}
+
+/* The quiz's four numbers, under the same keys in both formats; prefix names them in messages
+ * ("evidence.quiz." in format 1, "evidence quiz " in format 2). */
+static CkErr
+get_quiz(const json_t *q, const char *prefix, CertClaims *c)
+{
+    static const struct {
+        const char *key;
+        int64_t hi;
+    } nums[] = {{"score", 100000}, {"of", 100000}, {"passMark", 100}, {"attempts", 100000}};
+    int64_t v[sizeof nums / sizeof nums[0]];
+    char field[64];
+    CkErr err;
+
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        snprintf(field, sizeof field, "%s%s", prefix, nums[i].key);
+        if ((err = get_int(q, nums[i].key, 0, nums[i].hi, &v[i], field)) != CK_OK)
+            return err;
+    }
+    c->has_quiz = true;
+    c->quiz_score = (int)v[0];
+    c->quiz_of = (int)v[1];
+    c->quiz_pass_mark = (int)v[2];
+    c->quiz_attempts = (int)v[3];
+    return CK_OK;
+}
+
+/* The subject's claims that both formats disclose always, name and nation first; *subject_out
+ * (borrowed from p) for the rest. */
+static CkErr
+read_subject(const json_t *p, CertClaims *c, const json_t **subject_out)
+{
+    const json_t *subject = json_object_get(p, "credentialSubject");
+    CkErr err;
+
+    *subject_out = subject;
+    if (!json_is_object(subject))
+        return ck_err(CK_ERR_FORMAT, "credentialSubject is missing or not an object");
+    if ((err = get_str(subject, "name", c->name, sizeof c->name, true, "credentialSubject.name")) !=
+            CK_OK ||
+        (err = get_str(subject, "nation", c->nation, sizeof c->nation, true,
+                       "credentialSubject.nation")) != CK_OK)
+        return err;
+    return CK_OK;
+}
+
 static CkErr
 read_evidence_v1(const json_t *ev, CertClaims *c)
 {
     const json_t *a, *v, *q;
     const char *key;
-    char method[16], field[64];
+    char field[64];
     int64_t n;
     CkErr err;
 
     if (!json_is_object(ev))
         return ck_err(CK_ERR_FORMAT, "evidence is missing or not an object");
-    if ((err = get_str(ev, "method", method, sizeof method, true, "evidence.method")) != CK_OK)
-        return err;
-    c->method = strcmp(method, "kiosk") == 0   ? CERT_METHOD_KIOSK
-                : strcmp(method, "paper") == 0 ? CERT_METHOD_PAPER
-                                               : 0;
-    if ((err = get_str(ev, "recordedBy", c->recorded_by, sizeof c->recorded_by, false,
+    if ((err = get_method(ev, "evidence.method", c)) != CK_OK ||
+        (err = get_str(ev, "recordedBy", c->recorded_by, sizeof c->recorded_by, false,
                        "evidence.recordedBy")) != CK_OK ||
         (err = get_str(ev, "paperFormRef", c->paper_form_ref, sizeof c->paper_form_ref, false,
                        "evidence.paperFormRef")) != CK_OK ||
         (err = get_str(ev, "signatureSha256", c->signature_sha256, sizeof c->signature_sha256,
                        false, "evidence.signatureSha256")) != CK_OK)
         return err;
-    if ((a = json_object_get(ev, "bundles")) != NULL) {
-        if (!json_is_array(a) || json_array_size(a) > CERT_MAX_BUNDLES)
-            return ck_err(CK_ERR_FORMAT, "evidence.bundles is not an array of at most %d",
-                          CERT_MAX_BUNDLES);
-        for (size_t i = 0; i < json_array_size(a); i++) {
-            CertBundle *b = &c->bundles[i];
-            v = json_array_get(a, i);
-            snprintf(field, sizeof field, "evidence.bundles[%zu]", i);
-            if (!json_is_object(v))
-                return ck_err(CK_ERR_FORMAT, "%s is not an object", field);
-            if ((err = get_str(v, "id", b->id, sizeof b->id, true, field)) != CK_OK ||
-                (err = get_str(v, "version", b->version, sizeof b->version, true, field)) !=
-                    CK_OK ||
-                (err = get_str(v, "manifestSha256", b->manifest_sha256, sizeof b->manifest_sha256,
-                               true, field)) != CK_OK)
-                return err;
-            c->n_bundles++;
-        }
+    if ((err = get_array(ev, "bundles", CERT_MAX_BUNDLES, false, "evidence.bundles", &a)) != CK_OK)
+        return err;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        CertBundle *b = &c->bundles[i];
+        v = json_array_get(a, i);
+        snprintf(field, sizeof field, "evidence.bundles[%zu]", i);
+        if (!json_is_object(v))
+            return ck_err(CK_ERR_FORMAT, "%s is not an object", field);
+        if ((err = get_str(v, "id", b->id, sizeof b->id, true, field)) != CK_OK ||
+            (err = get_str(v, "version", b->version, sizeof b->version, true, field)) != CK_OK ||
+            (err = get_str(v, "manifestSha256", b->manifest_sha256, sizeof b->manifest_sha256, true,
+                           field)) != CK_OK)
+            return err;
+        c->n_bundles++;
     }
     if ((a = json_object_get(ev, "textSha256")) != NULL) {
         if (!json_is_object(a) || json_object_size(a) > CERT_MAX_LANGS)
@@ -129,49 +199,35 @@ read_evidence_v1(const json_t *ev, CertClaims *c)
             c->n_text_hashes++;
         }
     }
-    if ((a = json_object_get(ev, "clauses")) != NULL) {
-        if (!json_is_array(a) || json_array_size(a) > CERT_MAX_CLAUSES)
-            return ck_err(CK_ERR_FORMAT, "evidence.clauses is not an array of at most %d",
-                          CERT_MAX_CLAUSES);
-        for (size_t i = 0; i < json_array_size(a); i++) {
-            v = json_array_get(a, i);
-            if (!json_is_string(v) || json_string_length(v) > CERT_CLAUSE_ID_MAX ||
-                json_string_length(v) != strlen(json_string_value(v)))
-                return ck_err(CK_ERR_FORMAT, "evidence.clauses[%zu] is not a short string", i);
-            memcpy(c->clauses[i], json_string_value(v), json_string_length(v) + 1);
-            c->n_clauses++;
-        }
+    if ((err = get_array(ev, "clauses", CERT_MAX_CLAUSES, false, "evidence.clauses", &a)) != CK_OK)
+        return err;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        v = json_array_get(a, i);
+        if (!json_is_string(v) || json_string_length(v) > CERT_CLAUSE_ID_MAX ||
+            json_string_length(v) != strlen(json_string_value(v)))
+            return ck_err(CK_ERR_FORMAT, "evidence.clauses[%zu] is not a short string", i);
+        memcpy(c->clauses[i], json_string_value(v), json_string_length(v) + 1);
+        c->n_clauses++;
     }
     if ((q = json_object_get(ev, "quiz")) != NULL) {
-        int64_t s, o, p, t;
         if (!json_is_object(q))
             return ck_err(CK_ERR_FORMAT, "evidence.quiz is not an object");
-        if ((err = get_int(q, "score", 0, 100000, &s, "evidence.quiz.score")) != CK_OK ||
-            (err = get_int(q, "of", 0, 100000, &o, "evidence.quiz.of")) != CK_OK ||
-            (err = get_int(q, "passMark", 0, 100, &p, "evidence.quiz.passMark")) != CK_OK ||
-            (err = get_int(q, "attempts", 0, 100000, &t, "evidence.quiz.attempts")) != CK_OK)
+        if ((err = get_quiz(q, "evidence.quiz.", c)) != CK_OK)
             return err;
-        c->has_quiz = true;
-        c->quiz_score = (int)s;
-        c->quiz_of = (int)o;
-        c->quiz_pass_mark = (int)p;
-        c->quiz_attempts = (int)t;
     }
-    if ((a = json_object_get(ev, "training")) != NULL) {
-        if (!json_is_array(a) || json_array_size(a) > CERT_MAX_TRAINING)
-            return ck_err(CK_ERR_FORMAT, "evidence.training is not an array of at most %d",
-                          CERT_MAX_TRAINING);
-        for (size_t i = 0; i < json_array_size(a); i++) {
-            CertTraining *t = &c->training[i];
-            v = json_array_get(a, i);
-            snprintf(field, sizeof field, "evidence.training[%zu]", i);
-            if (!json_is_object(v))
-                return ck_err(CK_ERR_FORMAT, "%s is not an object", field);
-            if ((err = get_str(v, "course", t->course, sizeof t->course, true, field)) != CK_OK ||
-                (err = get_str(v, "date", t->date, sizeof t->date, true, field)) != CK_OK)
-                return err;
-            c->n_training++;
-        }
+    if ((err = get_array(ev, "training", CERT_MAX_TRAINING, false, "evidence.training", &a)) !=
+        CK_OK)
+        return err;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        CertTraining *t = &c->training[i];
+        v = json_array_get(a, i);
+        snprintf(field, sizeof field, "evidence.training[%zu]", i);
+        if (!json_is_object(v))
+            return ck_err(CK_ERR_FORMAT, "%s is not an object", field);
+        if ((err = get_str(v, "course", t->course, sizeof t->course, true, field)) != CK_OK ||
+            (err = get_str(v, "date", t->date, sizeof t->date, true, field)) != CK_OK)
+            return err;
+        c->n_training++;
     }
     if ((err = get_int(ev, "logIndex", 0, INT64_MAX, &n, "evidence.logIndex")) != CK_OK)
         return err;
@@ -220,13 +276,7 @@ read_claims_v1(const Jws *jws, CertClaims *c)
     if ((err = get_time(p, "validFrom", &c->valid_from)) != CK_OK ||
         (err = get_time(p, "validUntil", &c->valid_until)) != CK_OK)
         return err;
-    subject = json_object_get(p, "credentialSubject");
-    if (!json_is_object(subject))
-        return ck_err(CK_ERR_FORMAT, "credentialSubject is missing or not an object");
-    if ((err = get_str(subject, "name", c->name, sizeof c->name, true, "credentialSubject.name")) !=
-            CK_OK ||
-        (err = get_str(subject, "nation", c->nation, sizeof c->nation, true,
-                       "credentialSubject.nation")) != CK_OK ||
+    if ((err = read_subject(p, c, &subject)) != CK_OK ||
         (err = get_str(subject, "serviceNumber", c->service_number, sizeof c->service_number, true,
                        "credentialSubject.serviceNumber")) != CK_OK ||
         (err = get_str(subject, "category", c->category, sizeof c->category, true,
@@ -268,17 +318,12 @@ static CkErr
 read_ack(const json_t *a, CertClaims *c)
 {
     const json_t *arr, *v;
-    char method[16], field[64], bundle[CERT_FIELD_MAX + 1], lang[16];
+    char field[64], bundle[CERT_FIELD_MAX + 1], lang[16];
     int64_t n;
     CkErr err;
 
-    if ((err = get_str(a, "method", method, sizeof method, true, "evidence acknowledgement.method")) !=
-        CK_OK)
-        return err;
-    c->method = strcmp(method, "kiosk") == 0   ? CERT_METHOD_KIOSK
-                : strcmp(method, "paper") == 0 ? CERT_METHOD_PAPER
-                                               : 0;
-    if ((err = get_str(a, "kioskOperator", c->operator_name, sizeof c->operator_name, false,
+    if ((err = get_method(a, "evidence acknowledgement.method", c)) != CK_OK ||
+        (err = get_str(a, "kioskOperator", c->operator_name, sizeof c->operator_name, false,
                        "evidence kioskOperator")) != CK_OK ||
         (err = get_str(a, "recordedBy", c->recorded_by, sizeof c->recorded_by, false,
                        "evidence recordedBy")) != CK_OK ||
@@ -289,10 +334,8 @@ read_ack(const json_t *a, CertClaims *c)
         (err = get_str(a, "signatureSha256", c->signature_sha256, sizeof c->signature_sha256,
                        false, "evidence signatureSha256")) != CK_OK)
         return err;
-    arr = json_object_get(a, "bundles");
-    if (!json_is_array(arr) || json_array_size(arr) > CERT_MAX_BUNDLES)
-        return ck_err(CK_ERR_FORMAT, "evidence bundles is not an array of at most %d",
-                      CERT_MAX_BUNDLES);
+    if ((err = get_array(a, "bundles", CERT_MAX_BUNDLES, true, "evidence bundles", &arr)) != CK_OK)
+        return err;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         CertBundle *b = &c->bundles[c->n_bundles];
         v = json_array_get(arr, i);
@@ -304,10 +347,8 @@ read_ack(const json_t *a, CertClaims *c)
             return err;
         c->n_bundles++;
     }
-    arr = json_object_get(a, "texts");
-    if (!json_is_array(arr) || json_array_size(arr) > CERT_MAX_LANGS)
-        return ck_err(CK_ERR_FORMAT, "evidence texts is not an array of at most %d",
-                      CERT_MAX_LANGS);
+    if ((err = get_array(a, "texts", CERT_MAX_LANGS, true, "evidence texts", &arr)) != CK_OK)
+        return err;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         CertTextHash *t = &c->text_sha256[c->n_text_hashes];
         v = json_array_get(arr, i);
@@ -320,10 +361,8 @@ read_ack(const json_t *a, CertClaims *c)
             return ck_err(CK_ERR_FORMAT, "%s is too long", field);
         c->n_text_hashes++;
     }
-    arr = json_object_get(a, "clauses");
-    if (!json_is_array(arr) || json_array_size(arr) > CERT_MAX_CLAUSES)
-        return ck_err(CK_ERR_FORMAT, "evidence clauses is not an array of at most %d",
-                      CERT_MAX_CLAUSES);
+    if ((err = get_array(a, "clauses", CERT_MAX_CLAUSES, true, "evidence clauses", &arr)) != CK_OK)
+        return err;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const char *s = json_string_value(json_array_get(arr, i));
         size_t k = strlen(URN_BUNDLE);
@@ -343,24 +382,12 @@ static CkErr
 read_quiz(const json_t *q, CertClaims *c)
 {
     const json_t *arr, *v, *order;
-    int64_t s, o, p, t;
     CkErr err;
 
-    if ((err = get_int(q, "score", 0, 100000, &s, "evidence quiz score")) != CK_OK ||
-        (err = get_int(q, "of", 0, 100000, &o, "evidence quiz of")) != CK_OK ||
-        (err = get_int(q, "passMark", 0, 100, &p, "evidence quiz passMark")) != CK_OK ||
-        (err = get_int(q, "attempts", 0, 100000, &t, "evidence quiz attempts")) != CK_OK)
+    if ((err = get_quiz(q, "evidence quiz ", c)) != CK_OK ||
+        (err = get_array(q, "choiceOrder", CERT_MAX_CHOICE_ORDERS, false,
+                         "evidence quiz choiceOrder", &arr)) != CK_OK)
         return err;
-    c->has_quiz = true;
-    c->quiz_score = (int)s;
-    c->quiz_of = (int)o;
-    c->quiz_pass_mark = (int)p;
-    c->quiz_attempts = (int)t;
-    if ((arr = json_object_get(q, "choiceOrder")) == NULL)
-        return CK_OK;
-    if (!json_is_array(arr) || json_array_size(arr) > CERT_MAX_CHOICE_ORDERS)
-        return ck_err(CK_ERR_FORMAT, "evidence quiz choiceOrder is not an array of at most %d",
-                      CERT_MAX_CHOICE_ORDERS);
     for (size_t i = 0; i < json_array_size(arr); i++) {
         CertChoiceOrder *co = &c->choice_orders[c->n_choice_orders];
         char question[CERT_CLAUSE_ID_MAX + 1 + sizeof URN_BUNDLE];
@@ -461,13 +488,7 @@ read_claims_v2(const SdJwt *sd, CertClaims *c)
     if (!json_is_string(json_object_get(status, "type")) ||
         strcmp(json_string_value(json_object_get(status, "type")), CERT_STATUS_TYPE) != 0)
         return ck_err(CK_ERR_FORMAT, "credentialStatus must be of type %s", CERT_STATUS_TYPE);
-    subject = json_object_get(p, "credentialSubject");
-    if (!json_is_object(subject))
-        return ck_err(CK_ERR_FORMAT, "credentialSubject is missing or not an object");
-    if ((err = get_str(subject, "name", c->name, sizeof c->name, true, "credentialSubject.name")) !=
-            CK_OK ||
-        (err = get_str(subject, "nation", c->nation, sizeof c->nation, true,
-                       "credentialSubject.nation")) != CK_OK ||
+    if ((err = read_subject(p, c, &subject)) != CK_OK ||
         (err = get_str(subject, "category", c->category, sizeof c->category, true,
                        "credentialSubject.category")) != CK_OK)
         return err;
