@@ -141,11 +141,6 @@ print_claims(const CertClaims *c)
 int
 cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *status_path = NULL, *arg;
     bool as_json = false;
     unsigned char *data = NULL;
@@ -158,27 +153,14 @@ cmd_show(int argc, char **argv)
     CertReport report;
     int64_t now = clock_now();
     CkErr err, verr = CK_OK;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"trust", .value = &trust_path},
+                              {"status", .value = &status_path},
+                              {"json", .flag = &as_json},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 's':
-            status_path = optarg;
-            break;
-        case 'j':
-            as_json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc - 1) {
         usage(stderr);
         return cli_usage_error("show needs exactly one certificate (a file, the JWS, or -)");
