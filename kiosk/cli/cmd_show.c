@@ -29,21 +29,6 @@ usage(FILE *f)
 }
 
 static const char *
-outcome_word(CertStepOutcome o)
-{
-    switch (o) {
-    case CERT_STEP_PASSED:
-        return "ok  ";
-    case CERT_STEP_FAILED:
-        return "FAIL";
-    case CERT_STEP_NOT_CHECKED:
-        return "--  ";
-    default:
-        return "skip";
-    }
-}
-
-static const char *
 form_name(CertForm f)
 {
     switch (f) {
@@ -216,7 +201,7 @@ cmd_show(int argc, char **argv)
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
                 json_array_append_new(steps, json_pack("{s:s,s:s,s:s}", "step",
                                                        cert_step_name((CertStepId)i), "outcome",
-                                                       outcome_word(report.steps[i].outcome),
+                                                       cli_trust_step_mark(report.steps[i].outcome),
                                                        "detail", report.steps[i].detail));
             json_object_set_new(doc, "steps", steps);
             json_object_set_new(doc, "valid", json_boolean(verr == CK_OK));
@@ -238,7 +223,7 @@ cmd_show(int argc, char **argv)
         } else {
             printf("steps\n");
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
-                printf("    %s %-18s %s\n", outcome_word(report.steps[i].outcome),
+                printf("    %s %-18s %s\n", cli_trust_step_mark(report.steps[i].outcome),
                        cert_step_name((CertStepId)i), cli_tx(report.steps[i].detail));
             printf("%s\n", verr == CK_OK ? "VALID" : "INVALID");
         }

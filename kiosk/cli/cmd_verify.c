@@ -161,21 +161,6 @@ outcome_name(CertStepOutcome o)
     }
 }
 
-static const char *
-outcome_mark(CertStepOutcome o)
-{
-    switch (o) {
-    case CERT_STEP_PASSED:
-        return "ok  ";
-    case CERT_STEP_FAILED:
-        return "FAIL";
-    case CERT_STEP_NOT_CHECKED:
-        return "--  ";
-    default:
-        return "    ";
-    }
-}
-
 /* "364 days left", "5 hours left". */
 static void
 time_left(int64_t until, int64_t now, char *buf, size_t n)
@@ -221,7 +206,7 @@ print_human(const Item *it, const CertReport *r, int64_t now, bool many)
     }
     for (int i = 0; i < CERT_STEP_COUNT_; i++)
         if (r->steps[i].outcome != CERT_STEP_NOT_RUN)
-            printf("    %s %-18s %s\n", outcome_mark(r->steps[i].outcome),
+            printf("    %s %-18s %s\n", cli_trust_step_mark(r->steps[i].outcome),
                    cert_step_name((CertStepId)i), r->steps[i].detail);
 }
 
