@@ -217,7 +217,8 @@ config(void)
     c.nations = nations;
     c.n_nations = 1;
     c.rules = (FlowRules){NULL,           fake_validate, fake_must_certify, fake_validity,
-                          fake_pass_mark, fake_course,   fake_label,        fake_clause_applies};
+                          fake_pass_mark, fake_course,   fake_label,        fake_clause_applies,
+                          NULL};
     c.issuer = (FlowIssuer){NULL, fake_issue};
     c.admin = (FlowAdmin){pin_hash, lock_path, NULL, fake_admin_log, fake_stats};
     c.languages = languages;
@@ -466,6 +467,70 @@ test_invalid_service_number_is_refused_with_the_rules_reason(void **state)
     identify(f, "   ", "01017012345");
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_NAME_EMPTY);
+    flow_destroy(f);
+}
+
+/* The bundles' own forms: Norway's 11 digits; the baseline's 4 to 20 letters and digits. */
+static bool
+fake_form(void *ctx, const FlowBundle *b, unsigned *lo, unsigned *hi, bool *digits_only)
+{
+    *lo = b == &nor ? 11 : 4;
+    *hi = b == &nor ? 11 : 20;
+    *digits_only = b == &nor;
+    return true;
+}
+
+/* Issue 14: a Norwegian screen explained a short fødselsnummer with the rules'
+ * English ("Fødselsnummer eller D-nummer: must be exactly 11 characters long")
+ * and called it a service number ("Tjenestenummeret"). The bundle's form is
+ * now the flow's own message, with the length in it (the screen words it in
+ * the person's language and names the field as labelled), before the rules run. */
+static void
+test_service_number_form_is_said_in_the_persons_words(void **state)
+{
+    FlowConfig c = config();
+    Flow *f;
+
+    c.rules.service_number_form = fake_form;
+    assert_int_equal(flow_create(&c, &f), CK_OK);
+    tick(f, 0);
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "1503851019");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(screen(f), FLOW_SCREEN_IDENTITY);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_length");
+    assert_int_equal(flow_view(f)->error_number, 11);
+    assert_null(flow_view(f)->error_detail); /* not the rules' English */
+    assert_int_equal(flow_view(f)->focus, FLOW_FIELD_SERVICE_NUMBER);
+    assert_string_equal(flow_view(f)->service_number_label, "Fødselsnummer");
+    identify(f, "Ola Nordmann", "150385101900");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_length");
+    identify(f, "Ola Nordmann", "1503851O190"); /* a letter O among the digits */
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_digits");
+    /* The right form goes on to the rules, which decide. */
+    identify(f, "Ola Nordmann", "15038510190");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_CONDUCT);
+    flow_destroy(f);
+
+    /* Another nation, under the baseline's 4 to 20 letters and digits. */
+    assert_int_equal(flow_create(&c, &f), CK_OK);
+    tick(f, 0);
+    to_nation_done(f, 1, FLOW_CATEGORY_CIVILIAN);
+    assert_int_equal(choose(f, "SWE"), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Anna Svensson", "AB1");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_length_range");
+    assert_int_equal(flow_view(f)->error_number, 4);
+    assert_int_equal(flow_view(f)->error_number_max, 20);
+    identify(f, "Anna Svensson", "AB-1234");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.service_number_alnum");
+    assert_int_equal(flow_view(f)->error_number_max, 0);
     flow_destroy(f);
 }
 
@@ -1414,6 +1479,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_invalid_service_number_is_refused_with_the_rules_reason, setup),
+        cmocka_unit_test_setup(test_service_number_form_is_said_in_the_persons_words, setup),
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),

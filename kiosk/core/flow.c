@@ -719,6 +719,7 @@ flow_handle(Flow *flow, const FlowEvent *ev)
         flow->error = FLOW_MSG_NONE;
         flow->error_detail[0] = '\0';
         flow->error_number = 0;
+        flow->error_number_max = 0;
     }
     err = dispatch(flow, ev);
     if (err != CK_ERR_USAGE)

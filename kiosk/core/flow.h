@@ -159,6 +159,13 @@ typedef enum FlowMsg {
     FLOW_MSG_PRIVACY_NOT_READ,  /* "I have read" before the notice was shown to its end */
     FLOW_MSG_NATION_CODE_UNKNOWN, /* three letters, but no ISO 3166-1 alpha-3 country */
     FLOW_MSG_NATION_NOT_CHOSEN,   /* "other" without a country picked in the chooser */
+    /* The service number breaks the bundle's own form (service_number_form),
+     * said in the person's language: exactly error_number characters; from
+     * error_number to error_number_max; digits only; letters and digits only. */
+    FLOW_MSG_SERVICE_NUMBER_LENGTH,
+    FLOW_MSG_SERVICE_NUMBER_LENGTH_RANGE,
+    FLOW_MSG_SERVICE_NUMBER_DIGITS,
+    FLOW_MSG_SERVICE_NUMBER_ALNUM,
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -286,6 +293,12 @@ typedef struct FlowRules {
      * contractors). May be NULL: every clause applies to everyone. */
     bool (*clause_applies)(void *ctx, const FlowBundle *bundle, const char *clause_id,
                            FlowCategory category);
+    /* The form the bundle itself sets for its service numbers (its manifest's
+     * lengths and characters), checked by the flow before validate_service_number
+     * so that what is wrong is said in the person's language, not in the
+     * rules' English. Returns false when the bundle sets none. May be NULL. */
+    bool (*service_number_form)(void *ctx, const FlowBundle *bundle, unsigned *min_out,
+                                unsigned *max_out, bool *digits_only_out);
 } FlowRules;
 
 /* One bundle's evidence for the certificate. */
@@ -429,8 +442,10 @@ typedef struct FlowView {
     FlowMsg error;
     const char *error_detail;
     /* the number the message names: the field's limit in characters
-     * (TEXT_TOO_LONG), the month or the day (DATE_BAD_MONTH, _DAY); 0 else */
+     * (TEXT_TOO_LONG), the month or the day (DATE_BAD_MONTH, _DAY), the
+     * length (SERVICE_NUMBER_LENGTH, the least for _LENGTH_RANGE); 0 else */
     unsigned error_number;
+    unsigned error_number_max; /* the greatest length (SERVICE_NUMBER_LENGTH_RANGE); 0 else */
 
     /* NATION */
     const FlowBundle *const *nations;

@@ -84,11 +84,43 @@ flow_next_from_nation(Flow *f)
     return CK_OK;
 }
 
+/* The bundle's own form of a service number (length, characters): what is
+ * wrong, as a message of ours in the person's language, or FLOW_MSG_NONE. The
+ * rules check the same again, with their own reason, in validate_service_number. */
+static FlowMsg
+number_form_problem(Flow *f)
+{
+    const char *num = session_field(f->session, SESSION_SERVICE_NUMBER);
+    unsigned lo = 0, hi = 0;
+    bool digits_only = false;
+    size_t len = strlen(num);
+
+    if (f->cfg.rules.service_number_form == NULL ||
+        !f->cfg.rules.service_number_form(f->cfg.rules.ctx, flow_governing(f), &lo, &hi,
+                                          &digits_only))
+        return FLOW_MSG_NONE;
+    for (size_t i = 0; i < len; i++) {
+        char c = num[i];
+        bool ok = (c >= '0' && c <= '9') ||
+                  (!digits_only && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')));
+        if (!ok)
+            return digits_only ? FLOW_MSG_SERVICE_NUMBER_DIGITS : FLOW_MSG_SERVICE_NUMBER_ALNUM;
+    }
+    if (len >= lo && len <= hi)
+        return FLOW_MSG_NONE;
+    f->error_number = lo;
+    if (lo == hi)
+        return FLOW_MSG_SERVICE_NUMBER_LENGTH;
+    f->error_number_max = hi;
+    return FLOW_MSG_SERVICE_NUMBER_LENGTH_RANGE;
+}
+
 CkErr
 flow_next_from_identity(Flow *f)
 {
     char reason[256] = "";
     FlowCheck check;
+    FlowMsg form;
 
     session_field_trim(f->session, SESSION_NAME);
     session_field_trim(f->session, SESSION_SERVICE_NUMBER);
@@ -101,6 +133,10 @@ flow_next_from_identity(Flow *f)
     if (session_field_len(f->session, SESSION_SERVICE_NUMBER) == 0) {
         f->focus = FLOW_FIELD_SERVICE_NUMBER;
         return flow_refuse(f, FLOW_MSG_SERVICE_NUMBER_EMPTY);
+    }
+    if ((form = number_form_problem(f)) != FLOW_MSG_NONE) {
+        f->focus = FLOW_FIELD_SERVICE_NUMBER;
+        return flow_refuse(f, form);
     }
     check = f->cfg.rules.validate_service_number(f->cfg.rules.ctx, flow_governing(f),
                                                  session_field(f->session, SESSION_SERVICE_NUMBER),

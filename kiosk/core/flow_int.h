@@ -77,7 +77,8 @@ struct Flow {
 
     FlowMsg error;
     char error_detail[256];
-    unsigned error_number; /* FlowView.error_number */
+    unsigned error_number;     /* FlowView.error_number */
+    unsigned error_number_max; /* FlowView.error_number_max */
 
     /* admin */
     AdminLock lock;

@@ -30,6 +30,10 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_PRIVACY_NOT_READ] = "error.privacy_not_read",
     [FLOW_MSG_NATION_CODE_UNKNOWN] = "error.nation_code_unknown",
     [FLOW_MSG_NATION_NOT_CHOSEN] = "error.nation_not_chosen",
+    [FLOW_MSG_SERVICE_NUMBER_LENGTH] = "error.service_number_length",
+    [FLOW_MSG_SERVICE_NUMBER_LENGTH_RANGE] = "error.service_number_length_range",
+    [FLOW_MSG_SERVICE_NUMBER_DIGITS] = "error.service_number_digits",
+    [FLOW_MSG_SERVICE_NUMBER_ALNUM] = "error.service_number_alnum",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",
@@ -190,6 +194,7 @@ flow_view_build(Flow *f)
     v->error = f->error;
     v->error_detail = f->error_detail[0] != '\0' ? f->error_detail : NULL;
     v->error_number = f->error_number;
+    v->error_number_max = f->error_number_max;
 
     v->nations = f->cfg.nations;
     v->n_nations = f->cfg.n_nations;

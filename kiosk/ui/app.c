@@ -154,6 +154,24 @@ app_number_label(void *ctx, const FlowBundle *bundle, const char *lang)
     return sn ? app_localized(json_object_get(sn, "label"), lang) : NULL;
 }
 
+/* The manifest's own form of the bundle's service numbers (plugin_host checks
+ * the same, with an English reason; the flow says it in the person's language). */
+static bool
+app_number_form(void *ctx, const FlowBundle *bundle, unsigned *min_out, unsigned *max_out,
+                bool *digits_only_out)
+{
+    const Bundle *b = app_bundle_of(ctx, bundle);
+    const json_t *sn = b ? json_object_get(bundle_rules(b), "service_number") : NULL;
+    const char *cs = sn ? json_string_value(json_object_get(sn, "charset")) : NULL;
+
+    if (sn == NULL || cs == NULL) /* bundle_load checked the rest */
+        return false;
+    *min_out = (unsigned)json_integer_value(json_object_get(sn, "min_length"));
+    *max_out = (unsigned)json_integer_value(json_object_get(sn, "max_length"));
+    *digits_only_out = strcmp(cs, "digits") == 0;
+    return true;
+}
+
 static bool
 app_clause_applies(void *ctx, const FlowBundle *bundle, const char *clause_id,
                    FlowCategory category)
@@ -617,7 +635,7 @@ app_open(const char *home, App **out)
         .nations = a->nations,
         .n_nations = a->n_nations,
         .rules = {a, app_validate, app_must_certify, app_validity, app_pass_mark,
-                  app_training_course, app_number_label, app_clause_applies},
+                  app_training_course, app_number_label, app_clause_applies, app_number_form},
         .issuer = {a, app_issue},
         .admin = {a->pin_hash, a->lock_path, a, app_admin_log, app_admin_stats},
         .languages = (const char *const *)a->languages,

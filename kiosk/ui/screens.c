@@ -523,15 +523,29 @@ scr_steps(Screens *s, const FlowView *v)
 static const char *
 scr_banner_text(Screens *s, const FlowView *v, char *buf, size_t cap)
 {
-    char num[16];
+    char num[16], max[16];
     snprintf(num, sizeof num, "%u", v->error_number);
-    const char *names[] = {"n"}, *vals[] = {num};
-    i18n_expand(tr(s, flow_msg_id(v->error)), names, vals, 1, buf, cap);
+    snprintf(max, sizeof max, "%u", v->error_number_max);
+    /* A message about the number names its field as the screen labels it: a
+     * Norwegian fødselsnummer is no "service number" (issue 14). */
+    const char *field =
+        v->service_number_label ? v->service_number_label : tr(s, "field.service_number");
+    const char *names[] = {"n", "max", "field"}, *vals[] = {num, max, field};
+    i18n_expand(tr(s, flow_msg_id(v->error)), names, vals, 3, buf, cap);
     int n = (int)strlen(buf);
     if (v->error_detail != NULL && *v->error_detail && n >= 0 && (size_t)n + 2 < cap) {
         snprintf(buf + n, cap - (size_t)n, "\n%s", v->error_detail);
-        if (buf[n + 1] >= 'a' && buf[n + 1] <= 'z')
-            buf[n + 1] = (char)(buf[n + 1] - 32);
+        /* The rules' reason starts lower case: a capital for a line of its own
+         * (Latin a-z; Greek α-ο, U+03B1..BF, and π-ω, U+03C0..C9). */
+        unsigned char *c = (unsigned char *)buf + n + 1;
+        if (c[0] >= 'a' && c[0] <= 'z')
+            c[0] = (unsigned char)(c[0] - 32);
+        else if (c[0] == 0xCE && c[1] >= 0xB1 && c[1] <= 0xBF)
+            c[1] = (unsigned char)(c[1] - 0x20);
+        else if (c[0] == 0xCF && c[1] >= 0x80 && c[1] <= 0x89) {
+            c[0] = 0xCE;
+            c[1] = (unsigned char)(c[1] + 0x20);
+        }
     }
     return buf;
 }

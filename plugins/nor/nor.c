@@ -40,20 +40,52 @@ static const char *const reasons_nb[] = {
     [R_CHECK2] = "kontrollsiffer 2 er feil: se etter en skrivefeil i nummeret",
 };
 
-static int
-locale_is_norwegian(void)
+/* The French and Greek reasons are draft translations of the English (like the
+ * manifest's el and fr texts: plugins/SOURCES.md), so that a French or Greek
+ * screen does not explain a Norwegian number in English (issue 14). */
+static const char *const reasons_fr[] = {
+    [R_LENGTH] = "un numéro d'identité national compte exactement 11 chiffres",
+    [R_DIGITS] = "un numéro d'identité national ne compte que des chiffres",
+    [R_DATE] = "les six premiers chiffres ne forment pas une date de naissance valable",
+    [R_INDIVIDUAL] = "le numéro individuel (chiffres 7 à 9) ne correspond pas à l'année de naissance",
+    [R_NO_CHECK_DIGIT] =
+        "aucun numéro valable ne commence par ces neuf chiffres (la clé de contrôle 1 vaudrait 10)",
+    [R_CHECK1] = "la clé de contrôle 1 est fausse : cherchez une faute de frappe dans le numéro",
+    [R_CHECK2] = "la clé de contrôle 2 est fausse : cherchez une faute de frappe dans le numéro",
+};
+
+static const char *const reasons_el[] = {
+    [R_LENGTH] = "ο αριθμός ταυτότητας έχει ακριβώς 11 ψηφία",
+    [R_DIGITS] = "ο αριθμός ταυτότητας έχει μόνο ψηφία",
+    [R_DATE] = "τα έξι πρώτα ψηφία δεν είναι έγκυρη ημερομηνία γέννησης",
+    [R_INDIVIDUAL] = "ο ατομικός αριθμός (ψηφία 7 έως 9) δεν ταιριάζει με το έτος γέννησης",
+    [R_NO_CHECK_DIGIT] =
+        "κανένας έγκυρος αριθμός δεν αρχίζει με αυτά τα εννέα ψηφία (το ψηφίο ελέγχου 1 θα ήταν 10)",
+    [R_CHECK1] = "το ψηφίο ελέγχου 1 είναι λάθος: ελέγξτε τον αριθμό για λάθος πληκτρολόγησης",
+    [R_CHECK2] = "το ψηφίο ελέγχου 2 είναι λάθος: ελέγξτε τον αριθμό για λάθος πληκτρολόγησης",
+};
+
+/* The reasons in the host's UI language: Norwegian, French, Greek, else English. */
+static const char *const *
+reasons_for_locale(void)
 {
     const char *loc = host != NULL && host->locale != NULL ? host->locale(host->ctx) : NULL;
 
     if (loc == NULL)
-        return 0;
-    return strncmp(loc, "nb", 2) == 0 || strncmp(loc, "nn", 2) == 0 || strncmp(loc, "no", 2) == 0;
+        return reasons_en;
+    if (strncmp(loc, "nb", 2) == 0 || strncmp(loc, "nn", 2) == 0 || strncmp(loc, "no", 2) == 0)
+        return reasons_nb;
+    if (strncmp(loc, "fr", 2) == 0)
+        return reasons_fr;
+    if (strncmp(loc, "el", 2) == 0)
+        return reasons_el;
+    return reasons_en;
 }
 
 static CkPluginStatus
 refuse(Reason r, char *reason, size_t reason_len)
 {
-    const char *text = locale_is_norwegian() ? reasons_nb[r] : reasons_en[r];
+    const char *text = reasons_for_locale()[r];
 
     if (reason != NULL && reason_len > 0)
         snprintf(reason, reason_len, "%s", text);

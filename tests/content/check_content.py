@@ -13,6 +13,10 @@ from these counts. A quiz is unfair, and refused, when a question has fewer
 than 3 choices or names no section, or when the correct choice is the longest
 in more than 40 % of its questions. The manifest is checked against its schema;
 a language may say "draft": false only with a "review" of it in the manifest.
+A text of the manifest that the kiosk shows (the service number's label, the
+training course) must be there in every UI language (assets/ui/<lang>.json):
+the kiosk would otherwise show it in English (issue 14: the Greek identity
+screen's "National identity number or D-number").
 
     check_content.py [--root DIR]     check the tree at DIR (default: this repo)
     check_content.py --self-test      show that broken content is refused
@@ -37,6 +41,8 @@ except ImportError:  # pragma: no cover - depends on the machine
 SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "content.schema.json")
 MANIFEST_SCHEMA_PATH = os.path.join("plugins", "sdk", "schema", "manifest.schema.json")
 ROOT_FOR_SCHEMAS = ["."]  # the tree whose schemas apply (set by check_tree)
+UI_LANGUAGES = [[]]  # the kiosk's UI languages of the tree checked (set by check_tree)
+UI_PATH = os.path.join("assets", "ui")
 TEMPLATE = "template"
 # (min sections, max sections, min questions, min clauses, max clauses)
 LIMITS_NATO = (4, 10, 8, 3, 6)
@@ -174,6 +180,22 @@ def check_manifest(path, manifest, docs, problems):
         if doc.get("draft") is False and doc.get("language") not in reviewed:
             problems.append("%s: \"draft\": false but %s names no review of \"%s\" "
                             "(review: {by, role, date})" % (cpath, path, doc.get("language")))
+    rules = manifest.get("rules") if isinstance(manifest.get("rules"), dict) else {}
+    shown = [("rules/service_number/label", (rules.get("service_number") or {}).get("label")),
+             ("rules/training_confirmation/course",
+              (rules.get("training_confirmation") or {}).get("course"))]
+    for where, texts in shown:
+        if not isinstance(texts, dict):
+            continue
+        for lang in UI_LANGUAGES[0]:
+            if not texts.get(lang):
+                problems.append("%s: %s: no text for UI language \"%s\" (the kiosk would "
+                                "show it in English)" % (path, where, lang))
+        for lang, text in sorted(texts.items()):
+            # The course goes into the certificate's evidence, a field of 127 bytes.
+            if where.endswith("course") and isinstance(text, str) and len(text.encode()) > 127:
+                problems.append("%s: %s/%s: %d bytes; the certificate records at most 127"
+                                % (path, where, lang, len(text.encode())))
     cats = (manifest.get("rules") or {}).get("clause_categories") or {}
     for doc in docs.values():
         known = set(ids(doc["clauses"]))
@@ -238,6 +260,9 @@ def check_tree(root, validator=None):
     validator = validator or make_validator(root)
     if os.path.exists(os.path.join(root, MANIFEST_SCHEMA_PATH)):
         ROOT_FOR_SCHEMAS[0] = root
+    ui = os.path.join(root, UI_PATH)
+    UI_LANGUAGES[0] = sorted(os.path.splitext(n)[0] for n in os.listdir(ui)
+                             if n.endswith(".json")) if os.path.isdir(ui) else []
     problems = []
     count = 0
     plugins = os.path.join(root, "plugins")
@@ -259,10 +284,14 @@ def self_test(root):
     with open(os.path.join(root, "plugins", "nato", "manifest.json"), encoding="utf-8") as f:
         good_manifest = json.load(f)
 
-    def run(mutate, lang2=None, raw=None, manifest=None):
+    def run(mutate, lang2=None, raw=None, manifest=None, ui=()):
         with tempfile.TemporaryDirectory() as tmp:
             content = os.path.join(tmp, "plugins", "nato", "content")
             os.makedirs(content)
+            for lang in ui:  # the kiosk's UI languages of this tree
+                os.makedirs(os.path.join(tmp, UI_PATH), exist_ok=True)
+                with open(os.path.join(tmp, UI_PATH, lang + ".json"), "w") as f:
+                    f.write("{}")
             os.makedirs(os.path.dirname(os.path.join(tmp, SCHEMA_PATH)))
             doc = copy.deepcopy(good)
             mutate(doc)
@@ -366,6 +395,14 @@ def self_test(root):
          "rules/clause_categories/c1/0"),
     ]
     failed = 0
+    # The manifest's label with English alone, in a tree whose kiosk speaks Greek too.
+    problems = run(lambda d: None, manifest=lambda m: None, ui=("en", "el"))
+    expect = 'rules/service_number/label: no text for UI language "el"'
+    if not any(expect in p for p in problems):
+        failed += 1
+        print("FAIL a label missing a UI language: expected %r, got %r" % (expect, problems))
+    else:
+        print("ok   refused: a label missing a UI language (shown in English)")
     for name, mutate, man, expect in manifest_cases:
         problems = run(mutate, manifest=man)
         if not any(expect in p for p in problems):
