@@ -186,6 +186,23 @@ test_encrypted_key_with_altered_kind_byte_is_refused(void **state)
 }
 
 static void
+test_short_passphrase_is_refused_counting_characters_not_bytes(void **state)
+{
+    /* Eleven characters in 22 bytes: too short, however many bytes it takes. */
+    const char *eleven = "æøåæøåæøåæø", *twelve = "æøåæøåæøåæøå";
+    SecretKey *sk;
+    char *path = path_in_dir("short.key");
+
+    assert_int_equal(key_generate(KEY_KIND_AUTHORITY, &sk), CK_OK);
+    assert_int_equal(key_save_encrypted(sk, path, eleven, strlen(eleven)), CK_ERR_USAGE);
+    assert_non_null(strstr(ck_err_detail(), "the passphrase has 11 characters; a"));
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(key_save_encrypted(sk, path, twelve, strlen(twelve)), CK_OK);
+    key_destroy(sk);
+    free(path);
+}
+
+static void
 test_save_refuses_to_overwrite(void **state)
 {
     SecretKey *sk;
@@ -304,6 +321,7 @@ main(void)
         cmocka_unit_test(test_wrong_passphrase_is_refused),
         cmocka_unit_test(test_damaged_plain_key_is_refused),
         cmocka_unit_test(test_encrypted_key_with_altered_kind_byte_is_refused),
+        cmocka_unit_test(test_short_passphrase_is_refused_counting_characters_not_bytes),
         cmocka_unit_test(test_save_refuses_to_overwrite),
         cmocka_unit_test(test_forged_signature_is_refused),
         cmocka_unit_test(test_key_id_is_sha256_prefix),

@@ -1,7 +1,9 @@
 /* cli: shared helpers for certctl's verbs. */
 #include "cli.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <getopt.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +46,56 @@ cli_subcommand(const char *group, const CliVerb *subs, size_t n_subs, void (*usa
             return subs[i].run(argc - 1, argv + 1);
     usage(stderr);
     return cli_usage_error("unknown %s command \"%s\"", group, argv[1]);
+}
+
+int
+cli_options(int argc, char **argv, const CliOption *opts, void (*usage)(FILE *f))
+{
+    /* getopt_long returns 0x100 + the row for a long-only option, clear of every letter. */
+    enum { ROW = 0x100 };
+    struct option longopts[CLI_OPTIONS_MAX + 2];
+    char shortopts[2 * CLI_OPTIONS_MAX + 2] = "h";
+    size_t n = 0, k = 1;
+    int c;
+
+    for (; opts[n].name != NULL; n++) {
+        assert(n < CLI_OPTIONS_MAX && (opts[n].value == NULL) != (opts[n].flag == NULL));
+        longopts[n] =
+            (struct option){opts[n].name, opts[n].value != NULL ? required_argument : no_argument,
+                            NULL, opts[n].letter ? opts[n].letter : ROW + (int)n};
+        if (opts[n].letter) {
+            shortopts[k++] = opts[n].letter;
+            if (opts[n].value != NULL)
+                shortopts[k++] = ':';
+        }
+    }
+    shortopts[k] = '\0';
+    longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[n + 1] = (struct option){NULL, 0, NULL, 0};
+    optind = 1;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        size_t i = 0;
+        if (c == 'h') {
+            if (usage == NULL)
+                return CLI_HELP;
+            usage(stdout);
+            return CLI_OK;
+        }
+        while (i < n && c != (opts[i].letter ? opts[i].letter : ROW + (int)i))
+            i++;
+        if (i == n) {
+            if (usage != NULL)
+                usage(stderr);
+            return CLI_USAGE;
+        }
+        if (opts[i].flag != NULL)
+            *opts[i].flag = true;
+        else if (opts[i].count != NULL)
+            opts[i].value[(*opts[i].count)++] = optarg;
+        else
+            *opts[i].value = optarg;
+    }
+    return CLI_NEXT;
 }
 
 int

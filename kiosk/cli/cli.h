@@ -29,6 +29,34 @@ typedef struct CliVerb {
 int cli_subcommand(const char *group, const CliVerb *subs, size_t n_subs, void (*usage)(FILE *f),
                    int argc, char **argv);
 
+/* One option of a verb, for cli_options(). --NAME VALUE (or -LETTER VALUE) stores VALUE in
+ * *value, the last one given winning; with count set, value is an array of at least argc
+ * entries and each VALUE is appended at value[(*count)++]. --NAME alone sets *flag. Each
+ * option has value or flag, not both. Two rows may point at one variable (an alias). */
+typedef struct CliOption {
+    const char *name;
+    char letter; /* a short option too; 0 for none */
+    const char **value;
+    bool *flag;
+    size_t *count;
+} CliOption;
+
+/* cli_options()'s results besides an exit code; never returned by a verb. */
+enum {
+    CLI_NEXT = -1, /* the options are read: go on with the operands from optind */
+    CLI_HELP = -2, /* --help was asked for, and usage was NULL */
+};
+
+#define CLI_OPTIONS_MAX 16
+
+/* Reads the options of argv (argv[0] the verb's name) with getopt_long: the rows of opts, up to
+ * the one whose name is NULL (at most CLI_OPTIONS_MAX), and --help / -h; optind is left at the
+ * first operand. Returns CLI_NEXT when they all parse. --help: usage(stdout) and CLI_OK. An
+ * unknown option or one without its value (getopt names it on stderr): usage(stderr) and
+ * CLI_USAGE. With usage NULL nothing more is printed: --help returns CLI_HELP, for a verb whose
+ * messages say more. */
+int cli_options(int argc, char **argv, const CliOption *opts, void (*usage)(FILE *f));
+
 /* Prints "certctl: <detail of err>" on stderr and returns the exit code for
  * err: CLI_INVALID for verification failures (signature, untrusted, expired,
  * revoked, tampered, rollback), CLI_USAGE otherwise. */

@@ -225,3 +225,18 @@ cli_trust_status_load(const char *path, const Trust *trust, StatusList **list_ou
     *list_out = list;
     return CK_OK;
 }
+
+const char *
+cli_trust_step_mark(CertStepOutcome o)
+{
+    switch (o) {
+    case CERT_STEP_PASSED:
+        return "ok  ";
+    case CERT_STEP_FAILED:
+        return "FAIL";
+    case CERT_STEP_NOT_CHECKED:
+        return "--  ";
+    default:
+        return "skip";
+    }
+}

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "cert.h"
 #include "err.h"
 #include "keys.h"
 #include "status.h"
@@ -76,5 +77,9 @@ CkErr cli_trust_window(const char *days, const char *until, int64_t now, int64_t
  * under the state folder (cli_state_dir()/status): an older list is
  * CK_ERR_ROLLBACK. *list_out: free with status_free(). */
 CkErr cli_trust_status_load(const char *path, const Trust *trust, StatusList **list_out);
+
+/* The four-column mark of a verification step's outcome in show's and verify's step lists:
+ * "ok  ", "FAIL", "--  " (not checked) or "skip" (not run). A static string. */
+const char *cli_trust_step_mark(CertStepOutcome o);
 
 #endif

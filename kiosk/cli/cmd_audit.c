@@ -32,6 +32,12 @@ static const char audit_usage[] =
     "exit status: 0 the log is sound, 1 tampered or rolled back, 2 usage or input/output error\n";
 
 static void
+usage(FILE *f)
+{
+    fputs(audit_usage, f);
+}
+
+static void
 print_json(const AuditReport *r, const AuditWitness *w, bool witnessed, CkErr err)
 {
     json_t *o = json_object();
@@ -71,18 +77,10 @@ print_json(const AuditReport *r, const AuditWitness *w, bool witnessed, CkErr er
 int
 cmd_audit(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
-                                             {"store", required_argument, NULL, 's'},
-                                             {"kiosk-key", required_argument, NULL, 'k'},
-                                             {"state-dir", required_argument, NULL, 'S'},
-                                             {"no-witness", no_argument, NULL, 'W'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *home = NULL, *store_arg = NULL, *key_arg = NULL, *state_arg = NULL;
     char *state_dir = NULL, kiosk_id[TRUST_KIOSK_ID_MAX + 1];
     const char *origin = NULL;
-    bool json = false, witness = true, witnessed = false;
+    bool json = false, no_witness = false, witnessed = false;
     AuditReport r = {0};
     AuditWitness w = {0};
     json_t *jwk = NULL;
@@ -90,37 +88,17 @@ cmd_audit(int argc, char **argv)
     PublicKey pub;
     Store *st = NULL;
     CkErr err;
-    int c, rc;
+    int opt, rc;
+    const CliOption opts[] = {{"home", .value = &home},
+                              {"store", .value = &store_arg},
+                              {"kiosk-key", .value = &key_arg},
+                              {"state-dir", .value = &state_arg},
+                              {"no-witness", .flag = &no_witness},
+                              {"json", .flag = &json},
+                              {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 's':
-            store_arg = optarg;
-            break;
-        case 'k':
-            key_arg = optarg;
-            break;
-        case 'S':
-            state_arg = optarg;
-            break;
-        case 'W':
-            witness = false;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(audit_usage, stdout);
-            return CLI_OK;
-        default:
-            fputs(audit_usage, stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc)
         return cli_usage_error("audit: unexpected argument \"%s\"", argv[optind]);
     if ((home != NULL) == (store_arg != NULL || key_arg != NULL) ||
@@ -151,7 +129,7 @@ cmd_audit(int argc, char **argv)
     }
     if ((err = audit_store(st, &pub, kiosk_id, origin, &r)) != CK_OK)
         goto out;
-    if (witness) {
+    if (!no_witness) {
         if (state_arg != NULL)
             state_dir = strdup(state_arg);
         else if ((err = cli_state_dir(&state_dir)) != CK_OK)

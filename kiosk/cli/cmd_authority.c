@@ -24,36 +24,18 @@ usage(FILE *f)
 static int
 authority_create(int argc, char **argv)
 {
-    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *out = NULL, *name = NULL, *pass_file = NULL;
     char *key_path = NULL, *jwk_path = NULL;
     PublicKey pub;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
     CkErr err;
+    const CliOption opts[] = {{"out", .value = &out},
+                              {"name", .value = &name},
+                              {"passphrase-file", .value = &pass_file},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc || out == NULL || name == NULL) {
         usage(stderr);
         return cli_usage_error("authority create needs --out DIR and --name NAME");

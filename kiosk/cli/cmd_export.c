@@ -40,6 +40,12 @@ static const char export_usage[] =
     "\n"
     "exit status: 0 ok, 1 the log failed its audit, 2 usage or input/output error\n";
 
+static void
+usage(FILE *f)
+{
+    fputs(export_usage, f);
+}
+
 typedef struct ExportCtx {
     json_t *log, *certs;
 } ExportCtx;
@@ -67,10 +73,6 @@ export_entry(const StoreEntry *e, void *vctx)
 int
 cmd_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
-                                             {"out", required_argument, NULL, 'o'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *home = NULL, *out_path = NULL;
     char *end_path = NULL, *text = NULL;
     char now[CLOCK_RFC3339_LEN + 1];
@@ -84,25 +86,11 @@ cmd_export(int argc, char **argv)
     PublicKey pub;
     Store *st = NULL;
     CkErr err;
-    int c, rc;
+    int opt, rc;
+    const CliOption opts[] = {{"home", .value = &home}, {"out", .value = &out_path}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'h':
-            fputs(export_usage, stdout);
-            return CLI_OK;
-        default:
-            fputs(export_usage, stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (home == NULL || out_path == NULL || optind != argc)
         return cli_usage_error("export: --home HOME and --out FILE are required");
     ctx.log = json_array();

@@ -34,38 +34,19 @@ usage(FILE *f)
 int
 cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
-                                         {"registry", required_argument, NULL, 'r'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *reg_flag = NULL, *status_path = NULL;
     Trust *trust = NULL;
     Registry *reg = NULL;
     StatusList *list = NULL;
-    int c, rc = CLI_OK;
+    int opt, rc = CLI_OK;
     CkErr err;
+    const CliOption opts[] = {{"trust", .value = &trust_path},
+                              {"registry", .value = &reg_flag},
+                              {"status", .value = &status_path},
+                              {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 's':
-            status_path = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (trust_path == NULL) {
         usage(stderr);
         return cli_usage_error("import needs --trust TRUST.jwks (the pinned authorities)");

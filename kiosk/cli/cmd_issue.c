@@ -46,6 +46,12 @@ static const char issue_usage[] =
     "\n"
     "exit status: 0 all issued, 1 some CSV rows were refused, 2 usage or input/output error\n";
 
+static void
+usage(FILE *f)
+{
+    fputs(issue_usage, f);
+}
+
 typedef struct IssueOpts {
     const char *home, *recorded_by, *operation, *form_ref, *csv;
     int64_t signed_on; /* 0: today */
@@ -190,22 +196,6 @@ issue_csv(IssueCtx *ctx, CkErr *hard_err)
 int
 cmd_issue(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"paper", no_argument, NULL, 'P'},
-                                             {"home", required_argument, NULL, 'H'},
-                                             {"recorded-by", required_argument, NULL, 'R'},
-                                             {"name", required_argument, NULL, 'n'},
-                                             {"nation", required_argument, NULL, 'N'},
-                                             {"service-number", required_argument, NULL, 's'},
-                                             {"category", required_argument, NULL, 'c'},
-                                             {"rank", required_argument, NULL, 'r'},
-                                             {"unit", required_argument, NULL, 'u'},
-                                             {"operation", required_argument, NULL, 'o'},
-                                             {"signed-on", required_argument, NULL, 'S'},
-                                             {"form-ref", required_argument, NULL, 'f'},
-                                             {"csv", required_argument, NULL, 'C'},
-                                             {"days", required_argument, NULL, 'd'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *name = NULL, *nation = NULL, *number = NULL, *category = NULL, *rank = NULL,
                *unit = NULL, *signed_on = NULL, *days = NULL;
     IssueOpts o = {.days = 365};
@@ -216,61 +206,25 @@ cmd_issue(int argc, char **argv)
     char *end;
     bool paper = false;
     CkErr err = CK_OK;
-    int c, rc;
+    int opt, rc;
+    const CliOption opts[] = {{"paper", .flag = &paper},
+                              {"home", .value = &o.home},
+                              {"recorded-by", .value = &o.recorded_by},
+                              {"name", .value = &name},
+                              {"nation", .value = &nation},
+                              {"service-number", .value = &number},
+                              {"category", .value = &category},
+                              {"rank", .value = &rank},
+                              {"unit", .value = &unit},
+                              {"operation", .value = &o.operation},
+                              {"signed-on", .value = &signed_on},
+                              {"form-ref", .value = &o.form_ref},
+                              {"csv", .value = &o.csv},
+                              {"days", .value = &days},
+                              {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'P':
-            paper = true;
-            break;
-        case 'H':
-            o.home = optarg;
-            break;
-        case 'R':
-            o.recorded_by = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'N':
-            nation = optarg;
-            break;
-        case 's':
-            number = optarg;
-            break;
-        case 'c':
-            category = optarg;
-            break;
-        case 'r':
-            rank = optarg;
-            break;
-        case 'u':
-            unit = optarg;
-            break;
-        case 'o':
-            o.operation = optarg;
-            break;
-        case 'S':
-            signed_on = optarg;
-            break;
-        case 'f':
-            o.form_ref = optarg;
-            break;
-        case 'C':
-            o.csv = optarg;
-            break;
-        case 'd':
-            days = optarg;
-            break;
-        case 'h':
-            fputs(issue_usage, stdout);
-            return CLI_OK;
-        default:
-            fputs(issue_usage, stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc)
         return cli_usage_error("issue: unexpected argument \"%s\"", argv[optind]);
     if (!paper)

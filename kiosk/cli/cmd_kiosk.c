@@ -100,37 +100,19 @@ out:
 static int
 kiosk_init(int argc, char **argv)
 {
-    static const struct option opts[] = {{"home", required_argument, NULL, 'H'},
-                                         {"kiosk-id", required_argument, NULL, 'k'},
-                                         {"operator", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *home = NULL, *kiosk_id = NULL, *operator_name = NULL;
     KioskHome kh;
     SecretKey *sk = NULL;
     PublicKey pub;
     CkErr err;
-    int c;
+    int opt;
+    const CliOption opts[] = {{"home", .value = &home},
+                              {"kiosk-id", .value = &kiosk_id},
+                              {"operator", .value = &operator_name},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'k':
-            kiosk_id = optarg;
-            break;
-        case 'o':
-            operator_name = optarg;
-            break;
-        case 'h':
-            kiosk_usage(stdout);
-            return CLI_OK;
-        default:
-            kiosk_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, kiosk_usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc || home == NULL || kiosk_id == NULL) {
         kiosk_usage(stderr);
         return cli_usage_error("kiosk init needs --home HOME and --kiosk-id ID");
@@ -151,20 +133,6 @@ kiosk_init(int argc, char **argv)
 static int
 kiosk_endorse(int argc, char **argv)
 {
-    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
-                                         {"home", required_argument, NULL, 'H'},
-                                         {"request", required_argument, NULL, 'r'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"trust", required_argument, NULL, 't'},
-                                         {"kid", required_argument, NULL, 'k'},
-                                         {"yes", no_argument, NULL, 'y'},
-                                         {"days", required_argument, NULL, 'd'},
-                                         {"until", required_argument, NULL, 'u'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"max-validity-days", required_argument, NULL, 'M'},
-                                         {"nations", required_argument, NULL, 'N'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *auth_dir = NULL, *home = NULL, *days = NULL, *until = NULL, *pass_file = NULL,
                *max_days = NULL, *nations = NULL;
     KioskEndorseArgs req = {0};
@@ -176,54 +144,23 @@ kiosk_endorse(int argc, char **argv)
     PublicKey auth_pub, kiosk_pub;
     Trust *trust = NULL;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"authority", .value = &auth_dir},
+                              {"home", .value = &home},
+                              {"request", .value = &req.request},
+                              {"out", .value = &req.out},
+                              {"trust", .value = &req.trust},
+                              {"kid", .value = &req.kid},
+                              {"yes", .flag = &req.yes},
+                              {"days", .value = &days},
+                              {"until", .value = &until},
+                              {"passphrase-file", .value = &pass_file},
+                              {"max-validity-days", .value = &max_days},
+                              {"nations", .value = &nations},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 'H':
-            home = optarg;
-            break;
-        case 'd':
-            days = optarg;
-            break;
-        case 'u':
-            until = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'r':
-            req.request = optarg;
-            break;
-        case 'o':
-            req.out = optarg;
-            break;
-        case 't':
-            req.trust = optarg;
-            break;
-        case 'k':
-            req.kid = optarg;
-            break;
-        case 'y':
-            req.yes = true;
-            break;
-        case 'M':
-            max_days = optarg;
-            break;
-        case 'N':
-            nations = optarg;
-            break;
-        case 'h':
-            kiosk_usage(stdout);
-            return CLI_OK;
-        default:
-            kiosk_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, kiosk_usage)) != CLI_NEXT)
+        return opt;
     if ((err = cli_trust_limits(max_days, nations, &req.limits)) != CK_OK)
         return cli_fail(err);
     if (optind == argc && auth_dir != NULL && req.request != NULL && home == NULL) {

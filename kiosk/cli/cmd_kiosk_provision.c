@@ -39,10 +39,6 @@ rewrap(CkErr err, const char *prefix, const char *suffix)
 int
 kiosk_request(int argc, char **argv)
 {
-    static const struct option opts[] = {{"home", required_argument, NULL, 'H'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *home = NULL, *out_path = NULL;
     char when[CLOCK_RFC3339_LEN + 1], *jws = NULL, *text = NULL;
     json_t *jwk = NULL, *payload = NULL, *file = NULL;
@@ -50,25 +46,11 @@ kiosk_request(int argc, char **argv)
     PublicKey pub, from_key;
     KioskHome kh;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"home", .value = &home}, {"out", .value = &out_path}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'h':
-            kiosk_usage(stdout);
-            return CLI_OK;
-        default:
-            kiosk_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, kiosk_usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc || home == NULL || out_path == NULL)
         return cli_usage_error("kiosk request needs --home HOME and --out FILE");
     if ((err = home_read(home, &kh)) != CK_OK || (err = home_load_public(home, &pub, &jwk)) != CK_OK ||
@@ -358,10 +340,6 @@ jwk_member(const Trust *trust, const char *kid, const char *member, char *dst, s
 int
 kiosk_install_endorsement(int argc, char **argv)
 {
-    static const struct option opts[] = {{"home", required_argument, NULL, 'H'},
-                                         {"yes", no_argument, NULL, 'y'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *home = NULL, *path;
     char name[CLI_AUTHORITY_NAME_MAX + 1], from[CLOCK_RFC3339_LEN + 1], to[CLOCK_RFC3339_LEN + 1];
     char *jws = NULL, *jws_path = NULL, *trust_path = NULL, kiosk_id[TRUST_KIOSK_ID_MAX + 1];
@@ -372,25 +350,11 @@ kiosk_install_endorsement(int argc, char **argv)
     Endorsement e;
     KioskHome kh;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"home", .value = &home}, {"yes", .flag = &yes}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'y':
-            yes = true;
-            break;
-        case 'h':
-            kiosk_usage(stdout);
-            return CLI_OK;
-        default:
-            kiosk_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, kiosk_usage)) != CLI_NEXT)
+        return opt;
     if (home == NULL || optind != argc - 1)
         return cli_usage_error("kiosk install-endorsement needs --home HOME and one FILE");
     path = argv[optind];

@@ -55,43 +55,43 @@ usage_error(const char *msg)
     return CLI_USAGE;
 }
 
+/* cli_options() with the plugin group's messages: --help prints plugin_usage, and an unknown
+ * option names the subcommand (argv[0]). */
+static int
+plugin_options(int argc, char **argv, const CliOption *opts)
+{
+    char msg[64];
+
+    switch (cli_options(argc, argv, opts, NULL)) {
+    case CLI_NEXT:
+        return CLI_NEXT;
+    case CLI_HELP:
+        fputs(plugin_usage, stdout);
+        return CLI_OK;
+    default:
+        snprintf(msg, sizeof msg, "unknown option for %s", argv[0]);
+        return usage_error(msg);
+    }
+}
+
 /* ---- keygen ---- */
 
 static int
 plugin_keygen(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},  {"nation", required_argument, NULL, 'n'},
-        {"name", required_argument, NULL, 'N'}, {"passphrase-file", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     const char *out = NULL, *nation = NULL, *name = NULL, *pass_file = NULL;
     char base[64], lower[8], *key_path = NULL, *jwk_path = NULL, *fname = NULL;
     PublicKey pub;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"out", 'o', .value = &out},
+                              {"nation", 'n', .value = &nation},
+                              {"name", 'N', .value = &name},
+                              {"passphrase-file", 'p', .value = &pass_file},
+                              {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:N:p:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'n':
-            nation = optarg;
-            break;
-        case 'N':
-            name = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            fputs(plugin_usage, stdout);
-            return CLI_OK;
-        default:
-            return usage_error("unknown option for keygen");
-        }
-    }
+    if ((opt = plugin_options(argc, argv, opts)) != CLI_NEXT)
+        return opt;
     if (out == NULL || nation == NULL || optind != argc)
         return usage_error("keygen needs --out DIR and --nation CODE");
     if (!trust_nation_valid(nation))
@@ -141,32 +141,16 @@ out:
 static int
 plugin_sign(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"key", required_argument, NULL, 'k'},
-                                             {"passphrase-file", required_argument, NULL, 'p'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *key_path = NULL, *pass_file = NULL;
     SecretKey *sk = NULL;
     PublicKey pub;
     CkErr err;
-    int c, rc;
+    int opt, rc;
+    const CliOption opts[] = {
+        {"key", 'k', .value = &key_path}, {"passphrase-file", 'p', .value = &pass_file}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "k:p:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            key_path = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            fputs(plugin_usage, stdout);
-            return CLI_OK;
-        default:
-            return usage_error("unknown option for sign");
-        }
-    }
+    if ((opt = plugin_options(argc, argv, opts)) != CLI_NEXT)
+        return opt;
     if (key_path == NULL || optind != argc - 1)
         return usage_error("sign needs --key KEYFILE and one BUNDLE_DIR");
     if ((err = cli_trust_key_unlock(key_path, KEY_KIND_PUBLISHER, pass_file,
@@ -297,33 +281,17 @@ load_and_report(const PluginHostOptions *opts, bool json, bool verbose)
 static int
 plugin_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"trust", required_argument, NULL, 't'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *trust_path = NULL;
     bool json = false;
     Trust *trust = NULL;
     PluginHostOptions opts = {0};
     CkErr err;
-    int c, rc;
+    int opt, rc;
+    const CliOption options[] = {
+        {"trust", 't', .value = &trust_path}, {"json", 'j', .flag = &json}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(plugin_usage, stdout);
-            return CLI_OK;
-        default:
-            return usage_error("unknown option for check");
-        }
-    }
+    if ((opt = plugin_options(argc, argv, options)) != CLI_NEXT)
+        return opt;
     if (trust_path == NULL || optind >= argc)
         return usage_error("check needs --trust TRUST.jwks and at least one BUNDLE_DIR");
     if ((err = trust_load(trust_path, &trust)) != CK_OK)
@@ -339,10 +307,6 @@ plugin_check(int argc, char **argv)
 static int
 plugin_list(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *home = NULL;
     bool json = false;
     char *trust_path = NULL, *plugins = NULL, *seen = NULL;
@@ -350,24 +314,12 @@ plugin_list(int argc, char **argv)
     Trust *trust = NULL;
     PluginHostOptions opts = {0};
     CkErr err;
-    int c, rc;
+    int opt, rc;
+    const CliOption options[] = {
+        {"home", 'H', .value = &home}, {"json", 'j', .flag = &json}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "H:jh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(plugin_usage, stdout);
-            return CLI_OK;
-        default:
-            return usage_error("unknown option for list");
-        }
-    }
+    if ((opt = plugin_options(argc, argv, options)) != CLI_NEXT)
+        return opt;
     if (home == NULL || optind != argc)
         return usage_error("list needs --home KIOSK_HOME");
     trust_path = fileio_join(home, "trust.jwks");

@@ -201,9 +201,6 @@ sync_dir(const char *path)
 int
 plugin_install(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"home", required_argument, NULL, 'H'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     const char *home = NULL, *src;
     char *trust_path = NULL, *plugins = NULL, *seen_path = NULL, *stage = NULL, *target = NULL;
     char name[256], installed[64] = "", id[256], version[64], nation[16];
@@ -213,20 +210,17 @@ plugin_install(int argc, char **argv)
     Bundle *b = NULL;
     bool changed, replaced = false;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int rc = CLI_USAGE;
+    const CliOption opts[] = {{"home", 'H', .value = &home}, {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "H:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'H':
-            home = optarg;
-            break;
-        case 'h':
-            fputs(plugin_usage, stdout);
-            return CLI_OK;
-        default:
-            return cli_usage_error("plugin install: unknown option (see certctl plugin --help)");
-        }
+    switch (cli_options(argc, argv, opts, NULL)) {
+    case CLI_NEXT:
+        break;
+    case CLI_HELP:
+        fputs(plugin_usage, stdout);
+        return CLI_OK;
+    default:
+        return cli_usage_error("plugin install: unknown option (see certctl plugin --help)");
     }
     if (home == NULL || optind != argc - 1)
         return cli_usage_error("plugin install needs --home KIOSK_HOME and one BUNDLE_DIR");

@@ -33,16 +33,6 @@ usage(FILE *f)
 static int
 publisher_endorse(int argc, char **argv)
 {
-    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
-                                         {"publisher", required_argument, NULL, 'P'},
-                                         {"nation", required_argument, NULL, 'n'},
-                                         {"home", required_argument, NULL, 'H'},
-                                         {"trust", required_argument, NULL, 't'},
-                                         {"days", required_argument, NULL, 'd'},
-                                         {"until", required_argument, NULL, 'u'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *auth_dir = NULL, *pub_path = NULL, *nation = NULL, *home = NULL, *tpath = NULL,
                *days = NULL, *until = NULL, *pass_file = NULL;
     char name[CLI_AUTHORITY_NAME_MAX + 1], *trust_path = NULL, *jws = NULL;
@@ -52,42 +42,19 @@ publisher_endorse(int argc, char **argv)
     CliEndorsed what;
     Trust *trust = NULL;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"authority", .value = &auth_dir},
+                              {"publisher", .value = &pub_path},
+                              {"nation", .value = &nation},
+                              {"home", .value = &home},
+                              {"trust", .value = &tpath},
+                              {"days", .value = &days},
+                              {"until", .value = &until},
+                              {"passphrase-file", .value = &pass_file},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 'P':
-            pub_path = optarg;
-            break;
-        case 'n':
-            nation = optarg;
-            break;
-        case 'H':
-            home = optarg;
-            break;
-        case 't':
-            tpath = optarg;
-            break;
-        case 'd':
-            days = optarg;
-            break;
-        case 'u':
-            until = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc || auth_dir == NULL || pub_path == NULL || nation == NULL ||
         (home == NULL) == (tpath == NULL)) {
         usage(stderr);

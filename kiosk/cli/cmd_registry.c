@@ -49,33 +49,17 @@ show_kiosk(void *ctx, const char *kiosk_id, const char *kid, const char *origin,
 int
 cmd_registry(int argc, char **argv)
 {
-    static const struct option opts[] = {{"registry", required_argument, NULL, 'r'},
-                                         {"trust", required_argument, NULL, 't'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *reg_flag = NULL, *trust_path = NULL, *sub;
     char *dir = NULL;
     Registry *reg = NULL;
     Trust *trust = NULL;
-    int c, rc = CLI_OK;
+    int opt, rc = CLI_OK;
     CkErr err;
+    const CliOption opts[] = {
+        {"registry", .value = &reg_flag}, {"trust", .value = &trust_path}, {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 't':
-            trust_path = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind >= argc) {
         usage(stderr);
         return cli_usage_error("registry needs show or bundles");

@@ -233,11 +233,6 @@ print_table(const Report *rep, int64_t now, int64_t horizon)
 int
 cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"roster", required_argument, NULL, 'R'}, {"registry", required_argument, NULL, 'r'},
-        {"until", required_argument, NULL, 'u'},  {"within", required_argument, NULL, 'w'},
-        {"csv", no_argument, NULL, 'c'},          {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     const char *roster_path = NULL, *reg_flag = NULL, *until = NULL, *within = NULL;
     bool csv = false, json = false;
     Roster *roster = NULL;
@@ -245,37 +240,18 @@ cmd_report(int argc, char **argv)
     Report *rep = NULL;
     int64_t now = clock_now(), horizon;
     CliTimedProgress progress;
-    int c, rc = CLI_OK;
+    int opt, rc = CLI_OK;
     CkErr err;
+    const CliOption opts[] = {{"roster", .value = &roster_path},
+                              {"registry", .value = &reg_flag},
+                              {"until", .value = &until},
+                              {"within", .value = &within},
+                              {"csv", .flag = &csv},
+                              {"json", .flag = &json},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'R':
-            roster_path = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 'u':
-            until = optarg;
-            break;
-        case 'w':
-            within = optarg;
-            break;
-        case 'c':
-            csv = true;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (roster_path == NULL || optind < argc) {
         usage(stderr);
         return cli_usage_error("report needs --roster FILE.csv and no other arguments");

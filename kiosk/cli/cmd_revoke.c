@@ -187,46 +187,19 @@ out:
 int
 cmd_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {{"reason", required_argument, NULL, 'R'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {"authority", required_argument, NULL, 'a'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"registry", required_argument, NULL, 'r'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *reason = NULL, *note = NULL, *auth_dir = NULL, *status_flag = NULL,
                *reg_flag = NULL, *pass_file = NULL, *serial;
-    int c;
+    int opt;
+    const CliOption opts[] = {{"reason", .value = &reason},
+                              {"note", .value = &note},
+                              {"authority", .value = &auth_dir},
+                              {"status", .value = &status_flag},
+                              {"registry", .value = &reg_flag},
+                              {"passphrase-file", .value = &pass_file},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'R':
-            reason = optarg;
-            break;
-        case 'n':
-            note = optarg;
-            break;
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 's':
-            status_flag = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind + 1 != argc || reason == NULL || auth_dir == NULL) {
         usage(stderr);
         return cli_usage_error("revoke needs one SERIAL, --reason CODE and --authority DIR");
@@ -243,60 +216,23 @@ cmd_revoke(int argc, char **argv)
 int
 kiosk_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
-                                         {"kiosk-id", required_argument, NULL, 'k'},
-                                         {"kid", required_argument, NULL, 'K'},
-                                         {"since", required_argument, NULL, 'S'},
-                                         {"reason", required_argument, NULL, 'R'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"registry", required_argument, NULL, 'r'},
-                                         {"passphrase-file", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     RevokeWhat what = {0};
     const char *auth_dir = NULL, *status_flag = NULL, *reg_flag = NULL, *pass_file = NULL,
                *since = NULL;
-    int c;
+    int opt;
+    const CliOption opts[] = {{"authority", .value = &auth_dir},
+                              {"kiosk-id", .value = &what.kiosk_id},
+                              {"kid", .value = &what.kid},
+                              {"since", .value = &since},
+                              {"reason", .value = &what.reason},
+                              {"note", .value = &what.note},
+                              {"status", .value = &status_flag},
+                              {"registry", .value = &reg_flag},
+                              {"passphrase-file", .value = &pass_file},
+                              {NULL}};
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 'k':
-            what.kiosk_id = optarg;
-            break;
-        case 'K':
-            what.kid = optarg;
-            break;
-        case 'S':
-            since = optarg;
-            break;
-        case 'R':
-            what.reason = optarg;
-            break;
-        case 'n':
-            what.note = optarg;
-            break;
-        case 's':
-            status_flag = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 'p':
-            pass_file = optarg;
-            break;
-        case 'h':
-            kiosk_usage(stdout);
-            return CLI_OK;
-        default:
-            kiosk_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, kiosk_usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc || auth_dir == NULL || what.kiosk_id == NULL || since == NULL ||
         what.reason == NULL)
         return cli_usage_error("kiosk revoke needs --authority DIR, --kiosk-id ID, --since TIME "

@@ -29,21 +29,6 @@ usage(FILE *f)
 }
 
 static const char *
-outcome_word(CertStepOutcome o)
-{
-    switch (o) {
-    case CERT_STEP_PASSED:
-        return "ok  ";
-    case CERT_STEP_FAILED:
-        return "FAIL";
-    case CERT_STEP_NOT_CHECKED:
-        return "--  ";
-    default:
-        return "skip";
-    }
-}
-
-static const char *
 form_name(CertForm f)
 {
     switch (f) {
@@ -141,11 +126,6 @@ print_claims(const CertClaims *c)
 int
 cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *status_path = NULL, *arg;
     bool as_json = false;
     unsigned char *data = NULL;
@@ -158,27 +138,14 @@ cmd_show(int argc, char **argv)
     CertReport report;
     int64_t now = clock_now();
     CkErr err, verr = CK_OK;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"trust", .value = &trust_path},
+                              {"status", .value = &status_path},
+                              {"json", .flag = &as_json},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 's':
-            status_path = optarg;
-            break;
-        case 'j':
-            as_json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind != argc - 1) {
         usage(stderr);
         return cli_usage_error("show needs exactly one certificate (a file, the JWS, or -)");
@@ -234,7 +201,7 @@ cmd_show(int argc, char **argv)
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
                 json_array_append_new(steps, json_pack("{s:s,s:s,s:s}", "step",
                                                        cert_step_name((CertStepId)i), "outcome",
-                                                       outcome_word(report.steps[i].outcome),
+                                                       cli_trust_step_mark(report.steps[i].outcome),
                                                        "detail", report.steps[i].detail));
             json_object_set_new(doc, "steps", steps);
             json_object_set_new(doc, "valid", json_boolean(verr == CK_OK));
@@ -256,7 +223,7 @@ cmd_show(int argc, char **argv)
         } else {
             printf("steps\n");
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
-                printf("    %s %-18s %s\n", outcome_word(report.steps[i].outcome),
+                printf("    %s %-18s %s\n", cli_trust_step_mark(report.steps[i].outcome),
                        cert_step_name((CertStepId)i), cli_tx(report.steps[i].detail));
             printf("%s\n", verr == CK_OK ? "VALID" : "INVALID");
         }

@@ -27,9 +27,6 @@ usage(FILE *f)
 int
 cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *path;
     unsigned char *data = NULL;
     size_t len;
@@ -37,22 +34,12 @@ cmd_status(int argc, char **argv)
     StatusList *list = NULL;
     char t[CLOCK_RFC3339_LEN + 1], age[64];
     int64_t now = clock_now();
-    int c, rc = CLI_OK;
+    int opt, rc = CLI_OK;
     CkErr err;
+    const CliOption opts[] = {{"trust", .value = &trust_path}, {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (optind + 2 != argc || strcmp(argv[optind], "show") != 0) {
         usage(stderr);
         return cli_usage_error("usage: certctl status show FILE");

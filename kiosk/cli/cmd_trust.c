@@ -34,12 +34,6 @@ warn_ignored(void *ctx, const char *why)
 static int
 trust_export(int argc, char **argv)
 {
-    static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
-                                         {"home", required_argument, NULL, 'H'},
-                                         {"kiosk", required_argument, NULL, 'H'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *auth_dir = NULL, *out = NULL;
     const char **homes = calloc((size_t)argc + 1, sizeof *homes);
     size_t n_homes = 0;
@@ -48,29 +42,19 @@ trust_export(int argc, char **argv)
     PublicKey pub;
     json_t *jwks = NULL;
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    /* --home and --kiosk are one option, repeatable: each adds a kiosk. */
+    const CliOption opts[] = {{"authority", .value = &auth_dir},
+                              {"home", .value = homes, .count = &n_homes},
+                              {"kiosk", .value = homes, .count = &n_homes},
+                              {"out", .value = &out},
+                              {NULL}};
 
     if (homes == NULL)
         return cli_fail(ck_err(CK_ERR_NOMEM, "out of memory"));
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            auth_dir = optarg;
-            break;
-        case 'H':
-            homes[n_homes++] = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            rc = CLI_OK;
-            goto out;
-        default:
-            usage(stderr);
-            goto out;
-        }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT) {
+        rc = opt;
+        goto out;
     }
     if (optind != argc || (auth_dir == NULL && n_homes == 0)) {
         usage(stderr);

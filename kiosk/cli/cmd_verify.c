@@ -161,21 +161,6 @@ outcome_name(CertStepOutcome o)
     }
 }
 
-static const char *
-outcome_mark(CertStepOutcome o)
-{
-    switch (o) {
-    case CERT_STEP_PASSED:
-        return "ok  ";
-    case CERT_STEP_FAILED:
-        return "FAIL";
-    case CERT_STEP_NOT_CHECKED:
-        return "--  ";
-    default:
-        return "    ";
-    }
-}
-
 /* "364 days left", "5 hours left". */
 static void
 time_left(int64_t until, int64_t now, char *buf, size_t n)
@@ -221,7 +206,7 @@ print_human(const Item *it, const CertReport *r, int64_t now, bool many)
     }
     for (int i = 0; i < CERT_STEP_COUNT_; i++)
         if (r->steps[i].outcome != CERT_STEP_NOT_RUN)
-            printf("    %s %-18s %s\n", outcome_mark(r->steps[i].outcome),
+            printf("    %s %-18s %s\n", cli_trust_step_mark(r->steps[i].outcome),
                    cert_step_name((CertStepId)i), r->steps[i].detail);
 }
 
@@ -291,12 +276,6 @@ abandon(Work *w)
 int
 cmd_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {{"trust", required_argument, NULL, 't'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {"registry", required_argument, NULL, 'r'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *trust_path = NULL, *status_path = NULL, *reg_flag = NULL;
     Registry *reg = NULL;
     CliLogProof *proof = NULL;
@@ -313,30 +292,15 @@ cmd_verify(int argc, char **argv)
     bool progress, sync_made = false;
     int64_t now = clock_now();
     CkErr err;
-    int c, rc = CLI_USAGE;
+    int opt, rc = CLI_USAGE;
+    const CliOption opts[] = {{"trust", .value = &trust_path},
+                              {"status", .value = &status_path},
+                              {"registry", .value = &reg_flag},
+                              {"json", .flag = &as_json},
+                              {NULL}};
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            trust_path = optarg;
-            break;
-        case 's':
-            status_path = optarg;
-            break;
-        case 'r':
-            reg_flag = optarg;
-            break;
-        case 'j':
-            as_json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default:
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    if ((opt = cli_options(argc, argv, opts, usage)) != CLI_NEXT)
+        return opt;
     if (trust_path == NULL) {
         usage(stderr);
         return cli_usage_error("verify needs --trust TRUST.jwks (from `certctl trust export`)");

@@ -11,6 +11,7 @@
 
 #include "codec.h"
 #include "fileio.h"
+#include "utf8.h"
 
 /* A key file is two lines of text:
  *
@@ -481,17 +482,6 @@ key_pin_hash_strong(const char *hash, const char *path)
     return t >= ops && m_kib * 1024 >= mem;
 }
 
-size_t
-key_passphrase_chars(const char *pass, size_t len)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)pass[i] & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static CkErr
 derive(unsigned char *key, const char *pass, size_t pass_len, const unsigned char *salt,
        unsigned long long ops, size_t mem)
@@ -511,19 +501,18 @@ key_save_encrypted(const SecretKey *sk, const char *path, const char *pass, size
     unsigned char *key = sodium_malloc(crypto_secretbox_KEYBYTES);
     unsigned char *p, *salt, *nonce;
     unsigned long long ops;
-    size_t mem;
+    size_t mem, chars = utf8_count_chars(pass, pass_len);
     CkErr err;
 
     if (blob == NULL || plain == NULL || key == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (key_passphrase_chars(pass, pass_len) < KEY_PASSPHRASE_MIN) {
+    if (chars < KEY_PASSPHRASE_MIN) {
         err = ck_err(CK_ERR_USAGE,
                      "the passphrase has %zu characters; a %s key needs at least %d (a few "
                      "unrelated words are easy to type and hard to guess)",
-                     key_passphrase_chars(pass, pass_len), key_kind_name(sk->kind),
-                     KEY_PASSPHRASE_MIN);
+                     chars, key_kind_name(sk->kind), KEY_PASSPHRASE_MIN);
         goto out;
     }
     key_kdf_limits(KEY_KDF_PASSPHRASE, path, &ops, &mem);

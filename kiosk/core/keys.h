@@ -113,9 +113,6 @@ void key_kdf_limits(KeyKdfUse use, const char *path, unsigned long long *ops, si
  * kiosk refuses a weaker one (an old or hand-made config.json). */
 bool key_pin_hash_strong(const char *hash, const char *path);
 
-/* The number of characters (UTF-8 code points) in a passphrase of len bytes. */
-size_t key_passphrase_chars(const char *pass, size_t len);
-
 /* Saves sk encrypted under a passphrase of at least KEY_PASSPHRASE_MIN
  * characters (else CK_ERR_USAGE, saying so): Argon2id (crypto_pwhash with
  * key_kdf_limits()) and crypto_secretbox, mode 0600. */

@@ -65,7 +65,8 @@ enum {
  * (free()), or NULL when out of memory. */
 char *utf8_escape(const char *s, size_t len, unsigned flags);
 
-/* Number of code points in well-formed UTF-8 s. */
+/* Number of code points in well-formed UTF-8 s (in any s: the bytes that do not continue a
+ * character, which is how a passphrase's length is counted too). */
 size_t utf8_count_chars(const char *s, size_t len);
 
 /* Length in bytes of s without leading and trailing white space (ASCII space,

@@ -442,6 +442,39 @@ fontchain_measure(FontChain *c, const char *s, size_t len)
     return w;
 }
 
+int
+fontchain_caret(FontChain *c, const char *s, size_t len, bool rtl)
+{
+    Run *runs = NULL;
+    int n, x = 0, at = -1;
+
+    if (len == 0)
+        return 0;
+    if ((n = fontchain_runs(c, s, len, rtl, &runs)) < 0)
+        return fontchain_measure(c, s, len);
+    for (int r = 0; r < n; r++) {
+        char stack[512];
+        bool heap;
+        TTF_Font *ft = fontchain_run_font(c, &runs[r]);
+        char *p = fontchain_piece(s, &runs[r], stack, sizeof stack, &heap);
+        int rw = 0;
+        if (p == NULL)
+            continue;
+        TTF_SizeUTF8(ft, p, &rw, NULL);
+        rw = (int)lround(rw * fontchain_scale(c, &runs[r], ft));
+        if (heap)
+            free(p);
+        /* The run holding the last character: its logical end is its
+         * right edge when it reads left to right, its left edge else. */
+        if (runs[r].start + runs[r].len == (int)len)
+            at = (runs[r].level & 1) ? x : x + rw;
+        x += rw;
+    }
+    free(runs);
+    TTF_SetFontDirection(c->main, TTF_DIRECTION_LTR);
+    return at >= 0 ? at : x;
+}
+
 /* How far the glyphs of p (drawn with font k of the chain at c's size, in
  * ft's direction and script) reach above the font's ascent and below its
  * descent, in pixels, from HarfBuzz's glyph extents: SDL_ttf makes such a

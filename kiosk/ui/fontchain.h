@@ -45,6 +45,13 @@ bool fontchain_is_rtl(const char *s, size_t len);
 /* Width in pixels of s drawn on one line by fontchain_render. */
 int fontchain_measure(FontChain *c, const char *s, size_t len);
 
+/* Where the caret after the last character of s (its logical end) lies on
+ * the line fontchain_render draws with base direction rtl, in pixels from
+ * its left end: the right end of left-to-right text, the left end of a
+ * right-to-left value, and within mixed text wherever UAX #9 puts that
+ * character ("ليلى Haddad": just right of "Haddad", mid-line). */
+int fontchain_caret(FontChain *c, const char *s, size_t len, bool rtl);
+
 /* Draws s (len bytes, NUL-terminated at len; the buffer is cut and restored
  * in place while its runs are drawn) on one line in colour col: runs of one
  * font and one bidi level, each shaped by HarfBuzz in its direction, laid

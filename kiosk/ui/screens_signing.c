@@ -337,8 +337,10 @@ scr_certificate(Screens *s, const FlowView *v)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         ty += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, rows[i][0], tx, ty,
                         tw);
+        /* A value stands alone: a name in Arabic or Hebrew starts at the
+         * right edge of its box, as its reader expects. */
         ty +=
-            text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT}, rows[i][1], tx, ty, tw);
+            text_para(s->text, &(TextStyle){px, true, c->text, TEXT_START}, rows[i][1], tx, ty, tw);
         ty += mm(s, 3);
     }
     ty += mm(s, 2);

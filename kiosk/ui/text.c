@@ -574,6 +574,13 @@ text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, un
             r->head[i] = ' ';
 }
 
+/* TEXT_START resolved for a paragraph that reads right to left (rtl) or not. */
+static TextAlign
+text_align_of(TextAlign a, bool rtl)
+{
+    return a != TEXT_START ? a : rtl ? TEXT_RIGHT : TEXT_LEFT;
+}
+
 int
 text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
 {
@@ -589,9 +596,10 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
         int ly = y + i * lh;
         if (ln->len == 0)
             continue;
-        int lx = st->align == TEXT_CENTER  ? x + (w - ln->width) / 2
-                 : st->align == TEXT_RIGHT ? x + w - ln->width
-                                           : x;
+        TextAlign al = text_align_of(st->align, ln->rtl);
+        int lx = al == TEXT_CENTER  ? x + (w - ln->width) / 2
+                 : al == TEXT_RIGHT ? x + w - ln->width
+                                    : x;
         x0 = lx < x0 ? lx : x0;
         x1 = lx + ln->width > x1 ? lx + ln->width : x1;
         if (t->has_clip && (ly + lh < t->clip.y || ly > t->clip.y + t->clip.h))
@@ -602,9 +610,9 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
                                       st->color, ln->rtl);
         if (e == NULL)
             continue;
-        lx = st->align == TEXT_CENTER  ? x + (w - e->w) / 2
-             : st->align == TEXT_RIGHT ? x + w - e->w
-                                       : x;
+        lx = al == TEXT_CENTER  ? x + (w - e->w) / 2
+             : al == TEXT_RIGHT ? x + w - e->w
+                                : x;
         text_blit(t, e, lx, ly, NULL);
     }
     if (x1 > x0)
@@ -691,9 +699,10 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color, rtl);
         int lh = text_line_height(t, st->px, st->bold);
         tw = e != NULL ? e->w : text_measure(text_font(t, st->px, st->bold), clean, len);
-        int lx = st->align == TEXT_CENTER  ? x + (w - tw) / 2
-                 : st->align == TEXT_RIGHT ? x + w - tw
-                                           : x;
+        TextAlign al = text_align_of(st->align, rtl);
+        int lx = al == TEXT_CENTER  ? x + (w - tw) / 2
+                 : al == TEXT_RIGHT ? x + w - tw
+                                    : x;
         if (lx < x)
             lx = x;
         if (e != NULL) {
@@ -715,6 +724,25 @@ bool
 text_is_rtl(const char *s)
 {
     return fontchain_is_rtl(s, strnlen(s, TEXT_MAX_INPUT));
+}
+
+int
+text_caret_x(Text *t, const TextStyle *st, const char *s)
+{
+    size_t len;
+    char *clean = text_sanitize(s, &len);
+    int x;
+
+    if (clean == NULL)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (clean[i] == '\n')
+            clean[i] = ' ';
+    x = fontchain_caret(text_font(t, st->px, st->bold)->chain, clean, len,
+                        fontchain_is_rtl(clean, len));
+    sodium_memzero(clean, len);
+    free(clean);
+    return x;
 }
 
 int

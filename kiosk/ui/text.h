@@ -9,7 +9,12 @@
 
 typedef struct Text Text;
 
-typedef enum TextAlign { TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT } TextAlign;
+/* TEXT_START is for a standalone value (a name line, a value cell): each
+ * paragraph goes to its start edge, left when it reads left to right, right
+ * when its first strong letter is Arabic, Hebrew... (UAX #9 P2-P3). Text in
+ * a sentence keeps the sentence's alignment (TEXT_LEFT...): FriBidi orders
+ * a name inside it. */
+typedef enum TextAlign { TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT, TEXT_START } TextAlign;
 
 typedef struct TextStyle {
     int px; /* em size in pixels */
@@ -68,6 +73,13 @@ bool text_heading_fits(Text *t, int px, bool bold, const char *s, int w);
 /* Draws s on one line inside a box of width w (aligned per st), clipped to w.
  * Returns the width of the text. */
 int text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
+
+/* Where the caret after the last character of s (its logical end, where
+ * typing goes on) lies on the line text_line() draws, in pixels from the
+ * text's left end: its right end for left-to-right text, its left end for a
+ * right-to-left value, and after mixed text wherever UAX #9 puts that last
+ * character. */
+int text_caret_x(Text *t, const TextStyle *st, const char *s);
 
 /* How far s drawn by text_line() reaches above the line's top, in pixels:
  * 0 unless stacked combining marks or a taller script rise above the main

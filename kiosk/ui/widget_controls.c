@@ -311,10 +311,22 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
     bool had_clip = text_get_clip(ui->text, &outer_clip);
     text_set_owner(ui->text, id);
     if (!empty) {
-        /* Keep the end of a long value (where typing happens) in view: the
-         * value scrolls inside the field, shown through its inner box. */
+        /* A value starts at the field's start edge: the left, or the right
+         * when it reads right to left (its first letter Arabic, Hebrew...)
+         * and grows leftward. The caret sits at its logical end, where
+         * typing goes on: the right end of Latin text, the left end of an
+         * Arabic name, mid-line where mixed text puts its last letter. A
+         * value longer than the field scrolls to keep the caret in view. */
+        TextStyle st = {px, false, c->text, TEXT_LEFT};
         int w = text_width(ui->text, px, false, value);
-        int shift = w > in.w - 8 ? w - (in.w - 8) : 0;
+        int caret = text_caret_x(ui->text, &st, value);
+        bool rtl = text_is_rtl(value);
+        int lx = w <= in.w - 8 ? (rtl ? in.x + in.w - w : in.x)
+                               : (rtl ? in.x + 8 : in.x + in.w - 8 - w);
+        if (lx + caret < in.x + 8)
+            lx = in.x + 8 - caret;
+        else if (lx + caret > in.x + in.w - 8)
+            lx = in.x + in.w - 8 - caret;
         /* The window spans the field's whole height inside its border, not
          * just the line: stacked combining marks reach above the line. */
         SDL_Rect win = {in.x, r.y + 4, in.w, r.h - 8}, vis = win;
@@ -322,18 +334,10 @@ ui_field(Ui *ui, const char *id, SDL_Rect r, const char *value, const char *plac
             vis = (SDL_Rect){in.x, in.y, 0, 0};
         SDL_RenderSetClipRect(ui->r, &vis);
         text_set_clip(ui->text, &vis);
-        if (text_is_rtl(value)) {
-            /* A right-to-left value (its first letter Arabic or Hebrew)
-             * starts at the field's right edge and grows leftward, where
-             * typing happens: that end stays in view, the caret before it. */
-            int lx = w > in.w - 8 ? in.x + 8 : in.x + in.w - w;
-            text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value, lx, y, w);
-            caret_x = lx - 6;
-        } else {
-            tw = text_line(ui->text, &(TextStyle){px, false, c->text, TEXT_LEFT}, value,
-                           in.x - shift, y, in.w + shift);
-            caret_x = in.x + tw - shift + 3;
-        }
+        int bw = in.x + in.w - lx > w ? in.x + in.w - lx : w;
+        tw = text_line(ui->text, &st, value, lx, y, bw);
+        /* Clear of the text at either end; centred on the edge within it. */
+        caret_x = caret >= w ? lx + tw + 3 : caret <= 0 ? lx - 6 : lx + caret - 1;
         SDL_RenderSetClipRect(ui->r, had_clip ? &outer_clip : NULL);
         text_set_clip(ui->text, had_clip ? &outer_clip : NULL);
     } else if (placeholder != NULL && !focused) {

@@ -15,6 +15,9 @@
 #                           the presentation of that entry's certificate (no
 #                           disclosures), <= 1000 bytes, 7 px modules at 1280x800
 #                           and 8 px at 1920x1080; certctl verify accepts it
+#   # expect-run-right FILE HEAD  the text run of the layout dump FILE whose head
+#                           starts with HEAD ends at its box's right edge
+#   # expect-run-left FILE HEAD   ... starts at its box's left edge
 #   # expect-attempts N     ... and its evidence records N quiz attempts
 #   # expect-clauses IDS    ... and its evidence lists exactly these clauses
 #                           ("<bundle_id>#<id>", comma-separated, in order)
@@ -201,6 +204,19 @@ fi
 while read -r _ _ file regex; do
     grep -Eq -- "$regex" "$out/$file" || fail "$name: $file has no line matching $regex"
 done < <(grep '^# expect-dump ' "$script" || true)
+
+# Where a value's ink lies in its box (#run: owner, ink x y w h, box x y w h, ...).
+while read -r _ kind file head; do
+    run="$(awk -F'\t' -v h="$head" '$1=="#run" && index($13, h)==1 {print $3, $5, $7, $9; exit}' "$out/$file")"
+    [ -n "$run" ] || fail "$name: $file has no text run starting \"$head\""
+    read -r ix iw bx bw <<<"$run"
+    if [ "$kind" = expect-run-right ]; then
+        [ $((ix + iw)) -ge $((bx + bw - 2)) ] && [ $((ix + iw)) -le $((bx + bw)) ] ||
+            fail "$name: \"$head\" in $file is not at its box's right edge (ink $ix+$iw, box $bx+$bw)"
+    else
+        [ "$ix" -eq "$bx" ] || fail "$name: \"$head\" in $file does not start at its box's left edge (ink $ix, box $bx)"
+    fi
+done < <(grep -E '^# expect-run-(right|left) ' "$script" || true)
 
 after="$(issued_count)"
 if grep -q '^# expect-issued$' "$script"; then

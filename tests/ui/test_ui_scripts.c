@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <SDL.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,6 +385,147 @@ test_a_right_to_left_value_starts_at_the_fields_right_edge(void **state)
     draw_destroy(draw);
 }
 
+/* A standalone value (TEXT_START, as the certificate draws the name) that
+ * reads right to left lies at the right edge of its box, in pixels and in
+ * the layout dump; a Latin one at the left; the same Arabic name inside a
+ * sentence stays in the sentence's flow, from the left. */
+static void
+test_a_right_to_left_value_is_aligned_right_and_a_sentence_is_not(void **state)
+{
+    Fx *fx = *state;
+    /* لَيْلَى حَدَّاد (Layla Haddad, with its vowel marks) */
+    const char *arabic = "\xD9\x84\xD9\x8E\xD9\x8A\xD9\x92\xD9\x84\xD9\x8E\xD9\x89 "
+                         "\xD8\xAD\xD9\x8E\xD8\xAF\xD9\x91\xD9\x8E\xD8\xA7\xD8\xAF";
+    char sentence[128];
+    SDL_Rect box = {X0, 40, 800, 60};
+    struct {
+        const char *s;
+        TextAlign align;
+        bool right;
+    } cases[] = {
+        {arabic, TEXT_START, true},
+        {"\xD7\x93\xD7\x95\xD7\x93 \xD7\x9B\xD7\x94\xD7\x9F", TEXT_START, true}, /* דוד כהן */
+        {"Layla Haddad", TEXT_START, false},
+        {sentence, TEXT_LEFT, false},
+    };
+
+    snprintf(sentence, sizeof sentence, "I, %s, read the code.", arabic);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        TextStyle st = {PX, true, {0, 0, 0, 255}, cases[i].align};
+        int left, right;
+        SDL_SetRenderDrawColor(fx->r, 255, 255, 255, 255);
+        SDL_RenderClear(fx->r);
+        text_frame_begin(fx->text);
+        text_para(fx->text, &st, cases[i].s, box.x, box.y, box.w);
+        SDL_RenderFlush(fx->r);
+        ink_cols(fx->surf, 0, W, box.y, box.y + box.h, &left, &right);
+        assert_int_equal(text_run_count(fx->text), 1);
+        const TextRun *run = text_run_at(fx->text, 0);
+        if (cases[i].right) {
+            assert_in_range(right, box.x + box.w - 6, box.x + box.w);
+            assert_true(left > box.x + box.w / 2);
+            assert_in_range(run->ink.x + run->ink.w, box.x + box.w - 1, box.x + box.w);
+        } else {
+            assert_in_range(left, box.x, box.x + 6);
+            assert_int_equal(run->ink.x, box.x);
+        }
+    }
+}
+
+/* The columns [x0, x1) of the caret (the theme's primary colour, solid)
+ * between rows y0 and y1; *left > *right when there is none. */
+static void
+caret_cols(const SDL_Surface *s, SDL_Color col, int x0, int x1, int y0, int y1, int *left,
+           int *right)
+{
+    Uint32 want = SDL_MapRGB(s->format, col.r, col.g, col.b);
+
+    *left = x1;
+    *right = -1;
+    for (int x = x0; x < x1; x++)
+        for (int y = y0; y < y1; y++)
+            if ((((const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch))[x] & 0xFFFFFF) ==
+                (want & 0xFFFFFF)) {
+                *left = x < *left ? x : *left;
+                *right = x;
+                break;
+            }
+}
+
+/* In a focused field the caret sits at the value's logical end, where
+ * typing goes on: left of an Arabic name (its visual left end), right of a
+ * Latin one, and after mixed text where UAX #9 puts its last letter: just
+ * right of "Haddad" in "ليلى Haddad" (Haddad drawn on the left), just left
+ * of "ليلى" in "Layla ليلى" (mid-line), not at either end of the line. */
+static void
+test_the_caret_is_at_the_logical_end_of_the_value(void **state)
+{
+    Fx *fx = *state;
+    Theme theme;
+    theme_init(&theme, 0, W, 800);
+    Draw *draw = draw_create(fx->r);
+    Ui *ui = ui_create(fx->r, fx->text, draw, &theme);
+    SDL_Rect r = {X0, 40, 700, theme_mm(&theme, 15.0f)};
+    const char *layla = "\xD9\x84\xD9\x8A\xD9\x84\xD9\x89"; /* ليلى */
+    char rtl_latin[64], latin_rtl[64];
+    enum { AT_LEFT, AT_RIGHT, MID_RIGHT_OF_LATIN, MID_LEFT_OF_ARABIC };
+    struct {
+        const char *s;
+        int where;
+    } cases[] = {
+        {layla, AT_LEFT},
+        {"Layla Haddad", AT_RIGHT},
+        {rtl_latin, MID_RIGHT_OF_LATIN},
+        {latin_rtl, MID_LEFT_OF_ARABIC},
+    };
+
+    snprintf(rtl_latin, sizeof rtl_latin, "%s Haddad", layla);
+    snprintf(latin_rtl, sizeof latin_rtl, "Layla %s", layla);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int left, right, cl, cr;
+        /* the text's ink without the caret (the same place unfocused) ... */
+        SDL_SetRenderDrawColor(fx->r, 255, 255, 255, 255);
+        SDL_RenderClear(fx->r);
+        ui_begin(ui, 0);
+        ui_field(ui, "field-name", r, cases[i].s, NULL, false, false);
+        ui_end(ui);
+        SDL_RenderFlush(fx->r);
+        ink_cols(fx->surf, r.x + 6, r.x + r.w - 6, r.y + 6, r.y + r.h - 6, &left, &right);
+        /* ... and the caret, inside the focus border, clear of its corners */
+        SDL_RenderClear(fx->r);
+        ui_begin(ui, 0);
+        ui_field(ui, "field-name", r, cases[i].s, NULL, true, false);
+        ui_end(ui);
+        SDL_RenderFlush(fx->r);
+        caret_cols(fx->surf, theme.c.primary, r.x + 6, r.x + r.w - 6, r.y + r.h / 4,
+                   r.y + r.h * 3 / 4, &cl, &cr);
+        assert_true(cl <= cr);
+        assert_true(cr - cl < 6);
+        int latin = text_width(fx->text, theme_font_px(&theme, THEME_FONT_BODY), false, "Haddad");
+        switch (cases[i].where) {
+        case AT_LEFT:
+            assert_true(cr <= left + 1);
+            break;
+        case AT_RIGHT:
+            assert_true(cl >= right - 1);
+            break;
+        case MID_RIGHT_OF_LATIN: /* Haddad on the left: the caret just after it */
+            assert_in_range(cl, left + latin - 6, left + latin + 6);
+            assert_true(cr < right - 10);
+            break;
+        case MID_LEFT_OF_ARABIC: /* ليلى on the right: the caret at its left */
+            assert_true(cl > left + 10);
+            assert_true(cr < right - 10);
+            assert_in_range(cl, right - text_width(fx->text, theme_font_px(&theme, THEME_FONT_BODY),
+                                                   false, layla) - 8,
+                            right);
+            break;
+        }
+    }
+    ui_destroy(ui);
+    draw_destroy(draw);
+}
+
 int
 main(void)
 {
@@ -398,6 +540,8 @@ main(void)
         cmocka_unit_test(test_an_emoji_is_drawn_in_colour_at_the_text_size),
         cmocka_unit_test(test_stacked_marks_keep_the_baseline_and_are_not_clipped_in_a_field),
         cmocka_unit_test(test_a_right_to_left_value_starts_at_the_fields_right_edge),
+        cmocka_unit_test(test_a_right_to_left_value_is_aligned_right_and_a_sentence_is_not),
+        cmocka_unit_test(test_the_caret_is_at_the_logical_end_of_the_value),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -221,34 +221,23 @@ typedef struct Seen {
     unsigned char root[MERKLE_HASH_LEN];
 } Seen;
 
+/* registry_get_kiosk() without the note: a kiosk the registry never saw is not an error here. */
 static CkErr
 load_seen(Registry *reg, const char *kiosk_id, Seen *seen)
 {
-    const RegistryDriver *d = reg->drv;
-    RegStmt *st;
-    const void *root;
-    size_t root_len;
-    bool row;
+    RegistryKiosk k;
     CkErr err;
 
     memset(seen, 0, sizeof *seen);
-    if ((err = d->prepare(reg, "SELECT kid, origin, size, root FROM kiosks WHERE kiosk_id = ?",
-                          "reading the witnessed checkpoint", &st)) != CK_OK)
-        return err;
-    d->bind_text(st, 1, kiosk_id, SIZE_MAX);
-    if ((err = d->step(st, &row)) == CK_OK && row) {
-        seen->found = true;
-        snprintf(seen->kid, sizeof seen->kid, "%s", d->col_text(st, 0));
-        snprintf(seen->origin, sizeof seen->origin, "%s", d->col_text(st, 1));
-        seen->size = (uint64_t)d->col_int(st, 2);
-        root = d->col_blob(st, 3, &root_len);
-        if (root == NULL || root_len != MERKLE_HASH_LEN)
-            err = ck_err(CK_ERR_DB, "%s: kiosk %s: stored root is damaged", reg->where, kiosk_id);
-        else
-            memcpy(seen->root, root, MERKLE_HASH_LEN);
-    }
-    d->finalize(st);
-    return err;
+    if ((err = registry_get_kiosk(reg, kiosk_id, &k)) != CK_OK)
+        return err == CK_ERR_NOT_FOUND ? CK_OK : err;
+    seen->found = true;
+    memcpy(seen->kid, k.kid, sizeof seen->kid);
+    memcpy(seen->origin, k.origin, sizeof seen->origin);
+    seen->size = k.size;
+    memcpy(seen->root, k.root, sizeof seen->root);
+    free(k.checkpoint);
+    return CK_OK;
 }
 
 /* The endorsements an export carries for its kiosk: the JWK's
