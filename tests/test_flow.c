@@ -534,6 +534,35 @@ test_service_number_form_is_said_in_the_persons_words(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: "Privacy has no Back". Back on the privacy notice returns to the
+ * start with the person's language, text size and contrast kept, and the
+ * notice's tick undone. */
+static void
+test_privacy_notice_has_a_back_that_keeps_the_settings(void **state)
+{
+    Flow *f = new_flow();
+    FlowEvent lang = {.type = FLOW_EV_SET_LANGUAGE, .text = "el"};
+
+    assert_int_equal(send(f, FLOW_EV_BACK, 0), CK_ERR_USAGE); /* nothing before the start */
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 150), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_PRIVACY);
+    assert_true(flow_view(f)->can_back);
+    assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+    assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_OK);
+    assert_true(flow_view(f)->privacy_ack);
+    assert_int_equal(send(f, FLOW_EV_BACK, 0), CK_OK);
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_string_equal(flow_view(f)->language, "el");
+    assert_int_equal(flow_view(f)->text_size_percent, 150);
+    assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
+    assert_false(flow_view(f)->privacy_ack);
+    assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_ERR_REFUSED); /* read it again */
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PRIVACY_NOT_READ);
+    flow_destroy(f);
+}
+
 static void
 test_pasted_control_characters_and_overlong_names_are_refused(void **state)
 {
@@ -1534,6 +1563,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_invalid_service_number_is_refused_with_the_rules_reason, setup),
         cmocka_unit_test_setup(test_service_number_form_is_said_in_the_persons_words, setup),
+        cmocka_unit_test_setup(test_privacy_notice_has_a_back_that_keeps_the_settings, setup),
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit,

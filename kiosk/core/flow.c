@@ -340,6 +340,12 @@ static CkErr
 on_back(Flow *f)
 {
     switch (f->screen) {
+    case FLOW_SCREEN_PRIVACY:
+        /* Back to the start, the person's language and text size kept
+         * (issue 14: the privacy notice had no Back); nothing was entered yet. */
+        flow_clear_person(f);
+        flow_enter(f, FLOW_SCREEN_ATTRACT);
+        return CK_OK;
     case FLOW_SCREEN_NATION:
         if (f->choosing) {
             flow_close_chooser(f);
@@ -388,6 +394,7 @@ bool
 flow_can_back(const Flow *f)
 {
     switch (f->screen) {
+    case FLOW_SCREEN_PRIVACY:
     case FLOW_SCREEN_NATION:
     case FLOW_SCREEN_IDENTITY:
     case FLOW_SCREEN_TRAINING:

@@ -414,20 +414,24 @@ scr_settings(Screens *s, const FlowView *v, int x_right, int y, int bh, UiStyle 
     return stack ? cr.y + bh : lr.x;
 }
 
-/* The DEMO badge of a demonstration kiosk, at x on the bar; returns its width. */
-static int
-scr_demo_badge(Screens *s, int x)
+int
+scr_demo_badge_width(Screens *s)
 {
-    const ThemeColors *c = &s->th->c;
+    return text_width(s->text, mm(s, 5), true, "DEMO") + 2 * mm(s, 2);
+}
+
+int
+scr_demo_badge(Screens *s, int x, int y_mid, SDL_Color bg, SDL_Color fg)
+{
     int px = mm(s, 5), pad = mm(s, 2);
     const char *label = "DEMO";
-    int w = text_width(s->text, px, true, label) + 2 * pad;
+    int w = scr_demo_badge_width(s);
     int h = text_line_height(s->text, px, true) + pad;
+    SDL_Rect r = {x, y_mid - h / 2, w, h};
 
-    draw_round(s->draw, (SDL_Rect){x, (s->bar_h - h) / 2, w, h}, mm(s, 1), c->on_bar);
-    text_line(s->text, &(TextStyle){px, true, c->bar, TEXT_CENTER}, label, x, (s->bar_h - h) / 2 +
-              pad / 2, w);
-    ui_note(s->ui, "demo-badge", UI_KIND_TEXT, (SDL_Rect){x, (s->bar_h - h) / 2, w, h}, 0, label);
+    draw_round(s->draw, r, mm(s, 1), bg);
+    text_line(s->text, &(TextStyle){px, true, fg, TEXT_CENTER}, label, x, r.y + pad / 2, w);
+    ui_note(s->ui, "demo-badge", UI_KIND_TEXT, r, 0, label);
     return w;
 }
 
@@ -444,17 +448,24 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
     draw_icon(s->draw, DRAW_ICON_SHIELD, s->margin, (h - is) / 2, is, c->on_bar);
     int x = s->margin + is + pad;
     if (s->demo)
-        x += scr_demo_badge(s, x) + pad;
+        x += scr_demo_badge(s, x, h / 2, c->on_bar, c->bar) + pad;
     int right = s->W - s->margin;
+    const char *title = tr(s, "app.title");
+    int px = mm(s, 7), spx = mm(s, 5);
     if (settings) {
+        /* The settings take their short forms ("Aa 150 %", "EL") before the
+         * title gives way: the Greek title vanished at 1280x800 (issue 14).
+         * It needs the width of two lines at the small size. */
+        int full = text_width(s->text, spx, true, title), need = full / 2;
+        int two = 2 * text_line_height(s->text, spx, true);
+        while (need < full && text_para_height(s->text, spx, true, title, need) > two)
+            need += mm(s, 5);
         int bh = h - mm(s, 4);
-        right = scr_settings(s, v, right, (h - bh) / 2, bh, UI_STYLE_BAR, false, x);
+        right = scr_settings(s, v, right, (h - bh) / 2, bh, UI_STYLE_BAR, false, x + pad + need);
     }
     int title_w = right - pad - x;
     /* The title never shows clipped: one line at the label size or the
      * small size, else two lines at the small size, else it gives way. */
-    const char *title = tr(s, "app.title");
-    int px = mm(s, 7), spx = mm(s, 5);
     if (title_w <= 0)
         return;
     if (text_width(s->text, px, true, title) <= title_w) {
@@ -467,10 +478,13 @@ scr_top_bar(Screens *s, const FlowView *v, bool settings)
                   title_w);
     } else {
         int th = text_para_height(s->text, spx, true, title, title_w);
-        if (th <= h - mm(s, 2) && th <= 2 * text_line_height(s->text, spx, true))
-            text_para(s->text, &(TextStyle){spx, true, c->on_bar, TEXT_LEFT}, title, x,
-                      (h - th) / 2, title_w);
+        if (th > h - mm(s, 2) || th > 2 * text_line_height(s->text, spx, true))
+            return;
+        text_para(s->text, &(TextStyle){spx, true, c->on_bar, TEXT_LEFT}, title, x, (h - th) / 2,
+                  title_w);
     }
+    /* The layout check knows the title by this note (it must be on every screen). */
+    ui_note(s->ui, "bar-title", UI_KIND_TEXT, (SDL_Rect){x, 0, title_w, h}, 0, "");
 }
 
 /* "Step 3 of 9" and a segmented progress bar under the top bar. */

@@ -13,7 +13,10 @@ void
 scr_admin_pin(Screens *s, const FlowView *v)
 {
     const ThemeColors *c = &s->th->c;
-    int y = s->bar_h + mm(s, 10);
+    /* A short display (1024x768) keeps less room above the heading and a
+     * lower PIN box, so that the whole keypad fits under them. */
+    bool short_display = s->H < mm(s, 200);
+    int y = s->bar_h + mm(s, short_display ? 4 : 10);
     int w = mm(s, 100), x = (s->W - w) / 2;
     int hpx = fpx(s, THEME_FONT_HEADING), spx = fpx(s, THEME_FONT_SMALL),
         px = fpx(s, THEME_FONT_BODY);
@@ -58,7 +61,7 @@ scr_admin_pin(Screens *s, const FlowView *v)
         int dot = mm(s, 3.5f), dg = mm(s, 3);
         int n = (int)v->pin_length;
         int dw = n * dot * 2 + (n - 1) * dg;
-        SDL_Rect box = {x, y, w, mm(s, 14)};
+        SDL_Rect box = {x, y, w, mm(s, short_display ? 11 : 14)};
         draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
         for (int i = 0; i < n; i++)
             draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
@@ -77,8 +80,17 @@ scr_admin_pin(Screens *s, const FlowView *v)
                  mm(s, 2);
         }
         int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
-        int kh = scr_key_h(s, bottom - (y - s->body_top + body_y), 4);
-        int kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        /* (the scroll view ends 2 mm below its content: scr_body_end) */
+        int avail = bottom - (y - s->body_top + body_y) - mm(s, 2), kg = mm(s, 1.5f);
+        int kh = scr_key_h(s, avail, 4);
+        /* The whole keypad in sight, the 0 too (Greek at 150 % on 1024x768 once
+         * scrolled it away): keys give up to 11 mm, the least a key may have,
+         * before the keypad scrolls. */
+        if (4 * kh + 3 * kg > avail) {
+            kh = (avail - 3 * kg) / 4;
+            kh = kh < mm(s, 11) + 1 ? mm(s, 11) + 1 : kh;
+        }
+        int kb = osk_height(&s->osk, kh, kg);
         scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
         scr_body_end(s, y + kb);
         scr_error_banner(s, v);
@@ -224,6 +236,17 @@ scr_admin(Screens *s, const FlowView *v)
                                           stop_y - mm(s, 5) - y});
     y -= boff;
     int cw = (s->col_w - 2 * s->gap) / 3, ch = mm(s, 34);
+    /* Three tiles side by side, or one under another where a label would
+     * have a word broken even at its smallest ("Πιστοποιητικ|ά" at 150 % on
+     * a portrait display): the tiles scroll with the lists. */
+    bool stacked = false;
+    for (int i = 0; i < 3; i++)
+        stacked = stacked || !text_heading_fits(s->text, px, false, tr(s, rows[i].key),
+                                                cw - mm(s, 12));
+    if (stacked) {
+        cw = s->col_w;
+        ch = 0;
+    }
     /* The label goes under the number's whole line (not under 2 em: the
      * number's line is taller at 150 %). */
     int num_h = text_line_height(s->text, hpx * 3 / 2, true);
@@ -233,7 +256,8 @@ scr_admin(Screens *s, const FlowView *v)
         ch = h > ch ? h : ch;
     }
     for (int i = 0; i < 3; i++) {
-        SDL_Rect r = {s->col_x + i * (cw + s->gap), y, cw, ch};
+        SDL_Rect r = stacked ? (SDL_Rect){s->col_x, y + i * (ch + s->gap), cw, ch}
+                             : (SDL_Rect){s->col_x + i * (cw + s->gap), y, cw, ch};
         draw_round_border(s->draw, r, mm(s, 2), 2, c->border, c->surface);
         snprintf(num, sizeof num, "%lu", rows[i].n);
         text_line(s->text, &(TextStyle){hpx * 3 / 2, true, c->heading, TEXT_LEFT}, num,
@@ -245,7 +269,7 @@ scr_admin(Screens *s, const FlowView *v)
         snprintf(id, sizeof id, "stat-%d", i);
         ui_note(s->ui, id, UI_KIND_TEXT, r, 0, num);
     }
-    y += ch + mm(s, 6);
+    y += (stacked ? 3 * ch + 2 * s->gap : ch) + mm(s, 6);
     /* Which bundles: loaded on the left, refused (with the reason) on the right. */
     int half = (s->col_w - s->gap) / 2;
     int y1 = scr_admin_list(s, tr(s, "admin.plugins_loaded"), s->admin_loaded, s->n_admin_loaded,

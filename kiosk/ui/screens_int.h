@@ -142,6 +142,10 @@ void scr_error_banner(Screens *s, const FlowView *v);
  * from (x_right, y) when stack. Returns the x left of them (the y below
  * them when stacked). In a row that would reach left of min_x, the labels
  * get shorter. */
+/* The DEMO badge of a demonstration kiosk (what it issues is not valid), its
+ * box centred on y_mid from x; returns its width (scr_demo_badge_width()). */
+int scr_demo_badge(Screens *s, int x, int y_mid, SDL_Color bg, SDL_Color fg);
+int scr_demo_badge_width(Screens *s);
 int scr_settings(Screens *s, const FlowView *v, int x_right, int y, int bh, UiStyle style,
                  bool stack, int min_x);
 

@@ -21,15 +21,25 @@ scr_training_confirm(Screens *s, const FlowView *v)
     /* Everything below the heading scrolls above the footer: at 150 % on
      * 1280x800 the tick row no longer lies over "Cancel and erase". */
     int top = y;
+    bool keys = v->focus == FLOW_FIELD_TRAINING_DATE;
+    /* On a short display at a large text size the intro ("Your country
+     * requires...") gives way to the keypad, whose keys must all be in sight:
+     * the heading and the course's name still say what is asked. */
+    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v), kg = mm(s, 1.5f);
+    int intro_h = text_para_height(s->text, spx, true, tr(s, "confirm.intro"), s->col_w);
+    int course_h = text_para_height(s->text, px, true,
+                                    v->training_course ? v->training_course : "", s->col_w);
+    bool intro = !keys || bottom - (top + intro_h + course_h + mm(s, 6)) - mm(s, 2) >=
+                              4 * (mm(s, 11) + 1) + 3 * kg;
     y = scr_body_begin(s, v, y, "confirm-body");
-    y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT}, tr(s, "confirm.intro"),
-                   s->col_x, y, s->col_w);
+    if (intro)
+        y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
+                       tr(s, "confirm.intro"), s->col_x, y, s->col_w);
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
                    v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
     y += mm(s, 6);
     /* The date and the tick on the left, the keypad on the right (below
      * them where the column is too narrow for both). */
-    bool keys = v->focus == FLOW_FIELD_TRAINING_DATE;
     int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
     bool side = lw >= mm(s, 90);
     if (!side)
@@ -41,9 +51,16 @@ scr_training_confirm(Screens *s, const FlowView *v)
     int ky = side ? y : fy + mm(s, 4);
     int kh = 0, kb = 0;
     if (keys) {
-        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
-        kh = scr_key_h(s, bottom - (side ? top : top + mm(s, 30)), 4);
-        kb = osk_height(&s->osk, kh, mm(s, 1.5f));
+        /* Sized from where the keypad starts, the course's name above it
+         * counted: every key in sight (at 125 % on 1280x800 the 0 and the
+         * "-" were scrolled away); keys give up to 11 mm before that. */
+        int avail = bottom - (ky - s->body_top + top) - mm(s, 2);
+        kh = scr_key_h(s, avail, 4);
+        if (4 * kh + 3 * kg > avail) {
+            kh = (avail - 3 * kg) / 4;
+            kh = kh < mm(s, 11) + 1 ? mm(s, 11) + 1 : kh;
+        }
+        kb = osk_height(&s->osk, kh, kg);
         int kx = side ? s->col_x + s->col_w - kw : s->col_x;
         scr_keyboard(s, v, (SDL_Rect){kx, ky, kw, kb}, kh);
     }
@@ -280,7 +297,11 @@ scr_certificate(Screens *s, const FlowView *v)
     int tx = stacked ? (s->W - text_w) / 2 : qx + qside + 2 * s->gap, tw = text_w;
     int y = stacked ? qy + qside + mm(s, 4) : qy;
     if (!bar) {
-        /* The top bar's settings, kept reachable on this screen too. */
+        /* The top bar's settings, kept reachable on this screen too, and
+         * on a demonstration kiosk its DEMO badge: this certificate is not valid. */
+        if (s->demo)
+            scr_demo_badge(s, tx + tw - scr_demo_badge_width(s), y + mm(s, 15) / 2,
+                           c->primary, c->on_primary);
         y = scr_settings(s, v, tx, y, mm(s, 15), UI_STYLE_SECONDARY, true, 0) + mm(s, 6);
     }
     /* "Finish" at the foot of the text column, level with the code's

@@ -644,6 +644,14 @@ text_heading_height(Text *t, int px, bool bold, const char *s, int w)
     return text_para_height(t, text_heading_px(t, px, bold, s, w), bold, s, w);
 }
 
+bool
+text_heading_fits(Text *t, int px, bool bold, const char *s, int w)
+{
+    TextLayout *l = text_layout(t, s, text_heading_px(t, px, bold, s, w), bold, w);
+
+    return l != NULL && !l->broken;
+}
+
 int
 text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
 {

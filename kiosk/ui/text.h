@@ -66,6 +66,9 @@ int text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
  * height used; text_heading_height() says it beforehand. */
 int text_heading(Text *t, const TextStyle *st, const char *s, int x, int y, int w);
 int text_heading_height(Text *t, int px, bool bold, const char *s, int w);
+/* Whether text_heading() draws s in w with every word whole (a word wider than
+ * w even at 5/8 of px would be broken): where not, the caller gives it more room. */
+bool text_heading_fits(Text *t, int px, bool bold, const char *s, int w);
 
 /* Draws s on one line inside a box of width w (aligned per st), clipped to w.
  * Returns the width of the text. */

@@ -22,8 +22,15 @@ hold at every size, language, text size and contrast:
   reading     the reading pane of the code of conduct and training takes at
               least a third of the screen's height (at 150 % on 1280x800 the
               heading above it once left it four lines)
+  keys        a keyboard's or keypad's key is never scrolled out of sight (the
+              admin PIN keypad at 150 % in Greek on 1024x768 hid its "0")
+  title       a screen with the top bar's settings shows the kiosk's title
+              (bar-title): the Greek title vanished at 1280x800 when the
+              settings took the bar
+  demo        with --demo (a DEMO kiosk): every screen shows the DEMO badge
+              (it was on the attract screen only)
 
-    layout_check.py [--quiet] DUMP_OR_DIR...
+    layout_check.py [--quiet] [--demo] DUMP_OR_DIR...
 
 Prints each violation as FILE: RULE: detail, then
 "layout check: N screen variants, M violations"; exit 1 on any violation."""
@@ -32,6 +39,7 @@ import sys
 
 INTERACTIVE = {"button", "choice", "checkbox", "key", "field", "pad", "hotspot"}
 WAY_ON = {"btn-start", "btn-next", "btn-done"}
+MODALS = {"btn-cancel-confirm", "btn-lang-close", "btn-stop-confirm"}
 TARGET_MM = 15.0
 KEY_MM = 11.0
 
@@ -82,7 +90,7 @@ def load(path):
     return d
 
 
-def check(path):
+def check(path, demo=False):
     d = load(path)
     out = []
     if d["display"] is None:
@@ -106,7 +114,20 @@ def check(path):
             if min(f[2], f[3]) < need:
                 out.append(f"target: {w['id']} is {f[2]}x{f[3]} px, under "
                            f"{KEY_MM if w['kind'] == 'key' else TARGET_MM:g} mm ({need + 0.5:.0f} px)")
+    # Under a modal question the screen is a dimmed picture (badge and title
+    # in it, not noted): only the question's widgets are live.
+    modal = any(m in byid for m in MODALS)
+    lang, size = byid.get("bar-language"), byid.get("bar-text-size")
+    in_bar = lang is not None and size is not None and lang["rect"][1] == size["rect"][1]
+    if in_bar and not modal and "bar-title" not in byid:
+        out.append("title: the top bar has its settings but not the kiosk's title")
+    if demo and not modal and "demo-badge" not in byid:
+        out.append("demo: a DEMO kiosk's screen without the DEMO badge")
     for w in ws:
+        view = d["full"].get(w["id"], (None, "-"))[1]
+        if w["kind"] == "key" and view != "-" and view in byid and \
+                not inside(full(w), byid[view]["rect"], 0):
+            out.append(f"keys: {w['id']} is scrolled out of sight in {view}")
         if w["id"] == "reading" and w["kind"] == "scroll" and 3 * w["rect"][3] < H:
             out.append(f"reading: the reading pane is {w['rect'][3]} px of a {H} px screen")
         parent = d["full"].get(w["id"], (None, "-"))[1]
@@ -168,7 +189,8 @@ def check(path):
 
 def main(argv):
     quiet = "--quiet" in argv
-    args = [a for a in argv if a != "--quiet"]
+    demo = "--demo" in argv
+    args = [a for a in argv if a not in ("--quiet", "--demo")]
     files = []
     for a in args:
         if os.path.isdir(a):
@@ -180,7 +202,7 @@ def main(argv):
     nviol = 0
     rules = {}
     for f in files:
-        for v in check(f):
+        for v in check(f, demo):
             nviol += 1
             rule = v.split(":", 1)[0]
             rules[rule] = rules.get(rule, 0) + 1

@@ -64,7 +64,7 @@ for walk in "$CK_SRC"/tests/matrix/walk_*.txt; do
         fail "$name at $size: the walk failed"
 done
 
-python3 "$CK_SRC/tests/ui/layout_check.py" "$out" | tee "$tmp/report" | tail -40
+python3 "$CK_SRC/tests/ui/layout_check.py" --demo "$out" | tee "$tmp/report" | tail -40
 grep -q '^layout check: [1-9][0-9]* screen variants, 0 violations$' "$tmp/report" ||
     fail "layout violations at $size"
 

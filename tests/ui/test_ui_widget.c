@@ -268,6 +268,11 @@ test_a_heading_shrinks_rather_than_break_a_word(void **state)
     assert_int_equal(text_heading_height(fx->text, 63, true, "Word word",
                                          text_width(fx->text, 63, true, "Word word") - 5),
                      2 * text_line_height(fx->text, 63, true));
+    /* A caller can ask beforehand: the word fits whole at some size down to
+     * 5/8, not in half its width (the admin screen then stacks its tiles
+     * rather than show "Πιστοποιητικ|ά"). */
+    assert_true(text_heading_fits(fx->text, 63, true, word, w));
+    assert_false(text_heading_fits(fx->text, 63, true, word, w / 2));
 }
 
 int
