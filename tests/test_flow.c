@@ -548,6 +548,7 @@ test_privacy_notice_has_a_back_that_keeps_the_settings(void **state)
     assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 150), CK_OK);
     assert_int_equal(send(f, FLOW_EV_START, 0), CK_OK);
     assert_int_equal(screen(f), FLOW_SCREEN_PRIVACY);
+    assert_int_equal(flow_view(f)->n_steps, 9); /* the total, before any nation is known */
     assert_true(flow_view(f)->can_back);
     assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_PRIVACY_ACK, 0), CK_OK);

@@ -435,6 +435,12 @@ typedef struct FlowView {
     /* CONDUCT / TRAINING: minutes of reading left from here, from the words
      * of the sections and pages still to come (180 words a minute) */
     unsigned reading_minutes_left;
+    /* ATTRACT: what a person takes on, for the longest way (the baseline
+     * with the nation that adds most): words to read, quiz questions, and
+     * minutes in all (reading at 180 words a minute, half a minute a
+     * question, 5 minutes for the rest), rounded up to 5 (issue 14: "about
+     * 15 minutes ... a few questions" for 2,700 words and 19 questions). */
+    unsigned estimate_words, estimate_questions, estimate_minutes;
     /* what is enabled */
     bool can_next, can_back, can_sign;
     /* the error to show on this screen, FLOW_MSG_NONE if none; error_detail

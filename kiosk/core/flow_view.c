@@ -113,6 +113,44 @@ flow_words(const char *s)
     return n;
 }
 
+/* The words to read in c: its sections and its training pages. */
+static unsigned long
+flow_content_words(const Content *c)
+{
+    unsigned long n = 0;
+
+    for (size_t i = 0; i < c->n_sections; i++)
+        for (size_t p = 0; p < c->sections[i].n_paragraphs; p++)
+            n += flow_words(c->sections[i].paragraphs[p]);
+    for (size_t i = 0; i < c->n_pages; i++)
+        for (size_t p = 0; p < c->pages[i].n_paragraphs; p++)
+            n += flow_words(c->pages[i].paragraphs[p]);
+    return n;
+}
+
+/* The estimate the attract screen gives (FlowView.estimate_*): the longest
+ * way, the baseline alone or with one nation's bundle. */
+static void
+flow_estimate(const Flow *f, FlowView *v)
+{
+    const Content *base = f->cfg.baseline->contents[0];
+    unsigned long words = 0, questions = 0;
+
+    for (size_t i = 0; i <= f->cfg.n_nations; i++) {
+        const Content *nc = i < f->cfg.n_nations && f->cfg.nations[i]->n_contents > 0
+                                ? f->cfg.nations[i]->contents[0]
+                                : NULL;
+        unsigned long w = flow_content_words(base) + (nc ? flow_content_words(nc) : 0);
+        unsigned long q = base->n_questions + (nc ? nc->n_questions : 0);
+        words = w > words ? w : words;
+        questions = q > questions ? q : questions;
+    }
+    unsigned long minutes = (words + 179) / 180 + (questions + 1) / 2 + 5;
+    v->estimate_words = (unsigned)words;
+    v->estimate_questions = (unsigned)questions;
+    v->estimate_minutes = (unsigned)((minutes + 4) / 5 * 5);
+}
+
 void
 flow_view_build(Flow *f)
 {
@@ -189,6 +227,8 @@ flow_view_build(Flow *f)
         }
         v->reading_minutes_left = (unsigned)((words + 179) / 180);
     }
+    if (f->screen == FLOW_SCREEN_ATTRACT)
+        flow_estimate(f, v);
     v->can_next = flow_can_next(f);
     v->can_back = flow_can_back(f);
     v->can_sign = flow_can_sign(f);

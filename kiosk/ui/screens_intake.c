@@ -44,7 +44,15 @@ scr_attract(Screens *s, const FlowView *v)
      * text) the gaps shrink, the tiles come down to 15 mm, the title to the
      * heading size, and the introduction and captions are left out, before
      * any control would overlap another or the help line. */
-    int intro_h = text_para_height(s->text, bpx, false, tr(s, "attract.intro"), s->col_w);
+    /* How long, how much to read, how many questions: from the bundles, for
+     * the longest way (words rounded to a hundred). */
+    char intro_s[768], mins[16], words[16], qs[16];
+    snprintf(mins, sizeof mins, "%u", v->estimate_minutes);
+    snprintf(words, sizeof words, "%u", (v->estimate_words + 50) / 100 * 100);
+    snprintf(qs, sizeof qs, "%u", v->estimate_questions);
+    const char *in_names[] = {"minutes", "words", "questions"}, *in_vals[] = {mins, words, qs};
+    const char *intro_t = trf(s, "attract.intro", intro_s, sizeof intro_s, 3, in_names, in_vals);
+    int intro_h = text_para_height(s->text, bpx, false, intro_t, s->col_w);
     int cap_h = text_para_height(s->text, spx, true, tr(s, "attract.language"), s->col_w);
     int cap2_h = text_para_height(s->text, spx, true, tr(s, "attract.text_size"), s->col_w);
     int help_h = text_para_height(s->text, spx, false, tr(s, "help.staff"), s->col_w);
@@ -105,7 +113,7 @@ scr_attract(Screens *s, const FlowView *v)
     y += gaps[1];
     if (intro)
         y += text_para(s->text, &(TextStyle){bpx, false, c->muted, TEXT_CENTER},
-                       tr(s, "attract.intro"), s->col_x, y, s->col_w);
+                       intro_t, s->col_x, y, s->col_w);
     y += gaps[2];
 
     /* Languages: one tile per language, in its own name. */

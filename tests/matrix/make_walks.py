@@ -123,6 +123,10 @@ def walk_fail():
 NATO_ANSWERS = [q["answer"] for q in _NATO["quiz"]["questions"]]
 NATO_CONDUCT = len(_NATO["code_of_conduct"]["sections"])
 NATO_TRAINING = len(_NATO["training"]["pages"])
+_USA = _content("usa")
+USA_ANSWERS = [q["answer"] for q in _USA["quiz"]["questions"]]
+USA_CONDUCT = len(_USA["code_of_conduct"]["sections"])
+USA_TRAINING = len(_USA["training"]["pages"])
 LONG_ARABIC = "عبد الرحمن بن عبد العزيز الحسيني-الهاشمي Layla"
 
 
@@ -138,7 +142,8 @@ def walk_states():
     out = ["# The layout matrix, walk 3 (issue 14): the language chooser over a screen,",
            "# the screen for those who need not certify, a long Arabic name (right to",
            "# left, with a Latin word) on the identity screen and the certificate, and",
-           "# admin mode's stop and restart questions. Made by tests/matrix/make_walks.py.",
+           "# admin mode's stop and restart questions, and a US soldier's quiz failed",
+           "# with all 19 answers wrong. Made by tests/matrix/make_walks.py.",
            "# Every shipped bundle makes every category certify: the NATO baseline here",
            "# leaves contractors out, so a Norwegian contractor sees that screen.",
            "# rules nato {\"must_certify\": [\"military\", \"civilian\"]}"]
@@ -170,6 +175,21 @@ def walk_states():
             "tap @btn-stop-keep", "tap @btn-admin-restart", "expect-widget @btn-stop-keep",
             V("admin-restart", True), "tap @btn-stop-keep", "expect screen admin",
             "tap @btn-admin-exit", "expect screen attract"]
+    # A US soldier gets all 19 questions wrong: the failed result lists every
+    # section of NATO and the USA, "Zero tolerance" twice, each with whose it
+    # is (issue 14: it once ran under "Cancel and erase" even at 100 %).
+    out += ["tap @btn-start", "scroll @privacy-text end", "tap @privacy-ack", "tap @btn-next",
+            "expect screen nation", "tap @nation-USA", "tap @category-military", "tap @btn-next",
+            "expect screen identity", "tap @field-name", "keys \"John Smith\"",
+            "tap @field-service-number", "keys \"1234567890\"", "tap @btn-next"]
+    out = reading(out, NATO_CONDUCT + USA_CONDUCT, NATO_TRAINING + USA_TRAINING)
+    for a in NATO_ANSWERS + USA_ANSWERS:
+        out += ["expect screen quiz", f"reveal @choice-{wrong(a)}", f"tap @choice-{wrong(a)}",
+                "tap @btn-next"]
+    out += ["expect screen quiz_result", "expect-text \"0 / 19\"",
+            "expect-text \"NATO · Zero tolerance\"",
+            "expect-text \"United States · Zero tolerance\"", V("quiz-failed-usa", True),
+            "tap @btn-cancel", "tap @btn-cancel-confirm", "expect screen attract"]
     return out
 
 

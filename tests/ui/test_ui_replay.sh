@@ -9,6 +9,10 @@
 # Header lines of a replay script:
 #   # sizes WxH...          the sizes ctest plays it at (tests/CMakeLists.txt reads it)
 #   # expect-dump FILE RE   a line of the layout dump FILE matches the regex RE
+#   # expect-outlined NAME ID  in snapshot NAME.png (layout dump NAME.tsv) the
+#                           widget ID is drawn as a button, not as a link: its left
+#                           edge (a border or a fill) stands out from the screen
+#                           beside it at 3:1 at least (WCAG 1.4.11)
 #   # expect-issued         exactly one new cert.issued entry; the certificate
 #                           screen's QR (decoded from the PNG with zbarimg, also
 #                           after an ImageMagick "phone camera" degradation) is
@@ -209,6 +213,28 @@ fi
 while read -r _ _ file regex; do
     grep -Eq -- "$regex" "$out/$file" || fail "$name: $file has no line matching $regex"
 done < <(grep '^# expect-dump ' "$script" || true)
+
+# "Cancel and erase" once looked like a plain link (issue 14): a button's edge
+# must stand out from what lies beside it.
+while read -r _ _ shot id; do
+    rect="$(awk -F'\t' -v id="$id" '$1==id {print $3, $4, $5, $6; exit}' "$out/$shot.tsv")"
+    [ -n "$rect" ] || fail "$name: no widget $id in $shot.tsv"
+    read -r x y w h <<<"$rect"
+    my=$((y + h / 2))
+    # the darkest pixel of the widget's first 4 columns (its border), and the screen 6 px left of it
+    edge="$(convert "$out/$shot.png" -crop "4x1+$x+$my" +repage -format '%[fx:minima.intensity]' info:)"
+    side="$(convert "$out/$shot.png" -crop "1x1+$((x - 6))+$my" +repage -format '%[fx:intensity]' info:)"
+    python3 - "$edge" "$side" "$name" "$id" <<'PY' || fail "$name: $id is not outlined"
+import sys
+def lum(v):  # an sRGB intensity 0..1 to relative luminance
+    v = float(v)
+    return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+a, b = sorted((lum(sys.argv[1]), lum(sys.argv[2])))
+ratio = (b + 0.05) / (a + 0.05)
+print(f"{sys.argv[3]}: {sys.argv[4]}'s edge against the screen beside it: {ratio:.1f}:1")
+sys.exit(0 if ratio >= 3 else 1)
+PY
+done < <(grep '^# expect-outlined ' "$script" || true)
 
 # Where a value's ink lies in its box (#run: owner, ink x y w h, box x y w h, ...).
 while read -r _ kind file head; do
