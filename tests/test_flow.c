@@ -602,6 +602,60 @@ test_pasted_control_characters_and_overlong_names_are_refused(void **state)
     flow_destroy(f);
 }
 
+/* A field that goes into the certificate holds 127 bytes whatever its
+ * script: 64 characters of CJK or of Arabic with marks would be typed, read
+ * through and signed for, then fail to become a certificate. The refusal
+ * names the byte limit. */
+static void
+test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit(void **state)
+{
+    Flow *f = new_flow();
+    char name[160] = "";
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    /* 31 CJK extension B characters (4 bytes each): 124 bytes, accepted */
+    for (int i = 0; i < 31; i++) {
+        assert_int_equal(type_text(f, "\xF0\xA0\x80\x80"), CK_OK);
+        strcat(name, "\xF0\xA0\x80\x80");
+    }
+    assert_int_equal(type_text(f, "\xF0\xA0\x80\x80"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG_BYTES);
+    assert_int_equal(flow_view(f)->error_number, 127);
+    assert_string_equal(flow_msg_id(flow_view(f)->error), "error.text_too_long_bytes");
+    assert_string_equal(flow_view(f)->fields[FLOW_FIELD_NAME], name);
+    /* three Latin letters still fit (127 bytes), the fourth does not */
+    assert_int_equal(type_text(f, "abc"), CK_OK);
+    assert_int_equal(type_text(f, "d"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG_BYTES);
+    assert_int_equal(strlen(flow_view(f)->fields[FLOW_FIELD_NAME]), 127);
+
+    /* Arabic with a mark on every letter: 4 bytes a pair */
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    for (int i = 0; i < 31; i++)
+        assert_int_equal(type_text(f, "\xD9\x84\xD9\x8E"), CK_OK); /* lam, fatha */
+    assert_int_equal(type_text(f, "\xD9\x84"), CK_OK);               /* 126 bytes */
+    assert_int_equal(type_text(f, "\xD9\x8E"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG_BYTES);
+
+    /* 64 Latin letters: the character limit, said as such */
+    assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(type_text(f, "a"), CK_OK);
+    assert_int_equal(type_text(f, "a"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
+    assert_int_equal(flow_view(f)->error_number, 64);
+
+    /* the unit (64 characters) in accented letters: 63 of them, 126 bytes */
+    assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_UNIT), CK_OK);
+    for (int i = 0; i < 63; i++)
+        assert_int_equal(type_text(f, "\xC3\xA9"), CK_OK);
+    assert_int_equal(type_text(f, "\xC3\xA9"), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG_BYTES);
+    assert_int_equal(flow_view(f)->error_number, 127);
+    flow_destroy(f);
+}
+
 static void
 test_sections_not_shown_to_the_end_block_signing(void **state)
 {
@@ -1530,6 +1584,8 @@ main(void)
         cmocka_unit_test_setup(test_privacy_notice_has_a_back_that_keeps_the_settings, setup),
         cmocka_unit_test_setup(test_attract_tells_the_time_from_the_bundles, setup),
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
+                               setup),
+        cmocka_unit_test_setup(test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit,
                                setup),
         cmocka_unit_test_setup(test_sections_not_shown_to_the_end_block_signing, setup),
         cmocka_unit_test_setup(test_pass_with_a_wrong_answer_names_its_section, setup),

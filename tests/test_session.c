@@ -47,15 +47,42 @@ test_overlong_name_is_refused_in_characters(void **state)
     Session *s = session_create();
     char name[64 * 2 + 3];
 
-    /* 64 Greek letters fit (128 bytes), a 65th does not */
+    /* 64 Latin letters fit, a 65th does not */
+    memset(name, 'a', 65);
+    assert_int_equal(session_field_set(s, SESSION_NAME, name, 64), CK_OK);
+    assert_int_equal(session_field_append(s, SESSION_NAME, "b", 1), CK_ERR_TOO_LARGE);
+    assert_int_equal(session_field_set(s, SESSION_NAME, name, 65), CK_ERR_TOO_LARGE);
+    assert_int_equal(session_field_len(s, SESSION_NAME), 64);
+    assert_int_equal(session_field_set(s, SESSION_NATION, "NORW", 4), CK_ERR_TOO_LARGE);
+    session_destroy(s);
+}
+
+/* A field that goes into the certificate holds at most its claim's 127
+ * bytes: 63 Greek letters (126 bytes), not 64 (128), though 64 Latin ones
+ * fit; the unit the same, in 4-byte characters. */
+static void
+test_certificate_fields_are_refused_past_127_bytes(void **state)
+{
+    Session *s = session_create();
+    char name[64 * 4 + 1];
+
+    assert_int_equal(session_field_max_bytes(SESSION_NAME), 127);
+    assert_int_equal(session_field_max_bytes(SESSION_SERVICE_NUMBER), 127);
+    assert_int_equal(session_field_max_bytes(SESSION_RANK), 127);
+    assert_int_equal(session_field_max_bytes(SESSION_UNIT), 127);
+    assert_int_equal(session_field_max_bytes(SESSION_NATION), 12);
     for (int i = 0; i < 64; i++)
         memcpy(name + 2 * i, "\xce\xb1", 2);
-    assert_int_equal(session_field_set(s, SESSION_NAME, name, 128), CK_OK);
+    assert_int_equal(session_field_set(s, SESSION_NAME, name, 128), CK_ERR_TOO_LARGE);
+    assert_int_equal(session_field_set(s, SESSION_NAME, name, 126), CK_OK);
     assert_int_equal(session_field_append(s, SESSION_NAME, "\xce\xb2", 2), CK_ERR_TOO_LARGE);
-    assert_int_equal(session_field_len(s, SESSION_NAME), 128);
-    memcpy(name + 128, "\xce\xb2", 2);
-    assert_int_equal(session_field_set(s, SESSION_NAME, name, 130), CK_ERR_TOO_LARGE);
-    assert_int_equal(session_field_set(s, SESSION_NATION, "NORW", 4), CK_ERR_TOO_LARGE);
+    assert_int_equal(session_field_len(s, SESSION_NAME), 126);
+    assert_int_equal(session_field_append(s, SESSION_NAME, "b", 1), CK_OK);
+    assert_int_equal(session_field_len(s, SESSION_NAME), 127);
+    for (int i = 0; i < 64; i++)
+        memcpy(name + 4 * i, "\xf0\xa0\x80\x80", 4);
+    assert_int_equal(session_field_set(s, SESSION_UNIT, name, 128), CK_ERR_TOO_LARGE);
+    assert_int_equal(session_field_set(s, SESSION_UNIT, name, 124), CK_OK);
     session_destroy(s);
 }
 
@@ -205,6 +232,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_control_characters_and_bad_utf8_are_refused),
         cmocka_unit_test(test_overlong_name_is_refused_in_characters),
+        cmocka_unit_test(test_certificate_fields_are_refused_past_127_bytes),
         cmocka_unit_test(test_set_trims_and_backspace_removes_whole_characters),
         cmocka_unit_test(test_tap_and_dot_are_not_signatures),
         cmocka_unit_test(test_signature_points_are_bounded),

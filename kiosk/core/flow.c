@@ -442,6 +442,13 @@ on_text(Flow *f, const char *text)
     err = session_field_append(f->session, sf, text, strlen(text));
     ck_err_clear();
     if (err == CK_ERR_TOO_LARGE) {
+        /* Which limit it met, said with its number: the characters, or the
+         * bytes (a name in Arabic with marks or in CJK fills those first). */
+        const char *now = session_field(f->session, sf);
+        if ((now != NULL ? strlen(now) : 0) + strlen(text) > session_field_max_bytes(sf)) {
+            f->error_number = (unsigned)session_field_max_bytes(sf);
+            return flow_refuse(f, FLOW_MSG_TEXT_TOO_LONG_BYTES);
+        }
         f->error_number = (unsigned)session_field_max_chars(sf);
         return flow_refuse(f, FLOW_MSG_TEXT_TOO_LONG);
     }

@@ -166,6 +166,7 @@ typedef enum FlowMsg {
     FLOW_MSG_SERVICE_NUMBER_LENGTH_RANGE,
     FLOW_MSG_SERVICE_NUMBER_DIGITS,
     FLOW_MSG_SERVICE_NUMBER_ALNUM,
+    FLOW_MSG_TEXT_TOO_LONG_BYTES, /* the field's bytes are full (error_number: how many) */
     FLOW_MSG_COUNT_
 } FlowMsg;
 
@@ -448,8 +449,9 @@ typedef struct FlowView {
     FlowMsg error;
     const char *error_detail;
     /* the number the message names: the field's limit in characters
-     * (TEXT_TOO_LONG), the month or the day (DATE_BAD_MONTH, _DAY), the
-     * length (SERVICE_NUMBER_LENGTH, the least for _LENGTH_RANGE); 0 else */
+     * (TEXT_TOO_LONG) or bytes (TEXT_TOO_LONG_BYTES), the month or the day
+     * (DATE_BAD_MONTH, _DAY), the length (SERVICE_NUMBER_LENGTH, the least
+     * for _LENGTH_RANGE); 0 else */
     unsigned error_number;
     unsigned error_number_max; /* the greatest length (SERVICE_NUMBER_LENGTH_RANGE); 0 else */
 

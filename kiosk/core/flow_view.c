@@ -34,6 +34,7 @@ static const char *const msg_ids[FLOW_MSG_COUNT_] = {
     [FLOW_MSG_SERVICE_NUMBER_LENGTH_RANGE] = "error.service_number_length_range",
     [FLOW_MSG_SERVICE_NUMBER_DIGITS] = "error.service_number_digits",
     [FLOW_MSG_SERVICE_NUMBER_ALNUM] = "error.service_number_alnum",
+    [FLOW_MSG_TEXT_TOO_LONG_BYTES] = "error.text_too_long_bytes",
     [FLOW_MSG_DATE_IN_FUTURE] = "error.date_in_future",
     [FLOW_MSG_TRAINING_CONFIRM_REQUIRED] = "error.training_confirm_required",
     [FLOW_MSG_CLAUSES_REQUIRED] = "error.clauses_required",

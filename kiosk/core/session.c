@@ -12,15 +12,25 @@ typedef struct FieldSpec {
     size_t max_chars;
     size_t cap; /* bytes including the NUL: 4 per character + 1 */
     bool newline;
+    size_t max_bytes; /* 0: cap - 1 */
 } FieldSpec;
 
 #define SPEC(chars, nl)                                                                            \
     {                                                                                              \
         (chars), 4 * (chars) + 1, (nl)                                                             \
     }
+/* The fields that go into the certificate hold at most as many bytes as
+ * its claims do (CERT_NAME_MAX, CERT_FIELD_MAX: 127): 64 characters of an
+ * Arabic name with marks or of CJK would otherwise be typed, read through
+ * and signed for, and only then fail to become a certificate. The name's
+ * 127 bytes also bound the QR code: README, "Names in any script". */
+#define SPEC_CERT(chars)                                                                           \
+    {                                                                                              \
+        (chars), 4 * (chars) + 1, false, 127                                                       \
+    }
 static const FieldSpec specs[SESSION_FIELD_COUNT_] = {
-    [SESSION_NAME] = SPEC(64, false),    [SESSION_SERVICE_NUMBER] = SPEC(32, false),
-    [SESSION_RANK] = SPEC(32, false),    [SESSION_UNIT] = SPEC(64, false),
+    [SESSION_NAME] = SPEC_CERT(64),      [SESSION_SERVICE_NUMBER] = SPEC_CERT(32),
+    [SESSION_RANK] = SPEC_CERT(32),      [SESSION_UNIT] = SPEC_CERT(64),
     [SESSION_NATION] = SPEC(3, false),   [SESSION_TRAINING_DATE] = SPEC(10, false),
     [SESSION_PIN] = SPEC(32, false),     [SESSION_STATEMENT] = SPEC(4500, true),
     [SESSION_SERIAL] = SPEC(63, false),  [SESSION_VALID_UNTIL] = SPEC(10, false),
@@ -96,6 +106,14 @@ session_field_max_chars(SessionField f)
     return (unsigned)f < SESSION_FIELD_COUNT_ ? specs[f].max_chars : 0;
 }
 
+size_t
+session_field_max_bytes(SessionField f)
+{
+    if ((unsigned)f >= SESSION_FIELD_COUNT_)
+        return 0;
+    return specs[f].max_bytes != 0 ? specs[f].max_bytes : specs[f].cap - 1;
+}
+
 static CkErr
 check_text(SessionField f, const char *text, size_t len, size_t already_chars)
 {
@@ -123,8 +141,8 @@ session_field_set(Session *session, SessionField f, const char *text, size_t len
     if ((err = check_text(f, text, len, 0)) != CK_OK)
         return err;
     len = len > 0 ? utf8_trim(text, len, &start) : (start = 0, 0);
-    if (len + 1 > specs[f].cap)
-        return ck_err(CK_ERR_TOO_LARGE, "at most %zu bytes", specs[f].cap - 1);
+    if (len > session_field_max_bytes(f))
+        return ck_err(CK_ERR_TOO_LARGE, "at most %zu bytes", session_field_max_bytes(f));
     session_field_clear(session, f);
     if (len > 0)
         memcpy(field_buf(session, f), text + start, len);
@@ -143,8 +161,8 @@ session_field_append(Session *session, SessionField f, const char *text, size_t 
     buf = field_buf(session, f);
     if ((err = check_text(f, text, len, utf8_count_chars(buf, session->len[f]))) != CK_OK)
         return err;
-    if (session->len[f] + len + 1 > specs[f].cap)
-        return ck_err(CK_ERR_TOO_LARGE, "at most %zu bytes", specs[f].cap - 1);
+    if (session->len[f] + len > session_field_max_bytes(f))
+        return ck_err(CK_ERR_TOO_LARGE, "at most %zu bytes", session_field_max_bytes(f));
     memcpy(buf + session->len[f], text, len);
     session->len[f] += len;
     buf[session->len[f]] = '\0';

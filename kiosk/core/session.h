@@ -64,6 +64,11 @@ void session_wipe(Session *session);
 /* The most characters (code points) field f may hold. */
 size_t session_field_max_chars(SessionField f);
 
+/* The most bytes of UTF-8 field f may hold: 127 for the fields that go
+ * into the certificate (name, service number, rank, unit), whatever their
+ * characters; 4 per character for the others. */
+size_t session_field_max_bytes(SessionField f);
+
 /* Replaces field f with len bytes of text, trimmed of surrounding spaces.
  * CK_ERR_FORMAT (nothing changed) for invalid UTF-8 or a control character
  * (newline allowed only in SESSION_STATEMENT); CK_ERR_TOO_LARGE beyond the

@@ -240,7 +240,9 @@ scr_cert_stacked(const Screens *s)
  * to the screen's edges and skip the margin on its side: its own quiet zone
  * (4 white modules) is the margin a scanner needs, and that is what lets a
  * presentation of up to 1,000 bytes (a version-22 code, 113 modules with the
- * quiet zone) keep 7 px modules at 1280x800. */
+ * quiet zone) keep 7 px modules at 1280x800. The longest names the identity
+ * fields take (127 bytes, session.c) make it up to about 1,100 bytes: a
+ * version-24 code, 6 px here (README, "Names in any script"). */
 static int
 scr_cert_module_px(Screens *s, bool bar)
 {
