@@ -1284,6 +1284,52 @@ admin_pin(Flow *f, const char *pin)
     (void)send(f, FLOW_EV_ADMIN_PIN, 0);
 }
 
+/* Issue 14: a larger text size, another language or the contrast erased the
+ * error the person had not read yet (and the layout matrix judged the error
+ * screens without their banners). The error, its detail and its number stay
+ * through those settings; the next real step clears them. */
+static void
+test_display_settings_keep_the_error(void **state)
+{
+    Flow *f = new_flow();
+    FlowEvent lang = {.type = FLOW_EV_SET_LANGUAGE, .text = "el"};
+
+    to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    identify(f, "Ola Nordmann", "12345");
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 150), CK_OK);
+    assert_int_equal(flow_view(f)->text_size_percent, 150);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_int_equal(send(f, FLOW_EV_TOGGLE_CONTRAST, 0), CK_OK);
+    assert_true(flow_view(f)->high_contrast);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
+    /* a refused setting changes nothing, the error included */
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 130), CK_ERR_USAGE);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+
+    /* anything else the person does clears it */
+    assert_int_equal(send(f, FLOW_EV_BACKSPACE, 0), CK_OK);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_NONE);
+    assert_null(flow_view(f)->error_detail);
+    flow_destroy(f);
+
+    /* the admin's wrong PIN */
+    f = new_flow();
+    assert_int_equal(send(f, FLOW_EV_ADMIN_GESTURE, 0), CK_OK);
+    admin_pin(f, "0000");
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PIN_WRONG);
+    assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 125), CK_OK);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_PIN_WRONG);
+    flow_destroy(f);
+}
+
 static void
 test_admin_lockout_after_five_failures_survives_restart(void **state)
 {
@@ -1607,6 +1653,7 @@ main(void)
         cmocka_unit_test_setup(test_sign_names_every_bundle_by_title, setup),
         cmocka_unit_test_setup(test_complete_certification, setup),
         cmocka_unit_test_setup(test_languages_shown_are_all_in_the_evidence, setup),
+        cmocka_unit_test_setup(test_display_settings_keep_the_error, setup),
         cmocka_unit_test_setup(test_admin_lockout_after_five_failures_survives_restart, setup),
         cmocka_unit_test_setup(test_admin_login_exit_and_quit_are_logged, setup),
         cmocka_unit_test_setup(test_admin_stop_needs_confirmation, setup),

@@ -729,7 +729,11 @@ flow_handle(Flow *flow, const FlowEvent *ev)
             ev->type != FLOW_EV_TOGGLE_CONTRAST && ev->type != FLOW_EV_ADMIN_GESTURE)
             return CK_ERR_USAGE;
     }
-    if (ev->type != FLOW_EV_SIG_POINT) { /* a stroke keeps the message it began with */
+    /* A stroke keeps the message it began with. A display setting keeps it
+     * too: the person changing the language, the text size or the contrast
+     * has not yet read (or could not read) the error it answers. */
+    if (ev->type != FLOW_EV_SIG_POINT && ev->type != FLOW_EV_SET_LANGUAGE &&
+        ev->type != FLOW_EV_SET_TEXT_SIZE && ev->type != FLOW_EV_TOGGLE_CONTRAST) {
         flow->error = FLOW_MSG_NONE;
         flow->error_detail[0] = '\0';
         flow->error_number = 0;

@@ -310,12 +310,7 @@ scr_geometry(Screens *s)
 int
 scr_body_begin(Screens *s, const FlowView *v, int y, const char *id)
 {
-    int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
-    SDL_Rect view = {s->col_x - mm(s, 2), y, s->col_w + mm(s, 4), bottom - y};
-    int off = ui_scroll_begin(s->ui, id, view);
-
-    s->body_top = y - off;
-    return y - off;
+    return scr_body_begin_to(s, y, s->foot_y - mm(s, 4) - scr_banner_h(s, v), id);
 }
 
 void
@@ -564,15 +559,20 @@ scr_banner_text(Screens *s, const FlowView *v, char *buf, size_t cap)
     return buf;
 }
 
+/* The height of the error banner for msg in a box w wide. */
+static int
+scr_banner_box_h(Screens *s, const char *msg, int w)
+{
+    int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
+    int h = text_para_height(s->text, px, true, msg, w - is - 3 * pad) + 2 * pad;
+    return h < is + 2 * pad ? is + 2 * pad : h;
+}
+
 /* The error banner's box for view.error: just above the footer. */
 static SDL_Rect
 scr_banner_rect(Screens *s, const char *msg)
 {
-    int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
-    int w = s->col_w - is - 3 * pad;
-    int h = text_para_height(s->text, px, true, msg, w) + 2 * pad;
-    if (h < is + 2 * pad)
-        h = is + 2 * pad;
+    int h = scr_banner_box_h(s, msg, s->col_w);
     return (SDL_Rect){s->col_x, s->foot_y - h - mm(s, 3), s->col_w, h};
 }
 
@@ -586,23 +586,54 @@ scr_banner_h(Screens *s, const FlowView *v)
     return scr_banner_rect(s, scr_banner_text(s, v, msg, sizeof msg)).h + mm(s, 3);
 }
 
+static void
+scr_banner_draw(Screens *s, const FlowView *v, const char *msg, SDL_Rect r)
+{
+    const ThemeColors *c = &s->th->c;
+    int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
+    int w = r.w - is - 3 * pad;
+    draw_round_border(s->draw, r, mm(s, 2), 3, c->error, c->surface);
+    /* The icon beside the first line: a long banner in a keypad screen's
+     * scroll body shows its top first. */
+    int lh = text_para_height(s->text, px, true, "E", w);
+    int iy = lh > is ? r.y + pad + (lh - is) / 2 : r.y + (r.h - is) / 2;
+    draw_icon(s->draw, DRAW_ICON_ALERT, r.x + pad, iy, is, c->error);
+    text_para(s->text, &(TextStyle){px, true, c->error, TEXT_LEFT}, msg, r.x + is + 2 * pad,
+              r.y + pad, w);
+    ui_note(s->ui, "error", UI_KIND_TEXT, r, 0, flow_msg_id(v->error));
+}
+
 /* The error banner for view.error, just above the footer. */
 void
 scr_error_banner(Screens *s, const FlowView *v)
 {
     if (v->error == FLOW_MSG_NONE)
         return;
-    const ThemeColors *c = &s->th->c;
     char msg[1024];
     scr_banner_text(s, v, msg, sizeof msg);
-    int px = fpx(s, THEME_FONT_BODY), is = mm(s, 8), pad = mm(s, 3);
-    SDL_Rect r = scr_banner_rect(s, msg);
-    int w = s->col_w - is - 3 * pad;
-    draw_round_border(s->draw, r, mm(s, 2), 3, c->error, c->surface);
-    draw_icon(s->draw, DRAW_ICON_ALERT, r.x + pad, r.y + (r.h - is) / 2, is, c->error);
-    text_para(s->text, &(TextStyle){px, true, c->error, TEXT_LEFT}, msg, r.x + is + 2 * pad,
-              r.y + pad, w);
-    ui_note(s->ui, "error", UI_KIND_TEXT, r, 0, flow_msg_id(v->error));
+    scr_banner_draw(s, v, msg, scr_banner_rect(s, msg));
+}
+
+int
+scr_error_banner_at(Screens *s, const FlowView *v, int x, int y, int w)
+{
+    if (v->error == FLOW_MSG_NONE)
+        return 0;
+    char msg[1024];
+    scr_banner_text(s, v, msg, sizeof msg);
+    SDL_Rect r = {x, y, w, scr_banner_box_h(s, msg, w)};
+    scr_banner_draw(s, v, msg, r);
+    return r.h;
+}
+
+int
+scr_body_begin_to(Screens *s, int y, int bottom, const char *id)
+{
+    SDL_Rect view = {s->col_x - mm(s, 2), y, s->col_w + mm(s, 4), bottom - y};
+    int off = ui_scroll_begin(s->ui, id, view);
+
+    s->body_top = y - off;
+    return y - off;
 }
 
 /* Bottom row: Cancel on the left, Back and the primary action on the right. */

@@ -51,17 +51,63 @@ scr_admin_pin(Screens *s, const FlowView *v)
         }
     } else {
         /* Below the heading the prompt, the dots and the keypad scroll
-         * above the footer where they do not fit (150 % on 1024x768). */
-        int body_y = y;
-        y = scr_body_begin(s, v, y, "pin-body");
-        y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
-                       tr(s, "admin.pin_prompt"), x, y, w);
-        y += mm(s, 3);
+         * above the footer where they do not fit (150 % on 1024x768). With
+         * a wrong PIN's banner above the footer that left the keys under
+         * 11 mm or scrolled away: then the banner goes to the top of the
+         * body, the keypad is pinned under it and the rest scrolls. */
+        int body_y = y, kg = mm(s, 1.5f), kmin = mm(s, 11) + 1;
+        int prompt_h = text_para_height(s->text, spx, false, tr(s, "admin.pin_prompt"), w);
+        int box_h = mm(s, short_display ? 11 : 14);
+        int fail_h = 0;
+        char fails[128] = "";
+        if (v->admin_failures > 0) {
+            char cnt[16];
+            snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
+            const char *names[] = {"count"}, *vals[] = {cnt};
+            trf(s, "admin.failures", fails, sizeof fails, 1, names, vals);
+            fail_h = text_para_height(s->text, spx, true, fails, w) + mm(s, 2);
+        }
+        int above = prompt_h + mm(s, 3) + box_h + mm(s, 3) + fail_h;
+        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
+        /* (the scroll view ends 2 mm below its content: scr_body_end) */
+        int avail = bottom - body_y - above - mm(s, 2);
+        bool pinned = v->error != FLOW_MSG_NONE && 4 * kmin + 3 * kg > avail;
+        bool prompt = true;
+        int kh, kb, ky;
+        if (pinned) {
+            bottom = s->foot_y - mm(s, 4);
+            kh = kmin;
+            kb = osk_height(&s->osk, kh, kg);
+            ky = bottom - kb;
+            y = scr_body_begin_to(s, body_y, ky - mm(s, 3), "pin-body");
+            int bh = scr_error_banner_at(s, v, s->col_x, y, s->col_w) + mm(s, 3);
+            y += bh;
+            /* The banner says what to do again: the prompt gives way where
+             * the dots would be scrolled out of sight under the banner. */
+            if (bh + above > ky - mm(s, 3) - body_y)
+                prompt = false;
+        } else {
+            y = scr_body_begin(s, v, y, "pin-body");
+            kh = scr_key_h(s, avail, 4);
+            /* The whole keypad in sight, the 0 too (Greek at 150 % on 1024x768 once
+             * scrolled it away): keys give up to 11 mm, the least a key may have,
+             * before the keypad scrolls. */
+            if (4 * kh + 3 * kg > avail) {
+                kh = (avail - 3 * kg) / 4;
+                kh = kh < kmin ? kmin : kh;
+            }
+            kb = osk_height(&s->osk, kh, kg);
+            ky = 0;
+        }
+        if (prompt)
+            y += text_para(s->text, &(TextStyle){spx, false, c->text, TEXT_CENTER},
+                           tr(s, "admin.pin_prompt"), x, y, w) +
+                 mm(s, 3);
         /* The PIN is never shown: one dot per digit. */
         int dot = mm(s, 3.5f), dg = mm(s, 3);
         int n = (int)v->pin_length;
         int dw = n * dot * 2 + (n - 1) * dg;
-        SDL_Rect box = {x, y, w, mm(s, short_display ? 11 : 14)};
+        SDL_Rect box = {x, y, w, box_h};
         draw_round_border(s->draw, box, mm(s, 2), 2, c->border, c->surface);
         for (int i = 0; i < n; i++)
             draw_disc(s->draw, x + (w - dw) / 2 + i * (2 * dot + dg) + dot, y + box.h / 2, dot,
@@ -71,29 +117,18 @@ scr_admin_pin(Screens *s, const FlowView *v)
         if (v->focus != FLOW_FIELD_PIN)
             scr_emit(s, FLOW_EV_FOCUS, FLOW_FIELD_PIN);
         /* The count of wrong PINs above the keypad: under it, it met the footer. */
-        if (v->admin_failures > 0) {
-            char buf[128], cnt[16];
-            snprintf(cnt, sizeof cnt, "%u", v->admin_failures);
-            const char *names[] = {"count"}, *vals[] = {cnt};
-            y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER},
-                           trf(s, "admin.failures", buf, sizeof buf, 1, names, vals), x, y, w) +
+        if (v->admin_failures > 0)
+            y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_CENTER}, fails, x, y,
+                           w) +
                  mm(s, 2);
+        if (pinned) {
+            scr_body_end(s, y);
+            scr_keyboard(s, v, (SDL_Rect){x, ky, w, kb}, kh);
+        } else {
+            scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
+            scr_body_end(s, y + kb);
+            scr_error_banner(s, v);
         }
-        int bottom = s->foot_y - mm(s, 4) - scr_banner_h(s, v);
-        /* (the scroll view ends 2 mm below its content: scr_body_end) */
-        int avail = bottom - (y - s->body_top + body_y) - mm(s, 2), kg = mm(s, 1.5f);
-        int kh = scr_key_h(s, avail, 4);
-        /* The whole keypad in sight, the 0 too (Greek at 150 % on 1024x768 once
-         * scrolled it away): keys give up to 11 mm, the least a key may have,
-         * before the keypad scrolls. */
-        if (4 * kh + 3 * kg > avail) {
-            kh = (avail - 3 * kg) / 4;
-            kh = kh < mm(s, 11) + 1 ? mm(s, 11) + 1 : kh;
-        }
-        int kb = osk_height(&s->osk, kh, kg);
-        scr_keyboard(s, v, (SDL_Rect){x, y, w, kb}, kh);
-        scr_body_end(s, y + kb);
-        scr_error_banner(s, v);
     }
     int bw = mm(s, 62);
     if (ui_button(s->ui, "btn-unlock",

@@ -136,6 +136,10 @@ int scr_banner_h(Screens *s, const FlowView *v);
 
 /* The error banner for view.error, just above the footer. */
 void scr_error_banner(Screens *s, const FlowView *v);
+/* The error banner for view.error in a box w wide at x, y (a keypad screen
+ * puts it at the top of its scroll body, where the banner above the footer
+ * would leave its keys no room); returns its height, 0 without an error. */
+int scr_error_banner_at(Screens *s, const FlowView *v, int x, int y, int w);
 
 /* The settings every screen offers: language (a chooser), text size,
  * contrast; buttons bh high right-aligned to x_right on row y, or stacked
@@ -154,6 +158,8 @@ int scr_settings(Screens *s, const FlowView *v, int x_right, int y, int bh, UiSt
  * the y to draw the content at; scr_body_end() takes the y below it. */
 int scr_body_begin(Screens *s, const FlowView *v, int y, const char *id);
 void scr_body_end(Screens *s, int y_end);
+/* The same ending at bottom (a keypad pinned under it). */
+int scr_body_begin_to(Screens *s, int y, int bottom, const char *id);
 
 /* Bottom row: Cancel on the left, Back and the primary action on the right. */
 void scr_footer(Screens *s, const FlowView *v, const char *primary_label, bool primary_enabled,

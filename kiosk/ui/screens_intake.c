@@ -588,7 +588,33 @@ scr_identity(Screens *s, const FlowView *v)
     int title_h = text_heading_height(s->text, fpx(s, THEME_FONT_HEADING), true,
                                       tr(s, "identity.title"), s->col_w) +
                   mm(s, 4);
-    if (y + eyebrow_h + title_h + fields_h + kb_need <= bottom)
+    /* An error's banner above the footer could leave no room for keys of
+     * 11 mm even without the heading (125 % and 150 % on 1024x768 and
+     * 1280x800). Then the banner takes the heading's place: the fields stay
+     * at the top, in sight, and under them the keypad sits on the right
+     * with the banner in a column beside it (scrolling where it is longer
+     * than the keypad). Where there is no room beside the keyboard (the
+     * letters, a portrait display), the banner and then the fields scroll
+     * above the keyboard, which is pinned above the footer. */
+    int kmin = mm(s, 11) + 1, kb_min = rows * kmin + (rows - 1) * kg, ky = 0, kh = 0;
+    int fb = s->foot_y - mm(s, 4), kw_side = mm(s, 66), bw_side = s->col_w - kw_side - mm(s, 6);
+    bool pinned = v->error != FLOW_MSG_NONE && v->focus != FLOW_FIELD_NONE &&
+                  y + fields_h + kb_min > bottom;
+    bool beside = pinned && pad && s->W > s->H && bw_side >= mm(s, 90) &&
+                  y + fields_h + kb_min <= fb;
+    if (pinned && !beside) {
+        int avail = fb - y - fields_h - scr_banner_h(s, v) - mm(s, 4) - mm(s, 3);
+        kh = scr_key_h(s, avail, rows);
+        if (rows * kh + (rows - 1) * kg > avail) {
+            kh = (avail - (rows - 1) * kg) / rows;
+            kh = kh < kmin ? kmin : kh;
+        }
+        ky = fb - osk_height(&s->osk, kh, kg);
+        y = scr_body_begin_to(s, y, ky - mm(s, 3), "identity-body");
+        y += scr_error_banner_at(s, v, s->col_x, y, s->col_w) + mm(s, 4);
+    } else if (pinned) {
+        ; /* the fields first, in sight */
+    } else if (y + eyebrow_h + title_h + fields_h + kb_need <= bottom)
         y = scr_heading(s, eyebrow, tr(s, "identity.title"), y);
     else if (y + title_h + fields_h + kb_need <= bottom)
         y = scr_heading(s, NULL, tr(s, "identity.title"), y);
@@ -607,17 +633,39 @@ scr_identity(Screens *s, const FlowView *v)
                       lh2, false);
     y = y1 + mm(s, 5);
 
-    int kh = scr_key_h(s, bottom - y, rows);
-    if (rows * kh + (rows - 1) * kg > bottom - y) {
-        /* Still short: smaller keys (never under 10 mm) rather than keys under the footer. */
-        kh = (bottom - y - (rows - 1) * kg) / rows;
-        kh = kh < mm(s, 10) ? mm(s, 10) : kh;
+    if (beside) {
+        int avail = fb - y;
+        kh = scr_key_h(s, avail, rows);
+        if (rows * kh + (rows - 1) * kg > avail) {
+            kh = (avail - (rows - 1) * kg) / rows;
+            kh = kh < kmin ? kmin : kh;
+        }
+        SDL_Rect view = {s->col_x - mm(s, 2), y, bw_side + mm(s, 4), fb - y};
+        int by = y - ui_scroll_begin(s->ui, "identity-error", view);
+        s->body_top = by;
+        scr_body_end(s, by + scr_error_banner_at(s, v, s->col_x, by, bw_side));
+        SDL_Rect kr = {s->col_x + s->col_w - kw_side, y, kw_side, osk_height(&s->osk, kh, kg)};
+        scr_keyboard(s, v, kr, kh);
+        scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+        return;
+    }
+    if (pinned) {
+        scr_body_end(s, y1);
+        y = ky;
+    } else {
+        kh = scr_key_h(s, bottom - y, rows);
+        if (rows * kh + (rows - 1) * kg > bottom - y) {
+            /* Still short: smaller keys (never under 11 mm) rather than keys under the footer. */
+            kh = (bottom - y - (rows - 1) * kg) / rows;
+            kh = kh < kmin ? kmin : kh;
+        }
     }
     int kw_total = pad ? mm(s, 100) : s->col_w;
     if (!pad && osk_width(&s->osk, mm(s, 22), kg) < kw_total)
         kw_total = osk_width(&s->osk, mm(s, 22), kg);
     SDL_Rect kr = {s->col_x + (s->col_w - kw_total) / 2, y, kw_total, osk_height(&s->osk, kh, kg)};
     scr_keyboard(s, v, kr, kh);
-    scr_error_banner(s, v);
+    if (!pinned)
+        scr_error_banner(s, v);
     scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
 }

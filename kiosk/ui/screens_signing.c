@@ -10,6 +10,50 @@
 
 /* ---------- training confirmation ---------- */
 
+/* The training screen with a date's error and the keypad up where the banner
+ * above the footer leaves the keys no room: a body lw wide with the date
+ * (in sight: it is what is being typed), the banner under it in place of
+ * the intro, then the course's name and the tick, scrolling; the keypad
+ * pinned beside the body (side) or under it, every key in sight. */
+static void
+scr_training_pinned(Screens *s, const FlowView *v, int top, int lw, bool side, int kw)
+{
+    const ThemeColors *c = &s->th->c;
+    int px = fpx(s, THEME_FONT_BODY);
+    int bottom = s->foot_y - mm(s, 4), kg = mm(s, 1.5f), kmin = mm(s, 11) + 1;
+    int kh = kmin, kx = s->col_x, ky;
+    if (side) {
+        kh = scr_key_h(s, bottom - top, 4);
+        if (4 * kh + 3 * kg > bottom - top)
+            kh = (bottom - top - 3 * kg) / 4 < kmin ? kmin : (bottom - top - 3 * kg) / 4;
+        kx = s->col_x + s->col_w - kw;
+        ky = top;
+    } else {
+        ky = bottom - osk_height(&s->osk, kh, kg);
+    }
+    int kb = osk_height(&s->osk, kh, kg);
+    SDL_Rect view = {s->col_x - mm(s, 2), top, lw + mm(s, 4),
+                     (side ? bottom : ky - mm(s, 3)) - top};
+    int y = top - ui_scroll_begin(s->ui, "confirm-body", view);
+    s->body_top = y;
+    int fw = mm(s, 80) < lw ? mm(s, 80) : lw;
+    y = scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
+                          tr(s, "confirm.date"), s->col_x, y, fw, 0,
+                          v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
+    y += mm(s, 4);
+    y += scr_error_banner_at(s, v, s->col_x, y, lw) + mm(s, 6);
+    y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
+                   v->training_course ? v->training_course : "", s->col_x, y, lw);
+    y += mm(s, 6);
+    int ack_h = ui_check_row_height(s->ui, tr(s, "confirm.attended"), lw);
+    if (ui_check_row(s->ui, "confirm-attended", (SDL_Rect){s->col_x, y, lw, ack_h},
+                     tr(s, "confirm.attended"), v->training_confirmed))
+        scr_emit(s, FLOW_EV_TRAINING_CONFIRM, 0);
+    scr_body_end(s, y + ack_h + mm(s, 2));
+    scr_keyboard(s, v, (SDL_Rect){kx, ky, kw, kb}, kh);
+    scr_footer(s, v, tr(s, "button.next"), v->can_next, FLOW_EV_NEXT);
+}
+
 void
 scr_training_confirm(Screens *s, const FlowView *v)
 {
@@ -31,6 +75,28 @@ scr_training_confirm(Screens *s, const FlowView *v)
                                     v->training_course ? v->training_course : "", s->col_w);
     bool intro = !keys || bottom - (top + intro_h + course_h + mm(s, 6)) - mm(s, 2) >=
                               4 * (mm(s, 11) + 1) + 3 * kg;
+    /* The date and the tick on the left, the keypad on the right (below
+     * them where the column is too narrow for both). */
+    int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
+    bool side = lw >= mm(s, 90);
+    if (!side)
+        lw = s->col_w;
+    int fw = mm(s, 80) < lw ? mm(s, 80) : lw;
+    int kmin = mm(s, 11) + 1;
+    /* A date's error banner above the footer left the keys under 11 mm or
+     * scrolled away (150 % on 1024x768): then the banner goes to the top of
+     * the body in place of the intro, the keypad is pinned (beside the body,
+     * or under it) and the rest scrolls. */
+    if (keys && v->error != FLOW_MSG_NONE) {
+        int field_h = text_heading_height(s->text, spx, true, tr(s, "confirm.date"), fw) +
+                      mm(s, 1) + mm(s, 15);
+        int ky0 = top + (intro ? intro_h : 0) + course_h + mm(s, 6) +
+                  (side ? 0 : field_h + mm(s, 4));
+        if (bottom - ky0 - mm(s, 2) < 4 * kmin + 3 * kg) {
+            scr_training_pinned(s, v, top, side ? lw : s->col_w, side, kw);
+            return;
+        }
+    }
     y = scr_body_begin(s, v, y, "confirm-body");
     if (intro)
         y += text_para(s->text, &(TextStyle){spx, true, c->muted, TEXT_LEFT},
@@ -38,15 +104,9 @@ scr_training_confirm(Screens *s, const FlowView *v)
     y += text_para(s->text, &(TextStyle){px, true, c->text, TEXT_LEFT},
                    v->training_course ? v->training_course : "", s->col_x, y, s->col_w);
     y += mm(s, 6);
-    /* The date and the tick on the left, the keypad on the right (below
-     * them where the column is too narrow for both). */
-    int kw = mm(s, 100), lw = s->col_w - kw - mm(s, 12);
-    bool side = lw >= mm(s, 90);
-    if (!side)
-        lw = s->col_w;
     int fy =
         scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
-                          tr(s, "confirm.date"), s->col_x, y, mm(s, 80) < lw ? mm(s, 80) : lw, 0,
+                          tr(s, "confirm.date"), s->col_x, y, fw, 0,
                           v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
     int ky = side ? y : fy + mm(s, 4);
     int kh = 0, kb = 0;
@@ -58,7 +118,7 @@ scr_training_confirm(Screens *s, const FlowView *v)
         kh = scr_key_h(s, avail, 4);
         if (4 * kh + 3 * kg > avail) {
             kh = (avail - 3 * kg) / 4;
-            kh = kh < mm(s, 11) + 1 ? mm(s, 11) + 1 : kh;
+            kh = kh < kmin ? kmin : kh;
         }
         kb = osk_height(&s->osk, kh, kg);
         int kx = side ? s->col_x + s->col_w - kw : s->col_x;
