@@ -534,6 +534,23 @@ test_service_number_form_is_said_in_the_persons_words(void **state)
     flow_destroy(f);
 }
 
+/* Issue 14: the attract screen said "about 15 minutes ... a few questions"
+ * whatever was to read. It now tells the longest way from the bundles: here
+ * the baseline's 3 words and 2 questions with Norway's 4 words and 1 question:
+ * 7 words, 3 questions, 1 minute of reading + 2 for the questions + 5 = 8,
+ * rounded up to 10. */
+static void
+test_attract_tells_the_time_from_the_bundles(void **state)
+{
+    Flow *f = new_flow();
+
+    assert_int_equal(screen(f), FLOW_SCREEN_ATTRACT);
+    assert_int_equal(flow_view(f)->estimate_words, 7);
+    assert_int_equal(flow_view(f)->estimate_questions, 3);
+    assert_int_equal(flow_view(f)->estimate_minutes, 10);
+    flow_destroy(f);
+}
+
 /* Issue 14: "Privacy has no Back". Back on the privacy notice returns to the
  * start with the person's language, text size and contrast kept, and the
  * notice's tick undone. */
@@ -1565,6 +1582,7 @@ main(void)
         cmocka_unit_test_setup(test_invalid_service_number_is_refused_with_the_rules_reason, setup),
         cmocka_unit_test_setup(test_service_number_form_is_said_in_the_persons_words, setup),
         cmocka_unit_test_setup(test_privacy_notice_has_a_back_that_keeps_the_settings, setup),
+        cmocka_unit_test_setup(test_attract_tells_the_time_from_the_bundles, setup),
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit,

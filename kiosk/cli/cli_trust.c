@@ -240,3 +240,18 @@ cli_trust_step_mark(CertStepOutcome o)
         return "skip";
     }
 }
+
+const char *
+cli_trust_step_word(CertStepOutcome o)
+{
+    switch (o) {
+    case CERT_STEP_PASSED:
+        return "passed";
+    case CERT_STEP_FAILED:
+        return "failed";
+    case CERT_STEP_NOT_CHECKED:
+        return "not checked";
+    default:
+        return "not run";
+    }
+}

@@ -82,4 +82,8 @@ CkErr cli_trust_status_load(const char *path, const Trust *trust, StatusList **l
  * "ok  ", "FAIL", "--  " (not checked) or "skip" (not run). A static string. */
 const char *cli_trust_step_mark(CertStepOutcome o);
 
+/* The word for a step's outcome in JSON (show --json, verify --json): "passed", "failed",
+ * "not checked" or "not run". A static string. */
+const char *cli_trust_step_word(CertStepOutcome o);
+
 #endif

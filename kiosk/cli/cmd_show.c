@@ -201,7 +201,7 @@ cmd_show(int argc, char **argv)
             for (int i = 0; i < CERT_STEP_COUNT_; i++)
                 json_array_append_new(steps, json_pack("{s:s,s:s,s:s}", "step",
                                                        cert_step_name((CertStepId)i), "outcome",
-                                                       cli_trust_step_mark(report.steps[i].outcome),
+                                                       cli_trust_step_word(report.steps[i].outcome),
                                                        "detail", report.steps[i].detail));
             json_object_set_new(doc, "steps", steps);
             json_object_set_new(doc, "valid", json_boolean(verr == CK_OK));

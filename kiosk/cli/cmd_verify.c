@@ -146,21 +146,6 @@ split_lines(char *buf, size_t len, const char *source, Item **items, size_t *n, 
     return CK_OK;
 }
 
-static const char *
-outcome_name(CertStepOutcome o)
-{
-    switch (o) {
-    case CERT_STEP_PASSED:
-        return "passed";
-    case CERT_STEP_FAILED:
-        return "failed";
-    case CERT_STEP_NOT_CHECKED:
-        return "not checked";
-    default:
-        return "not run";
-    }
-}
-
 /* "364 days left", "5 hours left". */
 static void
 time_left(int64_t until, int64_t now, char *buf, size_t n)
@@ -219,7 +204,7 @@ item_json(const Item *it, const CertReport *r, int64_t now)
     for (int i = 0; i < CERT_STEP_COUNT_; i++)
         json_array_append_new(
             steps, json_pack("{s:s,s:s,s:s}", "step", cert_step_name((CertStepId)i), "outcome",
-                             outcome_name(r->steps[i].outcome), "detail", r->steps[i].detail));
+                             cli_trust_step_word(r->steps[i].outcome), "detail", r->steps[i].detail));
     o = json_pack("{s:s,s:I,s:b,s:o}", "source", it->source, "line", (json_int_t)it->line, "valid",
                   r->result == CK_OK, "steps", steps);
     if (r->serial[0]) {

@@ -186,6 +186,14 @@ expect 0 "VALID" certctl show --trust trust.jwks one.jws
 expect 1 "FAIL signature" certctl show --trust trust.jwks tampered.jws
 expect 1 "step \"format\"" certctl show garbage.jws
 expect 0 "\"credentialSubject\"" certctl show --json - <one.jws
+# show --json names outcomes with verify --json's words, not the padded marks of the text view.
+certctl show --json --trust trust.jwks tampered.jws >s.json
+"$PY" -c '
+import json
+s = json.load(open("s.json"))["steps"]
+assert s[0]["outcome"] == "passed" and s[1]["outcome"] == "failed", s
+assert {x["outcome"] for x in s} <= {"passed", "failed", "not checked", "not run"}, s' ||
+    fail "show --json step outcomes: $(cat s.json)"
 # ---- renewal: a re-endorsed kiosk keeps its earlier window ----
 export CERTKIOSK_NOW=2026-03-01T00:00:00Z
 certctl kiosk init --home renew --kiosk-id KIOSK-R >/dev/null || fail "kiosk init renew"
