@@ -58,6 +58,7 @@ static const char *const nor_en =
     "\"attestation\":\"I, {name}, acknowledge {bundle} version {version}.\"}";
 
 static Content *c_nato_en, *c_nato_fr, *c_nor_en;
+static Content *parse(const char *name, const char *text);
 static const Content *nato_contents[2], *nor_contents[1];
 static FlowBundle nato, nor;
 static const FlowBundle *nations[1];
@@ -549,6 +550,47 @@ test_attract_tells_the_time_from_the_bundles(void **state)
     assert_int_equal(flow_view(f)->estimate_questions, 3);
     assert_int_equal(flow_view(f)->estimate_minutes, 10);
     flow_destroy(f);
+}
+
+/* Issue 14: the reading screens tell the minutes of reading left from the
+ * words still to come (180 a minute, rounded up), not a fixed figure. Here
+ * Norway's one section holds 400 words: with the baseline's 2 section words
+ * and 1 page word that is 403 words (3 minutes) on the first section, 401
+ * (3) on Norway's section, 1 word (1 minute) on the training page. */
+static void
+test_reading_left_is_told_from_the_words_to_come(void **state)
+{
+    char text[4096], *w = text;
+    w += sprintf(w, "{\"language\":\"en\",\"title\":\"Norway\",\"publisher\":\"Forsvaret\","
+                    "\"code_of_conduct\":{\"sections\":[{\"id\":\"no-purchase\",\"title\":"
+                    "\"No purchase of sex\",\"paragraphs\":[\"");
+    for (int i = 0; i < 400; i++)
+        w += sprintf(w, i ? " word" : "word");
+    sprintf(w, "\"]}]},\"quiz\":{\"questions\":[{\"id\":\"n1\",\"text\":\"Off duty?\","
+               "\"choices\":[\"Forbidden\",\"Allowed\"],\"answer\":0,\"section\":\"no-purchase\"}]},"
+               "\"clauses\":[{\"id\":\"nor-c1\",\"text\":\"I will not buy sex.\"}],"
+               "\"attestation\":\"I, {name}, acknowledge {bundle} version {version}.\"}");
+    Content *longer = parse("nor/content/en.json", text);
+    nor_contents[0] = longer;
+    Flow *f = new_flow();
+    unsigned seen[8], n = 0;
+
+    assert_int_equal(flow_view(f)->estimate_words, 403);
+    to_conduct(f);
+    while (screen(f) == FLOW_SCREEN_CONDUCT && n < 8) {
+        seen[n++] = flow_view(f)->reading_minutes_left;
+        assert_int_equal(send(f, FLOW_EV_SECTION_END, 0), CK_OK);
+        assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
+    }
+    assert_int_equal(screen(f), FLOW_SCREEN_TRAINING);
+    assert_int_equal(n, 3);
+    assert_int_equal(seen[0], 3); /* 403 words */
+    assert_int_equal(seen[1], 3); /* 402 */
+    assert_int_equal(seen[2], 3); /* Norway's 400 and the page's 1 */
+    assert_int_equal(flow_view(f)->reading_minutes_left, 1); /* the page's one word */
+    flow_destroy(f);
+    nor_contents[0] = c_nor_en;
+    content_free(longer);
 }
 
 /* Issue 14: "Privacy has no Back". Back on the privacy notice returns to the
@@ -1629,6 +1671,7 @@ main(void)
         cmocka_unit_test_setup(test_service_number_form_is_said_in_the_persons_words, setup),
         cmocka_unit_test_setup(test_privacy_notice_has_a_back_that_keeps_the_settings, setup),
         cmocka_unit_test_setup(test_attract_tells_the_time_from_the_bundles, setup),
+        cmocka_unit_test_setup(test_reading_left_is_told_from_the_words_to_come, setup),
         cmocka_unit_test_setup(test_pasted_control_characters_and_overlong_names_are_refused,
                                setup),
         cmocka_unit_test_setup(test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit,

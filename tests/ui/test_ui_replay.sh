@@ -52,10 +52,11 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # The QR code in an image, and nothing else. zbarimg tries every symbology by
-# default, and now and then finds a GS1 DataBar in a QR code's modules (about
-# 1 in 40 random 990-byte codes at 8 px; the modules follow the certificate's
-# random salts): it then prints a second line, and the QR seemed to differ
-# from the stored certificate (the flaky quiz_fail_then_pass and certify_nor).
+# default, and now and then finds a GS1 DataBar in a QR code's modules (2 of
+# 300 random 990-byte codes at 8 px; the modules follow the certificate's
+# random salts, and a suite run reads about 30 codes): it then prints a
+# second line, and the QR seemed to differ from the stored certificate (the
+# flaky quiz_fail_then_pass and certify_nor).
 read_qr() { zbarimg --raw -q -Sdisable -Sqrcode.enable "$1" 2>/dev/null; }
 
 bash "$CK_SRC/kiosk/demo-home.sh" "$CK_BIN" "$tmp/demo" 2>/dev/null >/dev/null
