@@ -36,7 +36,7 @@ scr_training_pinned(Screens *s, const FlowView *v, int top, int lw, bool side, i
                      (side ? bottom : ky - mm(s, 3)) - top};
     int y = top - ui_scroll_begin(s->ui, "confirm-body", view);
     s->body_top = y;
-    int fw = mm(s, 80) < lw ? mm(s, 80) : lw;
+    int fw = lw; /* its label on fewer lines: the date higher up, more room for the banner */
     y = scr_labeled_field(s, v, FLOW_FIELD_TRAINING_DATE, "field-training-date",
                           tr(s, "confirm.date"), s->col_x, y, fw, 0,
                           v->error == FLOW_MSG_DATE_INVALID || v->error == FLOW_MSG_DATE_IN_FUTURE);
@@ -93,7 +93,11 @@ scr_training_confirm(Screens *s, const FlowView *v)
         int ky0 = top + (intro ? intro_h : 0) + course_h + mm(s, 6) +
                   (side ? 0 : field_h + mm(s, 4));
         if (bottom - ky0 - mm(s, 2) < 4 * kmin + 3 * kg) {
-            scr_training_pinned(s, v, top, side ? lw : s->col_w, side, kw);
+            /* beside the body a narrower keypad (keys of 20 mm still),
+             * for a wider column for the banner */
+            int pkw = side ? mm(s, 66) : kw;
+            scr_training_pinned(s, v, top, side ? s->col_w - pkw - mm(s, 12) : s->col_w, side,
+                                pkw);
             return;
         }
     }
