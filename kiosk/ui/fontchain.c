@@ -400,6 +400,25 @@ fontchain_piece(const char *s, const Run *r, char *buf, size_t n, bool *heap)
     return p;
 }
 
+/* The width in pixels of run r of s, in its font, scaled as it is drawn. */
+static int
+fontchain_run_width(FontChain *c, const char *s, const Run *r)
+{
+    char stack[512];
+    bool heap;
+    TTF_Font *ft = fontchain_run_font(c, r);
+    char *p = fontchain_piece(s, r, stack, sizeof stack, &heap);
+    int w = 0;
+
+    if (p == NULL)
+        return 0;
+    TTF_SizeUTF8(ft, p, &w, NULL);
+    w = (int)lround(w * fontchain_scale(c, r, ft));
+    if (heap)
+        free(p);
+    return w;
+}
+
 int
 fontchain_measure(FontChain *c, const char *s, size_t len)
 {
@@ -424,19 +443,8 @@ fontchain_measure(FontChain *c, const char *s, size_t len)
     }
     if ((n = fontchain_runs(c, s, len, fontchain_is_rtl(s, len), &runs)) < 0)
         return 0;
-    for (int r = 0; r < n; r++) {
-        char stack[512];
-        bool heap;
-        TTF_Font *ft = fontchain_run_font(c, &runs[r]);
-        char *p = fontchain_piece(s, &runs[r], stack, sizeof stack, &heap);
-        int rw = 0;
-        if (p == NULL)
-            continue;
-        TTF_SizeUTF8(ft, p, &rw, NULL);
-        w += (int)lround(rw * fontchain_scale(c, &runs[r], ft));
-        if (heap)
-            free(p);
-    }
+    for (int r = 0; r < n; r++)
+        w += fontchain_run_width(c, s, &runs[r]);
     free(runs);
     TTF_SetFontDirection(c->main, TTF_DIRECTION_LTR);
     return w;
@@ -453,17 +461,7 @@ fontchain_caret(FontChain *c, const char *s, size_t len, bool rtl)
     if ((n = fontchain_runs(c, s, len, rtl, &runs)) < 0)
         return fontchain_measure(c, s, len);
     for (int r = 0; r < n; r++) {
-        char stack[512];
-        bool heap;
-        TTF_Font *ft = fontchain_run_font(c, &runs[r]);
-        char *p = fontchain_piece(s, &runs[r], stack, sizeof stack, &heap);
-        int rw = 0;
-        if (p == NULL)
-            continue;
-        TTF_SizeUTF8(ft, p, &rw, NULL);
-        rw = (int)lround(rw * fontchain_scale(c, &runs[r], ft));
-        if (heap)
-            free(p);
+        int rw = fontchain_run_width(c, s, &runs[r]);
         /* The run holding the last character: its logical end is its
          * right edge when it reads left to right, its left edge else. */
         if (runs[r].start + runs[r].len == (int)len)
