@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "country.h"
+#include "manifest.h"
 
 /* ---- NATION and IDENTITY ---- */
 
@@ -93,21 +94,19 @@ number_form_problem(Flow *f)
     const char *num = session_field(f->session, SESSION_SERVICE_NUMBER);
     unsigned lo = 0, hi = 0;
     bool digits_only = false;
-    size_t len = strlen(num);
 
     if (f->cfg.rules.service_number_form == NULL ||
         !f->cfg.rules.service_number_form(f->cfg.rules.ctx, flow_governing(f), &lo, &hi,
                                           &digits_only))
         return FLOW_MSG_NONE;
-    for (size_t i = 0; i < len; i++) {
-        char c = num[i];
-        bool ok = (c >= '0' && c <= '9') ||
-                  (!digits_only && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')));
-        if (!ok)
-            return digits_only ? FLOW_MSG_SERVICE_NUMBER_DIGITS : FLOW_MSG_SERVICE_NUMBER_ALNUM;
-    }
-    if (len >= lo && len <= hi)
+    switch (manifest_number_problem(num, lo, hi, digits_only)) {
+    case MANIFEST_NUMBER_OK:
         return FLOW_MSG_NONE;
+    case MANIFEST_NUMBER_CHARACTER:
+        return digits_only ? FLOW_MSG_SERVICE_NUMBER_DIGITS : FLOW_MSG_SERVICE_NUMBER_ALNUM;
+    case MANIFEST_NUMBER_LENGTH:
+        break;
+    }
     f->error_number = lo;
     if (lo == hi)
         return FLOW_MSG_SERVICE_NUMBER_LENGTH;

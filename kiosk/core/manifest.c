@@ -401,3 +401,18 @@ manifest_check(const json_t *man, const char *m, bool for_signing)
                       json_string_value(v));
     return CK_OK;
 }
+
+ManifestNumberProblem
+manifest_number_problem(const char *number, size_t lo, size_t hi, bool digits_only)
+{
+    size_t len = strlen(number);
+
+    for (size_t i = 0; i < len; i++) {
+        char c = number[i];
+        bool ok = (c >= '0' && c <= '9') ||
+                  (!digits_only && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')));
+        if (!ok)
+            return MANIFEST_NUMBER_CHARACTER;
+    }
+    return len < lo || len > hi ? MANIFEST_NUMBER_LENGTH : MANIFEST_NUMBER_OK;
+}

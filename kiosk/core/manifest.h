@@ -25,4 +25,16 @@ bool manifest_component_valid(const char *s, size_t len);
  * manifest.sig. */
 bool manifest_name_valid(const char *name);
 
+/* What is wrong with a service number under a manifest's "service_number"
+ * form (lo..hi characters; digits, or letters and digits): the first bad
+ * character is reported before the length. The plugin host and the flow say
+ * it, each in its own words. */
+typedef enum ManifestNumberProblem {
+    MANIFEST_NUMBER_OK,
+    MANIFEST_NUMBER_CHARACTER,
+    MANIFEST_NUMBER_LENGTH,
+} ManifestNumberProblem;
+ManifestNumberProblem manifest_number_problem(const char *number, size_t lo, size_t hi,
+                                              bool digits_only);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "fileio.h"
+#include "manifest.h"
 #include "plugin_client.h"
 #include "plugin_proto.h"
 
@@ -507,7 +508,6 @@ manifest_rule(const json_t *sn, const char *lang, const char *number, char *reas
     size_t lo = (size_t)json_integer_value(json_object_get(sn, "min_length"));
     size_t hi = (size_t)json_integer_value(json_object_get(sn, "max_length"));
     bool digits = strcmp(json_string_value(json_object_get(sn, "charset")), "digits") == 0;
-    size_t len = strlen(number);
 
     if (label == NULL)
         label = json_string_value(json_object_get(labels, "en"));
@@ -520,17 +520,13 @@ manifest_rule(const json_t *sn, const char *lang, const char *number, char *reas
             break;
         }
     }
-    for (size_t i = 0; i < len; i++) {
-        char c = number[i];
-        bool ok = (c >= '0' && c <= '9') ||
-                  (!digits && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')));
-        if (!ok) {
-            snprintf(reason, reason_len, "%s: only %s are allowed", label,
-                     digits ? "digits" : "letters and digits");
-            return ck_err(CK_ERR_REFUSED, "the service number has a character not allowed");
-        }
+    ManifestNumberProblem problem = manifest_number_problem(number, lo, hi, digits);
+    if (problem == MANIFEST_NUMBER_CHARACTER) {
+        snprintf(reason, reason_len, "%s: only %s are allowed", label,
+                 digits ? "digits" : "letters and digits");
+        return ck_err(CK_ERR_REFUSED, "the service number has a character not allowed");
     }
-    if (len < lo || len > hi) {
+    if (problem == MANIFEST_NUMBER_LENGTH) {
         if (lo == hi)
             snprintf(reason, reason_len, "%s: must be exactly %zu characters long", label, lo);
         else
