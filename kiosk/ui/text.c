@@ -574,11 +574,14 @@ text_note_run(Text *t, const char *s, size_t len, SDL_Rect box, SDL_Rect ink, un
             r->head[i] = ' ';
 }
 
-/* TEXT_START resolved for a paragraph that reads right to left (rtl) or not. */
-static TextAlign
-text_align_of(TextAlign a, bool rtl)
+/* Where a line width wide starts in the box x..x+w under alignment a, TEXT_START
+ * resolved for a line that reads right to left (rtl) or not. */
+static int
+text_align_x(TextAlign a, bool rtl, int x, int w, int width)
 {
-    return a != TEXT_START ? a : rtl ? TEXT_RIGHT : TEXT_LEFT;
+    if (a == TEXT_START)
+        a = rtl ? TEXT_RIGHT : TEXT_LEFT;
+    return a == TEXT_CENTER ? x + (w - width) / 2 : a == TEXT_RIGHT ? x + w - width : x;
 }
 
 int
@@ -596,10 +599,7 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
         int ly = y + i * lh;
         if (ln->len == 0)
             continue;
-        TextAlign al = text_align_of(st->align, ln->rtl);
-        int lx = al == TEXT_CENTER  ? x + (w - ln->width) / 2
-                 : al == TEXT_RIGHT ? x + w - ln->width
-                                    : x;
+        int lx = text_align_x(st->align, ln->rtl, x, w, ln->width);
         x0 = lx < x0 ? lx : x0;
         x1 = lx + ln->width > x1 ? lx + ln->width : x1;
         if (t->has_clip && (ly + lh < t->clip.y || ly > t->clip.y + t->clip.h))
@@ -610,9 +610,7 @@ text_para(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
                                       st->color, ln->rtl);
         if (e == NULL)
             continue;
-        lx = al == TEXT_CENTER  ? x + (w - e->w) / 2
-             : al == TEXT_RIGHT ? x + w - e->w
-                                : x;
+        lx = text_align_x(st->align, ln->rtl, x, w, e->w);
         text_blit(t, e, lx, ly, NULL);
     }
     if (x1 > x0)
@@ -699,10 +697,7 @@ text_line(Text *t, const TextStyle *st, const char *s, int x, int y, int w)
             t->no_raster ? NULL : text_texture(t, clean, len, st->px, st->bold, st->color, rtl);
         int lh = text_line_height(t, st->px, st->bold);
         tw = e != NULL ? e->w : text_measure(text_font(t, st->px, st->bold), clean, len);
-        TextAlign al = text_align_of(st->align, rtl);
-        int lx = al == TEXT_CENTER  ? x + (w - tw) / 2
-                 : al == TEXT_RIGHT ? x + w - tw
-                                    : x;
+        int lx = text_align_x(st->align, rtl, x, w, tw);
         if (lx < x)
             lx = x;
         if (e != NULL) {
