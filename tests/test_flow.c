@@ -1346,11 +1346,19 @@ test_display_settings_keep_the_error(void **state)
     assert_int_equal(flow_view(f)->text_size_percent, 150);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
     assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
-    assert_int_equal(flow_handle(f, &lang), CK_OK);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
     assert_int_equal(send(f, FLOW_EV_TOGGLE_CONTRAST, 0), CK_OK);
     assert_true(flow_view(f)->high_contrast);
     assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
+    /* A new language keeps the kiosk's message, drawn in that language, but
+     * not the nation's reason given in the old one (no English sentence
+     * under a Greek message); Next asks for it again in Greek. */
+    assert_int_equal(flow_handle(f, &lang), CK_OK);
+    assert_int_equal(flow_view(f)->error, FLOW_MSG_SERVICE_NUMBER_INVALID);
+    assert_null(flow_view(f)->error_detail);
+    assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_ERR_REFUSED);
+    assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
+    assert_int_equal(flow_handle(f, &lang), CK_OK); /* the same language again: kept */
     assert_string_equal(flow_view(f)->error_detail, "must be 11 digits");
     /* a refused setting changes nothing, the error included */
     assert_int_equal(send(f, FLOW_EV_SET_TEXT_SIZE, 130), CK_ERR_USAGE);

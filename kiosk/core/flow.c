@@ -541,6 +541,11 @@ dispatch(Flow *f, const FlowEvent *ev)
     case FLOW_EV_SET_LANGUAGE:
         for (size_t i = 0; ev->text != NULL && i < f->cfg.n_languages; i++)
             if (strcmp(f->cfg.languages[i], ev->text) == 0) {
+                /* The error stays, drawn in the new language; a nation's
+                 * reason was given in the old one, so it goes (Next asks
+                 * the rules again, in the new language). */
+                if (f->language != f->cfg.languages[i])
+                    f->error_detail[0] = '\0';
                 f->language = f->cfg.languages[i];
                 return CK_OK;
             }
