@@ -273,8 +273,39 @@ assert_counts(Registry *reg, size_t kiosks, size_t certs)
     assert_int_equal(c.certificates, certs);
 }
 
+/* Imports ex as `certctl export` writes it now (format 2, JSON Lines: the
+ * header, then one entry per line), through the file. */
 static CkErr
 import(Fixture *f, json_t *ex, RegistryImportStats *st)
+{
+    RegistryImportStats dummy;
+    json_t *header = json_deep_copy(ex);
+    const json_t *log = json_object_get(ex, "log");
+    char path[sizeof f->tmp + 16];
+    char *text;
+    FILE *out;
+    CkErr err;
+
+    snprintf(path, sizeof path, "%s/export.json", f->tmp);
+    json_object_del(header, "log");
+    json_object_del(header, "certificates");
+    json_object_set_new(header, "format", json_string("certkiosk-export/2"));
+    assert_non_null(text = json_dumps(header, JSON_COMPACT));
+    assert_non_null(out = fopen(path, "w"));
+    fprintf(out, "%s\n", text);
+    for (size_t i = 0; i < json_array_size(log); i++)
+        fprintf(out, "%s\n", json_string_value(json_array_get(log, i)));
+    assert_int_equal(fclose(out), 0);
+    err = registry_import_file(f->reg, path, f->trust, clock_now(), NULL, NULL, st ? st : &dummy);
+    unlink(path);
+    free(text);
+    json_decref(header);
+    return err;
+}
+
+/* Imports ex as a format-1 export (one JSON document), which is still read. */
+static CkErr
+import_format_1(Fixture *f, json_t *ex, RegistryImportStats *st)
 {
     RegistryImportStats dummy;
 
@@ -348,10 +379,11 @@ test_tampered_export_is_refused_and_the_registry_unchanged(void **state)
     assert_int_equal(import(f, bad, NULL), CK_ERR_TAMPERED);
     json_decref(bad);
 
-    /* A certificate listed that is not in the log. */
+    /* Format 1 listed the certificates again: one listed that is not in the log. */
     bad = json_deep_copy(ex);
     json_array_append_new(json_object_get(bad, "certificates"), json_string("a.b.c"));
-    assert_int_equal(import(f, bad, NULL), CK_ERR_TAMPERED);
+    assert_int_equal(import_format_1(f, bad, NULL), CK_ERR_TAMPERED);
+    assert_non_null(strstr(ck_err_detail(), "certificates[2] is not in the kiosk's signed log"));
     json_decref(bad);
 
     /* A checkpoint signed by someone else. */
@@ -366,6 +398,14 @@ test_tampered_export_is_refused_and_the_registry_unchanged(void **state)
     assert_counts(f->reg, 0, 0);
     assert_int_equal(import(f, ex, NULL), CK_OK);
     assert_counts(f->reg, 1, 2);
+    /* The same log as a format-1 export: the same two certificates, known. */
+    {
+        RegistryImportStats st;
+        assert_int_equal(import_format_1(f, ex, &st), CK_OK);
+        assert_int_equal(st.certificates, 2);
+        assert_int_equal(st.known, 2);
+        assert_counts(f->reg, 1, 2);
+    }
     json_decref(ex);
     kiosk_free(k);
 }

@@ -1,8 +1,9 @@
-/* cmd_export: `certctl export` — a kiosk's whole log, its certificates and keys in one JSON file.
+/* cmd_export: `certctl export` — a kiosk's whole log, its certificates and keys in one file.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +17,34 @@
 #include "store.h"
 #include "trust.h"
 
-/* The export file (format "certkiosk-export/1"), read by `certctl import`:
- *   {"format":"certkiosk-export/1", "kiosk_id", "origin", "operator"?, "exported":RFC3339,
- *    "kiosk_jwk":{public JWK with "kiosk_id" and, when endorsed, "endorsements":[JWS, ...]
- *                 (every endorsement the kiosk's trust file holds for its key, so
- *                 certificates issued under an earlier window still verify)},
- *    "endorsement"?:<compact JWS, the latest (HOME/endorsement.jws), for older importers>,
- *    "checkpoint":<the latest signed checkpoint note>, "size":n,
- *    "log":[<entry body, the exact canonical JSON text>, ...]   (index = position),
- *    "certificates":[{"index","serial","type","jws"}, ...]}
+/* The export file (format "certkiosk-export/2", JSON Lines), read by `certctl import`:
+ *   line 1: {"format":"certkiosk-export/2", "kiosk_id", "origin", "operator"?,
+ *            "exported":RFC3339,
+ *            "kiosk_jwk":{public JWK with "kiosk_id" and, when endorsed,
+ *                         "endorsements":[JWS, ...] (every endorsement the kiosk's trust
+ *                         file holds for its key, so certificates issued under an earlier
+ *                         window still verify)},
+ *            "endorsement"?:<compact JWS, the latest (HOME/endorsement.jws), for older
+ *                            importers>,
+ *            "checkpoint":<the latest signed checkpoint note>, "size":n}
+ *   lines 2 .. n+1: every log entry in index order, the exact canonical JSON the
+ *            kiosk stored and hashed (so a line is its Merkle leaf's input).
  * The whole log goes with it, so the importer can recompute every leaf and the
- * tree and check them against the checkpoint, and act as a witness. */
-#define EXPORT_FORMAT "certkiosk-export/1"
+ * tree and check them against the checkpoint, and act as a witness. One entry
+ * per line lets the importer's workers parse the entries in parallel; format 1
+ * (one JSON document whose "log" held every entry as a string and whose
+ * "certificates" repeated every certificate) had to be parsed whole, on one
+ * thread, first — a third of an import of 100,000 — and was twice the size. */
+#define EXPORT_FORMAT "certkiosk-export/2"
 
 static const char export_usage[] =
     "usage: certctl export --home HOME --out FILE\n"
     "\n"
-    "Audits the log of the kiosk at HOME and writes, atomically, one JSON file with every\n"
-    "log entry, every certificate, the latest signed checkpoint, the kiosk's public JWK and\n"
-    "its endorsements: what an administrator's registry imports (certctl import). A log that\n"
-    "fails the audit is not exported. FILE holds personal data (in the certificates):\n"
+    "Audits the log of the kiosk at HOME and writes, atomically, one file (JSON Lines) with\n"
+    "the latest signed checkpoint, the kiosk's public JWK and its endorsements on the first\n"
+    "line, then every log entry (and so every certificate), one per line: what an\n"
+    "administrator's registry imports (certctl import). A log that fails the audit is not\n"
+    "exported. FILE holds personal data (in the certificates):\n"
     "it is written with mode 0600.\n"
     "\n"
     "exit status: 0 ok, 1 the log failed its audit, 2 usage or input/output error\n";
@@ -47,26 +56,26 @@ usage(FILE *f)
 }
 
 typedef struct ExportCtx {
-    json_t *log, *certs;
+    FILE *out;     /* the entries, one per line */
+    uint64_t size; /* the audited checkpoint's: entries a running kiosk added since wait */
+    size_t certs;
 } ExportCtx;
 
 static CkErr
 export_entry(const StoreEntry *e, void *vctx)
 {
     ExportCtx *ctx = vctx;
-    json_t *body;
-    const char *jws;
 
-    if (json_array_append_new(ctx->log, json_stringn((const char *)e->body, e->body_len)) != 0)
-        return ck_err(CK_ERR_NOMEM, "out of memory");
-    if (e->serial == NULL || e->nation == NULL)
+    if (e->index >= ctx->size)
         return CK_OK;
-    body = json_loadb((const char *)e->body, e->body_len, 0, NULL);
-    if ((jws = json_string_value(json_object_get(body, "jws"))) != NULL)
-        json_array_append_new(ctx->certs,
-                              json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)e->index,
-                                        "serial", e->serial, "type", e->type, "jws", jws));
-    json_decref(body);
+    /* Canonical JSON escapes every control character: a line break would be a
+     * damaged store that the audit missed, and would split the entry. */
+    if (memchr(e->body, '\n', e->body_len) != NULL)
+        return ck_err(CK_ERR_TAMPERED, "entry %" PRIu64 " holds a line break: not canonical JSON",
+                      e->index);
+    if (fwrite(e->body, 1, e->body_len, ctx->out) != e->body_len || putc('\n', ctx->out) == EOF)
+        return ck_err(CK_ERR_NOMEM, "out of memory writing the export");
+    ctx->certs += e->nation != NULL; /* the entry carries a certificate */
     return CK_OK;
 }
 
@@ -74,11 +83,12 @@ int
 cmd_export(int argc, char **argv)
 {
     const char *home = NULL, *out_path = NULL;
-    char *end_path = NULL, *text = NULL;
+    char *end_path = NULL, *text = NULL, *header = NULL;
+    size_t text_len = 0;
     char now[CLOCK_RFC3339_LEN + 1];
     unsigned char *endorsement = NULL;
     size_t end_len;
-    ExportCtx ctx = {NULL, NULL};
+    ExportCtx ctx = {NULL, 0, 0};
     AuditReport r = {0};
     json_t *jwk = NULL, *doc = NULL, *listed = NULL, *list = NULL;
     Trust *trust = NULL;
@@ -93,12 +103,10 @@ cmd_export(int argc, char **argv)
         return opt;
     if (home == NULL || out_path == NULL || optind != argc)
         return cli_usage_error("export: --home HOME and --out FILE are required");
-    ctx.log = json_array();
-    ctx.certs = json_array();
     if ((err = home_read(home, &kh)) != CK_OK)
         goto out;
     end_path = home_file(home, HOME_ENDORSEMENT);
-    if (end_path == NULL || ctx.log == NULL || ctx.certs == NULL) {
+    if (end_path == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -149,24 +157,33 @@ cmd_export(int argc, char **argv)
         err = ck_err(CK_ERR_NOT_FOUND, "%s: the log is empty: nothing to export", store_path(st));
         goto out;
     }
-    if ((err = store_foreach(st, 0, NULL, export_entry, &ctx)) != CK_OK)
-        goto out;
     clock_format(clock_now(), now);
-    doc = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:O, s:s?, s:s, s:I, s:O, s:O}", "format",
-                    EXPORT_FORMAT, "kiosk_id", kh.kiosk_id, "origin", kh.origin, "operator",
+    doc = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:O, s:s?, s:s, s:I}", "format", EXPORT_FORMAT,
+                    "kiosk_id", kh.kiosk_id, "origin", kh.origin, "operator",
                     kh.operator_name[0] ? kh.operator_name : NULL, "exported", now, "kiosk_jwk",
                     jwk, "endorsement", (const char *)endorsement, "checkpoint", r.latest_note,
-                    "size", (json_int_t)r.latest.size, "log", ctx.log, "certificates", ctx.certs);
-    if (doc == NULL || (text = json_dumps(doc, JSON_INDENT(1))) == NULL) {
+                    "size", (json_int_t)r.latest.size);
+    ctx.size = r.latest.size;
+    if (doc == NULL || (header = json_dumps(doc, JSON_COMPACT)) == NULL ||
+        (ctx.out = open_memstream(&text, &text_len)) == NULL ||
+        fprintf(ctx.out, "%s\n", header) < 0) {
         err = ck_err(CK_ERR_NOMEM, "out of memory writing the export");
         goto out;
     }
-    if ((err = fileio_write_atomic(out_path, text, strlen(text), 0600, false)) != CK_OK)
+    if ((err = store_foreach(st, 0, NULL, export_entry, &ctx)) != CK_OK)
+        goto out;
+    if (fclose(ctx.out) != 0) {
+        ctx.out = NULL;
+        err = ck_err(CK_ERR_NOMEM, "out of memory writing the export");
+        goto out;
+    }
+    ctx.out = NULL;
+    if ((err = fileio_write_atomic(out_path, text, text_len, 0600, false)) != CK_OK)
         goto out;
     fprintf(stderr,
             "exported %s: %zu certificate(s), %" PRIu64 " log entries, checkpoint of %" PRIu64
             " to %s\n",
-            kh.kiosk_id, json_array_size(ctx.certs), r.entries, r.latest.size, out_path);
+            kh.kiosk_id, ctx.certs, r.latest.size, r.latest.size, out_path);
 out:
     rc = err == CK_OK ? CLI_OK : cli_fail(err);
     audit_report_clear(&r);
@@ -176,10 +193,13 @@ out:
     json_decref(listed);
     json_decref(list);
     trust_free(trust);
-    json_decref(ctx.log);
-    json_decref(ctx.certs);
+    if (ctx.out != NULL)
+        fclose(ctx.out);
     free(endorsement);
+    if (text != NULL)
+        sodium_memzero(text, text_len); /* names and service numbers */
     free(text);
+    free(header);
     free(end_path);
     return rc;
 }

@@ -38,15 +38,31 @@ export CERTKIOSK_NOW=2026-06-01T00:00:00Z
 certctl export --home kA --out kA.json >/dev/null
 certctl export --home kB --out kB.json >/dev/null
 
-# A tampered export is refused and changes nothing.
+# A tampered export is refused, says why, and changes nothing. The export is JSON Lines:
+# the header, then one log entry per line.
 python3 - <<'P'
-import json
-e = json.load(open("kB.json"))
-e["log"][-1] = e["log"][-1].replace("2026", "2027", 1)
-json.dump(e, open("kB-tampered.json", "w"))
+lines = open("kB.json").read().split("\n")  # header, entries..., "" after the last newline
+def write(name, ls):
+    open(name, "w").write("\n".join(ls))
+write("kB-tampered.json", lines[:-2] + [lines[-2].replace("2026", "2027", 1), ""])
+write("kB-dropped.json", lines[:2] + lines[3:])
+write("kB-swapped.json", [lines[0], lines[2], lines[1]] + lines[3:])
+write("kB-blank-line.json", lines[:2] + [""] + lines[2:])
+write("kB-not-json.json", lines[:2] + ["not json"] + lines[3:])
+write("kB-cut.json", ["\n".join(lines)[:-40]])
+write("kB-dup-header.json", [lines[0][:-1] + ',"size":1}'] + lines[1:])
 P
-expect_rc 1 certctl import --trust trust.jwks kB-tampered.json
-grep -q "registry is unchanged" err.txt || fail "no 'unchanged' message: $(cat err.txt)"
+for bad in tampered dropped swapped not-json cut; do
+    expect_rc 1 certctl import --trust trust.jwks "kB-$bad.json"
+    grep -q "do not match its signed checkpoint" err.txt || fail "$bad: $(cat err.txt)"
+    grep -q "registry is unchanged" err.txt || fail "$bad: no 'unchanged' message: $(cat err.txt)"
+done
+expect_rc 2 certctl import --trust trust.jwks kB-blank-line.json
+grep -q "kB-blank-line.json: line 3 is empty" err.txt || fail "blank line: $(cat err.txt)"
+expect_rc 2 certctl import --trust trust.jwks kB-dup-header.json
+grep -q "kB-dup-header.json: line 1, .*duplicate" err.txt || fail "duplicate size: $(cat err.txt)"
+[ "$(certctl registry show 2>&1 | grep -c "0 kiosks, 0 certificates")" = 1 ] ||
+    fail "a refused export changed the registry: $(certctl registry show 2>&1)"
 expect_rc 0 certctl import --trust trust.jwks kA.json kB.json
 grep -q "KIOSK-A (new to the registry): 2 certificates, 2 new" out.txt || fail "import A: $(cat out.txt)"
 grep -q "KIOSK-B (new to the registry): 3 certificates, 3 new" out.txt || fail "import B: $(cat out.txt)"

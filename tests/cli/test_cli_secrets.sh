@@ -64,7 +64,8 @@ PY
 # The export carries the log and the certificates, nothing more in the clear.
 python3 - export.json "$name" "$number" <<'PY' || fail "personal data in the export outside a certificate"
 import json, sys
-e = json.load(open(sys.argv[1]))
+lines = open(sys.argv[1]).read().split("\n")
+e = [json.loads(line) for line in lines if line]
 def strip(o):
     if isinstance(o, dict):
         return {k: strip(v) for k, v in o.items() if k != "jws"}

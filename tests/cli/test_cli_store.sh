@@ -88,16 +88,23 @@ expect 0 "audit ok" certctl audit --store H/store.db --kiosk-key H/kiosk.jwk --n
 expect 0 "exported DEMO-KIOSK-01: 3 certificate(s)" certctl export --home H --out export.json
 python3 - export.json <<'PY' || fail "export.json is not what the registry expects"
 import json, sys, hashlib, base64
-e = json.load(open(sys.argv[1]))
-assert e["format"] == "certkiosk-export/1" and e["size"] == len(e["log"]) == 4
-assert len(e["certificates"]) == 3 and e["kiosk_jwk"]["kiosk_id"] == "DEMO-KIOSK-01"
+# JSON Lines: the header, then every entry exactly as the kiosk stored it, one per line.
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+assert lines[-1] == b"", "the last line ends with a newline"
+e = json.loads(lines[0])
+log = [line.decode() for line in lines[1:-1]]
+assert e["format"] == "certkiosk-export/2" and e["size"] == len(log) == 4
+assert "log" not in e and "certificates" not in e
+assert all(json.dumps(json.loads(b), separators=(",", ":"), ensure_ascii=False) == b for b in log)
+assert len([b for b in log if "jws" in json.loads(b)]) == 3
+assert e["kiosk_jwk"]["kiosk_id"] == "DEMO-KIOSK-01"
 # Recompute the RFC 6962 root from the exported bodies and compare with the checkpoint.
 def mth(l):
     if len(l) == 1: return l[0]
     k = 1
     while k * 2 < len(l): k *= 2
     return hashlib.sha256(b"\x01" + mth(l[:k]) + mth(l[k:])).digest()
-leaves = [hashlib.sha256(b"\x00" + b.encode()).digest() for b in e["log"]]
+leaves = [hashlib.sha256(b"\x00" + b.encode()).digest() for b in log]
 lines = e["checkpoint"].split("\n")
 assert lines[1] == "4" and base64.b64decode(lines[2]) == mth(leaves)
 PY

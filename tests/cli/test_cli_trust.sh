@@ -221,16 +221,17 @@ expect 1 "2026-03-01T00:00:00Z..2026-06-01T00:00:00Z, 2026-08-01T00:00:00Z..2027
 certctl export --home renew --out renew.json 2>/dev/null || fail "export of the renewed kiosk"
 "$PY" -c '
 import json
-e = json.load(open("renew.json"))
+e = json.loads(open("renew.json").readline())  # the header line
 assert len(e["kiosk_jwk"]["endorsements"]) == 2, e["kiosk_jwk"]
 assert e["endorsement"] == open("renew/endorsement.jws").read().strip()' ||
     fail "the export does not carry both endorsements"
 certctl trust export --authority auth --out pins.jwks >/dev/null 2>&1 || fail "pins.jwks"
 "$PY" -c '
 import json
-e = json.load(open("renew.json"))
+header, entries = open("renew.json").read().split("\n", 1)
+e = json.loads(header)
 e["kiosk_jwk"]["endorsements"] = e["kiosk_jwk"]["endorsements"][-1:]
-json.dump(e, open("renew-latest-only.json", "w"))' || fail "could not build renew-latest-only.json"
+open("renew-latest-only.json", "w").write(json.dumps(e) + "\n" + entries)' || fail "could not build renew-latest-only.json"
 expect 1 "is endorsed 2026-08-01T00:00:00Z..2027-08-01T00:00:00Z, not at 2026-04-01T10:00:00Z" \
     certctl import --trust pins.jwks --registry reg renew-latest-only.json
 expect 0 "1 certificates, 1 new" certctl import --trust pins.jwks --registry reg renew.json

@@ -31,10 +31,12 @@
  * PostgreSQL databases only by registry_migrate() (`certctl registry
  * migrate`, run by the role owning the tables).
  *
- * Import of a kiosk export (`certctl export`, one JSON file per kiosk, format
- * "certkiosk-export/1": kiosk_id, origin, kiosk_jwk with its endorsements,
- * checkpoint, "log" = every entry body, "certificates") is all
- * or nothing, in one transaction, after these checks in this order:
+ * Import of a kiosk export (`certctl export`, one file per kiosk, format
+ * "certkiosk-export/2": a JSON header line with kiosk_id, origin, kiosk_jwk
+ * with its endorsements and the checkpoint, then one line per log entry; or
+ * format 1, one JSON document with "log" = every entry body and
+ * "certificates"; kiosk/FORMATS.md) is all or nothing, in one transaction,
+ * after these checks in this order:
  *   1. the kiosk's JWK and its endorsements (kiosk_jwk "endorsements", and
  *      the single "endorsement" of older exports): each must be for this key
  *      and kiosk ID; those signed by an authority the trust file does not pin
@@ -54,7 +56,7 @@
  *      cert_verify() in parallel on all cores: format, signature and kiosk
  *      endorsement at issue time must pass (an expired certificate is still
  *      imported, to be reported as expired); it must be from this kiosk; a
- *      certificate listed in the export but absent from the log is
+ *      certificate a format-1 export lists but its log lacks is
  *      CK_ERR_TAMPERED;
  *   6. a serial already in the registry must carry the very same certificate
  *      (duplicates are recognised and skipped; a different certificate under
@@ -117,14 +119,15 @@ typedef struct RegistryImportStats {
 /* Called now and then during long work with (done, total). May be NULL. */
 typedef void (*RegistryProgressFn)(void *ctx, size_t done, size_t total);
 
-/* Imports a parsed export (see above); label names it in messages (a path).
+/* Imports a parsed format-1 export (see above; format 2 is a file of lines:
+ * registry_import_file); label names it in messages (a path).
  * trust: the administrator's trust file (pinned authorities). now: the time
  * endorsements are judged at. */
 CK_WUR CkErr registry_import(Registry *reg, const json_t *export_json, const char *label,
                              const Trust *trust, int64_t now, RegistryProgressFn progress,
                              void *progress_ctx, RegistryImportStats *stats_out);
 
-/* Reads the export file at path and imports it. */
+/* Reads the export file at path (format 2, or format 1) and imports it. */
 CK_WUR CkErr registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_t now,
                                   RegistryProgressFn progress, void *progress_ctx,
                                   RegistryImportStats *stats_out);

@@ -18,7 +18,9 @@
 #include "jsonmem.h"
 #include "merkle.h"
 
-/* One certificate of the log, and what verifying it found. */
+/* One entry of the log, and what verifying its certificate found: only what
+ * is stored (a whole CertReport per entry made 300 MB to fault in and zero for
+ * 100,000 entries; the report is the worker's). */
 typedef struct Item {
     const char *body; /* the entry, borrowed from the export */
     size_t body_len;
@@ -27,7 +29,9 @@ typedef struct Item {
     uint64_t index; /* log index of its entry */
     CkErr err;
     char why[300];
-    CertReport report;
+    char serial[CERT_SERIAL_MAX + 1];
+    char nation[8];
+    int64_t valid_from, valid_until;
     char service_number[CERT_FIELD_MAX + 1];
     char supersedes[CERT_SERIAL_MAX + 1];
     char *bundles; /* JSON text */
@@ -95,11 +99,11 @@ find_cert(Item *it)
     jsonmem_end(&scratch);
 }
 
-/* c: the thread's scratch claims (one sodium_malloc per thread, not per
- * certificate: mprotect per certificate serialised the threads on the
- * address-space lock). */
+/* c and r: the thread's scratch claims and report (one sodium_malloc per
+ * thread, not per certificate: mprotect per certificate serialised the
+ * threads on the address-space lock). */
 static void
-verify_item(Work *w, Item *it, CertClaims *c)
+verify_item(Work *w, Item *it, CertClaims *c, CertReport *r)
 {
     CkErr err;
 
@@ -107,22 +111,22 @@ verify_item(Work *w, Item *it, CertClaims *c)
     find_cert(it);
     if (it->err != CK_OK || it->jws == NULL)
         return;
-    err = cert_verify_into(it->jws, it->len, w->trust, w->now, NULL, &it->report, c);
+    err = cert_verify_into(it->jws, it->len, w->trust, w->now, NULL, r, c);
     /* Expiry is judged by the report, not here: only a certificate the kiosk
      * could not have issued (format, signature, endorsement) is refused. */
-    if (err != CK_OK && it->report.steps[CERT_STEP_ENDORSEMENT].outcome != CERT_STEP_PASSED) {
+    if (err != CK_OK && r->steps[CERT_STEP_ENDORSEMENT].outcome != CERT_STEP_PASSED) {
         for (int s = 0; s < CERT_STEP_COUNT_; s++)
-            if (it->report.steps[s].outcome == CERT_STEP_FAILED) {
+            if (r->steps[s].outcome == CERT_STEP_FAILED) {
                 snprintf(it->why, sizeof it->why, "%s: %s", cert_step_name((CertStepId)s),
-                         it->report.steps[s].detail);
+                         r->steps[s].detail);
                 break;
             }
         it->err = err;
         return;
     }
-    if (strcmp(it->report.kid, w->kid) != 0 || strcmp(it->report.kiosk_id, w->kiosk_id) != 0) {
+    if (strcmp(r->kid, w->kid) != 0 || strcmp(r->kiosk_id, w->kiosk_id) != 0) {
         snprintf(it->why, sizeof it->why, "certificate %s is from kiosk %s (key %s), not %s",
-                 it->report.serial, it->report.kiosk_id, it->report.kid, w->kiosk_id);
+                 r->serial, r->kiosk_id, r->kid, w->kiosk_id);
         it->err = CK_ERR_TAMPERED;
         return;
     }
@@ -135,6 +139,10 @@ verify_item(Work *w, Item *it, CertClaims *c)
         it->err = CK_ERR_TAMPERED;
         return;
     }
+    memcpy(it->serial, r->serial, sizeof it->serial);
+    memcpy(it->nation, r->nation, sizeof it->nation);
+    it->valid_from = r->valid_from;
+    it->valid_until = r->valid_until;
     memcpy(it->service_number, c->service_number, sizeof it->service_number);
     memcpy(it->supersedes, c->supersedes, sizeof it->supersedes);
     if ((it->bundles = bundles_json(c)) == NULL) {
@@ -152,6 +160,7 @@ static void
 work_chunks(Work *w, RegistryProgressFn progress, void *ctx)
 {
     CertClaims *c = cert_claims_new();
+    CertReport report;
 
     for (;;) {
         size_t first, done;
@@ -169,7 +178,7 @@ work_chunks(Work *w, RegistryProgressFn progress, void *ctx)
                 w->items[i].err = CK_ERR_NOMEM;
                 snprintf(w->items[i].why, sizeof w->items[i].why, "out of memory");
             } else {
-                verify_item(w, &w->items[i], c);
+                verify_item(w, &w->items[i], c, &report);
             }
         }
         pthread_mutex_lock(&w->lock);
@@ -177,6 +186,7 @@ work_chunks(Work *w, RegistryProgressFn progress, void *ctx)
         pthread_mutex_unlock(&w->lock);
     }
     cert_claims_free(c);
+    sodium_memzero(&report, sizeof report); /* it named a person */
 }
 
 static void *
@@ -365,9 +375,21 @@ out:
     return CK_OK;
 }
 
-/* One item per log entry (hashed and verified later, in parallel). */
+/* The two forms of an export (FORMATS.md):
+ *   "certkiosk-export/2": JSON Lines. The first line is the header (every
+ *     member below but "log" and "certificates"); each further line is one log
+ *     entry, the exact bytes the kiosk stored and hashed (canonical JSON holds
+ *     no line break). The workers parse the entries: nothing reads the whole
+ *     file as one JSON text.
+ *   "certkiosk-export/1": one JSON document with "log" (every entry as a JSON
+ *     string) and "certificates" (every certificate again), parsed whole on
+ *     one thread before any work could start. Still read. */
+#define EXPORT_FORMAT_V1 "certkiosk-export/1"
+#define EXPORT_FORMAT_V2 "certkiosk-export/2"
+
+/* One item per log entry of a format-1 export (hashed and verified later, in parallel). */
 static CkErr
-read_log(const json_t *ex, const char *label, Item **items_out, size_t *n_out)
+items_from_array(const json_t *ex, const char *label, Item **items_out, size_t *n_out)
 {
     const json_t *entries = json_object_get(ex, "log");
     Item *items;
@@ -396,6 +418,44 @@ read_log(const json_t *ex, const char *label, Item **items_out, size_t *n_out)
     return CK_OK;
 }
 
+/* One item per line after the header of a format-2 export (text, len: the
+ * lines after the header). The last line's newline may be missing; an empty
+ * line is refused (no entry is empty, and an editor's stray line should not
+ * read as "entries were altered"). */
+static CkErr
+items_from_lines(const char *text, size_t len, const char *label, Item **items_out, size_t *n_out)
+{
+    size_t n = 0, cap = 0, line = 2;
+    Item *items = NULL;
+
+    *items_out = NULL;
+    *n_out = 0;
+    for (const char *p = text, *end = text + len; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (l == 0) {
+            free(items);
+            return ck_err(CK_ERR_FORMAT, "%s: line %zu is empty (each line after the first is one "
+                          "log entry)", label, line);
+        }
+        if (n == cap) {
+            Item *grown;
+            cap = cap ? cap * 2 : 1024;
+            if ((grown = realloc(items, cap * sizeof *items)) == NULL) {
+                free(items);
+                return ck_err(CK_ERR_NOMEM, "out of memory");
+            }
+            items = grown;
+        }
+        items[n] = (Item){.body = p, .body_len = l, .index = n};
+        n++;
+        p += l + (nl != NULL);
+    }
+    *items_out = items;
+    *n_out = n;
+    return CK_OK;
+}
+
 static int
 cmp_text(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -412,12 +472,15 @@ cmp_cert_ptr(const void *a, const void *b)
     return cmp_text(x->jws, x->len, y->jws, y->len);
 }
 
-/* Every certificate the export lists must be one of the log's (sorted look-up: n log n, not n²). */
+/* Every certificate a format-1 export lists must be one of the log's (sorted
+ * look-up: n log n, not n²). Format 2 has no list: the log is the list. */
 static CkErr
 check_listed(const json_t *ex, const char *label, Item **certs, size_t n_certs)
 {
     const json_t *listed = json_object_get(ex, "certificates");
 
+    if (json_array_size(listed) == 0)
+        return CK_OK;
     qsort(certs, n_certs, sizeof *certs, cmp_cert_ptr);
     for (size_t i = 0; i < json_array_size(listed); i++) {
         const json_t *c = json_array_get(listed, i);
@@ -457,13 +520,13 @@ incoming_row(void *ctx, size_t i, RegValue *v)
     const Item *it = in->certs[i];
 
 #define TEXT(p) ((RegValue){.type = REG_TEXT, .s = (p), .len = strlen(p)})
-    v[0] = TEXT(it->report.serial);
+    v[0] = TEXT(it->serial);
     v[1] = TEXT(in->kiosk_id);
     v[2] = (RegValue){.type = REG_TEXT, .s = it->jws, .len = it->len};
-    v[3] = TEXT(it->report.nation);
+    v[3] = TEXT(it->nation);
     v[4] = TEXT(it->service_number);
-    v[5] = (RegValue){.type = REG_INT, .i = it->report.valid_from};
-    v[6] = (RegValue){.type = REG_INT, .i = it->report.valid_until};
+    v[5] = (RegValue){.type = REG_INT, .i = it->valid_from};
+    v[6] = (RegValue){.type = REG_INT, .i = it->valid_until};
     v[7] = TEXT(it->bundles);
     v[8] = it->supersedes[0] ? TEXT(it->supersedes) : (RegValue){.type = REG_NULL};
     v[9] = (RegValue){.type = REG_INT, .i = (int64_t)it->index};
@@ -475,7 +538,7 @@ cmp_serial_ptr(const void *a, const void *b)
 {
     const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
 
-    return strcmp(x->report.serial, y->report.serial);
+    return strcmp(x->serial, y->serial);
 }
 
 /* Stores the certificates in bulk: loaded into a temporary table (COPY on
@@ -501,10 +564,10 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     /* The same serial twice in one export must be the same certificate. */
     qsort(certs, n, sizeof *certs, cmp_serial_ptr);
     for (size_t i = 1; i < n; i++)
-        if (strcmp(certs[i - 1]->report.serial, certs[i]->report.serial) == 0 &&
+        if (strcmp(certs[i - 1]->serial, certs[i]->serial) == 0 &&
             cmp_text(certs[i - 1]->jws, certs[i - 1]->len, certs[i]->jws, certs[i]->len) != 0)
             return ck_err(CK_ERR_TAMPERED, "%s: serial %s is in the log twice, as two certificates",
-                          label, certs[i]->report.serial);
+                          label, certs[i]->serial);
     if ((err = registry_exec(reg,
                              "CREATE TEMP TABLE IF NOT EXISTS ck_incoming(serial TEXT NOT NULL, "
                              "kiosk_id TEXT NOT NULL, jws TEXT NOT NULL, nation TEXT NOT NULL, "
@@ -619,9 +682,12 @@ check_witness(const Seen *seen, const char *label, const char *kiosk_id, const P
     return CK_OK;
 }
 
-CkErr
-registry_import(Registry *reg, const json_t *ex, const char *label, const Trust *trust, int64_t now,
-                RegistryProgressFn progress, void *progress_ctx, RegistryImportStats *stats)
+/* Imports an export: ex its header (or whole format-1 document), items its
+ * log entries (borrowed; their bundles are freed here). */
+static CkErr
+import_entries(Registry *reg, const json_t *ex, Item *items, size_t n_items, const char *label,
+               const Trust *trust, int64_t now, RegistryProgressFn progress, void *progress_ctx,
+               RegistryImportStats *stats)
 {
     const RegistryDriver *d = reg->drv;
     Trust *kt = NULL;
@@ -632,20 +698,14 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
     Seen seen;
     unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
     unsigned char root[MERKLE_HASH_LEN];
-    Item *items = NULL, **certs = NULL;
-    size_t n_items = 0, n_certs = 0;
+    Item **certs = NULL;
+    size_t n_certs = 0;
     char key[TRUST_KIOSK_ID_MAX + 16];
     bool in_tx = false;
     Work w;
     CkErr err;
 
     memset(stats, 0, sizeof *stats);
-    if (!json_is_object(ex) || registry_get_str(ex, "format") == NULL ||
-        strcmp(registry_get_str(ex, "format"), "certkiosk-export/1") != 0)
-        return ck_err(CK_ERR_FORMAT,
-                      "%s: not a kiosk export (\"format\" is not "
-                      "\"certkiosk-export/1\")",
-                      label);
     /* 1. the kiosk */
     if ((err = check_kiosk(ex, label, trust, now, &kt, &pub, &kiosk_id, &jwk)) != CK_OK)
         goto out;
@@ -663,8 +723,6 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
         goto out;
     }
     /* 3 and 5, on all cores: every entry hashed, every certificate verified. */
-    if ((err = read_log(ex, label, &items, &n_items)) != CK_OK)
-        goto out;
     if ((leaves = malloc((n_items ? n_items : 1) * sizeof *leaves)) == NULL ||
         (certs = malloc((n_items ? n_items : 1) * sizeof *certs)) == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
@@ -733,9 +791,8 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
 out:
     if (in_tx)
         d->rollback(reg);
-    for (size_t i = 0; items != NULL && i < n_items; i++)
+    for (size_t i = 0; i < n_items; i++)
         free(items[i].bundles);
-    free(items);
     free(certs);
     free(leaves);
     trust_free(kt);
@@ -746,13 +803,56 @@ out:
     return err;
 }
 
+/* ex: an export's header line (format 2) or whole document (format 1). */
+static const char *
+export_format(const json_t *ex)
+{
+    const char *f = json_is_object(ex) ? registry_get_str(ex, "format") : NULL;
+
+    return f != NULL && (strcmp(f, EXPORT_FORMAT_V1) == 0 || strcmp(f, EXPORT_FORMAT_V2) == 0)
+               ? f
+               : NULL;
+}
+
+static CkErr
+not_an_export(const char *label)
+{
+    return ck_err(CK_ERR_FORMAT,
+                  "%s: not a kiosk export (\"format\" is neither \"" EXPORT_FORMAT_V2
+                  "\" nor \"" EXPORT_FORMAT_V1 "\")",
+                  label);
+}
+
+CkErr
+registry_import(Registry *reg, const json_t *ex, const char *label, const Trust *trust, int64_t now,
+                RegistryProgressFn progress, void *progress_ctx, RegistryImportStats *stats)
+{
+    const char *format = export_format(ex);
+    Item *items = NULL;
+    size_t n = 0;
+    CkErr err;
+
+    memset(stats, 0, sizeof *stats);
+    if (format == NULL || strcmp(format, EXPORT_FORMAT_V1) != 0)
+        return not_an_export(label);
+    if ((err = items_from_array(ex, label, &items, &n)) == CK_OK)
+        err = import_entries(reg, ex, items, n, label, trust, now, progress, progress_ctx, stats);
+    free(items);
+    return err;
+}
+
+/* A format-2 file is told by its first line, a JSON object naming that
+ * format; anything else is read as one format-1 document. */
 CkErr
 registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_t now,
                      RegistryProgressFn progress, void *progress_ctx,
                      RegistryImportStats *stats_out)
 {
     unsigned char *data;
-    size_t len;
+    const char *text, *nl;
+    size_t len, first;
+    Item *items = NULL;
+    size_t n = 0;
     json_t *ex;
     json_error_t jerr;
     CkErr err;
@@ -760,12 +860,30 @@ registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_
     memset(stats_out, 0, sizeof *stats_out);
     if ((err = fileio_read(path, REGISTRY_EXPORT_MAX, &data, &len)) != CK_OK)
         return err;
-    ex = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(data);
-    if (ex == NULL)
-        return ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", path, jerr.line, jerr.column,
-                      jerr.text);
+    text = (const char *)data;
+    nl = memchr(text, '\n', len);
+    first = nl ? (size_t)(nl - text) : len;
+    ex = json_loadb(text, first, JSON_REJECT_DUPLICATES, NULL);
+    if (export_format(ex) != NULL && strcmp(export_format(ex), EXPORT_FORMAT_V2) == 0) {
+        if ((err = items_from_lines(text + first + 1, nl ? len - first - 1 : 0, path, &items,
+                                    &n)) == CK_OK)
+            err = import_entries(reg, ex, items, n, path, trust, now, progress, progress_ctx,
+                                 stats_out);
+        free(items);
+        goto out;
+    }
+    if (first < len || ex == NULL) { /* format 1 over several lines, or not JSON */
+        json_decref(ex);
+        if ((ex = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+            err = ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", path, jerr.line,
+                         jerr.column, jerr.text);
+            goto out;
+        }
+    }
     err = registry_import(reg, ex, path, trust, now, progress, progress_ctx, stats_out);
+out:
     json_decref(ex);
+    sodium_memzero(data, len); /* the entries name people */
+    free(data);
     return err;
 }
