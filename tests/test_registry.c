@@ -410,6 +410,55 @@ test_tampered_export_is_refused_and_the_registry_unchanged(void **state)
     kiosk_free(k);
 }
 
+/* Runs sql on the fixture's registry through a connection of its own. */
+static void
+registry_sql(Fixture *f, const char *sql)
+{
+    if (pg_dir == NULL) {
+        char path[128];
+        sqlite3 *db;
+        snprintf(path, sizeof path, "%s/%s", f->tmp, REGISTRY_DB_NAME);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+    } else {
+        assert_int_equal(pg_sql(f->db, sql), 0);
+    }
+}
+
+static void
+test_a_serial_held_with_another_certificate_is_refused(void **state)
+{
+    Fixture *f = *state;
+    Kiosk *k = kiosk_new("KIOSK-A", f->authority, T0, T0 + 365 * DAY);
+    json_t *ex;
+    char serial[CERT_SERIAL_MAX + 1];
+
+    snprintf(serial, sizeof serial, "%s", kiosk_issue(k, "NOR", "1001", T0 + DAY, 365));
+    ex = kiosk_export(k);
+    assert_int_equal(import(f, ex, NULL), CK_OK);
+    json_decref(ex);
+    kiosk_free(k);
+    /* The witness lost (a restore gone wrong), and a kiosk set up again under
+     * the same ID with a new key: its first certificate has the same serial. */
+    registry_sql(f, "DELETE FROM kiosks");
+    k = kiosk_new("KIOSK-A", f->authority, T0, T0 + 365 * DAY);
+    assert_string_equal(kiosk_issue(k, "USA", "2002", T0 + 2 * DAY, 365), serial);
+    ex = kiosk_export(k);
+    assert_int_equal(import(f, ex, NULL), CK_ERR_TAMPERED);
+    assert_non_null(strstr(ck_err_detail(), "is already in the registry with a different"));
+    assert_non_null(strstr(ck_err_detail(), serial));
+    assert_counts(f->reg, 0, 1);
+    {
+        RegistryCert rc;
+        assert_int_equal(registry_find_person(f->reg, "NOR", "1001", &rc), CK_OK);
+        assert_string_equal(rc.serial, serial);
+        assert_int_equal(registry_find_person(f->reg, "USA", "2002", &rc), CK_ERR_NOT_FOUND);
+    }
+    json_decref(ex);
+    kiosk_free(k);
+}
+
 static void
 test_two_kiosks_merge_and_the_same_export_twice_changes_nothing(void **state)
 {
@@ -785,6 +834,8 @@ main(void)
             test_two_kiosks_merge_and_the_same_export_twice_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_log_inconsistent_with_the_witnessed_checkpoint_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_serial_held_with_another_certificate_is_refused,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_lists_never_go_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_versions_only_grow, setup, teardown),
     };

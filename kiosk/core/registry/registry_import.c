@@ -544,8 +544,8 @@ cmp_serial_ptr(const void *a, const void *b)
 /* Stores the certificates in bulk: loaded into a temporary table (COPY on
  * PostgreSQL), then one INSERT ... SELECT that skips serials already held.
  * A serial held with a different certificate is refused — checked after the
- * insert, inside the transaction, so that a concurrent import of the same
- * serial (committed while we waited on its row) is caught too. */
+ * insert into certs, inside the transaction, so that a concurrent import of
+ * the same serial (committed while we waited on its row) is caught too. */
 static CkErr
 store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs, size_t n,
             RegistryImportStats *stats)
@@ -589,23 +589,29 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
     stats->added = (size_t)d->changes(st);
     stats->known = n - stats->added;
     d->finalize(st);
-    if ((err = d->prepare(reg,
-                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
-                          "WHERE true ON CONFLICT(serial) DO NOTHING",
-                          "storing certificates", &st)) != CK_OK ||
-        (err = d->step(st, &row)) != CK_OK)
-        goto out;
-    d->finalize(st);
+    /* Checked before the texts are written, so that a new certificate is not
+     * compared with itself (a second read of every text just written): the
+     * insert into certs above waited for any concurrent import of these
+     * serials, whose texts this statement now sees. */
     if ((err = d->prepare(reg,
                           "SELECT i.serial FROM ck_incoming i JOIN cert_texts c ON c.serial = "
                           "i.serial WHERE c.jws <> i.jws LIMIT 1",
                           "checking certificates", &st)) != CK_OK ||
         (err = d->step(st, &row)) != CK_OK)
         goto out;
-    if (row)
+    if (row) {
         err = ck_err(CK_ERR_TAMPERED,
                      "%s: serial %s is already in the registry with a different certificate",
                      label, d->col_text(st, 0));
+        goto out;
+    }
+    d->finalize(st);
+    if ((err = d->prepare(reg,
+                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
+                          "WHERE true ON CONFLICT(serial) DO NOTHING",
+                          "storing certificates", &st)) != CK_OK ||
+        (err = d->step(st, &row)) != CK_OK)
+        goto out;
 out:
     d->finalize(st);
     if (err == CK_OK)
