@@ -9,7 +9,7 @@ CK_PACKAGES=(build-essential cmake pkg-config clang
              libsqlite3-dev libqrcodegen-dev libpng-dev libfribidi-dev libharfbuzz-dev
              fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core
              xvfb xauth zbar-tools sqlite3 libclang-rt-14-dev python3-jsonschema python3-jwcrypto
-             libpq-dev postgresql libsystemd-dev libseccomp-dev imagemagick nodejs iso-codes)
+             libpq-dev postgresql libsystemd-dev libseccomp-dev imagemagick nodejs iso-codes jq)
 # npm for tests/cli/test_cli_sdjwt_interop.sh (the independent SD-JWT and JSON-LD checks).
 # Debian 12 packages it apart from nodejs (18); a nodesource nodejs bundles npm and conflicts
 # with Debian's npm package, so it is only asked for where no npm exists.
