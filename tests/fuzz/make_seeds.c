@@ -73,8 +73,8 @@ make_cert(const FuzzWorld *w, CertMethod method, int64_t index)
         check(CERT_SET(c, text_sha256[0].key, "int.nato.cthb/en"), "lang");
         memset(c->text_sha256[0].sha256, 'b', CERT_SHA256_HEX);
         c->n_clauses = 2;
-        check(CERT_SET(c, clauses[0], "c1"), "clause");
-        check(CERT_SET(c, clauses[1], "c2"), "clause");
+        check(CERT_SET(c, clauses[0], "no.forsvaret.cthb#c1"), "clause");
+        check(CERT_SET(c, clauses[1], "no.forsvaret.cthb#c2"), "clause");
         c->has_quiz = true;
         c->quiz_score = 5;
         c->quiz_of = 5;
@@ -132,6 +132,69 @@ certificates(const FuzzWorld *w)
                      "version", "0.1.0");
     seed_json("store_entry", "kiosk-started.json", body, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(body);
+    free(kiosk);
+    free(paper);
+}
+
+/* A kiosk export of three entries under a checkpoint the fuzz kiosk signed, in
+ * format 2 (JSON Lines) and format 1 (one document), so the fuzzer starts past
+ * the signature checks and reaches every entry's certificate. */
+static void
+exports(const FuzzWorld *w)
+{
+    char *kiosk = make_cert(w, CERT_METHOD_KIOSK, 1), *paper = make_cert(w, CERT_METHOD_PAPER, 2);
+    json_t *bodies[3], *header, *jwk, *v1, *log, *certs;
+    char *text[3], *note = NULL, *head, *lines;
+    unsigned char leaves[3][MERKLE_HASH_LEN], root_hash[MERKLE_HASH_LEN];
+    size_t n;
+
+    bodies[0] = json_pack("{s:s, s:s, s:s}", "type", "kiosk.started", "time",
+                          "2026-01-01T00:00:00Z", "version", "0.1.0");
+    bodies[1] = json_pack("{s:s, s:s, s:s, s:s}", "type", "cert.issued", "time",
+                          "2026-01-01T00:00:00Z", "serial", FUZZ_KIOSK_ID "-000001", "jws", kiosk);
+    bodies[2] = json_pack("{s:s, s:s, s:s, s:s}", "type", "cert.paper", "time",
+                          "2026-01-01T00:00:00Z", "serial", FUZZ_KIOSK_ID "-000002", "jws", paper);
+    for (int i = 0; i < 3; i++) {
+        if (bodies[i] == NULL ||
+            (text[i] = json_dumps(bodies[i], JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+            exit(2);
+        merkle_leaf_hash((const unsigned char *)text[i], strlen(text[i]), leaves[i]);
+    }
+    merkle_root((const unsigned char(*)[MERKLE_HASH_LEN])leaves, 3, root_hash);
+    check(checkpoint_sign(w->kiosk, FUZZ_ORIGIN, 3, root_hash, &note), "checkpoint_sign");
+    jwk = trust_jwk_from_public(&w->kiosk_pub, KEY_KIND_KIOSK);
+    json_object_set_new(jwk, "kiosk_id", json_string(FUZZ_KIOSK_ID));
+    json_object_set_new(jwk, "endorsements", json_pack("[s]", w->kiosk_endorsement));
+    header = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:i}", "format", "certkiosk-export/2",
+                       "kiosk_id", FUZZ_KIOSK_ID, "origin", FUZZ_ORIGIN, "exported",
+                       "2026-01-01T00:00:00Z", "kiosk_jwk", json_deep_copy(jwk), "checkpoint",
+                       note, "size", 3);
+    if (header == NULL || (head = json_dumps(header, JSON_COMPACT)) == NULL)
+        exit(2);
+    n = strlen(head) + strlen(text[0]) + strlen(text[1]) + strlen(text[2]) + 5;
+    if ((lines = malloc(n)) == NULL)
+        exit(2);
+    snprintf(lines, n, "%s\n%s\n%s\n%s\n", head, text[0], text[1], text[2]);
+    seed_str("export", "three-entries.jsonl", lines);
+    v1 = json_deep_copy(header);
+    json_object_set_new(v1, "format", json_string("certkiosk-export/1"));
+    log = json_pack("[s, s, s]", text[0], text[1], text[2]);
+    certs = json_pack("[{s:i, s:s, s:s, s:s}, {s:i, s:s, s:s, s:s}]", "index", 1, "serial",
+                      FUZZ_KIOSK_ID "-000001", "type", "cert.issued", "jws", kiosk, "index", 2,
+                      "serial", FUZZ_KIOSK_ID "-000002", "type", "cert.paper", "jws", paper);
+    json_object_set_new(v1, "log", log);
+    json_object_set_new(v1, "certificates", certs);
+    seed_json("export", "three-entries-format-1.json", v1, JSON_INDENT(1));
+    for (int i = 0; i < 3; i++) {
+        json_decref(bodies[i]);
+        free(text[i]);
+    }
+    json_decref(header);
+    json_decref(jwk);
+    json_decref(v1);
+    free(head);
+    free(lines);
+    free(note);
     free(kiosk);
     free(paper);
 }
@@ -264,6 +327,7 @@ main(int argc, char **argv)
     root = argv[1];
     w = fuzz_world();
     certificates(w);
+    exports(w);
     trust_files(w);
     checkpoints(w);
     status_lists(w);

@@ -127,7 +127,13 @@ CK_WUR CkErr registry_import(Registry *reg, const json_t *export_json, const cha
                              const Trust *trust, int64_t now, RegistryProgressFn progress,
                              void *progress_ctx, RegistryImportStats *stats_out);
 
-/* Reads the export file at path (format 2, or format 1) and imports it. */
+/* Imports an export file's len bytes of text (format 2, or format 1; fuzzed
+ * by tests/fuzz/fuzz_export.c); label names it in messages. */
+CK_WUR CkErr registry_import_text(Registry *reg, const char *text, size_t len, const char *label,
+                                  const Trust *trust, int64_t now, RegistryProgressFn progress,
+                                  void *progress_ctx, RegistryImportStats *stats_out);
+
+/* Reads the export file at path and imports it (registry_import_text). */
 CK_WUR CkErr registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_t now,
                                   RegistryProgressFn progress, void *progress_ctx,
                                   RegistryImportStats *stats_out);

@@ -847,16 +847,15 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
     return err;
 }
 
-/* A format-2 file is told by its first line, a JSON object naming that
+/* A format-2 export is told by its first line, a JSON object naming that
  * format; anything else is read as one format-1 document. */
 CkErr
-registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_t now,
-                     RegistryProgressFn progress, void *progress_ctx,
-                     RegistryImportStats *stats_out)
+registry_import_text(Registry *reg, const char *text, size_t len, const char *label,
+                     const Trust *trust, int64_t now, RegistryProgressFn progress,
+                     void *progress_ctx, RegistryImportStats *stats_out)
 {
-    unsigned char *data;
-    const char *text, *nl;
-    size_t len, first;
+    const char *nl = memchr(text, '\n', len);
+    size_t first = nl ? (size_t)(nl - text) : len;
     Item *items = NULL;
     size_t n = 0;
     json_t *ex;
@@ -864,16 +863,11 @@ registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_
     CkErr err;
 
     memset(stats_out, 0, sizeof *stats_out);
-    if ((err = fileio_read(path, REGISTRY_EXPORT_MAX, &data, &len)) != CK_OK)
-        return err;
-    text = (const char *)data;
-    nl = memchr(text, '\n', len);
-    first = nl ? (size_t)(nl - text) : len;
     ex = json_loadb(text, first, JSON_REJECT_DUPLICATES, NULL);
     if (export_format(ex) != NULL && strcmp(export_format(ex), EXPORT_FORMAT_V2) == 0) {
-        if ((err = items_from_lines(text + first + 1, nl ? len - first - 1 : 0, path, &items,
-                                    &n)) == CK_OK)
-            err = import_entries(reg, ex, items, n, path, trust, now, progress, progress_ctx,
+        if ((err = items_from_lines(nl ? nl + 1 : text + len, nl ? len - first - 1 : 0, label,
+                                    &items, &n)) == CK_OK)
+            err = import_entries(reg, ex, items, n, label, trust, now, progress, progress_ctx,
                                  stats_out);
         free(items);
         goto out;
@@ -881,14 +875,31 @@ registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_
     if (first < len || ex == NULL) { /* format 1 over several lines, or not JSON */
         json_decref(ex);
         if ((ex = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-            err = ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", path, jerr.line,
+            err = ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", label, jerr.line,
                          jerr.column, jerr.text);
             goto out;
         }
     }
-    err = registry_import(reg, ex, path, trust, now, progress, progress_ctx, stats_out);
+    err = registry_import(reg, ex, label, trust, now, progress, progress_ctx, stats_out);
 out:
     json_decref(ex);
+    return err;
+}
+
+CkErr
+registry_import_file(Registry *reg, const char *path, const Trust *trust, int64_t now,
+                     RegistryProgressFn progress, void *progress_ctx,
+                     RegistryImportStats *stats_out)
+{
+    unsigned char *data;
+    size_t len;
+    CkErr err;
+
+    memset(stats_out, 0, sizeof *stats_out);
+    if ((err = fileio_read(path, REGISTRY_EXPORT_MAX, &data, &len)) != CK_OK)
+        return err;
+    err = registry_import_text(reg, (const char *)data, len, path, trust, now, progress,
+                               progress_ctx, stats_out);
     sodium_memzero(data, len); /* the entries name people */
     free(data);
     return err;
