@@ -51,7 +51,7 @@ pg_psql postgres -c "CREATE ROLE certkiosk_owner LOGIN" 2>/dev/null || true
 pg_psql postgres -c "ALTER DATABASE $PG_DB OWNER TO certkiosk_owner"
 export CERTKIOSK_REGISTRY="$(url certkiosk_owner)"
 expect 2 "no registry here yet" certctl report --roster kA-1000.csv
-expect 0 "schema 0 -> 3" certctl registry migrate --registry "$(url certkiosk_owner)"
+expect 0 "schema 0 -> 4" certctl registry migrate --registry "$(url certkiosk_owner)"
 expect 0 "already current" certctl registry migrate --registry "$(url certkiosk_owner)"
 pg_psql "$PG_DB" -f "$CK_SRC/kiosk/core/registry/pg_roles.sql"
 export CERTKIOSK_REGISTRY="$(url certkiosk_import)"

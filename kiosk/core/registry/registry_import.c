@@ -575,6 +575,8 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
                              "valid_until BIGINT NOT NULL, bundles TEXT NOT NULL, supersedes TEXT, "
                              "log_index BIGINT NOT NULL)",
                              "storing certificates")) != CK_OK ||
+        (d->incoming_setup != NULL &&
+         (err = registry_exec(reg, d->incoming_setup, "storing certificates")) != CK_OK) ||
         (err = registry_exec(reg, "DELETE FROM ck_incoming", "storing certificates")) != CK_OK ||
         (err = d->bulk(reg, "ck_incoming", cols, 10, n, incoming_row, &in)) != CK_OK)
         return err;

@@ -19,7 +19,7 @@
 
 /* The schema version this build writes. Each back end has migrations
  * 0 -> 1 -> ... -> REGISTRY_SCHEMA, each one transaction. */
-#define REGISTRY_SCHEMA 3
+#define REGISTRY_SCHEMA 4
 
 typedef struct RegStmt RegStmt;
 
@@ -67,6 +67,10 @@ typedef struct RegistryDriver {
     int64_t (*changes)(RegStmt *st); /* rows the last step inserted/updated */
     void (*reset)(RegStmt *st);
     void (*finalize)(RegStmt *st);
+    /* SQL run on the import's temporary table ck_incoming once it is made,
+     * or NULL. (PostgreSQL: its texts uncompressed, as in cert_texts; pglz
+     * on every text was half of the COPY's time.) */
+    const char *incoming_setup;
     /* Loads n rows of ncols columns into the (temporary) table. */
     CkErr (*bulk)(Registry *reg, const char *table, const char *columns, int ncols, size_t n,
                   RegRowFn fn, void *ctx);

@@ -40,6 +40,11 @@ static const char *const migrations[REGISTRY_SCHEMA] = {
     "CREATE TABLE cert_texts(serial TEXT PRIMARY KEY, jws TEXT NOT NULL);"
     "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM certs;"
     "ALTER TABLE certs DROP COLUMN jws;",
+    /* 4: certificate texts stored uncompressed. A text (about 2.3 KB) is over
+     * the TOAST threshold, so each was run through pglz, which gains almost
+     * nothing on base64url (269 MB against 275 MB for 100,000) and cost half
+     * of the import's writing time (storing 100,000 texts: 6.4 s -> 3.2 s). */
+    "ALTER TABLE cert_texts ALTER COLUMN jws SET STORAGE EXTERNAL;",
 };
 
 struct RegStmt {
@@ -484,5 +489,6 @@ const RegistryDriver registry_pg_driver = {
     .changes = pg_changes,
     .reset = pg_reset,
     .finalize = pg_finalize,
+    .incoming_setup = "ALTER TABLE ck_incoming ALTER COLUMN jws SET STORAGE EXTERNAL",
     .bulk = pg_bulk,
 };
