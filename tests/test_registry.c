@@ -56,7 +56,8 @@ pg_sql(const char *db, const char *sql)
     FILE *p;
 
     snprintf(cmd, sizeof cmd,
-             "/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h '%s' -U ckpg -d '%s' >/dev/null",
+             "/usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h '%s' -U ckpg -d '%s' "
+             ">/dev/null",
              pg_dir, db);
     if ((p = popen(cmd, "w")) == NULL)
         return -1;
@@ -651,8 +652,8 @@ test_a_registry_server_that_is_not_there_is_a_clear_error(void **state)
     assert_true(registry_is_url("postgresql://u@/db"));
     assert_true(registry_is_url("postgres://u@h/db"));
     assert_false(registry_is_url("/var/lib/certkiosk/postgresql:"));
-    assert_int_equal(
-        registry_open("postgresql://ck:secret@/nodb?host=/nonexistent-ck", true, &reg), CK_ERR_DB);
+    assert_int_equal(registry_open("postgresql://ck:secret@/nodb?host=/nonexistent-ck", true, &reg),
+                     CK_ERR_DB);
     assert_null(reg);
     assert_non_null(strstr(ck_err_detail(), "cannot connect"));
     /* The password never reaches a message. */
@@ -793,8 +794,7 @@ test_many_people_at_once_and_a_certificate_proven_in_the_witnessed_log(void **st
     assert_int_equal(fd.calls, 1);
 
     /* A certificate proven against the checkpoint the registry witnessed. */
-    assert_int_equal(registry_find_serial(f->reg, "KIOSK-A-000002", kiosk_id, &index, &jws),
-                     CK_OK);
+    assert_int_equal(registry_find_serial(f->reg, "KIOSK-A-000002", kiosk_id, &index, &jws), CK_OK);
     assert_string_equal(kiosk_id, "KIOSK-A");
     assert_int_equal(index, 2);
     assert_int_equal(registry_get_kiosk(f->reg, "KIOSK-A", &rk), CK_OK);

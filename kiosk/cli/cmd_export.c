@@ -57,7 +57,7 @@ usage(FILE *f)
 
 typedef struct ExportCtx {
     FILE *out;     /* the entries, one per line */
-    uint64_t size; /* the audited checkpoint's: entries a running kiosk added since wait */
+    uint64_t size; /* the audited checkpoint's: later entries (a running kiosk) left out */
     size_t certs;
 } ExportCtx;
 

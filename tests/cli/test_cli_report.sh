@@ -51,6 +51,8 @@ write("kB-blank-line.json", lines[:2] + [""] + lines[2:])
 write("kB-not-json.json", lines[:2] + ["not json"] + lines[3:])
 write("kB-cut.json", ["\n".join(lines)[:-40]])
 write("kB-dup-header.json", [lines[0][:-1] + ',"size":1}'] + lines[1:])
+import json
+write("kB-header-lines.json", [json.dumps(json.loads(lines[0]), indent=1), ""])
 P
 for bad in tampered dropped swapped not-json cut; do
     expect_rc 1 certctl import --trust trust.jwks "kB-$bad.json"
@@ -61,6 +63,8 @@ expect_rc 2 certctl import --trust trust.jwks kB-blank-line.json
 grep -q "kB-blank-line.json: line 3 is empty" err.txt || fail "blank line: $(cat err.txt)"
 expect_rc 2 certctl import --trust trust.jwks kB-dup-header.json
 grep -q "kB-dup-header.json: line 1, .*duplicate" err.txt || fail "duplicate size: $(cat err.txt)"
+expect_rc 2 certctl import --trust trust.jwks kB-header-lines.json
+grep -q "is JSON Lines: its header must be the first line" err.txt || fail "header lines: $(cat err.txt)"
 [ "$(certctl registry show 2>&1 | grep -c "0 kiosks, 0 certificates")" = 1 ] ||
     fail "a refused export changed the registry: $(certctl registry show 2>&1)"
 expect_rc 0 certctl import --trust trust.jwks kA.json kB.json

@@ -165,10 +165,10 @@ exports(const FuzzWorld *w)
     jwk = trust_jwk_from_public(&w->kiosk_pub, KEY_KIND_KIOSK);
     json_object_set_new(jwk, "kiosk_id", json_string(FUZZ_KIOSK_ID));
     json_object_set_new(jwk, "endorsements", json_pack("[s]", w->kiosk_endorsement));
-    header = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:i}", "format", "certkiosk-export/2",
-                       "kiosk_id", FUZZ_KIOSK_ID, "origin", FUZZ_ORIGIN, "exported",
-                       "2026-01-01T00:00:00Z", "kiosk_jwk", json_deep_copy(jwk), "checkpoint",
-                       note, "size", 3);
+    header =
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:i}", "format", "certkiosk-export/2", "kiosk_id",
+                  FUZZ_KIOSK_ID, "origin", FUZZ_ORIGIN, "exported", "2026-01-01T00:00:00Z",
+                  "kiosk_jwk", json_deep_copy(jwk), "checkpoint", note, "size", 3);
     if (header == NULL || (head = json_dumps(header, JSON_COMPACT)) == NULL)
         exit(2);
     n = strlen(head) + strlen(text[0]) + strlen(text[1]) + strlen(text[2]) + 5;

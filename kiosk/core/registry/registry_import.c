@@ -85,8 +85,8 @@ find_cert(Item *it)
     }
     jws = json_object_get(doc, "jws");
     if (json_is_string(jws)) {
-        const char *at = memmem(it->body, it->body_len, json_string_value(jws),
-                                json_string_length(jws));
+        const char *at =
+            memmem(it->body, it->body_len, json_string_value(jws), json_string_length(jws));
         if (at == NULL) {
             snprintf(it->why, sizeof it->why, "certificate not found");
             it->err = CK_ERR_FORMAT;
@@ -435,8 +435,10 @@ items_from_lines(const char *text, size_t len, const char *label, Item **items_o
         size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (l == 0) {
             free(items);
-            return ck_err(CK_ERR_FORMAT, "%s: line %zu is empty (each line after the first is one "
-                          "log entry)", label, line);
+            return ck_err(CK_ERR_FORMAT,
+                          "%s: line %zu is empty (each line after the first is one "
+                          "log entry)",
+                          label, line);
         }
         if (n == cap) {
             Item *grown;
@@ -603,8 +605,8 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
         goto out;
     if (row) {
         err = ck_err(CK_ERR_TAMPERED,
-                     "%s: serial %s is already in the registry with a different certificate",
-                     label, d->col_text(st, 0));
+                     "%s: serial %s is already in the registry with a different certificate", label,
+                     d->col_text(st, 0));
         goto out;
     }
     d->finalize(st);
@@ -841,8 +843,13 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
     CkErr err;
 
     memset(stats, 0, sizeof *stats);
-    if (format == NULL || strcmp(format, EXPORT_FORMAT_V1) != 0)
+    if (format == NULL)
         return not_an_export(label);
+    if (strcmp(format, EXPORT_FORMAT_V2) == 0) /* a header over several lines, say */
+        return ck_err(CK_ERR_FORMAT,
+                      "%s: a \"" EXPORT_FORMAT_V2 "\" export is JSON Lines: its header must be "
+                      "the first line, each log entry one line after it",
+                      label);
     if ((err = items_from_array(ex, label, &items, &n)) == CK_OK)
         err = import_entries(reg, ex, items, n, label, trust, now, progress, progress_ctx, stats);
     free(items);
@@ -877,8 +884,8 @@ registry_import_text(Registry *reg, const char *text, size_t len, const char *la
     if (first < len || ex == NULL) { /* format 1 over several lines, or not JSON */
         json_decref(ex);
         if ((ex = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-            err = ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", label, jerr.line,
-                         jerr.column, jerr.text);
+            err = ck_err(CK_ERR_FORMAT, "%s: line %d, column %d: %s", label, jerr.line, jerr.column,
+                         jerr.text);
             goto out;
         }
     }
