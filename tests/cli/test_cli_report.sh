@@ -53,6 +53,9 @@ write("kB-cut.json", ["\n".join(lines)[:-40]])
 write("kB-dup-header.json", [lines[0][:-1] + ',"size":1}'] + lines[1:])
 import json
 write("kB-header-lines.json", [json.dumps(json.loads(lines[0]), indent=1), ""])
+write("kB-extra-entry.json", lines[:-1] + [lines[-2], ""])
+# Two million one-byte lines: refused at the checkpoint's count, before an item each.
+write("kB-flood.json", lines[:-1] + ["x"] * 2000000 + [""])
 P
 for bad in tampered dropped swapped not-json cut; do
     expect_rc 1 certctl import --trust trust.jwks "kB-$bad.json"
@@ -63,6 +66,11 @@ expect_rc 2 certctl import --trust trust.jwks kB-blank-line.json
 grep -q "kB-blank-line.json: line 3 is empty" err.txt || fail "blank line: $(cat err.txt)"
 expect_rc 2 certctl import --trust trust.jwks kB-dup-header.json
 grep -q "kB-dup-header.json: line 1, .*duplicate" err.txt || fail "duplicate size: $(cat err.txt)"
+for bad in extra-entry flood; do
+    expect_rc 1 certctl import --trust trust.jwks "kB-$bad.json"
+    grep -q "kB-$bad.json: the export holds more than the 4 entries its signed checkpoint covers" \
+        err.txt || fail "$bad: $(cat err.txt)"
+done
 expect_rc 2 certctl import --trust trust.jwks kB-header-lines.json
 grep -q "is JSON Lines: its header must be the first line" err.txt || fail "header lines: $(cat err.txt)"
 [ "$(certctl registry show 2>&1 | grep -c "0 kiosks, 0 certificates")" = 1 ] ||

@@ -387,11 +387,27 @@ out:
 #define EXPORT_FORMAT_V1 "certkiosk-export/1"
 #define EXPORT_FORMAT_V2 "certkiosk-export/2"
 
+/* The entries of an export: format 1's "log" array, or the lines after
+ * format 2's header. */
+typedef struct ExportLog {
+    const json_t *array;
+    const char *lines;
+    size_t len;
+} ExportLog;
+
+static CkErr
+too_many_entries(const char *label, uint64_t max)
+{
+    return ck_err(CK_ERR_TAMPERED,
+                  "%s: the export holds more than the %llu entries its signed checkpoint covers",
+                  label, (unsigned long long)max);
+}
+
 /* One item per log entry of a format-1 export (hashed and verified later, in parallel). */
 static CkErr
-items_from_array(const json_t *ex, const char *label, Item **items_out, size_t *n_out)
+items_from_array(const json_t *entries, uint64_t max, const char *label, Item **items_out,
+                 size_t *n_out)
 {
-    const json_t *entries = json_object_get(ex, "log");
     Item *items;
     size_t n;
 
@@ -400,6 +416,8 @@ items_from_array(const json_t *ex, const char *label, Item **items_out, size_t *
     if (!json_is_array(entries))
         return ck_err(CK_ERR_FORMAT, "%s: the export has no \"log\" (the kiosk's entries)", label);
     n = json_array_size(entries);
+    if (n > max)
+        return too_many_entries(label, max);
     if ((items = calloc(n ? n : 1, sizeof *items)) == NULL)
         return ck_err(CK_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -421,9 +439,12 @@ items_from_array(const json_t *ex, const char *label, Item **items_out, size_t *
 /* One item per line after the header of a format-2 export (text, len: the
  * lines after the header). The last line's newline may be missing; an empty
  * line is refused (no entry is empty, and an editor's stray line should not
- * read as "entries were altered"). */
+ * read as "entries were altered"). More than max lines is refused before
+ * they cost memory: a file of 500 MB of one-byte lines would otherwise ask
+ * for an item each (hundreds of GB). */
 static CkErr
-items_from_lines(const char *text, size_t len, const char *label, Item **items_out, size_t *n_out)
+items_from_lines(const char *text, size_t len, uint64_t max, const char *label, Item **items_out,
+                 size_t *n_out)
 {
     size_t n = 0, cap = 0, line = 2;
     Item *items = NULL;
@@ -440,9 +461,15 @@ items_from_lines(const char *text, size_t len, const char *label, Item **items_o
                           "log entry)",
                           label, line);
         }
+        if (n == max) {
+            free(items);
+            return too_many_entries(label, max);
+        }
         if (n == cap) {
             Item *grown;
             cap = cap ? cap * 2 : 1024;
+            if (cap > max)
+                cap = (size_t)max;
             if ((grown = realloc(items, cap * sizeof *items)) == NULL) {
                 free(items);
                 return ck_err(CK_ERR_NOMEM, "out of memory");
@@ -456,6 +483,14 @@ items_from_lines(const char *text, size_t len, const char *label, Item **items_o
     *items_out = items;
     *n_out = n;
     return CK_OK;
+}
+
+/* The items of log, at most max (the signed checkpoint's size). */
+static CkErr
+read_entries(const ExportLog *log, uint64_t max, const char *label, Item **items_out, size_t *n_out)
+{
+    return log->lines != NULL ? items_from_lines(log->lines, log->len, max, label, items_out, n_out)
+                              : items_from_array(log->array, max, label, items_out, n_out);
 }
 
 static int
@@ -692,10 +727,10 @@ check_witness(const Seen *seen, const char *label, const char *kiosk_id, const P
     return CK_OK;
 }
 
-/* Imports an export: ex its header (or whole format-1 document), items its
- * log entries (borrowed; their bundles are freed here). */
+/* Imports an export: ex its header (or whole format-1 document), log its
+ * entries, read once the checkpoint is known to be the kiosk's. */
 static CkErr
-import_entries(Registry *reg, const json_t *ex, Item *items, size_t n_items, const char *label,
+import_entries(Registry *reg, const json_t *ex, const ExportLog *log, const char *label,
                const Trust *trust, int64_t now, RegistryProgressFn progress, void *progress_ctx,
                RegistryImportStats *stats)
 {
@@ -708,8 +743,8 @@ import_entries(Registry *reg, const json_t *ex, Item *items, size_t n_items, con
     Seen seen;
     unsigned char(*leaves)[MERKLE_HASH_LEN] = NULL;
     unsigned char root[MERKLE_HASH_LEN];
-    Item **certs = NULL;
-    size_t n_certs = 0;
+    Item *items = NULL, **certs = NULL;
+    size_t n_items = 0, n_certs = 0;
     char key[TRUST_KIOSK_ID_MAX + 16];
     bool in_tx = false;
     Work w;
@@ -733,6 +768,8 @@ import_entries(Registry *reg, const json_t *ex, Item *items, size_t n_items, con
         goto out;
     }
     /* 3 and 5, on all cores: every entry hashed, every certificate verified. */
+    if ((err = read_entries(log, cp.size, label, &items, &n_items)) != CK_OK)
+        goto out;
     if ((leaves = malloc((n_items ? n_items : 1) * sizeof *leaves)) == NULL ||
         (certs = malloc((n_items ? n_items : 1) * sizeof *certs)) == NULL) {
         err = ck_err(CK_ERR_NOMEM, "out of memory");
@@ -803,6 +840,7 @@ out:
         d->rollback(reg);
     for (size_t i = 0; i < n_items; i++)
         free(items[i].bundles);
+    free(items);
     free(certs);
     free(leaves);
     trust_free(kt);
@@ -838,9 +876,7 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
                 RegistryProgressFn progress, void *progress_ctx, RegistryImportStats *stats)
 {
     const char *format = export_format(ex);
-    Item *items = NULL;
-    size_t n = 0;
-    CkErr err;
+    ExportLog log = {json_object_get(ex, "log"), NULL, 0};
 
     memset(stats, 0, sizeof *stats);
     if (format == NULL)
@@ -850,10 +886,7 @@ registry_import(Registry *reg, const json_t *ex, const char *label, const Trust 
                       "%s: a \"" EXPORT_FORMAT_V2 "\" export is JSON Lines: its header must be "
                       "the first line, each log entry one line after it",
                       label);
-    if ((err = items_from_array(ex, label, &items, &n)) == CK_OK)
-        err = import_entries(reg, ex, items, n, label, trust, now, progress, progress_ctx, stats);
-    free(items);
-    return err;
+    return import_entries(reg, ex, &log, label, trust, now, progress, progress_ctx, stats);
 }
 
 /* A format-2 export is told by its first line, a JSON object naming that
@@ -865,8 +898,7 @@ registry_import_text(Registry *reg, const char *text, size_t len, const char *la
 {
     const char *nl = memchr(text, '\n', len);
     size_t first = nl ? (size_t)(nl - text) : len;
-    Item *items = NULL;
-    size_t n = 0;
+    ExportLog lines = {NULL, nl ? nl + 1 : text + len, nl ? len - first - 1 : 0};
     json_t *ex;
     json_error_t jerr;
     CkErr err;
@@ -874,11 +906,7 @@ registry_import_text(Registry *reg, const char *text, size_t len, const char *la
     memset(stats_out, 0, sizeof *stats_out);
     ex = json_loadb(text, first, JSON_REJECT_DUPLICATES, NULL);
     if (export_format(ex) != NULL && strcmp(export_format(ex), EXPORT_FORMAT_V2) == 0) {
-        if ((err = items_from_lines(nl ? nl + 1 : text + len, nl ? len - first - 1 : 0, label,
-                                    &items, &n)) == CK_OK)
-            err = import_entries(reg, ex, items, n, label, trust, now, progress, progress_ctx,
-                                 stats_out);
-        free(items);
+        err = import_entries(reg, ex, &lines, label, trust, now, progress, progress_ctx, stats_out);
         goto out;
     }
     if (first < len || ex == NULL) { /* format 1 over several lines, or not JSON */
