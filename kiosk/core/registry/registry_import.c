@@ -644,13 +644,10 @@ store_items(Registry *reg, const char *label, const char *kiosk_id, Item **certs
                      d->col_text(st, 0));
         goto out;
     }
-    d->finalize(st);
-    if ((err = d->prepare(reg,
-                          "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
-                          "WHERE true ON CONFLICT(serial) DO NOTHING",
-                          "storing certificates", &st)) != CK_OK ||
-        (err = d->step(st, &row)) != CK_OK)
-        goto out;
+    err = registry_exec(reg,
+                        "INSERT INTO cert_texts(serial, jws) SELECT serial, jws FROM ck_incoming "
+                        "WHERE true ON CONFLICT(serial) DO NOTHING",
+                        "storing certificates");
 out:
     d->finalize(st);
     if (err == CK_OK)
