@@ -255,6 +255,18 @@ type_text(Flow *f, const char *text)
     return flow_handle(f, &e);
 }
 
+/* Types piece n times into the focused field (each taken), then once more:
+ * refused, with the message and limit the person is shown. */
+static void
+type_until_full(Flow *f, const char *piece, int n, FlowMsg msg, int limit)
+{
+    for (int i = 0; i < n; i++)
+        assert_int_equal(type_text(f, piece), CK_OK);
+    assert_int_equal(type_text(f, piece), CK_ERR_REFUSED);
+    assert_int_equal(flow_view(f)->error, msg);
+    assert_int_equal(flow_view(f)->error_number, limit);
+}
+
 static CkErr
 choose(Flow *f, const char *code)
 {
@@ -682,19 +694,11 @@ test_a_name_in_wide_characters_is_refused_at_127_bytes_with_that_limit(void **st
 
     /* 64 Latin letters: the character limit, said as such */
     assert_int_equal(send(f, FLOW_EV_CLEAR_FIELD, 0), CK_OK);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(type_text(f, "a"), CK_OK);
-    assert_int_equal(type_text(f, "a"), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
-    assert_int_equal(flow_view(f)->error_number, 64);
+    type_until_full(f, "a", 64, FLOW_MSG_TEXT_TOO_LONG, 64);
 
     /* the unit (64 characters) in accented letters: 63 of them, 126 bytes */
     assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_UNIT), CK_OK);
-    for (int i = 0; i < 63; i++)
-        assert_int_equal(type_text(f, "\xC3\xA9"), CK_OK);
-    assert_int_equal(type_text(f, "\xC3\xA9"), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG_BYTES);
-    assert_int_equal(flow_view(f)->error_number, 127);
+    type_until_full(f, "\xC3\xA9", 63, FLOW_MSG_TEXT_TOO_LONG_BYTES, 127);
     flow_destroy(f);
 }
 
@@ -762,11 +766,7 @@ test_impossible_date_and_full_field_say_what_is_wrong(void **state)
     to_nation_done(f, 0, FLOW_CATEGORY_MILITARY);
     assert_int_equal(send(f, FLOW_EV_NEXT, 0), CK_OK);
     assert_int_equal(send(f, FLOW_EV_FOCUS, FLOW_FIELD_RANK), CK_OK);
-    for (int i = 0; i < 32; i++)
-        assert_int_equal(type_text(f, "x"), CK_OK);
-    assert_int_equal(type_text(f, "x"), CK_ERR_REFUSED);
-    assert_int_equal(flow_view(f)->error, FLOW_MSG_TEXT_TOO_LONG);
-    assert_int_equal(flow_view(f)->error_number, 32);
+    type_until_full(f, "x", 32, FLOW_MSG_TEXT_TOO_LONG, 32);
     flow_destroy(f);
 }
 

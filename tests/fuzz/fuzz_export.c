@@ -12,6 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static Registry *reg;
+/* mkdtemp()'s template (it replaces the Xs); the folder is removed at exit. */
 static char dir[] = "/tmp/ck_fuzz_registryXXXXXX";
 
 static void
